@@ -1,0 +1,1 @@
+"""HTTP and GraphQL: the app factory, routes, GraphQL schema, settings and the CLI."""

@@ -1,0 +1,144 @@
+"""The `kommunedigi` command: serve, seed, export-schema, generate."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from api.settings import ENV_PREFIX, Settings
+
+
+def _settings(args: argparse.Namespace) -> Settings:
+    """Settings from the environment; --database-url wins, and reaches uvicorn's workers too."""
+    if args.database_url:
+        os.environ[f"{ENV_PREFIX}DATABASE_URL"] = args.database_url
+    return Settings.from_environ()
+
+
+def serve(args: argparse.Namespace) -> int:
+    import uvicorn
+
+    from models.db import make_engine
+    from seed.first_start import ensure_seeded
+
+    settings = _settings(args)
+    if settings.seed_on_start:
+        # Once here, so that several workers never race to create and seed the database.
+        engine = make_engine(settings.database_url)
+        result = ensure_seeded(engine)
+        engine.dispose()
+        if result.created:
+            print(f"Loaded the published figures as release {result.release_id}.", file=sys.stderr)
+        os.environ[f"{ENV_PREFIX}SEED_ON_START"] = "false"
+    uvicorn.run(
+        "api.app:create_app",
+        factory=True,
+        host=args.host,
+        port=args.port,
+        workers=args.workers,
+        proxy_headers=args.proxy_headers,
+    )
+    return 0
+
+
+def seed(args: argparse.Namespace) -> int:
+    from models.db import make_engine
+    from seed.first_start import ensure_seeded
+
+    engine = make_engine(_settings(args).database_url)
+    result = ensure_seeded(engine)
+    if result.created:
+        print(f"Loaded {result.shares} shares as release {result.release_id}.")
+    else:
+        print(f"Nothing to do: the database already holds release {result.release_id}.")
+    return 0
+
+
+def export_schema(args: argparse.Namespace) -> int:
+    from api.graphql import sdl
+
+    text = sdl()
+    if args.output == "-":
+        sys.stdout.write(text)
+    else:
+        Path(args.output).write_text(text, encoding="utf-8")
+        print(f"Wrote {args.output}.", file=sys.stderr)
+    return 0
+
+
+def generate(args: argparse.Namespace) -> int:
+    from models.db import make_engine
+    from seed.first_start import ensure_seeded
+    from seed.synthetic import Sizes, SyntheticExists, generate
+
+    engine = make_engine(_settings(args).database_url)
+    ensure_seeded(engine)
+    sizes = Sizes(args.waves, args.questions, args.options, args.segments)
+    try:
+        count = generate(engine, sizes)
+    except SyntheticExists as error:
+        print(f"error: {error}; use a fresh database", file=sys.stderr)
+        return 1
+    print(f"Generated {count} synthetic shares in survey 'synthetic'.")
+    return 0
+
+
+def _positive(text: str) -> int:
+    value = int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"{text} is not a whole number of at least 1")
+    return value
+
+
+def parser() -> argparse.ArgumentParser:
+    main = argparse.ArgumentParser(
+        prog="kommunedigi",
+        description="Open-data API for Kommuneundersøkelsen. "
+        f"Settings come from {ENV_PREFIX}* environment variables.",
+    )
+    commands = main.add_subparsers(dest="command", required=True)
+
+    def command(name: str, help: str) -> argparse.ArgumentParser:
+        sub = commands.add_parser(name, help=help, description=help)
+        sub.add_argument("--database-url", help=f"overrides {ENV_PREFIX}DATABASE_URL")
+        return sub
+
+    run = command("serve", "serve the API (creating and seeding an empty database first)")
+    run.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
+    run.add_argument("--port", type=int, default=8000, help="port to bind (default 8000)")
+    run.add_argument(
+        "--workers",
+        type=_positive,
+        default=int(os.environ.get(f"{ENV_PREFIX}WORKERS", "1")),
+        help=f"worker processes (default {ENV_PREFIX}WORKERS or 1)",
+    )
+    run.add_argument(
+        "--proxy-headers",
+        action="store_true",
+        help="trust X-Forwarded-* from FORWARDED_ALLOW_IPS (only behind a proxy)",
+    )
+    run.set_defaults(handler=serve)
+
+    command("seed", "load the published figures into an empty database").set_defaults(handler=seed)
+
+    export = commands.add_parser("export-schema", help="write the GraphQL SDL")
+    export.add_argument("--output", "-o", default="-", help="file to write, or - for stdout")
+    export.set_defaults(handler=export_schema)
+
+    make = command("generate", "add a synthetic survey of the given size (test data only)")
+    for name, default in (("waves", 3), ("questions", 100), ("options", 5), ("segments", 10)):
+        make.add_argument(f"--{name}", type=_positive, default=default, help=f"default {default}")
+    make.set_defaults(handler=generate)
+    return main
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    return int(args.handler(args))
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,39 @@
+"""The committed contracts, served as they are: OpenAPI as JSON, GraphQL as SDL."""
+
+from __future__ import annotations
+
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+from starlette.requests import Request
+from starlette.responses import PlainTextResponse, Response
+
+from api.graphql import sdl
+from api.responses import JSONResponse
+
+# In a checkout the contracts sit at the top of the repo; a wheel carries them in api/contract.
+_PLACES = (Path(__file__).parent / "contract", Path(__file__).parent.parent / "openapi")
+
+
+def contract_file(name: str) -> Path:
+    for folder in _PLACES:
+        if (folder / name).is_file():
+            return folder / name
+    raise FileNotFoundError(f"{name} is in neither of {[str(p) for p in _PLACES]}")
+
+
+@cache
+def openapi_document() -> dict[str, Any]:
+    with contract_file("openapi.yaml").open(encoding="utf-8") as handle:
+        document: dict[str, Any] = yaml.safe_load(handle)
+    return document
+
+
+async def openapi_json(request: Request) -> Response:
+    return JSONResponse(openapi_document())
+
+
+async def graphql_sdl(request: Request) -> Response:
+    return PlainTextResponse(sdl(), media_type="application/graphql; charset=utf-8")

@@ -1,0 +1,61 @@
+"""GraphQL at /graphql: schema, context and the ASGI app that serves it (GraphiQL on GET)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import orjson
+import strawberry
+from sqlalchemy import Engine
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.websockets import WebSocket
+from strawberry.asgi import GraphQL
+from strawberry.extensions import MaskErrors, SchemaExtension
+
+from api.graphql.errors import ProblemCodes, should_mask
+from api.graphql.loaders import Loaders
+from api.graphql.query import Query
+from api.settings import Settings
+
+
+@dataclass
+class Context:
+    request: Request | WebSocket
+    response: Response | WebSocket
+    engine: Engine
+    settings: Settings
+    loaders: Loaders
+
+
+def make_schema(settings: Settings | None = None) -> strawberry.Schema:
+    """The schema; limits and masking come from settings, the SDL does not depend on them."""
+    settings = settings or Settings()
+    extensions: list[type[SchemaExtension] | SchemaExtension] = [ProblemCodes()]
+    if not settings.debug:
+        # Listed first so that it runs last, after ProblemCodes has read the original errors.
+        extensions.insert(0, MaskErrors(should_mask_error=should_mask))
+    return strawberry.Schema(query=Query, extensions=extensions)
+
+
+class _GraphQLApp(GraphQL[Context, None]):
+    def __init__(self, schema: strawberry.Schema, engine: Engine, settings: Settings) -> None:
+        super().__init__(schema, graphql_ide="graphiql")
+        self.engine = engine
+        self.settings = settings
+
+    async def get_context(self, request: Any, response: Any) -> Context:
+        return Context(request, response, self.engine, self.settings, Loaders(self.engine))
+
+    def encode_json(self, data: object) -> bytes:
+        return orjson.dumps(data)
+
+
+def make_graphql_app(engine: Engine, settings: Settings) -> GraphQL[Context, None]:
+    return _GraphQLApp(make_schema(settings), engine, settings)
+
+
+def sdl() -> str:
+    """The schema in SDL, as committed at openapi/schema.graphql."""
+    return make_schema().as_str() + "\n"

@@ -1,0 +1,356 @@
+"""GraphQL object types: thin views of query-layer records; relations go through DataLoaders."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Any, Self
+
+import strawberry
+
+from api.graphql.enums import Language, QuestionKind, ShareStatus
+from api.graphql.inputs import ShareFilterInput
+from models import records
+
+Info = strawberry.Info
+
+
+LangArg = Annotated[Language, strawberry.argument(description="Language of the text.")]
+
+
+def _text(record: Any, name: str, lang: Language) -> Any:
+    return getattr(record, f"{name}_{lang.value}")
+
+
+def _loaders(info: Info) -> Any:
+    return info.context.loaders
+
+
+class _View:
+    """A GraphQL type over a record: plain fields copy the record's attributes of that name."""
+
+    @classmethod
+    def of(cls, record: Any) -> Self:
+        definition = cls.__strawberry_definition__  # type: ignore[attr-defined]
+        plain = [
+            f.python_name
+            for f in definition.fields
+            if f.base_resolver is None and f.python_name != "record"
+        ]
+        return cls(record=record, **{name: getattr(record, name) for name in plain})  # type: ignore[call-arg]
+
+
+@strawberry.type(description="A publication that figures come from, described in our words.")
+class Source(_View):
+    record: strawberry.Private[records.SourceRecord]
+    code: str
+    title: str
+    publisher: str
+    url: str | None
+    published: str | None = strawberry.field(description="ISO 8601 date, year-month or year.")
+
+    @strawberry.field
+    def date_note(self, lang: LangArg = Language.NB) -> str | None:
+        return _text(self.record, "date_note", lang)  # type: ignore[no-any-return]
+
+    @strawberry.field
+    def description(self, lang: LangArg = Language.NB) -> str:
+        return _text(self.record, "description", lang)  # type: ignore[no-any-return]
+
+
+async def _source(info: Info, source_id: int | None) -> Source | None:
+    if source_id is None:
+        return None
+    found = await _loaders(info).source.load(source_id)
+    return Source.of(found) if found else None
+
+
+@strawberry.type(description="A survey: one series of waves asking the same kind of questions.")
+class Survey(_View):
+    record: strawberry.Private[records.SurveyRecord]
+    code: str
+    publisher: str
+    homepage: str | None
+    licence: str | None = strawberry.field(description="Null: the owner states no licence.")
+    synthetic: bool = strawberry.field(description="Generated test data, not published figures.")
+
+    @strawberry.field
+    def title(self, lang: LangArg = Language.NB) -> str:
+        return _text(self.record, "title", lang)  # type: ignore[no-any-return]
+
+    @strawberry.field
+    def description(self, lang: LangArg = Language.NB) -> str:
+        return _text(self.record, "description", lang)  # type: ignore[no-any-return]
+
+    @strawberry.field
+    async def waves(self, info: Info) -> list[Wave]:
+        return [Wave.of(item) for item in await _loaders(info).waves_of_survey.load(self.record.id)]
+
+    @strawberry.field
+    async def questions(self, info: Info) -> list[Question]:
+        found = await _loaders(info).questions_of_survey.load(self.record.id)
+        return [Question.of(item) for item in found]
+
+    @strawberry.field
+    async def indicators(self, info: Info) -> list[Indicator]:
+        found = await _loaders(info).indicators_of_survey.load(self.record.id)
+        return [Indicator.of(item) for item in found]
+
+
+async def _survey(info: Info, survey_id: int) -> Survey:
+    found = await _loaders(info).survey.load(survey_id)
+    assert found is not None, "a foreign key guarantees the survey"
+    return Survey.of(found)
+
+
+@strawberry.type(description="One round of a survey, by year.")
+class Wave(_View):
+    record: strawberry.Private[records.WaveRecord]
+    year: int
+    fieldwork: str | None
+    respondents: int | None
+    population: int | None
+    response_rate: float | None
+    published_on: dt.date | None
+
+    @strawberry.field
+    def title(self, lang: LangArg = Language.NB) -> str:
+        return _text(self.record, "title", lang)  # type: ignore[no-any-return]
+
+    @strawberry.field
+    def note(self, lang: LangArg = Language.NB) -> str | None:
+        return _text(self.record, "note", lang)  # type: ignore[no-any-return]
+
+    @strawberry.field
+    async def survey(self, info: Info) -> Survey:
+        return await _survey(info, self.record.survey_id)
+
+    @strawberry.field
+    async def source(self, info: Info) -> Source | None:
+        return await _source(info, self.record.source_id)
+
+    @strawberry.field(description="Current shares of this wave, narrowed by `filter`.")
+    async def shares(self, info: Info, filter: ShareFilterInput | None = None) -> list[Share]:
+        key = (self.record.id, ShareFilterInput.convert(filter))
+        return [Share.of(item) for item in await _loaders(info).shares_of_wave.load(key)]
+
+
+@strawberry.type(description="A subject area that groups questions.")
+class Topic(_View):
+    record: strawberry.Private[records.TopicRecord]
+    code: str
+
+    @strawberry.field
+    def label(self, lang: LangArg = Language.NB) -> str:
+        return _text(self.record, "label", lang)  # type: ignore[no-any-return]
+
+    @strawberry.field
+    async def questions(self, info: Info) -> list[Question]:
+        found = await _loaders(info).questions_of_topic.load(self.record.id)
+        return [Question.of(item) for item in found]
+
+
+@strawberry.type(description="A group of respondents; `all` is every responding municipality.")
+class Segment(_View):
+    record: strawberry.Private[records.SegmentRecord]
+    code: str
+    dimension: str
+
+    @strawberry.field
+    def label(self, lang: LangArg = Language.NB) -> str:
+        return _text(self.record, "label", lang)  # type: ignore[no-any-return]
+
+
+@strawberry.type(description="A question asked in one or more waves.")
+class Question(_View):
+    record: strawberry.Private[records.QuestionRecord]
+    code: str
+    kind: QuestionKind  # type: ignore[valid-type]
+    position: int
+
+    @strawberry.field
+    def text(self, lang: LangArg = Language.NB) -> str:
+        return _text(self.record, "text", lang)  # type: ignore[no-any-return]
+
+    @strawberry.field
+    def note(self, lang: LangArg = Language.NB) -> str | None:
+        return _text(self.record, "note", lang)  # type: ignore[no-any-return]
+
+    @strawberry.field
+    async def survey(self, info: Info) -> Survey:
+        return await _survey(info, self.record.survey_id)
+
+    @strawberry.field
+    async def topic(self, info: Info) -> Topic:
+        found = await _loaders(info).topic.load(self.record.topic_id)
+        assert found is not None, "a foreign key guarantees the topic"
+        return Topic.of(found)
+
+    @strawberry.field
+    async def options(self, info: Info) -> list[Option]:
+        found = await _loaders(info).options_of_question.load(self.record.id)
+        return [Option.of(item) for item in found]
+
+
+@strawberry.type(description="An answer option of a question.")
+class Option(_View):
+    record: strawberry.Private[records.OptionRecord]
+    code: str
+    position: int
+
+    @strawberry.field
+    def label(self, lang: LangArg = Language.NB) -> str:
+        return _text(self.record, "label", lang)  # type: ignore[no-any-return]
+
+    @strawberry.field
+    async def question(self, info: Info) -> Question:
+        found = await _loaders(info).question.load(self.record.question_id)
+        assert found is not None, "a foreign key guarantees the question"
+        return Question.of(found)
+
+    @strawberry.field(description="Current shares of this option, narrowed by `filter`.")
+    async def shares(self, info: Info, filter: ShareFilterInput | None = None) -> list[Share]:
+        key = (self.record.id, ShareFilterInput.convert(filter))
+        return [Share.of(item) for item in await _loaders(info).shares_of_option.load(key)]
+
+
+@strawberry.type(
+    description="Percentage of a segment choosing an option in a wave; null value: see status."
+)
+class Share(_View):
+    record: strawberry.Private[records.ShareRecord]
+    value: float | None
+    base_n: int | None
+    status: ShareStatus  # type: ignore[valid-type]
+    locator: str | None = strawberry.field(description="Where in the source the figure stands.")
+
+    @strawberry.field
+    def note(self, lang: LangArg = Language.NB) -> str | None:
+        return _text(self.record, "note", lang)  # type: ignore[no-any-return]
+
+    @strawberry.field
+    async def wave(self, info: Info) -> Wave:
+        found = await _loaders(info).wave.load(self.record.wave_id)
+        assert found is not None, "a foreign key guarantees the wave"
+        return Wave.of(found)
+
+    @strawberry.field
+    async def question(self, info: Info) -> Question:
+        found = await _loaders(info).question.load(self.record.question_id)
+        assert found is not None, "a foreign key guarantees the question"
+        return Question.of(found)
+
+    @strawberry.field
+    async def option(self, info: Info) -> Option:
+        found = await _loaders(info).option.load(self.record.option_id)
+        assert found is not None, "a foreign key guarantees the option"
+        return Option.of(found)
+
+    @strawberry.field
+    async def segment(self, info: Info) -> Segment:
+        found = await _loaders(info).segment.load(self.record.segment_id)
+        assert found is not None, "a foreign key guarantees the segment"
+        return Segment.of(found)
+
+    @strawberry.field
+    async def source(self, info: Info) -> Source:
+        found = await _source(info, self.record.source_id)
+        assert found is not None, "a foreign key guarantees the source"
+        return found
+
+
+async def _sources_by_code(info: Info, codes: tuple[str, ...]) -> list[Source]:
+    found = await _loaders(info).source_by_code.load_many(list(codes))
+    return [Source.of(item) for item in found if item is not None]
+
+
+@strawberry.type(description="An indicator total as a source printed it, often rounded.")
+class PublishedTotal(_View):
+    record: strawberry.Private[records.PublishedTotalRecord]
+    value: float
+    locator: str | None
+
+    @strawberry.field
+    def note(self, lang: LangArg = Language.NB) -> str | None:
+        return _text(self.record, "note", lang)  # type: ignore[no-any-return]
+
+    @strawberry.field
+    async def source(self, info: Info) -> Source:
+        return (await _sources_by_code(info, (self.record.source,)))[0]
+
+
+@strawberry.type(description="An indicator's value in one wave, or why it is missing.")
+class SeriesPoint(_View):
+    record: strawberry.Private[records.SeriesPoint]
+    wave: int
+    value: float | None
+    status: ShareStatus  # type: ignore[valid-type]
+    base_n: int | None
+    change: float | None = strawberry.field(description="Percentage points since `changeFrom`.")
+    change_from: int | None = strawberry.field(description="The latest earlier wave with a value.")
+
+    @strawberry.field
+    def notes(self, lang: LangArg = Language.NB) -> list[str]:
+        return list(_text(self.record, "notes", lang))
+
+    @strawberry.field
+    async def sources(self, info: Info) -> list[Source]:
+        return await _sources_by_code(info, self.record.sources)
+
+    @strawberry.field
+    def published_total(self) -> PublishedTotal | None:
+        total = self.record.published_total
+        return PublishedTotal.of(total) if total else None
+
+
+@strawberry.type(description="Change in percentage points between two waves that have values.")
+class Change:
+    from_wave: int
+    to_wave: int
+    points: float
+
+
+@strawberry.type(description="A named series: the sum of one or more options of a question.")
+class Indicator(_View):
+    record: strawberry.Private[records.IndicatorRecord]
+    code: str
+    unit: str
+
+    @strawberry.field
+    def title(self, lang: LangArg = Language.NB) -> str:
+        return _text(self.record, "title", lang)  # type: ignore[no-any-return]
+
+    @strawberry.field
+    def description(self, lang: LangArg = Language.NB) -> str:
+        return _text(self.record, "description", lang)  # type: ignore[no-any-return]
+
+    @strawberry.field
+    async def survey(self, info: Info) -> Survey:
+        return await _survey(info, self.record.survey_id)
+
+    @strawberry.field
+    async def question(self, info: Info) -> Question:
+        found = await _loaders(info).question.load(self.record.question_id)
+        assert found is not None, "a foreign key guarantees the question"
+        return Question.of(found)
+
+    @strawberry.field
+    async def options(self, info: Info) -> list[Option]:
+        found = await _loaders(info).options_of_question.load(self.record.question_id)
+        return [Option.of(item) for item in found if item.code in self.record.options]
+
+    async def _series(self, info: Info, segment: str) -> records.Series:
+        key = (self.record.id, ShareFilterInput.code("segment", segment))
+        found = await _loaders(info).series.load(key)
+        assert found is not None, "every indicator has a series"
+        return found  # type: ignore[no-any-return]
+
+    @strawberry.field(description="One point per wave of the survey, oldest first.")
+    async def series(self, info: Info, segment: str = "all") -> list[SeriesPoint]:
+        return [SeriesPoint.of(item) for item in (await self._series(info, segment)).points]
+
+    @strawberry.field(description="Changes between consecutive waves that both have a value.")
+    async def changes(self, info: Info, segment: str = "all") -> list[Change]:
+        return [
+            Change(from_wave=item.from_wave, to_wave=item.to_wave, points=item.points)
+            for item in (await self._series(info, segment)).changes
+        ]

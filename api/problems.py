@@ -1,0 +1,130 @@
+"""One error body for every error: RFC 9457 problem details.
+
+Hierarchy:
+
+    Problem                 an error the client can fix, or a known condition (status 4xx/503)
+    models.FilterError      raised by the query layer and the filters
+      ├── InvalidFilter     400 /problems/invalid-parameter
+      └── UnknownCode       400 /problems/unknown-code
+
+REST turns each into `application/problem+json`; GraphQL puts the same title and
+detail in `errors[].message` with `extensions.code` (see api.graphql). Anything
+unexpected becomes a bare 500 problem: logged here, never shown to the client.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+import orjson
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import Response
+
+from models.filters import FilterError, UnknownCode
+
+logger = logging.getLogger("kommunedigi")
+
+MEDIA_TYPE = "application/problem+json"
+
+
+class Problem(Exception):
+    def __init__(
+        self,
+        status: int,
+        title: str,
+        detail: str | None = None,
+        *,
+        type: str = "about:blank",
+        errors: list[dict[str, str]] | None = None,
+        headers: dict[str, str] | None = None,
+    ) -> None:
+        super().__init__(detail or title)
+        self.status = status
+        self.title = title
+        self.detail = detail
+        self.type = type
+        self.errors = errors or []
+        self.headers = headers or {}
+
+    @classmethod
+    def from_filter_error(cls, error: FilterError) -> Problem:
+        unknown = isinstance(error, UnknownCode)
+        return cls(
+            400,
+            "Unknown code" if unknown else "Invalid parameter",
+            error.detail,
+            type="/problems/unknown-code" if unknown else "/problems/invalid-parameter",
+            errors=[{"parameter": error.parameter, "detail": error.detail}],
+        )
+
+    @classmethod
+    def not_found(cls, what: str, code: str) -> Problem:
+        return cls(
+            404, "Not found", f"There is no {what} with code {code!r}", type="/problems/not-found"
+        )
+
+    def body(self, instance: str | None = None) -> dict[str, Any]:
+        body: dict[str, Any] = {"type": self.type, "title": self.title, "status": self.status}
+        if self.detail:
+            body["detail"] = self.detail
+        if instance:
+            body["instance"] = instance
+        if self.errors:
+            body["errors"] = self.errors
+        return body
+
+
+def problem_response(problem: Problem, request: Request | None = None) -> Response:
+    instance = request.url.path if request is not None else None
+    return Response(
+        orjson.dumps(problem.body(instance)),
+        status_code=problem.status,
+        media_type=MEDIA_TYPE,
+        headers=problem.headers,
+    )
+
+
+async def _problem(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, Problem)
+    return problem_response(exc, request)
+
+
+async def _filter_error(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, FilterError)
+    return problem_response(Problem.from_filter_error(exc), request)
+
+
+_HTTP_TITLES = {404: "Not found", 405: "Method not allowed"}
+
+
+async def _http_exception(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, HTTPException)
+    title = _HTTP_TITLES.get(exc.status_code, exc.detail)
+    detail = {
+        404: f"Nothing is published at {request.url.path}; the API starts at /api/v1",
+        405: f"{request.method} is not allowed on {request.url.path}",
+    }.get(exc.status_code)
+    problem = Problem(
+        exc.status_code,
+        title,
+        detail,
+        type=f"/problems/{title.lower().replace(' ', '-')}",
+        headers=dict(exc.headers or {}),
+    )
+    return problem_response(problem, request)
+
+
+async def _server_error(request: Request, exc: Exception) -> Response:
+    logger.exception("unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
+    problem = Problem(500, "Internal server error", "The error is logged; please try again later.")
+    return problem_response(problem, request)
+
+
+HANDLERS = {
+    Problem: _problem,
+    FilterError: _filter_error,
+    HTTPException: _http_exception,
+    500: _server_error,
+}

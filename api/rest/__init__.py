@@ -1,0 +1,45 @@
+"""REST under /api/v1: the one route table of the data endpoints."""
+
+from __future__ import annotations
+
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import BaseRoute, Route
+
+from api.responses import JSONResponse
+from api.rest import indicators, questions, shares, surveys
+from api.rest.params import Params
+
+
+async def index(request: Request) -> Response:
+    Params(request.query_params)
+    base = str(request.url_for("api:index")).rstrip("/")
+    names = (
+        "surveys",
+        "waves",
+        "topics",
+        "segments",
+        "sources",
+        "questions",
+        "indicators",
+        "shares",
+    )
+    return JSONResponse(
+        {"name": "kommunedigi", "links": {name: f"{base}/{name}" for name in names}}
+    )
+
+
+routes: list[BaseRoute] = [
+    Route("/", index, name="index"),
+    Route("/surveys", surveys.list_surveys),
+    Route("/surveys/{code}", surveys.get_survey),
+    Route("/waves", surveys.list_waves),
+    Route("/topics", surveys.list_topics),
+    Route("/segments", surveys.list_segments),
+    Route("/sources", surveys.list_sources),
+    Route("/questions", questions.list_questions),
+    Route("/questions/{code}", questions.get_question),
+    Route("/indicators", indicators.list_indicators),
+    Route("/indicators/{code}", indicators.get_indicator),
+    Route("/shares", shares.list_shares),
+]

@@ -1,0 +1,115 @@
+"""Query string → the shared filter objects; every mistake is a 400 that names the parameter.
+
+Lists are given either repeated (`wave=2015&wave=2017`) or comma-separated
+(`wave=2015,2017`). A parameter an endpoint does not know is rejected, not ignored:
+a mistyped filter must not silently return everything.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+
+from starlette.datastructures import QueryParams
+
+from models.filters import (
+    Cursor,
+    InvalidFilter,
+    PageRequest,
+    QuestionFilter,
+    ShareFilter,
+    check_code,
+)
+from models.tables import ShareStatus
+
+LANGUAGES = ("nb", "en")
+DEFAULT_LANGUAGE = "nb"
+SHARE_FILTERS = ("survey", "wave", "question", "option", "segment", "status")
+MAX_TEXT = 200
+
+
+class Params:
+    """The query string of one request, checked against the names the endpoint accepts."""
+
+    def __init__(self, query: QueryParams, accepted: Collection[str] = ()) -> None:
+        self.query = query
+        known = {"lang", *accepted}
+        for name in query:
+            if name not in known:
+                allowed = ", ".join(sorted(known))
+                raise InvalidFilter(name, f"{name} is not a parameter here; allowed: {allowed}")
+
+    def _one(self, name: str) -> str | None:
+        values = self.query.getlist(name)
+        if len(values) > 1:
+            raise InvalidFilter(name, f"give {name} once, not {len(values)} times")
+        return values[0] if values else None
+
+    def _list(self, name: str) -> list[str]:
+        items = [item.strip() for value in self.query.getlist(name) for item in value.split(",")]
+        if any(not item for item in items):
+            raise InvalidFilter(name, f"{name} has an empty value; give codes separated by commas")
+        return items
+
+    @property
+    def lang(self) -> str:
+        lang = self._one("lang") or DEFAULT_LANGUAGE
+        if lang not in LANGUAGES:
+            raise InvalidFilter("lang", f"lang={lang!r} is not offered; use one of: nb, en")
+        return lang
+
+    def codes(self, name: str) -> tuple[str, ...]:
+        return tuple(check_code(name, item) for item in self._list(name))
+
+    def code(self, name: str, default: str) -> str:
+        value = self._one(name)
+        return default if value is None else check_code(name, value)
+
+    def years(self, name: str = "wave") -> tuple[int, ...]:
+        items = self._list(name)
+        for item in items:
+            if not (item.isascii() and item.isdigit() and len(item) == 4):
+                raise InvalidFilter(name, f"{name}={item!r} is not a year such as 2017")
+        return tuple(int(item) for item in items)
+
+    def statuses(self, name: str = "status") -> tuple[ShareStatus, ...]:
+        allowed = [status.value for status in ShareStatus]
+        items = self._list(name)
+        for item in items:
+            if item not in allowed:
+                raise InvalidFilter(
+                    name, f"{name}={item!r} is not a status; use: {', '.join(allowed)}"
+                )
+        return tuple(ShareStatus(item) for item in items)
+
+    def text(self, name: str) -> str | None:
+        value = self._one(name)
+        if value is not None and len(value) > MAX_TEXT:
+            raise InvalidFilter(name, f"{name} is longer than {MAX_TEXT} characters")
+        return value.strip() or None if value is not None else None
+
+    def page(self, *, default: int, maximum: int) -> PageRequest:
+        raw = self._one("limit")
+        if raw is None:
+            limit = default
+        elif raw.isascii() and raw.lstrip("-").isdigit() and len(raw) < 10:
+            limit = int(raw)
+        else:
+            raise InvalidFilter("limit", f"limit={raw!r} is not a whole number")
+        cursor = self._one("cursor")
+        after = Cursor.decode(cursor) if cursor is not None else None
+        return PageRequest.checked(limit, after, maximum=maximum)
+
+    def share_filter(self) -> ShareFilter:
+        return ShareFilter(
+            surveys=self.codes("survey"),
+            waves=self.years("wave"),
+            questions=self.codes("question"),
+            options=self.codes("option"),
+            segments=self.codes("segment"),
+            statuses=self.statuses("status"),
+        )
+
+    def question_filter(self) -> QuestionFilter:
+        return QuestionFilter(
+            text=self.text("q"), topics=self.codes("topic"), surveys=self.codes("survey")
+        )

@@ -1,0 +1,176 @@
+"""Records → JSON-ready dicts in one language. Ids never leave; codes do."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from api.responses import JSONResponse
+from models.records import (
+    IndicatorRecord,
+    OptionRecord,
+    PublishedTotalRecord,
+    QuestionRecord,
+    SegmentRecord,
+    Series,
+    SeriesPoint,
+    ShareRecord,
+    SourceRecord,
+    SurveyRecord,
+    TopicRecord,
+    WaveRecord,
+)
+
+JSON = dict[str, Any]
+
+
+def text(record: object, name: str, lang: str) -> Any:
+    """The `name_nb` or `name_en` attribute of a record."""
+    return getattr(record, f"{name}_{lang}")
+
+
+def survey(record: SurveyRecord, lang: str) -> JSON:
+    return {
+        "code": record.code,
+        "title": text(record, "title", lang),
+        "publisher": record.publisher,
+        "description": text(record, "description", lang),
+        "homepage": record.homepage,
+        "licence": record.licence,
+        "synthetic": record.synthetic,
+    }
+
+
+def wave(record: WaveRecord, lang: str) -> JSON:
+    return {
+        "survey": record.survey,
+        "year": record.year,
+        "title": text(record, "title", lang),
+        "fieldwork": record.fieldwork,
+        "respondents": record.respondents,
+        "population": record.population,
+        "response_rate": record.response_rate,
+        "published_on": record.published_on,
+        "source": record.source,
+        "note": text(record, "note", lang),
+    }
+
+
+def topic(record: TopicRecord, lang: str) -> JSON:
+    return {"code": record.code, "label": text(record, "label", lang)}
+
+
+def segment(record: SegmentRecord, lang: str) -> JSON:
+    return {
+        "code": record.code,
+        "dimension": record.dimension,
+        "label": text(record, "label", lang),
+    }
+
+
+def source(record: SourceRecord, lang: str) -> JSON:
+    return {
+        "code": record.code,
+        "title": record.title,
+        "publisher": record.publisher,
+        "url": record.url,
+        "published": record.published,
+        "date_note": text(record, "date_note", lang),
+        "description": text(record, "description", lang),
+    }
+
+
+def question(record: QuestionRecord, lang: str) -> JSON:
+    return {
+        "code": record.code,
+        "survey": record.survey,
+        "topic": record.topic,
+        "kind": record.kind.value,
+        "text": text(record, "text", lang),
+        "note": text(record, "note", lang),
+    }
+
+
+def option(record: OptionRecord, lang: str) -> JSON:
+    return {"code": record.code, "position": record.position, "label": text(record, "label", lang)}
+
+
+def _figure(record: ShareRecord, lang: str) -> JSON:
+    return {
+        "value": record.value,
+        "base_n": record.base_n,
+        "status": record.status.value,
+        "note": text(record, "note", lang),
+        "source": record.source,
+        "locator": record.locator,
+    }
+
+
+def share(record: ShareRecord, lang: str) -> JSON:
+    """A row of the flat shares table: codes and labels, then the figure."""
+    return {
+        "survey": record.survey,
+        "wave": record.wave,
+        "question": record.question,
+        "option": record.option,
+        "option_label": text(record, "option_label", lang),
+        "segment": record.segment,
+        "segment_label": text(record, "segment_label", lang),
+        **_figure(record, lang),
+    }
+
+
+def option_share(record: ShareRecord, lang: str) -> JSON:
+    """A share inside its option: the wave and segment, then the figure."""
+    return {"wave": record.wave, "segment": record.segment, **_figure(record, lang)}
+
+
+def indicator(record: IndicatorRecord, lang: str) -> JSON:
+    return {
+        "code": record.code,
+        "survey": record.survey,
+        "title": text(record, "title", lang),
+        "description": text(record, "description", lang),
+        "unit": record.unit,
+        "question": record.question,
+        "options": list(record.options),
+    }
+
+
+def published_total(record: PublishedTotalRecord | None, lang: str) -> JSON | None:
+    if record is None:
+        return None
+    return {
+        "value": record.value,
+        "source": record.source,
+        "locator": record.locator,
+        "note": text(record, "note", lang),
+    }
+
+
+def point(record: SeriesPoint, lang: str) -> JSON:
+    return {
+        "wave": record.wave,
+        "value": record.value,
+        "status": record.status.value,
+        "base_n": record.base_n,
+        "change": record.change,
+        "change_from": record.change_from,
+        "notes": list(text(record, "notes", lang)),
+        "sources": list(record.sources),
+        "published_total": published_total(record.published_total, lang),
+    }
+
+
+def series(record: Series, lang: str) -> JSON:
+    return {
+        "segment": record.segment,
+        "series": [point(item, lang) for item in record.points],
+        "changes": [
+            {"from": change.from_wave, "to": change.to_wave, "points": change.points}
+            for change in record.changes
+        ],
+    }
+
+
+def respond(data: Any, lang: str, headers: dict[str, str] | None = None) -> JSONResponse:
+    return JSONResponse(data, headers={"Content-Language": lang, **(headers or {})})

@@ -1,0 +1,54 @@
+"""Surveys, their waves, and the small lists that describe them: topics, segments, sources."""
+
+from __future__ import annotations
+
+from starlette.requests import Request
+from starlette.responses import Response
+
+from api.problems import Problem
+from api.querying import run_query
+from api.rest import render
+from api.rest.params import Params
+from models import queries
+
+
+async def list_surveys(request: Request) -> Response:
+    lang = Params(request.query_params).lang
+    surveys = await run_query(request.app.state.engine, queries.list_surveys)
+    return render.respond({"data": [render.survey(item, lang) for item in surveys]}, lang)
+
+
+async def get_survey(request: Request) -> Response:
+    lang = Params(request.query_params).lang
+    code = request.path_params["code"]
+    survey = await run_query(request.app.state.engine, queries.get_survey, code)
+    if survey is None:
+        raise Problem.not_found("survey", code)
+    waves = await run_query(request.app.state.engine, queries.list_waves, surveys=[code])
+    body = {**render.survey(survey, lang), "waves": [render.wave(item, lang) for item in waves]}
+    return render.respond(body, lang)
+
+
+async def list_waves(request: Request) -> Response:
+    params = Params(request.query_params, {"survey"})
+    lang, surveys = params.lang, params.codes("survey")
+    waves = await run_query(request.app.state.engine, queries.list_waves, surveys=surveys)
+    return render.respond({"data": [render.wave(item, lang) for item in waves]}, lang)
+
+
+async def list_topics(request: Request) -> Response:
+    lang = Params(request.query_params).lang
+    topics = await run_query(request.app.state.engine, queries.list_topics)
+    return render.respond({"data": [render.topic(item, lang) for item in topics]}, lang)
+
+
+async def list_segments(request: Request) -> Response:
+    lang = Params(request.query_params).lang
+    segments = await run_query(request.app.state.engine, queries.list_segments)
+    return render.respond({"data": [render.segment(item, lang) for item in segments]}, lang)
+
+
+async def list_sources(request: Request) -> Response:
+    lang = Params(request.query_params).lang
+    sources = await run_query(request.app.state.engine, queries.list_sources)
+    return render.respond({"data": [render.source(item, lang) for item in sources]}, lang)

@@ -1,0 +1,49 @@
+"""Settings: every knob with a name, a default and one line of help, read from KOMMUNEDIGI_*."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, fields
+from typing import Any
+
+from starlette.config import Config
+
+ENV_PREFIX = "KOMMUNEDIGI_"
+
+
+@dataclass(frozen=True)
+class Settings:
+    database_url: str = "sqlite:///kommunedigi.sqlite3"
+    seed_on_start: bool = True
+    default_page_size: int = 100
+    max_page_size: int = 1000
+    debug: bool = False
+
+    HELP = {
+        "database_url": "SQLAlchemy URL of the database; the default is a SQLite file here",
+        "seed_on_start": "create the tables and load the published figures into an empty database",
+        "default_page_size": "rows in a page of /api/v1/shares when no limit is given",
+        "max_page_size": "the largest limit (REST) or first (GraphQL) a reader may ask for",
+        "debug": "show tracebacks in error responses; never in production",
+    }
+
+    def __post_init__(self) -> None:
+        if not 1 <= self.default_page_size <= self.max_page_size:
+            raise ValueError(
+                f"{ENV_PREFIX}DEFAULT_PAGE_SIZE must be between 1 and {ENV_PREFIX}MAX_PAGE_SIZE"
+            )
+
+    @classmethod
+    def from_environ(cls, environ: Mapping[str, str] | None = None) -> Settings:
+        """Read KOMMUNEDIGI_<NAME> for every field; a bad value names its variable."""
+        config = Config(environ=os.environ if environ is None else environ, env_prefix=ENV_PREFIX)
+        # Starlette's Config reads booleans as true/false/1/0 and names the key on error.
+        casts: dict[str, Callable[[Any], Any]] = {"bool": bool, "int": int, "str": str}
+        values = {
+            field.name: config(
+                field.name.upper(), cast=casts[str(field.type)], default=field.default
+            )
+            for field in fields(cls)
+        }
+        return cls(**values)

@@ -1,0 +1,39 @@
+"""Engine and sessions: the only place that opens a database."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from sqlalchemy import Engine, create_engine, event
+from sqlmodel import Session, SQLModel
+
+from models import tables  # noqa: F401  (registers every table on SQLModel.metadata)
+
+
+def make_engine(url: str, **options: Any) -> Engine:
+    """The one `create_engine` call: SQLite gets foreign keys and WAL; others, a checked pool."""
+    if url.startswith("sqlite"):
+        engine = create_engine(url, connect_args={"check_same_thread": False}, **options)
+        event.listen(engine, "connect", _sqlite_pragmas)
+        return engine
+    return create_engine(url, pool_pre_ping=True, **options)
+
+
+def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA foreign_keys = ON")
+    # WAL lets readers go on while an import writes; a memory database ignores it.
+    cursor.execute("PRAGMA journal_mode = WAL")
+    cursor.close()
+
+
+def create_schema(engine: Engine) -> None:
+    SQLModel.metadata.create_all(engine)
+
+
+@contextmanager
+def session_scope(engine: Engine) -> Iterator[Session]:
+    with Session(engine) as session:
+        yield session

@@ -1,0 +1,220 @@
+"""What the query layer returns: plain, immutable rows with codes resolved.
+
+Tables (`models.tables`) say how data is stored; records say what a reader gets. They
+carry both languages; the adapters pick one. Ids are kept for batching (DataLoaders)
+and never shown.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from models.tables import QuestionKind, ShareStatus
+
+
+@dataclass(frozen=True, slots=True)
+class ReleaseRecord:
+    id: int
+    created_at: dt.datetime
+    message: str
+    checksum: str
+
+
+@dataclass(frozen=True, slots=True)
+class SourceRecord:
+    id: int
+    code: str
+    title: str
+    publisher: str
+    url: str | None
+    published: str | None
+    date_note_nb: str | None
+    date_note_en: str | None
+    description_nb: str
+    description_en: str
+
+
+@dataclass(frozen=True, slots=True)
+class SurveyRecord:
+    id: int
+    code: str
+    title_nb: str
+    title_en: str
+    publisher: str
+    description_nb: str
+    description_en: str
+    homepage: str | None
+    licence: str | None
+    synthetic: bool
+
+
+@dataclass(frozen=True, slots=True)
+class WaveRecord:
+    id: int
+    survey_id: int
+    survey: str
+    year: int
+    title_nb: str
+    title_en: str
+    fieldwork: str | None
+    respondents: int | None
+    population: int | None
+    response_rate: float | None
+    published_on: dt.date | None
+    source_id: int | None
+    source: str | None
+    note_nb: str | None
+    note_en: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class TopicRecord:
+    id: int
+    code: str
+    label_nb: str
+    label_en: str
+
+
+@dataclass(frozen=True, slots=True)
+class QuestionRecord:
+    id: int
+    survey_id: int
+    survey: str
+    code: str
+    topic_id: int
+    topic: str
+    kind: QuestionKind
+    position: int
+    text_nb: str
+    text_en: str
+    note_nb: str | None
+    note_en: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class OptionRecord:
+    id: int
+    question_id: int
+    question: str
+    code: str
+    position: int
+    label_nb: str
+    label_en: str
+
+
+@dataclass(frozen=True, slots=True)
+class SegmentRecord:
+    id: int
+    code: str
+    dimension: str
+    label_nb: str
+    label_en: str
+
+
+@dataclass(frozen=True, slots=True)
+class ShareRecord:
+    id: int
+    survey: str
+    wave_id: int
+    wave: int
+    question_id: int
+    question: str
+    option_id: int
+    option: str
+    option_label_nb: str
+    option_label_en: str
+    segment_id: int
+    segment: str
+    segment_label_nb: str
+    segment_label_en: str
+    value: float | None
+    base_n: int | None
+    status: ShareStatus
+    note_nb: str | None
+    note_en: str | None
+    source_id: int
+    source: str
+    locator: str | None
+    release_id: int
+
+
+@dataclass(frozen=True, slots=True)
+class IndicatorRecord:
+    id: int
+    code: str
+    survey_id: int
+    survey: str
+    question_id: int
+    question: str
+    options: tuple[str, ...]
+    position: int
+    unit: str
+    title_nb: str
+    title_en: str
+    description_nb: str
+    description_en: str
+
+
+@dataclass(frozen=True, slots=True)
+class PublishedTotalRecord:
+    indicator_id: int
+    wave: int
+    segment: str
+    value: float
+    source: str
+    locator: str | None
+    note_nb: str | None
+    note_en: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class SeriesPoint:
+    """An indicator's value in one wave: the sum of its options, or missing and why."""
+
+    wave: int
+    value: float | None
+    status: ShareStatus
+    base_n: int | None
+    sources: tuple[str, ...]
+    notes_nb: tuple[str, ...]
+    notes_en: tuple[str, ...]
+    published_total: PublishedTotalRecord | None
+    change: float | None  # percentage points since `change_from`
+    change_from: int | None  # the latest earlier wave with a value
+
+
+@dataclass(frozen=True, slots=True)
+class Change:
+    from_wave: int
+    to_wave: int
+    points: float
+
+
+@dataclass(frozen=True, slots=True)
+class Series:
+    indicator_id: int
+    segment: str
+    points: tuple[SeriesPoint, ...]
+
+    @property
+    def changes(self) -> tuple[Change, ...]:
+        return tuple(
+            Change(point.change_from, point.wave, point.change)
+            for point in self.points
+            if point.change is not None and point.change_from is not None
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class QuestionDetail:
+    question: QuestionRecord
+    options: tuple[OptionRecord, ...]
+    shares: dict[int, list[ShareRecord]]  # by option id
+
+
+@dataclass(frozen=True, slots=True)
+class IndicatorDetail:
+    indicator: IndicatorRecord
+    series: Series
+    sources: tuple[SourceRecord, ...]  # every source the series cites

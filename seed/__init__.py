@@ -1,0 +1,1 @@
+"""The only writer: loads published figures (seed/data) and generated test data."""
