@@ -75,7 +75,7 @@ def generate(engine: Engine, sizes: Sizes) -> int:
             title_en="Synthetic test survey (generated numbers, not real)",
             publisher="kommunedigi test data generator",
             description_nb="Genererte data for ytelsestester. Ingen av tallene er målt.",
-            description_en="Generated data for performance tests. None of the numbers was measured.",
+            description_en="Generated data for load tests. None of the numbers was measured.",
             synthetic=True,
         )
         topic = Topic(code=SURVEY, label_nb="Syntetisk", label_en="Synthetic")
@@ -164,7 +164,9 @@ def generate(engine: Engine, sizes: Sizes) -> int:
     return sizes.shares
 
 
-def _insert_ids(session: Session, table: type, rows: list[dict[str, object]], where: object) -> list[int]:
+def _insert_ids(
+    session: Session, table: type, rows: list[dict[str, object]], where: object
+) -> list[int]:
     for chunk in _chunks(iter(rows)):
         session.execute(insert(table), chunk)
     return list(session.execute(select(table.id).where(where).order_by(table.id)).scalars())  # type: ignore[attr-defined]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -32,10 +33,11 @@ class Context:
 def make_schema(settings: Settings | None = None) -> strawberry.Schema:
     """The schema; limits and masking come from settings, the SDL does not depend on them."""
     settings = settings or Settings()
-    extensions: list[type[SchemaExtension] | SchemaExtension] = [ProblemCodes()]
+    # Factories, not instances: Strawberry builds a fresh extension for every request.
+    extensions: list[Callable[[], SchemaExtension]] = [ProblemCodes]
     if not settings.debug:
         # Listed first so that it runs last, after ProblemCodes has read the original errors.
-        extensions.insert(0, MaskErrors(should_mask_error=should_mask))
+        extensions.insert(0, lambda: MaskErrors(should_mask_error=should_mask))
     return strawberry.Schema(query=Query, extensions=extensions)
 
 

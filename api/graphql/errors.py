@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from graphql import GraphQLError
 from strawberry.extensions import SchemaExtension
 
 from api.problems import Problem
-from graphql import GraphQLError
 from models.filters import FilterError
 
 

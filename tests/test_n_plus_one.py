@@ -1,0 +1,57 @@
+"""A nested GraphQL query costs a fixed number of SQL statements, whatever the data size."""
+
+import httpx
+import pytest
+
+from seed.synthetic import Sizes, generate
+from tests.conftest import count_queries, graphql
+
+pytestmark = pytest.mark.anyio
+
+QUESTIONS = """{
+  questions {
+    code topic { code } survey { code }
+    options { code label shares { value status wave { year } segment { code } source { code } } }
+  }
+}"""
+
+# Root fields resolve concurrently and share loaders (and their caches), so how loads fall
+# into batches depends on timing: the count is bounded by the document (at most one batch
+# per place a loader is used), never by the rows. 46 questions would mean 46+ statements.
+EVERYTHING = """{
+  questions { code options { code shares { value wave { year } } } }
+  indicators { code options { code } series { value sources { code } } }
+  surveys { waves { year } }
+}"""
+
+
+async def _run(app, query):
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as client:
+        with count_queries(app.state.engine) as statements:
+            body = await graphql(client, query)
+    assert "errors" not in body
+    questions = body["data"]["questions"]
+    shares = sum(len(option["shares"]) for q in questions for option in q["options"])
+    return len(statements), len(questions), shares
+
+
+async def test_all_questions_options_shares_cost_the_same_at_two_sizes(fresh_app):
+    small = await _run(fresh_app, QUESTIONS)
+    generate(fresh_app.state.engine, Sizes(waves=3, questions=40, options=4, segments=3))
+    large = await _run(fresh_app, QUESTIONS)
+
+    assert small[1:] == (6, 21)
+    assert large[1:] == (46, 21 + 3 * 40 * 4 * 3)
+    # questions, topics, surveys, options, shares, waves, segments, sources
+    assert small[0] == large[0] == 8
+
+
+async def test_concurrent_root_fields_stay_bounded(fresh_app):
+    small = await _run(fresh_app, EVERYTHING)
+    generate(fresh_app.state.engine, Sizes(waves=3, questions=40, options=4, segments=3))
+    large = await _run(fresh_app, EVERYTHING)
+
+    assert large[1:] == (46, 21 + 3 * 40 * 4 * 3)
+    assert small[0] <= 20
+    assert large[0] <= 20

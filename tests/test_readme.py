@@ -1,0 +1,55 @@
+"""The README's commands and examples are true."""
+
+import json
+import re
+import shlex
+from dataclasses import fields
+from urllib.parse import urlsplit
+
+import pytest
+
+from api.settings import Settings
+from tests.conftest import ROOT
+
+README = (ROOT / "README.md").read_text(encoding="utf-8")
+BLOCKS = re.findall(r"```(\w+)\n(.*?)```", README, flags=re.DOTALL)
+
+
+def examples():
+    """(curl command, expected JSON) for every sh block with curl followed by a json block."""
+    pairs = []
+    for (kind, body), (next_kind, next_body) in zip(BLOCKS, BLOCKS[1:], strict=False):
+        if kind == "sh" and body.startswith("curl ") and next_kind == "json":
+            pairs.append((body.strip(), json.loads(next_body)))
+    return pairs
+
+
+def test_readme_has_examples():
+    assert len(examples()) == 4
+
+
+@pytest.mark.anyio
+@pytest.mark.parametrize(("command", "expected"), examples())
+async def test_readme_example_output_is_real(client, command, expected):
+    words = shlex.split(command)
+    url = next(word for word in words if word.startswith("http"))
+    target = urlsplit(url)
+    path = target.path + (f"?{target.query}" if target.query else "")
+    if "-d" in words:
+        response = await client.post(path, json=json.loads(words[words.index("-d") + 1]))
+    else:
+        response = await client.get(path)
+    assert response.json() == expected
+
+
+def test_ci_runs_the_readme_test_command():
+    commands = [body.strip() for kind, body in BLOCKS if kind == "sh" and "pytest" in body]
+    assert len(commands) == 1
+    assert commands[0] in (ROOT / ".ci" / "run").read_text(encoding="utf-8")
+
+
+def test_every_setting_is_documented():
+    for field in fields(Settings):
+        default = str(field.default).lower() if isinstance(field.default, bool) else field.default
+        row = f"| `KOMMUNEDIGI_{field.name.upper()}` | `{default}` | {Settings.HELP[field.name]} |"
+        assert row in README, f"README lacks the row: {row}"

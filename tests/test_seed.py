@@ -1,0 +1,158 @@
+"""The published figures: every one served with its source, and the seed files kept honest."""
+
+import csv
+import shutil
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+
+from models.db import create_schema, make_engine
+from models.tables import Release, ShareStatus
+from seed.loader import DATA, FILES, SeedError, seed
+
+pytestmark = pytest.mark.anyio
+
+
+def rows(name):
+    with (DATA / f"{name}.csv").open(encoding="utf-8", newline="") as handle:
+        return list(csv.DictReader(handle))
+
+
+# Every figure of the sources (shared/sources/FIGURES.md), as the reader should get it:
+# (question, option, wave, value, status, source).
+FIGURES = [
+    ("expected-effects", "simpler-routines", 2015, 23, "published", "pr17"),
+    ("expected-effects", "simpler-routines", 2017, 68, "published", "pr17"),
+    ("expected-effects", "faster-processing", 2015, None, "not_published", "pr17"),
+    ("expected-effects", "faster-processing", 2017, None, "not_published", "pr17"),
+    ("expected-effects", "better-quality", 2015, 24, "published", "pr17"),
+    ("expected-effects", "better-quality", 2017, 64, "published", "pr17"),
+    ("priority", "high-or-very-high", 2015, None, "qualitative", "pr17"),
+    ("priority", "high-or-very-high", 2017, None, "qualitative", "pr17"),
+    ("action-plan", "yes", 2015, 68, "published", "pr17"),
+    ("action-plan", "yes", 2017, 76, "published", "pr17"),
+    ("ict-contributed-quality", "moderate", 2015, 38.9, "published", "e15"),
+    ("ict-contributed-quality", "high", 2015, 42.5, "published", "e15"),
+    ("ict-contributed-quality", "very-high", 2015, 13.3, "published", "e15"),
+    ("service-area-planning", "all-digital", 2015, 10, "approximate", "cw15"),
+    ("service-area-planning", "most-digital", 2015, 32, "published", "cw15"),
+    ("service-area-planning", "most-paper", 2015, None, "not_published", "cw15"),
+    ("service-area-planning", "all-paper", 2015, None, "not_published", "cw15"),
+    ("service-area-nursing-homes", "all-digital", 2015, 0.9, "published", "cw15"),
+    ("service-area-nursing-homes", "most-digital", 2015, 11.5, "published", "cw15"),
+    ("service-area-nursing-homes", "most-paper", 2015, 38.1, "published", "cw15"),
+    ("service-area-nursing-homes", "all-paper", 2015, 49.6, "published", "cw15"),
+]
+
+
+async def all_shares(client):
+    response = await client.get("/api/v1/shares", params={"limit": "1000", "lang": "en"})
+    assert response.status_code == 200
+    return response.json()["data"]
+
+
+async def test_every_published_figure_is_served_with_its_source(client):
+    served = {
+        (r["question"], r["option"], r["wave"]): (r["value"], r["status"], r["source"])
+        for r in await all_shares(client)
+    }
+    expected = {(q, o, w): (v, st, src) for q, o, w, v, st, src in FIGURES}
+    assert served == expected
+
+
+async def test_every_seed_row_is_served_exactly(client):
+    served = {
+        (r["survey"], r["wave"], r["question"], r["option"], r["segment"]): r
+        for r in await all_shares(client)
+    }
+    seeded = rows("shares")
+    assert len(served) == len(seeded)
+    for row in seeded:
+        share = served[
+            (row["survey"], int(row["wave"]), row["question"], row["option"], row["segment"])
+        ]
+        assert share["value"] == (float(row["value"]) if row["value"] else None)
+        assert share["base_n"] == (int(row["base_n"]) if row["base_n"] else None)
+        assert share["status"] == row["status"]
+        assert share["source"] == row["source"]
+        assert share["note"] == (row["note_en"] or None)
+        assert share["locator"] == (row["locator"] or None)
+
+
+async def test_2015_respondents_and_rounded_total_are_served(client):
+    waves = (await client.get("/api/v1/waves")).json()["data"]
+    assert [(w["year"], w["respondents"], w["source"]) for w in waves][0] == (2015, 113, "e15")
+    indicator = (await client.get("/api/v1/indicators/ict-contributed-quality")).json()
+    assert indicator["series"][0]["published_total"]["value"] == 95
+
+
+async def test_missing_values_say_why(client):
+    for row in await all_shares(client):
+        if row["value"] is None or row["status"] == "approximate":
+            assert row["status"] != "published"
+            assert row["note"], f"{row['question']}/{row['option']} has no note"
+
+
+def test_share_rows_fit_the_data_model():
+    sources = {row["code"] for row in rows("sources")}
+    waves = {(row["survey"], row["year"]) for row in rows("waves")}
+    options = {(row["question"], row["code"]) for row in rows("options")}
+    segments = {row["code"] for row in rows("segments")}
+    for number, row in enumerate(rows("shares"), 2):
+        where = f"shares.csv:{number}"
+        assert row["source"] in sources, f"{where}: figure without a known source"
+        assert (row["survey"], row["wave"]) in waves, where
+        assert (row["question"], row["option"]) in options, where
+        assert row["segment"] in segments, where
+        status = ShareStatus(row["status"])
+        assert bool(row["value"]) == status.has_value, f"{where}: value and status disagree"
+        if row["value"]:
+            assert 0 <= float(row["value"]) <= 100, where
+        if status is not ShareStatus.PUBLISHED:
+            assert row["note_nb"] and row["note_en"], f"{where}: say why, in both languages"
+        assert row["locator"], f"{where}: say where in the source the figure stands"
+
+
+def test_every_label_has_both_languages():
+    for name in FILES:
+        for number, row in enumerate(rows(name), 2):
+            for column, value in row.items():
+                if column.endswith("_nb") and value:
+                    assert row[column[:-3] + "_en"], f"{name}.csv:{number}: {column} alone"
+
+
+def test_sources_are_described_not_quoted():
+    for row in rows("sources"):
+        assert row["description_nb"] and row["description_en"]
+        assert row["url"] or row["code"] == "pr17"  # the press release has no known address
+
+
+def test_seed_loads_into_an_empty_database_once(tmp_path):
+    engine = make_engine(f"sqlite:///{tmp_path / 'db.sqlite3'}")
+    create_schema(engine)
+    first, second = seed(engine), seed(engine)
+    assert (first.created, first.release_id, first.shares) == (True, 1, 21)
+    assert (second.created, second.release_id) == (False, 1)
+    with engine.connect() as connection:
+        assert connection.execute(select(Release.id)).scalars().all() == [1]
+    engine.dispose()
+
+
+def test_broken_seed_folder_reports_every_problem_and_writes_nothing(tmp_path):
+    folder = tmp_path / "data"
+    shutil.copytree(DATA, folder)
+    shares = (folder / "shares.csv").read_text(encoding="utf-8")
+    shares = shares.replace(",pr17,", ",nosuch,", 1).replace(",e15,", ",e99,", 1)
+    (folder / "shares.csv").write_text(shares, encoding="utf-8")
+    engine = make_engine(f"sqlite:///{tmp_path / 'db.sqlite3'}")
+    create_schema(engine)
+    with pytest.raises(SeedError) as raised:
+        seed(engine, Path(folder))
+    assert raised.value.problems == [
+        "shares.csv:2: source 'nosuch' is not in sources.csv",
+        "shares.csv:12: source 'e99' is not in sources.csv",
+    ]
+    with engine.connect() as connection:
+        assert connection.execute(select(Release.id)).scalars().all() == []
+    engine.dispose()
