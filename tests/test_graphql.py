@@ -189,3 +189,15 @@ async def test_unexpected_error_is_masked(client, monkeypatch):
     body = await graphql(client, "{ topics { code } }")
     assert body["errors"][0]["message"] == "Unexpected error."
     assert "secret" not in str(body)
+
+
+async def test_only_unexpected_errors_are_logged(client, monkeypatch, caplog):
+    await graphql(client, "{ shares(first: 0) { totalCount } }")
+    assert caplog.records == []
+
+    def broken(session):
+        raise RuntimeError("secret internal detail")
+
+    monkeypatch.setattr(queries, "list_topics", broken)
+    await graphql(client, "{ topics { code } }")
+    assert ["secret internal detail" in record.getMessage() for record in caplog.records] == [True]

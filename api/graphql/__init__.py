@@ -8,14 +8,16 @@ from typing import Any
 
 import orjson
 import strawberry
+from graphql import GraphQLError
 from sqlalchemy import Engine
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
 from strawberry.extensions import MaskErrors, SchemaExtension
+from strawberry.types import ExecutionContext
 
-from api.graphql.errors import ProblemCodes, should_mask
+from api.graphql.errors import ProblemCodes, is_client_error, should_mask
 from api.graphql.loaders import Loaders
 from api.graphql.query import Query
 from api.settings import Settings
@@ -30,6 +32,15 @@ class Context:
     loaders: Loaders
 
 
+class _Schema(strawberry.Schema):
+    def process_errors(
+        self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None
+    ) -> None:
+        # A client's mistake is answered, not logged: the log is for our own failures.
+        unexpected = [error for error in errors if not is_client_error(error)]
+        super().process_errors(unexpected, execution_context)
+
+
 def make_schema(settings: Settings | None = None) -> strawberry.Schema:
     """The schema; limits and masking come from settings, the SDL does not depend on them."""
     settings = settings or Settings()
@@ -38,7 +49,7 @@ def make_schema(settings: Settings | None = None) -> strawberry.Schema:
     if not settings.debug:
         # Listed first so that it runs last, after ProblemCodes has read the original errors.
         extensions.insert(0, lambda: MaskErrors(should_mask_error=should_mask))
-    return strawberry.Schema(query=Query, extensions=extensions)
+    return _Schema(query=Query, extensions=extensions)
 
 
 class _GraphQLApp(GraphQL[Context, None]):
