@@ -1,4 +1,8 @@
+import httpx
 import pytest
+
+from api.app import create_app
+from api.settings import Settings
 
 pytestmark = pytest.mark.anyio
 
@@ -10,3 +14,15 @@ async def test_health_reports_seed_release(client):
     assert body["status"] == "ok"
     assert body["database"] == "ok"
     assert body["release"]["id"] == 1
+
+
+async def test_health_says_when_the_database_is_unreachable(tmp_path):
+    missing = tmp_path / "no such folder" / "db.sqlite3"
+    app = create_app(Settings(database_url=f"sqlite:///{missing}", seed_on_start=False))
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as client:
+        response = await client.get("/health")
+    app.state.engine.dispose()
+    assert response.status_code == 503
+    assert response.headers["retry-after"] == "5"
+    assert response.json() == {"status": "unavailable", "database": "unreachable", "release": None}

@@ -1,0 +1,433 @@
+"""The committed REST contract, openapi/openapi.yaml, checked against the app that serves it.
+
+The document is hand-written: these tests keep it honest. Every route of the app is in it
+and nothing else; real responses (successes and errors) validate against the schema of
+their operation, status and media type; and /openapi.json serves the file unchanged.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from contextlib import contextmanager
+from functools import cache
+from pathlib import Path
+from typing import Any
+from urllib.parse import parse_qsl, urlsplit
+
+import httpx
+import pytest
+import yaml
+from jsonschema import Draft202012Validator
+from openapi_spec_validator import OpenAPIV31SpecValidator, validate
+from referencing import Registry
+from referencing.jsonschema import DRAFT202012
+from starlette.applications import Starlette
+from starlette.routing import BaseRoute, Mount, Route
+from starlette.schemas import SchemaGenerator
+
+from api.app import create_app
+from api.settings import Settings
+from models.db import create_schema
+
+pytestmark = pytest.mark.anyio
+
+SPEC_FILE = Path(__file__).resolve().parent.parent / "openapi" / "openapi.yaml"
+SPEC_URI = "urn:kommunedigi:openapi"
+HTTP_METHODS = {"get", "put", "post", "delete", "options", "head", "patch", "trace"}
+
+# Routes registered with include_in_schema=False that the contract documents all the same.
+HIDDEN_ROUTES = {("/graphql", "get"), ("/graphql", "post")}
+
+# Response headers that carry meaning for clients: if the app sends one, the contract says so.
+MEANINGFUL_HEADERS = {"content-language", "link", "retry-after"}
+
+# A real code for each detail endpoint of the seeded database.
+REAL_CODES = {
+    "/api/v1/surveys/{code}": "kommuneundersokelsen",
+    "/api/v1/questions/{code}": "expected-effects",
+    "/api/v1/indicators/{code}": "expected-better-quality",
+}
+
+
+@cache
+def load_spec() -> dict[str, Any]:
+    with SPEC_FILE.open(encoding="utf-8") as handle:
+        spec: dict[str, Any] = yaml.safe_load(handle)
+    return spec
+
+
+@pytest.fixture(scope="module")
+def spec() -> dict[str, Any]:
+    return load_spec()
+
+
+# Walking the document -----------------------------------------------------------------
+
+
+def escape(token: str) -> str:
+    """One JSON Pointer reference token (RFC 6901)."""
+    return token.replace("~", "~0").replace("/", "~1")
+
+
+def follow(spec: dict[str, Any], pointer: str) -> tuple[Any, str]:
+    """The object at `pointer`, following `$ref`s to local components; and its real pointer."""
+    node: Any = spec
+    for token in pointer.split("/")[1:]:
+        key = token.replace("~1", "/").replace("~0", "~")
+        node = node[int(key)] if isinstance(node, list) else node[key]
+    if isinstance(node, dict) and "$ref" in node:
+        ref = node["$ref"]
+        assert ref.startswith("#/"), f"only local references are expected, not {ref}"
+        return follow(spec, ref[1:])
+    return node, pointer
+
+
+def operations(spec: dict[str, Any]) -> set[tuple[str, str]]:
+    return {
+        (path, method)
+        for path, item in spec["paths"].items()
+        for method in item
+        if method in HTTP_METHODS
+    }
+
+
+def template_of(spec: dict[str, Any], path: str) -> str:
+    """The path template of the document that a concrete request path matches."""
+    found: list[str] = [
+        template
+        for template in spec["paths"]
+        if re.fullmatch(re.sub(r"\\\{\w+\\\}", "[^/]+", re.escape(template)), path)
+    ]
+    assert len(found) == 1, f"{path} matches {found or 'no path'} of the document"
+    return found[0]
+
+
+def parameters(spec: dict[str, Any], template: str, method: str) -> dict[tuple[str, str], Any]:
+    """The parameters of an operation by (location, name), path-level ones included."""
+    base = f"/paths/{escape(template)}"
+    found: dict[tuple[str, str], Any] = {}
+    for pointer in (base, f"{base}/{method}"):
+        item, _ = follow(spec, pointer)
+        for index in range(len(item.get("parameters", []))):
+            parameter, _ = follow(spec, f"{pointer}/parameters/{index}")
+            found[(parameter["in"], parameter["name"])] = parameter
+    return found
+
+
+@cache
+def registry() -> Registry[Any]:
+    resource = DRAFT202012.create_resource(load_spec())
+    found: Registry[Any] = Registry().with_resource(SPEC_URI, resource)
+    return found
+
+
+def validator(pointer: str) -> Draft202012Validator:
+    """A validator for the schema at `pointer`, whose `#/components/...` refs resolve."""
+    return Draft202012Validator(
+        {"$ref": f"{SPEC_URI}#{pointer}"},
+        registry=registry(),
+        format_checker=Draft202012Validator.FORMAT_CHECKER,
+    )
+
+
+def assert_valid(pointer: str, instance: Any, what: str) -> None:
+    """Fail with every way `instance` breaks the schema at `pointer`, one per line."""
+    errors = [
+        f"  {'/'.join(str(part) for part in error.absolute_path) or '(top)'}: {error.message}"
+        for error in validator(pointer).iter_errors(instance)
+    ]
+    assert not errors, f"{what} breaks {pointer}:\n" + "\n".join(errors[:20])
+
+
+# Walking the app ----------------------------------------------------------------------
+
+
+def app_operations(app: Starlette) -> set[tuple[str, str]]:
+    found = SchemaGenerator({}).get_endpoints(app.routes)
+    return {(endpoint.path, endpoint.http_method.lower()) for endpoint in found} | HIDDEN_ROUTES
+
+
+def hidden_routes(routes: list[BaseRoute], prefix: str = "") -> set[tuple[str, str]]:
+    """Every (path, method) registered with include_in_schema=False, HEAD left out."""
+    found: set[tuple[str, str]] = set()
+    for route in routes:
+        if isinstance(route, Mount):
+            found |= hidden_routes(route.routes, prefix + route.path)
+        elif isinstance(route, Route) and not route.include_in_schema:
+            methods = route.methods or {"GET"}
+            found |= {(prefix + route.path, m.lower()) for m in methods if m != "HEAD"}
+    return found
+
+
+# Checking one exchange against the document --------------------------------------------
+
+
+async def exchange(
+    client: httpx.AsyncClient,
+    spec: dict[str, Any],
+    method: str,
+    url: str,
+    status: int,
+    body: Any = None,
+) -> httpx.Response:
+    """Send a request the contract allows; check the response against the contract."""
+    method = method.lower()
+    parts = urlsplit(url)
+    template = template_of(spec, parts.path)
+    operation_pointer = f"/paths/{escape(template)}/{method}"
+    assert (template, method) in operations(spec), f"{method.upper()} {template} is not documented"
+
+    # The request stays inside the contract: documented parameters and body only.
+    documented = {name for (where, name) in parameters(spec, template, method) if where == "query"}
+    sent = {name for name, _ in parse_qsl(parts.query, keep_blank_values=True)}
+    assert sent <= documented, f"{url} sends undocumented parameters {sorted(sent - documented)}"
+    if body is not None:
+        _, request_pointer = follow(spec, f"{operation_pointer}/requestBody")
+        request_schema = f"{request_pointer}/content/application~1json/schema"
+        assert_valid(request_schema, body, f"the body of {method.upper()} {url}")
+
+    response = await client.request(method.upper(), url, json=body)
+    assert response.status_code == status, response.text
+
+    responses, _ = follow(spec, f"{operation_pointer}/responses")
+    assert str(status) in responses, (
+        f"{method.upper()} {template} answered {status}, which is not documented;"
+        f" documented: {sorted(responses)}"
+    )
+    documented_response, response_pointer = follow(spec, f"{operation_pointer}/responses/{status}")
+
+    media_type = response.headers["content-type"].split(";")[0].strip()
+    content = documented_response.get("content", {})
+    assert media_type in content, (
+        f"{method.upper()} {url} answered {status} as {media_type}; documented: {sorted(content)}"
+    )
+    schema_pointer = f"{response_pointer}/content/{escape(media_type)}/schema"
+    payload = response.json() if media_type.endswith("json") else response.text
+    assert_valid(schema_pointer, payload, f"{method.upper()} {url} ({status})")
+
+    headers = documented_response.get("headers", {})
+    documented_headers = {name.lower() for name in headers}
+    sent_headers = MEANINGFUL_HEADERS & set(response.headers.keys())
+    assert sent_headers <= documented_headers, (
+        f"{method.upper()} {url} sends {sorted(sent_headers - documented_headers)}"
+        f" which the {status} response does not document"
+    )
+    for name in headers:
+        header, header_pointer = follow(spec, f"{response_pointer}/headers/{escape(name)}")
+        value = response.headers.get(name)
+        if value is None:
+            assert not header.get("required"), f"{method.upper()} {url} lacks header {name}"
+            continue
+        typed: Any = int(value) if header["schema"].get("type") == "integer" else value
+        assert_valid(f"{header_pointer}/schema", typed, f"header {name} of {url}")
+    return response
+
+
+# The document itself ------------------------------------------------------------------
+
+
+def test_document_is_valid_openapi_3_1(spec):
+    assert spec["openapi"].startswith("3.1.")
+    validate(spec, cls=OpenAPIV31SpecValidator)
+    for schema in spec["components"]["schemas"].values():
+        Draft202012Validator.check_schema(schema)
+
+
+def test_every_operation_is_described(spec):
+    missing: dict[str, list[str]] = {}
+    for path, method in sorted(operations(spec)):
+        operation = spec["paths"][path][method]
+        absent = [
+            key
+            for key in ("operationId", "summary", "description", "tags", "responses")
+            if not operation.get(key)
+        ]
+        if absent:
+            missing[f"{method.upper()} {path}"] = absent
+    assert missing == {}
+    ids = [spec["paths"][path][method]["operationId"] for path, method in operations(spec)]
+    assert len(ids) == len(set(ids)), "operationIds must be unique"
+
+
+def test_object_schemas_are_closed(spec):
+    """Every component object that lists its properties forbids any other."""
+    open_objects: list[str] = []
+
+    def walk(node: Any, where: str) -> None:
+        if isinstance(node, dict):
+            types = node.get("type")
+            is_object = types == "object" or (isinstance(types, list) and "object" in types)
+            if is_object and "properties" in node and node.get("additionalProperties") is not False:
+                open_objects.append(where)
+            for key, value in node.items():
+                walk(value, f"{where}/{key}")
+        elif isinstance(node, list):
+            for index, value in enumerate(node):
+                walk(value, f"{where}/{index}")
+
+    walk(spec["components"]["schemas"], "#/components/schemas")
+    assert open_objects == []
+
+
+# Routes -------------------------------------------------------------------------------
+
+
+def test_routes_of_the_app_and_the_document_are_the_same(app, spec):
+    in_app, in_spec = app_operations(app), operations(spec)
+    assert {
+        "served but not documented": sorted(in_app - in_spec),
+        "documented but not served": sorted(in_spec - in_app),
+    } == {"served but not documented": [], "documented but not served": []}
+
+
+def test_the_hidden_routes_are_the_known_ones(app):
+    """A new include_in_schema=False route must be added to HIDDEN_ROUTES (and documented)."""
+    assert hidden_routes(app.routes) == HIDDEN_ROUTES
+
+
+async def test_documented_query_parameters_are_the_accepted_ones(client, spec):
+    """The app names the parameters it accepts when it rejects an unknown one."""
+    mismatched: dict[str, dict[str, list[str]]] = {}
+    for template, method in sorted(operations(spec)):
+        if not template.startswith("/api/v1/"):
+            continue
+        path = template.replace("{code}", REAL_CODES.get(template, "x"))
+        response = await client.request(method.upper(), f"{path}?not-a-parameter=1")
+        assert response.status_code == 400, f"{template} accepted an unknown parameter"
+        problem = response.json()
+        assert problem["errors"][0]["parameter"] == "not-a-parameter"
+        detail = problem["errors"][0]["detail"]
+        assert "allowed: " in detail, f"{template}: {detail!r} does not list the allowed names"
+        accepted = set(detail.split("allowed: ", 1)[1].split(", "))
+        documented = {
+            name for (where, name) in parameters(spec, template, method) if where == "query"
+        }
+        if accepted != documented:
+            mismatched[template] = {
+                "accepted, not documented": sorted(accepted - documented),
+                "documented, not accepted": sorted(documented - accepted),
+            }
+    assert mismatched == {}
+
+
+# Responses ----------------------------------------------------------------------------
+
+GRAPHQL_QUERY = '{ indicator(code: "expected-better-quality") { code series { wave value } } }'
+
+CASES = [
+    # The index and the small lists
+    ("GET", "/api/v1/", None, 200),
+    ("GET", "/api/v1/?lang=en", None, 200),
+    ("GET", "/api/v1/surveys", None, 200),
+    ("GET", "/api/v1/surveys?lang=en", None, 200),
+    ("GET", "/api/v1/waves", None, 200),
+    ("GET", "/api/v1/waves?survey=kommuneundersokelsen&lang=en", None, 200),
+    ("GET", "/api/v1/topics", None, 200),
+    ("GET", "/api/v1/segments?lang=en", None, 200),
+    ("GET", "/api/v1/sources", None, 200),
+    ("GET", "/api/v1/sources?lang=en", None, 200),
+    # Surveys, questions and indicators, one by one
+    ("GET", "/api/v1/surveys/kommuneundersokelsen", None, 200),
+    ("GET", "/api/v1/surveys/no-such-survey", None, 404),
+    ("GET", "/api/v1/questions", None, 200),
+    ("GET", "/api/v1/questions?q=ikt&topic=expected-effects,priority&lang=en", None, 200),
+    ("GET", "/api/v1/questions?survey=kommuneundersokelsen&q=nothing-matches-this", None, 200),
+    ("GET", "/api/v1/questions?topic=no-such-topic", None, 400),
+    ("GET", "/api/v1/questions/expected-effects", None, 200),
+    ("GET", "/api/v1/questions/expected-effects?wave=2015&segment=all&lang=en", None, 200),
+    ("GET", "/api/v1/questions/no-such-question", None, 404),
+    ("GET", "/api/v1/indicators", None, 200),
+    ("GET", "/api/v1/indicators?survey=kommuneundersokelsen&lang=en", None, 200),
+    ("GET", "/api/v1/indicators/expected-better-quality", None, 200),
+    ("GET", "/api/v1/indicators/ict-contributed-quality?segment=all&lang=en", None, 200),
+    ("GET", "/api/v1/indicators/high-priority", None, 200),
+    ("GET", "/api/v1/indicators/no-such-indicator", None, 404),
+    ("GET", "/api/v1/indicators/expected-better-quality?segment=nobody", None, 400),
+    # The shares table
+    ("GET", "/api/v1/shares", None, 200),
+    ("GET", "/api/v1/shares?limit=2", None, 200),
+    ("GET", "/api/v1/shares?wave=2015&wave=2017&status=published,approximate", None, 200),
+    ("GET", "/api/v1/shares?status=qualitative,not_published&lang=en", None, 200),
+    (
+        "GET",
+        "/api/v1/shares?survey=kommuneundersokelsen&question=expected-effects"
+        "&option=better-quality&segment=all&limit=1000",
+        None,
+        200,
+    ),
+    ("GET", "/api/v1/shares?limit=0", None, 400),
+    ("GET", "/api/v1/shares?limit=1001", None, 400),
+    ("GET", "/api/v1/shares?wave=15", None, 400),
+    ("GET", "/api/v1/shares?wave=1999", None, 400),
+    ("GET", "/api/v1/shares?status=lost", None, 400),
+    ("GET", "/api/v1/shares?cursor=not-a-cursor", None, 400),
+    ("GET", "/api/v1/surveys?lang=de", None, 400),
+    # Service routes and GraphQL
+    ("GET", "/health", None, 200),
+    ("GET", "/openapi.json", None, 200),
+    ("GET", "/graphql/schema.graphql", None, 200),
+    ("GET", "/graphql", None, 200),
+    ("GET", f"/graphql?query={GRAPHQL_QUERY}", None, 200),
+    ("POST", "/graphql", {"query": GRAPHQL_QUERY}, 200),
+    ("POST", "/graphql", {"query": "{ shares(first: 0) { pageInfo { hasNextPage } } }"}, 200),
+    ("POST", "/graphql", {"query": ""}, 400),
+]
+
+
+@pytest.mark.parametrize(
+    ("method", "url", "body", "status"),
+    CASES,
+    ids=[f"{method} {url} {status}" for method, url, _, status in CASES],
+)
+async def test_response_matches_the_contract(client, spec, method, url, body, status):
+    await exchange(client, spec, method, url, status, body)
+
+
+async def test_a_page_of_shares_links_to_the_next(client, spec):
+    response = await exchange(client, spec, "GET", "/api/v1/shares?limit=2&wave=2015", 200)
+    next_url = response.json()["next"]
+    assert next_url is not None, "two rows of 2015 should not be the last page"
+    assert response.headers["link"] == f'<{next_url}>; rel="next"'
+    second = await exchange(client, spec, "GET", next_url.removeprefix("http://testserver"), 200)
+    assert second.json()["data"] != response.json()["data"]
+
+
+async def test_the_last_page_has_no_next(client, spec):
+    response = await exchange(client, spec, "GET", "/api/v1/shares?limit=1000", 200)
+    assert response.json()["next"] is None
+    assert "link" not in response.headers
+
+
+@contextmanager
+def app_on(database_url: str) -> Iterator[Starlette]:
+    """An app that leaves its database as it is (no tables, no seed)."""
+    app = create_app(Settings(database_url=database_url, seed_on_start=False))
+    try:
+        yield app
+    finally:
+        app.state.engine.dispose()
+
+
+async def test_health_of_an_unreachable_database_is_503(spec, tmp_path):
+    with app_on(f"sqlite:///{tmp_path / 'missing' / 'folder' / 'db.sqlite3'}") as app:
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as client:
+            await exchange(client, spec, "GET", "/health", 503)
+
+
+async def test_health_of_an_empty_database(spec, tmp_path):
+    with app_on(f"sqlite:///{tmp_path / 'empty.sqlite3'}") as app:
+        create_schema(app.state.engine)
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as client:
+            response = await exchange(client, spec, "GET", "/health", 200)
+    assert response.json() == {"status": "empty", "database": "ok", "release": None}
+
+
+async def test_openapi_json_is_the_committed_document(client):
+    response = await client.get("/openapi.json")
+    assert response.status_code == 200
+    assert response.headers["content-type"] == "application/json"
+    with SPEC_FILE.open(encoding="utf-8") as handle:
+        assert response.json() == yaml.safe_load(handle)

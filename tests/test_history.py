@@ -1,0 +1,85 @@
+"""History from the first table: a correction adds a row, and reads serve the current one.
+
+Corrections arrive through imports (a later feature); here one is written the way an
+import writes it, on generated data, and read back through the public API.
+"""
+
+import datetime as dt
+
+import httpx
+import pytest
+from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session
+
+from models.tables import Release, Share
+from seed.synthetic import Sizes, generate
+from tests.conftest import graphql
+
+pytestmark = pytest.mark.anyio
+
+
+def correct_first_synthetic_share(engine, value):
+    """Replace one generated share in a new release; returns (old value, release id)."""
+    with Session(engine) as session:
+        release = Release(created_at=dt.datetime.now(dt.UTC), message="correction", checksum="x")
+        session.add(release)
+        session.flush()
+        old = session.execute(
+            select(Share).where(Share.base_n == 100).order_by(Share.id).limit(1)
+        ).scalar_one()
+        session.execute(update(Share).where(Share.id == old.id).values(replaced_in=release.id))
+        session.add(
+            Share(
+                wave_id=old.wave_id,
+                question_id=old.question_id,
+                option_id=old.option_id,
+                segment_id=old.segment_id,
+                value=value,
+                base_n=old.base_n,
+                status=old.status,
+                source_id=old.source_id,
+                release_id=release.id,
+            )
+        )
+        session.commit()
+        return old.value, release.id
+
+
+async def test_reads_serve_the_current_row_after_a_correction(fresh_app):
+    generate(fresh_app.state.engine, Sizes(waves=1, questions=1, options=2, segments=1))
+    old, release_id = correct_first_synthetic_share(fresh_app.state.engine, 12.5)
+    assert old != 12.5
+
+    transport = httpx.ASGITransport(app=fresh_app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as client:
+        rows = (await client.get("/api/v1/shares", params={"survey": "synthetic"})).json()["data"]
+        connection = await graphql(
+            client,
+            '{ shares(filter: {surveys: ["synthetic"]}) { totalCount edges { node { value } } } }',
+        )
+        health = (await client.get("/health")).json()
+
+    assert [row["value"] for row in rows][0] == 12.5
+    assert len(rows) == 2
+    assert connection["data"]["shares"]["totalCount"] == 2
+    assert connection["data"]["shares"]["edges"][0]["node"]["value"] == 12.5
+    assert health["release"]["id"] == release_id
+
+
+def test_one_current_figure_per_cell(fresh_app):
+    with Session(fresh_app.state.engine) as session:
+        existing = session.execute(select(Share).limit(1)).scalar_one()
+        duplicate = Share(
+            wave_id=existing.wave_id,
+            question_id=existing.question_id,
+            option_id=existing.option_id,
+            segment_id=existing.segment_id,
+            value=existing.value,
+            status=existing.status,
+            source_id=existing.source_id,
+            release_id=existing.release_id,
+        )
+        session.add(duplicate)
+        with pytest.raises(IntegrityError, match="UNIQUE constraint failed|duplicate key value"):
+            session.commit()
