@@ -10,11 +10,11 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable, Collection, Iterable, Sequence
-from typing import Any, TypeVar
+from typing import Any, Protocol, TypeVar
 
 from sqlalchemy import ColumnElement, Select, func, select, tuple_
-from sqlalchemy.orm import InstrumentedAttribute
-from sqlmodel import Session
+from sqlalchemy.orm import Mapped
+from sqlmodel import Session, col
 
 from models import indicators as compute
 from models.filters import (
@@ -59,8 +59,21 @@ from models.tables import (
 R = TypeVar("R")
 EVERY_SHARE = ShareFilter()
 
+# A SELECT of any columns. Rows are read by column name into records, so the column types
+# are not tracked; besides, SQLAlchemy types `col(...).label(...)` as `Label[Never]`, and
+# mypy asks for an annotation on a variable whose inferred type contains Never.
+Statement = Select[*tuple[Any, ...]]
 
-def _records(session: Session, record: Callable[..., R], statement: Select[Any]) -> list[R]:
+
+class _HasId(Protocol):
+    @property
+    def id(self) -> int: ...
+
+
+RecordWithId = TypeVar("RecordWithId", bound=_HasId)
+
+
+def _records(session: Session, record: Callable[..., R], statement: Statement) -> list[R]:
     return [record(**row) for row in session.execute(statement).mappings()]
 
 
@@ -78,273 +91,286 @@ def _group(
 
 def current_release(session: Session) -> ReleaseRecord | None:
     statement = (
-        select(Release.id, Release.created_at, Release.message, Release.checksum)
-        .order_by(Release.id.desc())
+        select(
+            col(Release.id), col(Release.created_at), col(Release.message), col(Release.checksum)
+        )
+        .order_by(col(Release.id).desc())
         .limit(1)
-    )  # type: ignore[union-attr]
+    )
     found = _records(session, ReleaseRecord, statement)
     return found[0] if found else None
 
 
 _SOURCE = select(
-    Source.id,
-    Source.code,
-    Source.title,
-    Source.publisher,
-    Source.url,
-    Source.published,
-    Source.date_note_nb,
-    Source.date_note_en,
-    Source.description_nb,
-    Source.description_en,
+    col(Source.id),
+    col(Source.code),
+    col(Source.title),
+    col(Source.publisher),
+    col(Source.url),
+    col(Source.published),
+    col(Source.date_note_nb),
+    col(Source.date_note_en),
+    col(Source.description_nb),
+    col(Source.description_en),
 )
 
 
 def list_sources(session: Session) -> list[SourceRecord]:
-    return _records(session, SourceRecord, _SOURCE.order_by(Source.code))
+    return _records(session, SourceRecord, _SOURCE.order_by(col(Source.code)))
 
 
 def sources_by_id(session: Session, ids: Collection[int]) -> dict[int, SourceRecord]:
-    return _by_id(session, SourceRecord, _SOURCE, Source.id, ids)  # type: ignore[arg-type]
+    return _by_id(session, SourceRecord, _SOURCE, col(Source.id), ids)
 
 
 _SURVEY = select(
-    Survey.id,
-    Survey.code,
-    Survey.title_nb,
-    Survey.title_en,
-    Survey.publisher,
-    Survey.description_nb,
-    Survey.description_en,
-    Survey.homepage,
-    Survey.licence,
-    Survey.synthetic,
+    col(Survey.id),
+    col(Survey.code),
+    col(Survey.title_nb),
+    col(Survey.title_en),
+    col(Survey.publisher),
+    col(Survey.description_nb),
+    col(Survey.description_en),
+    col(Survey.homepage),
+    col(Survey.licence),
+    col(Survey.synthetic),
 )
 
 
 def list_surveys(session: Session) -> list[SurveyRecord]:
-    return _records(session, SurveyRecord, _SURVEY.order_by(Survey.id))
+    return _records(session, SurveyRecord, _SURVEY.order_by(col(Survey.id)))
 
 
 def get_survey(session: Session, code: str) -> SurveyRecord | None:
-    return _first(_records(session, SurveyRecord, _SURVEY.where(Survey.code == code)))
+    return _first(_records(session, SurveyRecord, _SURVEY.where(col(Survey.code) == code)))
 
 
 def surveys_by_id(session: Session, ids: Collection[int]) -> dict[int, SurveyRecord]:
-    return _by_id(session, SurveyRecord, _SURVEY, Survey.id, ids)  # type: ignore[arg-type]
+    return _by_id(session, SurveyRecord, _SURVEY, col(Survey.id), ids)
 
 
-_TOPIC = select(Topic.id, Topic.code, Topic.label_nb, Topic.label_en)
+_TOPIC = select(col(Topic.id), col(Topic.code), col(Topic.label_nb), col(Topic.label_en))
 
 
 def list_topics(session: Session) -> list[TopicRecord]:
-    return _records(session, TopicRecord, _TOPIC.order_by(Topic.id))
+    return _records(session, TopicRecord, _TOPIC.order_by(col(Topic.id)))
 
 
 def topics_by_id(session: Session, ids: Collection[int]) -> dict[int, TopicRecord]:
-    return _by_id(session, TopicRecord, _TOPIC, Topic.id, ids)  # type: ignore[arg-type]
+    return _by_id(session, TopicRecord, _TOPIC, col(Topic.id), ids)
 
 
-_SEGMENT = select(Segment.id, Segment.code, Segment.dimension, Segment.label_nb, Segment.label_en)
+_SEGMENT = select(
+    col(Segment.id),
+    col(Segment.code),
+    col(Segment.dimension),
+    col(Segment.label_nb),
+    col(Segment.label_en),
+)
 
 
 def list_segments(session: Session) -> list[SegmentRecord]:
-    return _records(session, SegmentRecord, _SEGMENT.order_by(Segment.id))
+    return _records(session, SegmentRecord, _SEGMENT.order_by(col(Segment.id)))
 
 
 def segments_by_id(session: Session, ids: Collection[int]) -> dict[int, SegmentRecord]:
-    return _by_id(session, SegmentRecord, _SEGMENT, Segment.id, ids)  # type: ignore[arg-type]
+    return _by_id(session, SegmentRecord, _SEGMENT, col(Segment.id), ids)
 
 
 # Waves --------------------------------------------------------------------------------
 
-_WAVE = (
+_WAVE: Statement = (
     select(
-        Wave.id,
-        Wave.survey_id,
-        Survey.code.label("survey"),
-        Wave.year,
-        Wave.title_nb,
-        Wave.title_en,
-        Wave.fieldwork,
-        Wave.respondents,
-        Wave.population,
-        Wave.response_rate,
-        Wave.published_on,
-        Wave.source_id,
-        Source.code.label("source"),
-        Wave.note_nb,
-        Wave.note_en,
+        col(Wave.id),
+        col(Wave.survey_id),
+        col(Survey.code).label("survey"),
+        col(Wave.year),
+        col(Wave.title_nb),
+        col(Wave.title_en),
+        col(Wave.fieldwork),
+        col(Wave.respondents),
+        col(Wave.population),
+        col(Wave.response_rate),
+        col(Wave.published_on),
+        col(Wave.source_id),
+        col(Source.code).label("source"),
+        col(Wave.note_nb),
+        col(Wave.note_en),
     )
-    .join(Survey, Survey.id == Wave.survey_id)
-    .outerjoin(Source, Source.id == Wave.source_id)
+    .join(Survey, col(Survey.id) == Wave.survey_id)
+    .outerjoin(Source, col(Source.id) == Wave.source_id)
 )
 
 
 def list_waves(session: Session, *, surveys: Sequence[str] = ()) -> list[WaveRecord]:
-    statement = _WAVE.order_by(Wave.survey_id, Wave.year)
+    statement = _WAVE.order_by(col(Wave.survey_id), col(Wave.year))
     if surveys:
-        _check_codes(session, "survey", Survey.code, surveys)
-        statement = statement.where(Survey.code.in_(surveys))  # type: ignore[attr-defined]
+        _check_codes(session, "survey", col(Survey.code), surveys)
+        statement = statement.where(col(Survey.code).in_(surveys))
     return _records(session, WaveRecord, statement)
 
 
 def waves_by_id(session: Session, ids: Collection[int]) -> dict[int, WaveRecord]:
-    return _by_id(session, WaveRecord, _WAVE, Wave.id, ids)  # type: ignore[arg-type]
+    return _by_id(session, WaveRecord, _WAVE, col(Wave.id), ids)
 
 
 def waves_by_survey(session: Session, survey_ids: Collection[int]) -> dict[int, list[WaveRecord]]:
-    statement = _WAVE.where(Wave.survey_id.in_(survey_ids)).order_by(Wave.year)  # type: ignore[attr-defined]
+    statement = _WAVE.where(col(Wave.survey_id).in_(survey_ids)).order_by(col(Wave.year))
     return _group(_records(session, WaveRecord, statement), lambda w: w.survey_id, survey_ids)
 
 
 # Questions and options ----------------------------------------------------------------
 
-_QUESTION = (
+_QUESTION: Statement = (
     select(
-        Question.id,
-        Question.survey_id,
-        Survey.code.label("survey"),
-        Question.code,
-        Question.topic_id,
-        Topic.code.label("topic"),
-        Question.kind,
-        Question.position,
-        Question.text_nb,
-        Question.text_en,
-        Question.note_nb,
-        Question.note_en,
+        col(Question.id),
+        col(Question.survey_id),
+        col(Survey.code).label("survey"),
+        col(Question.code),
+        col(Question.topic_id),
+        col(Topic.code).label("topic"),
+        col(Question.kind),
+        col(Question.position),
+        col(Question.text_nb),
+        col(Question.text_en),
+        col(Question.note_nb),
+        col(Question.note_en),
     )
-    .join(Survey, Survey.id == Question.survey_id)
-    .join(Topic, Topic.id == Question.topic_id)
-    .order_by(Question.survey_id, Question.position)
+    .join(Survey, col(Survey.id) == Question.survey_id)
+    .join(Topic, col(Topic.id) == Question.topic_id)
+    .order_by(col(Question.survey_id), col(Question.position))
 )
 
 
 def list_questions(session: Session, filter: QuestionFilter) -> list[QuestionRecord]:
     statement = _QUESTION
     if filter.surveys:
-        _check_codes(session, "survey", Survey.code, filter.surveys)
-        statement = statement.where(Survey.code.in_(filter.surveys))  # type: ignore[attr-defined]
+        _check_codes(session, "survey", col(Survey.code), filter.surveys)
+        statement = statement.where(col(Survey.code).in_(filter.surveys))
     if filter.topics:
-        _check_codes(session, "topic", Topic.code, filter.topics)
-        statement = statement.where(Topic.code.in_(filter.topics))  # type: ignore[attr-defined]
+        _check_codes(session, "topic", col(Topic.code), filter.topics)
+        statement = statement.where(col(Topic.code).in_(filter.topics))
     if filter.text:
         needle = filter.text.casefold()
-        statement = statement.where(Question.search_text.contains(needle, autoescape=True))  # type: ignore[attr-defined]
+        statement = statement.where(col(Question.search_text).contains(needle, autoescape=True))
     return _records(session, QuestionRecord, statement)
 
 
 def get_question(session: Session, code: str) -> QuestionRecord | None:
-    return _first(_records(session, QuestionRecord, _QUESTION.where(Question.code == code)))
+    return _first(_records(session, QuestionRecord, _QUESTION.where(col(Question.code) == code)))
 
 
 def questions_by_id(session: Session, ids: Collection[int]) -> dict[int, QuestionRecord]:
-    return _by_id(session, QuestionRecord, _QUESTION, Question.id, ids)  # type: ignore[arg-type]
+    return _by_id(session, QuestionRecord, _QUESTION, col(Question.id), ids)
 
 
 def questions_by_survey(
     session: Session, survey_ids: Collection[int]
 ) -> dict[int, list[QuestionRecord]]:
-    statement = _QUESTION.where(Question.survey_id.in_(survey_ids))  # type: ignore[attr-defined]
+    statement = _QUESTION.where(col(Question.survey_id).in_(survey_ids))
     return _group(_records(session, QuestionRecord, statement), lambda q: q.survey_id, survey_ids)
 
 
 def questions_by_topic(
     session: Session, topic_ids: Collection[int]
 ) -> dict[int, list[QuestionRecord]]:
-    statement = _QUESTION.where(Question.topic_id.in_(topic_ids))  # type: ignore[attr-defined]
+    statement = _QUESTION.where(col(Question.topic_id).in_(topic_ids))
     return _group(_records(session, QuestionRecord, statement), lambda q: q.topic_id, topic_ids)
 
 
-_OPTION = (
+_OPTION: Statement = (
     select(
-        Option.id,
-        Option.question_id,
-        Question.code.label("question"),
-        Option.code,
-        Option.position,
-        Option.label_nb,
-        Option.label_en,
+        col(Option.id),
+        col(Option.question_id),
+        col(Question.code).label("question"),
+        col(Option.code),
+        col(Option.position),
+        col(Option.label_nb),
+        col(Option.label_en),
     )
-    .join(Question, Question.id == Option.question_id)
-    .order_by(Option.question_id, Option.position)
+    .join(Question, col(Question.id) == Option.question_id)
+    .order_by(col(Option.question_id), col(Option.position))
 )
 
 
 def options_by_question(
     session: Session, question_ids: Collection[int]
 ) -> dict[int, list[OptionRecord]]:
-    statement = _OPTION.where(Option.question_id.in_(question_ids))  # type: ignore[attr-defined]
+    statement = _OPTION.where(col(Option.question_id).in_(question_ids))
     return _group(_records(session, OptionRecord, statement), lambda o: o.question_id, question_ids)
 
 
 def options_by_id(session: Session, ids: Collection[int]) -> dict[int, OptionRecord]:
-    return _by_id(session, OptionRecord, _OPTION, Option.id, ids)  # type: ignore[arg-type]
+    return _by_id(session, OptionRecord, _OPTION, col(Option.id), ids)
 
 
 # Shares -------------------------------------------------------------------------------
 
-_SHARE_ORDER = (Share.wave_id, Share.question_id, Share.option_id, Share.segment_id)
+_SHARE_ORDER = (
+    col(Share.wave_id),
+    col(Share.question_id),
+    col(Share.option_id),
+    col(Share.segment_id),
+)
 
-_SHARE = (
+_SHARE: Statement = (
     select(
-        Share.id,
-        Survey.code.label("survey"),
-        Share.wave_id,
-        Wave.year.label("wave"),
-        Share.question_id,
-        Question.code.label("question"),
-        Share.option_id,
-        Option.code.label("option"),
-        Option.label_nb.label("option_label_nb"),
-        Option.label_en.label("option_label_en"),
-        Share.segment_id,
-        Segment.code.label("segment"),
-        Segment.label_nb.label("segment_label_nb"),
-        Segment.label_en.label("segment_label_en"),
-        Share.value,
-        Share.base_n,
-        Share.status,
-        Share.note_nb,
-        Share.note_en,
-        Share.source_id,
-        Source.code.label("source"),
-        Share.locator,
-        Share.release_id,
+        col(Share.id),
+        col(Survey.code).label("survey"),
+        col(Share.wave_id),
+        col(Wave.year).label("wave"),
+        col(Share.question_id),
+        col(Question.code).label("question"),
+        col(Share.option_id),
+        col(Option.code).label("option"),
+        col(Option.label_nb).label("option_label_nb"),
+        col(Option.label_en).label("option_label_en"),
+        col(Share.segment_id),
+        col(Segment.code).label("segment"),
+        col(Segment.label_nb).label("segment_label_nb"),
+        col(Segment.label_en).label("segment_label_en"),
+        col(Share.value),
+        col(Share.base_n),
+        col(Share.status),
+        col(Share.note_nb),
+        col(Share.note_en),
+        col(Share.source_id),
+        col(Source.code).label("source"),
+        col(Share.locator),
+        col(Share.release_id),
     )
-    .join(Wave, Wave.id == Share.wave_id)
-    .join(Survey, Survey.id == Wave.survey_id)
-    .join(Question, Question.id == Share.question_id)
-    .join(Option, Option.id == Share.option_id)
-    .join(Segment, Segment.id == Share.segment_id)
-    .join(Source, Source.id == Share.source_id)
-    .where(Share.replaced_in.is_(None))  # type: ignore[union-attr]
+    .join(Wave, col(Wave.id) == Share.wave_id)
+    .join(Survey, col(Survey.id) == Wave.survey_id)
+    .join(Question, col(Question.id) == Share.question_id)
+    .join(Option, col(Option.id) == Share.option_id)
+    .join(Segment, col(Segment.id) == Share.segment_id)
+    .join(Source, col(Source.id) == Share.source_id)
+    .where(col(Share.replaced_in).is_(None))
 )
 
 
 def _share_conditions(filter: ShareFilter) -> list[ColumnElement[bool]]:
     conditions: list[ColumnElement[bool]] = []
     for column, values in (
-        (Survey.code, filter.surveys),
-        (Wave.year, filter.waves),
-        (Question.code, filter.questions),
-        (Option.code, filter.options),
-        (Segment.code, filter.segments),
-        (Share.status, filter.statuses),
+        (col(Survey.code), filter.surveys),
+        (col(Wave.year), filter.waves),
+        (col(Question.code), filter.questions),
+        (col(Option.code), filter.options),
+        (col(Segment.code), filter.segments),
+        (col(Share.status), filter.statuses),
     ):
         if values:
-            conditions.append(column.in_(values))  # type: ignore[attr-defined]
+            conditions.append(column.in_(values))
     return conditions
 
 
 def check_share_filter(session: Session, filter: ShareFilter) -> None:
     """Raise UnknownCode for the first filter value that names nothing."""
-    _check_codes(session, "survey", Survey.code, filter.surveys)
-    _check_codes(session, "wave", Wave.year, filter.waves)
-    _check_codes(session, "question", Question.code, filter.questions)
-    _check_codes(session, "option", Option.code, filter.options)
-    _check_codes(session, "segment", Segment.code, filter.segments)
+    _check_codes(session, "survey", col(Survey.code), filter.surveys)
+    _check_codes(session, "wave", col(Wave.year), filter.waves)
+    _check_codes(session, "question", col(Question.code), filter.questions)
+    _check_codes(session, "option", col(Option.code), filter.options)
+    _check_codes(session, "segment", col(Segment.code), filter.segments)
 
 
 def list_shares(session: Session, filter: ShareFilter, page: PageRequest) -> Page[ShareRecord]:
@@ -369,58 +395,64 @@ def count_shares(session: Session, filter: ShareFilter) -> int:
     statement = select(func.count()).select_from(
         _SHARE.where(*_share_conditions(filter)).subquery()
     )
-    return session.execute(statement).scalar_one()
+    return session.scalars(statement).one()
 
 
 def _shares_by(
-    session: Session, column: InstrumentedAttribute[int], ids: Collection[int], filter: ShareFilter
+    session: Session,
+    column: Mapped[int],
+    key: Callable[[ShareRecord], int],
+    ids: Collection[int],
+    filter: ShareFilter,
 ) -> dict[int, list[ShareRecord]]:
     statement = _SHARE.where(column.in_(ids), *_share_conditions(filter)).order_by(*_SHARE_ORDER)
-    return _group(_records(session, ShareRecord, statement), lambda s: getattr(s, column.key), ids)
+    return _group(_records(session, ShareRecord, statement), key, ids)
 
 
 def shares_by_option(
     session: Session, option_ids: Collection[int], filter: ShareFilter = EVERY_SHARE
 ) -> dict[int, list[ShareRecord]]:
-    return _shares_by(session, Share.option_id, option_ids, filter)  # type: ignore[arg-type]
+    return _shares_by(session, col(Share.option_id), lambda s: s.option_id, option_ids, filter)
 
 
 def shares_by_wave(
     session: Session, wave_ids: Collection[int], filter: ShareFilter = EVERY_SHARE
 ) -> dict[int, list[ShareRecord]]:
-    return _shares_by(session, Share.wave_id, wave_ids, filter)  # type: ignore[arg-type]
+    return _shares_by(session, col(Share.wave_id), lambda s: s.wave_id, wave_ids, filter)
 
 
 def shares_by_question(
     session: Session, question_ids: Collection[int], filter: ShareFilter = EVERY_SHARE
 ) -> dict[int, list[ShareRecord]]:
-    return _shares_by(session, Share.question_id, question_ids, filter)  # type: ignore[arg-type]
+    return _shares_by(
+        session, col(Share.question_id), lambda s: s.question_id, question_ids, filter
+    )
 
 
 # Indicators ---------------------------------------------------------------------------
 
-_INDICATOR = (
+_INDICATOR: Statement = (
     select(
-        Indicator.id,
-        Indicator.code,
-        Question.survey_id,
-        Survey.code.label("survey"),
-        Indicator.question_id,
-        Question.code.label("question"),
-        Indicator.position,
-        Indicator.unit,
-        Indicator.title_nb,
-        Indicator.title_en,
-        Indicator.description_nb,
-        Indicator.description_en,
+        col(Indicator.id),
+        col(Indicator.code),
+        col(Question.survey_id),
+        col(Survey.code).label("survey"),
+        col(Indicator.question_id),
+        col(Question.code).label("question"),
+        col(Indicator.position),
+        col(Indicator.unit),
+        col(Indicator.title_nb),
+        col(Indicator.title_en),
+        col(Indicator.description_nb),
+        col(Indicator.description_en),
     )
-    .join(Question, Question.id == Indicator.question_id)
-    .join(Survey, Survey.id == Question.survey_id)
-    .order_by(Question.survey_id, Indicator.position)
+    .join(Question, col(Question.id) == Indicator.question_id)
+    .join(Survey, col(Survey.id) == Question.survey_id)
+    .order_by(col(Question.survey_id), col(Indicator.position))
 )
 
 
-def _indicator_records(session: Session, statement: Select[Any]) -> list[IndicatorRecord]:
+def _indicator_records(session: Session, statement: Statement) -> list[IndicatorRecord]:
     rows = session.execute(statement).mappings().all()
     options = _indicator_options(session, [row["id"] for row in rows])
     return [IndicatorRecord(**row, options=tuple(options[row["id"]])) for row in rows]
@@ -428,10 +460,10 @@ def _indicator_records(session: Session, statement: Select[Any]) -> list[Indicat
 
 def _indicator_options(session: Session, indicator_ids: Collection[int]) -> dict[int, list[str]]:
     statement = (
-        select(IndicatorOption.indicator_id, Option.code)
-        .join(Option, Option.id == IndicatorOption.option_id)
-        .where(IndicatorOption.indicator_id.in_(indicator_ids))  # type: ignore[attr-defined]
-        .order_by(IndicatorOption.indicator_id, Option.position)
+        select(col(IndicatorOption.indicator_id), col(Option.code))
+        .join(Option, col(Option.id) == IndicatorOption.option_id)
+        .where(col(IndicatorOption.indicator_id).in_(indicator_ids))
+        .order_by(col(IndicatorOption.indicator_id), col(Option.position))
     )
     grouped: dict[int, list[str]] = {id_: [] for id_ in indicator_ids}
     for indicator_id, code in session.execute(statement):
@@ -442,24 +474,24 @@ def _indicator_options(session: Session, indicator_ids: Collection[int]) -> dict
 def list_indicators(session: Session, *, surveys: Sequence[str] = ()) -> list[IndicatorRecord]:
     statement = _INDICATOR
     if surveys:
-        _check_codes(session, "survey", Survey.code, surveys)
-        statement = statement.where(Survey.code.in_(surveys))  # type: ignore[attr-defined]
+        _check_codes(session, "survey", col(Survey.code), surveys)
+        statement = statement.where(col(Survey.code).in_(surveys))
     return _indicator_records(session, statement)
 
 
 def get_indicator(session: Session, code: str) -> IndicatorRecord | None:
-    return _first(_indicator_records(session, _INDICATOR.where(Indicator.code == code)))
+    return _first(_indicator_records(session, _INDICATOR.where(col(Indicator.code) == code)))
 
 
 def indicators_by_id(session: Session, ids: Collection[int]) -> dict[int, IndicatorRecord]:
-    statement = _INDICATOR.where(Indicator.id.in_(ids))  # type: ignore[union-attr]
+    statement = _INDICATOR.where(col(Indicator.id).in_(ids))
     return {record.id: record for record in _indicator_records(session, statement)}
 
 
 def indicators_by_survey(
     session: Session, survey_ids: Collection[int]
 ) -> dict[int, list[IndicatorRecord]]:
-    statement = _INDICATOR.where(Question.survey_id.in_(survey_ids))  # type: ignore[attr-defined]
+    statement = _INDICATOR.where(col(Question.survey_id).in_(survey_ids))
     return _group(_indicator_records(session, statement), lambda i: i.survey_id, survey_ids)
 
 
@@ -467,45 +499,49 @@ def series_by_indicator(
     session: Session, indicator_ids: Collection[int], *, segment: str = "all"
 ) -> dict[int, Series]:
     """Each indicator's value in every wave of its survey, with changes between waves."""
-    _check_codes(session, "segment", Segment.code, [segment])
+    _check_codes(session, "segment", col(Segment.code), [segment])
     parts = session.execute(
-        select(IndicatorOption.indicator_id, IndicatorOption.option_id, Question.survey_id)
-        .join(Indicator, Indicator.id == IndicatorOption.indicator_id)
-        .join(Question, Question.id == Indicator.question_id)
-        .where(IndicatorOption.indicator_id.in_(indicator_ids))  # type: ignore[attr-defined]
+        select(
+            col(IndicatorOption.indicator_id),
+            col(IndicatorOption.option_id),
+            col(Question.survey_id),
+        )
+        .join(Indicator, col(Indicator.id) == IndicatorOption.indicator_id)
+        .join(Question, col(Question.id) == Indicator.question_id)
+        .where(col(IndicatorOption.indicator_id).in_(indicator_ids))
     ).all()
     option_ids = {option_id for _, option_id, _ in parts}
     survey_ids = {survey_id for _, _, survey_id in parts}
     waves = session.execute(
-        select(Wave.survey_id, Wave.year)
-        .where(Wave.survey_id.in_(survey_ids))  # type: ignore[attr-defined]
-        .order_by(Wave.year)
+        select(col(Wave.survey_id), col(Wave.year))
+        .where(col(Wave.survey_id).in_(survey_ids))
+        .order_by(col(Wave.year))
     ).all()
     shares = _records(
         session,
         ShareRecord,
-        _SHARE.where(Share.option_id.in_(option_ids), Segment.code == segment),  # type: ignore[attr-defined]
+        _SHARE.where(col(Share.option_id).in_(option_ids), col(Segment.code) == segment),
     )
     totals = _records(
         session,
         PublishedTotalRecord,
         select(
-            PublishedTotal.indicator_id,
-            Wave.year.label("wave"),
-            Segment.code.label("segment"),
-            PublishedTotal.value,
-            Source.code.label("source"),
-            PublishedTotal.locator,
-            PublishedTotal.note_nb,
-            PublishedTotal.note_en,
+            col(PublishedTotal.indicator_id),
+            col(Wave.year).label("wave"),
+            col(Segment.code).label("segment"),
+            col(PublishedTotal.value),
+            col(Source.code).label("source"),
+            col(PublishedTotal.locator),
+            col(PublishedTotal.note_nb),
+            col(PublishedTotal.note_en),
         )
-        .join(Wave, Wave.id == PublishedTotal.wave_id)
-        .join(Segment, Segment.id == PublishedTotal.segment_id)
-        .join(Source, Source.id == PublishedTotal.source_id)
+        .join(Wave, col(Wave.id) == PublishedTotal.wave_id)
+        .join(Segment, col(Segment.id) == PublishedTotal.segment_id)
+        .join(Source, col(Source.id) == PublishedTotal.source_id)
         .where(
-            PublishedTotal.indicator_id.in_(indicator_ids),  # type: ignore[attr-defined]
-            PublishedTotal.replaced_in.is_(None),  # type: ignore[union-attr]
-            Segment.code == segment,
+            col(PublishedTotal.indicator_id).in_(indicator_ids),
+            col(PublishedTotal.replaced_in).is_(None),
+            col(Segment.code) == segment,
         ),
     )
 
@@ -546,17 +582,20 @@ def _first(records: list[R]) -> R | None:
 
 def _by_id(
     session: Session,
-    record: Callable[..., R],
-    statement: Select[Any],
-    column: InstrumentedAttribute[int],
+    record: Callable[..., RecordWithId],
+    statement: Statement,
+    column: Mapped[int | None],
     ids: Collection[int],
-) -> dict[int, R]:
+) -> dict[int, RecordWithId]:
     found = _records(session, record, statement.where(column.in_(ids)))
-    return {item.id: item for item in found}  # type: ignore[attr-defined]
+    return {item.id: item for item in found}
 
 
 def _check_codes(
-    session: Session, parameter: str, column: Any, values: Collection[str] | Collection[int]
+    session: Session,
+    parameter: str,
+    column: Mapped[str] | Mapped[int],
+    values: Collection[str] | Collection[int],
 ) -> None:
     if not values:
         return
@@ -573,7 +612,7 @@ def _check_codes(
 
 
 def sources_by_code(session: Session, codes: Collection[str]) -> dict[str, SourceRecord]:
-    found = _records(session, SourceRecord, _SOURCE.where(Source.code.in_(codes)))  # type: ignore[attr-defined]
+    found = _records(session, SourceRecord, _SOURCE.where(col(Source.code).in_(codes)))
     return {item.code: item for item in found}
 
 

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from sqlalchemy import Engine, select
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from models.tables import (
     Indicator,
@@ -87,7 +87,9 @@ def checksum(folder: Path) -> str:
 def seed(engine: Engine, folder: Path = DATA, *, message: str = "Published figures") -> SeedResult:
     """Load `folder` as release 1 unless the database already has a release."""
     with Session(engine) as session:
-        existing = session.execute(select(Release.id).order_by(Release.id.desc())).scalar()  # type: ignore[union-attr]
+        existing = session.execute(
+            select(col(Release.id)).order_by(col(Release.id).desc())
+        ).scalar()
         if existing is not None:
             return SeedResult(existing, created=False)
         rows = read_folder(folder)
@@ -302,6 +304,7 @@ class _Writer:
             for code in row["options"].split("+"):
                 option_id = self._ref("options", (row["question"], code), where, "option")
                 if not self.problems:
+                    assert indicator.id is not None, "no problems: _add flushed the indicator"
                     self.session.add(
                         IndicatorOption(indicator_id=indicator.id, option_id=option_id)
                     )

@@ -8,12 +8,12 @@ deterministic, so two runs with the same sizes give the same data.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from itertools import islice, product
 
-from sqlalchemy import Engine, insert, select
-from sqlmodel import Session
+from sqlalchemy import ColumnElement, Engine, insert, select
+from sqlmodel import Session, col
 
 from models.tables import (
     Option,
@@ -61,7 +61,7 @@ def _value(*key: int) -> float:
 def generate(engine: Engine, sizes: Sizes) -> int:
     """Add the synthetic survey with `sizes` in one transaction; returns the shares made."""
     with Session(engine) as session:
-        if session.execute(select(Survey.id).where(Survey.code == SURVEY)).first():
+        if session.execute(select(col(Survey.id)).where(col(Survey.code) == SURVEY)).first():
             raise SyntheticExists(f"survey {SURVEY!r} exists already")
         release = Release(
             created_at=dt.datetime.now(dt.UTC).replace(microsecond=0),
@@ -102,7 +102,7 @@ def generate(engine: Engine, sizes: Sizes) -> int:
                 }
                 for index in range(sizes.waves)
             ],
-            Wave.survey_id == survey.id,
+            col(Wave.survey_id) == survey.id,
         )
         segment_ids = _segment_ids(session, sizes.segments)
         question_ids = _insert_ids(
@@ -121,7 +121,7 @@ def generate(engine: Engine, sizes: Sizes) -> int:
                 }
                 for index in range(sizes.questions)
             ],
-            Question.survey_id == survey.id,
+            col(Question.survey_id) == survey.id,
         )
         option_rows = [
             {
@@ -137,9 +137,9 @@ def generate(engine: Engine, sizes: Sizes) -> int:
         for chunk in _chunks(iter(option_rows)):
             session.execute(insert(Option), chunk)
         options = session.execute(
-            select(Option.question_id, Option.id)
-            .where(Option.question_id.in_(question_ids))  # type: ignore[attr-defined]
-            .order_by(Option.id)
+            select(col(Option.question_id), col(Option.id))
+            .where(col(Option.question_id).in_(question_ids))
+            .order_by(col(Option.id))
         ).all()
 
         shares = (
@@ -165,16 +165,20 @@ def generate(engine: Engine, sizes: Sizes) -> int:
 
 
 def _insert_ids(
-    session: Session, table: type, rows: list[dict[str, object]], where: object
+    session: Session,
+    table: type[Wave] | type[Question] | type[Segment],
+    rows: Sequence[Mapping[str, object]],
+    where: ColumnElement[bool],
 ) -> list[int]:
     for chunk in _chunks(iter(rows)):
         session.execute(insert(table), chunk)
-    return list(session.execute(select(table.id).where(where).order_by(table.id)).scalars())  # type: ignore[attr-defined]
+    id_ = col(table.id)
+    return list(session.execute(select(id_).where(where).order_by(id_)).scalars())
 
 
 def _segment_ids(session: Session, count: int) -> list[int]:
     """`all` (shared with the published survey) plus synthetic segments up to `count`."""
-    existing = session.execute(select(Segment.id).where(Segment.code == "all")).scalar()
+    existing = session.execute(select(col(Segment.id)).where(col(Segment.code) == "all")).scalar()
     if existing is None:
         segment = Segment(code="all", dimension="all", label_nb="Alle", label_en="All")
         session.add(segment)
@@ -189,11 +193,11 @@ def _segment_ids(session: Session, count: int) -> list[int]:
         }
         for index in range(1, count)
     ]
-    others = _insert_ids(session, Segment, rows, Segment.dimension == SURVEY) if rows else []
+    others = _insert_ids(session, Segment, rows, col(Segment.dimension) == SURVEY) if rows else []
     assert existing is not None
     return [existing, *others]
 
 
-def _chunks(rows: Iterator[dict[str, object]]) -> Iterator[list[dict[str, object]]]:
+def _chunks(rows: Iterator[Mapping[str, object]]) -> Iterator[list[Mapping[str, object]]]:
     while chunk := list(islice(rows, CHUNK)):
         yield chunk

@@ -66,6 +66,7 @@ def test_serve_creates_seeds_and_serves_an_empty_database(tmp_path):
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
     )
+    assert server.stdout is not None
     try:
         deadline = time.monotonic() + 30
         while True:

@@ -10,7 +10,7 @@ import httpx
 import pytest
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from models.tables import Release, Share
 from seed.synthetic import Sizes, generate
@@ -25,10 +25,11 @@ def correct_first_synthetic_share(engine, value):
         release = Release(created_at=dt.datetime.now(dt.UTC), message="correction", checksum="x")
         session.add(release)
         session.flush()
+        assert release.id is not None
         old = session.execute(
-            select(Share).where(Share.base_n == 100).order_by(Share.id).limit(1)
+            select(Share).where(col(Share.base_n) == 100).order_by(col(Share.id)).limit(1)
         ).scalar_one()
-        session.execute(update(Share).where(Share.id == old.id).values(replaced_in=release.id))
+        session.execute(update(Share).where(col(Share.id) == old.id).values(replaced_in=release.id))
         session.add(
             Share(
                 wave_id=old.wave_id,

@@ -4,8 +4,8 @@ statements, whatever the number of rows. Never share one across requests: they c
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Collection, Hashable, Sequence
-from typing import Any, TypeVar
+from collections.abc import Callable, Collection, Hashable, Mapping, Sequence
+from typing import TypeVar
 
 from sqlalchemy import Engine
 from sqlmodel import Session
@@ -31,6 +31,7 @@ T = TypeVar("T")
 
 
 K = TypeVar("K", bound=Hashable)
+A = TypeVar("A", bound=Hashable)
 
 
 def _by_key(
@@ -54,15 +55,15 @@ def _by_parent(
 
 
 def _by_parent_and(
-    engine: Engine, fn: Callable[[Session, Collection[int], Any], dict[int, T]], default: T
-) -> DataLoader[tuple[int, Any], T]:
+    engine: Engine, fn: Callable[[Session, Collection[int], A], Mapping[int, T]], default: T
+) -> DataLoader[tuple[int, A], T]:
     """Keys are (parent id, argument): one query per distinct argument in the document."""
 
-    async def load(keys: list[tuple[int, Any]]) -> Sequence[T]:
-        ids_by_argument: dict[Any, set[int]] = defaultdict(set)
+    async def load(keys: list[tuple[int, A]]) -> Sequence[T]:
+        ids_by_argument: dict[A, set[int]] = defaultdict(set)
         for parent_id, argument in keys:
             ids_by_argument[argument].add(parent_id)
-        found: dict[tuple[int, Any], T] = {}
+        found: dict[tuple[int, A], T] = {}
         for argument, ids in ids_by_argument.items():
             results = await run_query(engine, fn, ids, argument)
             found.update({(id_, argument): results.get(id_, default) for id_ in ids})
