@@ -13,15 +13,14 @@ from starlette.routing import Mount, Route
 from api import contract, graphql, health, problems, rest
 from api.settings import Settings
 from models.db import make_engine
-from seed.first_start import ensure_seeded
+from seed.first_start import prepare
 
 
 def create_app(settings: Settings | None = None) -> Starlette:
     """A ready app: the database is opened (and seeded if empty) before this returns."""
     settings = settings or Settings.from_environ()
-    engine = make_engine(settings.database_url)
-    if settings.seed_on_start:
-        ensure_seeded(engine)
+    engine = make_engine(settings.database_url, **settings.engine_options)
+    prepare(engine, migrate_schema=settings.migrate_on_start, load_seed=settings.seed_on_start)
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:

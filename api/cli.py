@@ -1,14 +1,19 @@
-"""The `kommunedigi` command: serve, seed, export-schema, generate."""
+"""The `kommunedigi` command: serve, seed, db, export-schema, generate."""
 
 from __future__ import annotations
 
 import argparse
 import os
 import sys
+import time
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from api.settings import ENV_PREFIX, Settings
+
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
 
 
 def _settings(args: argparse.Namespace) -> Settings:
@@ -18,21 +23,28 @@ def _settings(args: argparse.Namespace) -> Settings:
     return Settings.from_environ()
 
 
+def _engine(settings: Settings) -> Engine:
+    from models.db import make_engine
+
+    return make_engine(settings.database_url, **settings.engine_options)
+
+
 def serve(args: argparse.Namespace) -> int:
     import uvicorn
 
-    from models.db import make_engine
-    from seed.first_start import ensure_seeded
+    from seed.first_start import prepare
 
     settings = _settings(args)
-    if settings.seed_on_start:
-        # Once here, so that several workers never race to create and seed the database.
-        engine = make_engine(settings.database_url)
-        result = ensure_seeded(engine)
-        engine.dispose()
-        if result.created:
-            print(f"Loaded the published figures as release {result.release_id}.", file=sys.stderr)
-        os.environ[f"{ENV_PREFIX}SEED_ON_START"] = "false"
+    # Once here, so that several workers never race to migrate and seed the database.
+    engine = _engine(settings)
+    result = prepare(
+        engine, migrate_schema=settings.migrate_on_start, load_seed=settings.seed_on_start
+    )
+    engine.dispose()
+    if result and result.created:
+        print(f"Loaded the published figures as release {result.release_id}.", file=sys.stderr)
+    os.environ[f"{ENV_PREFIX}MIGRATE_ON_START"] = "false"
+    os.environ[f"{ENV_PREFIX}SEED_ON_START"] = "false"
     uvicorn.run(
         "api.app:create_app",
         factory=True,
@@ -45,11 +57,11 @@ def serve(args: argparse.Namespace) -> int:
 
 
 def seed(args: argparse.Namespace) -> int:
-    from models.db import make_engine
     from seed.first_start import ensure_seeded
 
-    engine = make_engine(_settings(args).database_url)
+    engine = _engine(_settings(args))
     result = ensure_seeded(engine)
+    engine.dispose()
     if result.created:
         print(f"Loaded {result.shares} shares as release {result.release_id}.")
     else:
@@ -70,19 +82,42 @@ def export_schema(args: argparse.Namespace) -> int:
 
 
 def generate(args: argparse.Namespace) -> int:
-    from models.db import make_engine
     from seed.first_start import ensure_seeded
     from seed.synthetic import Sizes, SyntheticExists, generate
 
-    engine = make_engine(_settings(args).database_url)
+    engine = _engine(_settings(args))
     ensure_seeded(engine)
     sizes = Sizes(args.waves, args.questions, args.options, args.segments)
+    started = time.perf_counter()
     try:
         count = generate(engine, sizes)
     except SyntheticExists as error:
         print(f"error: {error}; use a fresh database", file=sys.stderr)
         return 1
-    print(f"Generated {count} synthetic shares in survey 'synthetic'.")
+    finally:
+        engine.dispose()
+    seconds = time.perf_counter() - started
+    print(f"Generated {count} synthetic shares in survey 'synthetic' in {seconds:.1f} s.")
+    return 0
+
+
+def database(args: argparse.Namespace) -> int:
+    from models import migrate
+
+    engine = _engine(_settings(args))
+    try:
+        if args.action == "upgrade":
+            migrate.upgrade(engine, args.revision or "head")
+        elif args.action == "downgrade":
+            if not args.revision:
+                print("error: downgrade needs a revision (or base)", file=sys.stderr)
+                return 2
+            migrate.downgrade(engine, args.revision)
+        revision = migrate.current_revision(engine)
+    finally:
+        engine.dispose()
+    state = "newest" if revision == migrate.head() else f"newest is {migrate.head()}"
+    print(f"Schema revision: {revision or 'none'} ({state}).")
     return 0
 
 
@@ -127,6 +162,11 @@ def parser() -> argparse.ArgumentParser:
     export = commands.add_parser("export-schema", help="write the GraphQL SDL")
     export.add_argument("--output", "-o", default="-", help="file to write, or - for stdout")
     export.set_defaults(handler=export_schema)
+
+    db = command("db", "show or change the schema revision (Alembic migrations)")
+    db.add_argument("action", choices=("current", "upgrade", "downgrade"))
+    db.add_argument("revision", nargs="?", help="target revision (default: newest for upgrade)")
+    db.set_defaults(handler=database)
 
     make = command("generate", "add a synthetic survey of the given size (test data only)")
     for name, default in (("waves", 3), ("questions", 100), ("options", 5), ("segments", 10)):

@@ -15,18 +15,40 @@ ENV_PREFIX = "KOMMUNEDIGI_"
 @dataclass(frozen=True)
 class Settings:
     database_url: str = "sqlite:///kommunedigi.sqlite3"
+    migrate_on_start: bool = True
     seed_on_start: bool = True
+    pool_size: int = 5
+    pool_max_overflow: int = 10
+    pool_timeout: int = 30
+    pool_recycle: int = 1800
     default_page_size: int = 100
     max_page_size: int = 1000
     debug: bool = False
 
     HELP = {
         "database_url": "SQLAlchemy URL of the database; the default is a SQLite file here",
-        "seed_on_start": "create the tables and load the published figures into an empty database",
+        "migrate_on_start": "bring the schema to the newest migration when the app starts",
+        "seed_on_start": "load the published figures when the database holds no release yet",
+        "pool_size": "database connections each worker keeps open (not for SQLite)",
+        "pool_max_overflow": "connections a worker may open beyond pool_size under load",
+        "pool_timeout": "seconds a request waits for a free connection before failing",
+        "pool_recycle": "seconds after which a pooled connection is replaced",
         "default_page_size": "rows in a page of /api/v1/shares when no limit is given",
         "max_page_size": "the largest limit (REST) or first (GraphQL) a reader may ask for",
         "debug": "show tracebacks in error responses; never in production",
     }
+
+    @property
+    def engine_options(self) -> dict[str, int]:
+        """Pool settings for a server database; SQLite opens a file and needs none."""
+        if self.database_url.startswith("sqlite"):
+            return {}
+        return {
+            "pool_size": self.pool_size,
+            "max_overflow": self.pool_max_overflow,
+            "pool_timeout": self.pool_timeout,
+            "pool_recycle": self.pool_recycle,
+        }
 
     def __post_init__(self) -> None:
         if not 1 <= self.default_page_size <= self.max_page_size:

@@ -7,7 +7,7 @@ from contextlib import contextmanager
 from typing import Any
 
 from sqlalchemy import Engine, create_engine, event
-from sqlmodel import Session, SQLModel
+from sqlmodel import Session
 
 from models import tables  # noqa: F401  (registers every table on SQLModel.metadata)
 
@@ -27,10 +27,6 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     # WAL lets readers go on while an import writes; a memory database ignores it.
     cursor.execute("PRAGMA journal_mode = WAL")
     cursor.close()
-
-
-def create_schema(engine: Engine) -> None:
-    SQLModel.metadata.create_all(engine)
 
 
 @contextmanager

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable, Collection, Iterable, Sequence
-from typing import Any, Protocol, TypeVar
+from typing import Any, NoReturn, Protocol, TypeVar
 
 from sqlalchemy import ColumnElement, Select, func, select, tuple_
 from sqlalchemy.orm import Mapped
@@ -349,35 +349,48 @@ _SHARE: Statement = (
 )
 
 
-def _share_conditions(filter: ShareFilter) -> list[ColumnElement[bool]]:
+def _share_conditions(session: Session, filter: ShareFilter) -> list[ColumnElement[bool]]:
+    """The filter as conditions on the share table's own columns.
+
+    Codes are resolved to ids first (raising UnknownCode for a code that names nothing),
+    so that the database can use the share indexes; a condition on a joined table's code
+    made PostgreSQL walk ten million rows in index order looking for it.
+    """
     conditions: list[ColumnElement[bool]] = []
-    for column, values in (
-        (col(Survey.code), filter.surveys),
-        (col(Wave.year), filter.waves),
-        (col(Question.code), filter.questions),
-        (col(Option.code), filter.options),
-        (col(Segment.code), filter.segments),
-        (col(Share.status), filter.statuses),
+    waves: set[int] | None = None
+    if filter.surveys:
+        surveys = _ids(session, "survey", col(Survey.code), col(Survey.id), filter.surveys)
+        statement = select(col(Wave.id)).where(col(Wave.survey_id).in_(surveys))
+        waves = set(session.scalars(statement))
+    if filter.waves:
+        years = set(_ids(session, "wave", col(Wave.year), col(Wave.id), filter.waves))
+        waves = years if waves is None else waves & years
+    if waves is not None:
+        conditions.append(col(Share.wave_id).in_(waves))
+    for parameter, code, id_, column, values in (
+        (
+            "question",
+            col(Question.code),
+            col(Question.id),
+            col(Share.question_id),
+            filter.questions,
+        ),
+        ("option", col(Option.code), col(Option.id), col(Share.option_id), filter.options),
+        ("segment", col(Segment.code), col(Segment.id), col(Share.segment_id), filter.segments),
     ):
         if values:
-            conditions.append(column.in_(values))
+            conditions.append(column.in_(_ids(session, parameter, code, id_, values)))
+    if filter.statuses:
+        conditions.append(col(Share.status).in_(filter.statuses))
     return conditions
-
-
-def check_share_filter(session: Session, filter: ShareFilter) -> None:
-    """Raise UnknownCode for the first filter value that names nothing."""
-    _check_codes(session, "survey", col(Survey.code), filter.surveys)
-    _check_codes(session, "wave", col(Wave.year), filter.waves)
-    _check_codes(session, "question", col(Question.code), filter.questions)
-    _check_codes(session, "option", col(Option.code), filter.options)
-    _check_codes(session, "segment", col(Segment.code), filter.segments)
 
 
 def list_shares(session: Session, filter: ShareFilter, page: PageRequest) -> Page[ShareRecord]:
     """One page of current shares, in wave, question, option, segment order."""
-    check_share_filter(session, filter)
     statement = (
-        _SHARE.where(*_share_conditions(filter)).order_by(*_SHARE_ORDER).limit(page.limit + 1)
+        _SHARE.where(*_share_conditions(session, filter))
+        .order_by(*_SHARE_ORDER)
+        .limit(page.limit + 1)
     )
     if page.after is not None:
         statement = statement.where(tuple_(*_SHARE_ORDER) > tuple_(*page.after.key))
@@ -392,8 +405,10 @@ def list_shares(session: Session, filter: ShareFilter, page: PageRequest) -> Pag
 
 
 def count_shares(session: Session, filter: ShareFilter) -> int:
-    statement = select(func.count()).select_from(
-        _SHARE.where(*_share_conditions(filter)).subquery()
+    statement = (
+        select(func.count())
+        .select_from(Share)
+        .where(col(Share.replaced_in).is_(None), *_share_conditions(session, filter))
     )
     return session.scalars(statement).one()
 
@@ -405,7 +420,8 @@ def _shares_by(
     ids: Collection[int],
     filter: ShareFilter,
 ) -> dict[int, list[ShareRecord]]:
-    statement = _SHARE.where(column.in_(ids), *_share_conditions(filter)).order_by(*_SHARE_ORDER)
+    conditions = _share_conditions(session, filter)
+    statement = _SHARE.where(column.in_(ids), *conditions).order_by(*_SHARE_ORDER)
     return _group(_records(session, ShareRecord, statement), key, ids)
 
 
@@ -599,13 +615,33 @@ def _check_codes(
 ) -> None:
     if not values:
         return
-    known = set(session.execute(select(column).where(column.in_(values)).distinct()).scalars())
+    known = set(session.scalars(select(column).where(column.in_(values)).distinct()))
     for value in values:
         if value not in known:
-            allowed = session.execute(
-                select(column).distinct().order_by(column).limit(50)
-            ).scalars()
-            raise UnknownCode(parameter, str(value), [str(item) for item in allowed])
+            _unknown(session, parameter, column, value)
+
+
+def _ids(
+    session: Session,
+    parameter: str,
+    code: Mapped[str] | Mapped[int],
+    id_: Mapped[int | None] | Mapped[int],
+    values: Collection[str] | Collection[int],
+) -> list[int]:
+    """The ids of the rows whose `code` is among `values`; UnknownCode for one that is not."""
+    rows = session.execute(select(code, id_).where(code.in_(values))).all()
+    found = {row[0] for row in rows}
+    for value in values:
+        if value not in found:
+            _unknown(session, parameter, code, value)
+    return [row[1] for row in rows]
+
+
+def _unknown(
+    session: Session, parameter: str, code: Mapped[str] | Mapped[int], value: object
+) -> NoReturn:
+    allowed = session.scalars(select(code).distinct().order_by(code).limit(50))
+    raise UnknownCode(parameter, str(value), [str(item) for item in allowed])
 
 
 # Whole resources, for one request --------------------------------------------------
@@ -623,7 +659,7 @@ def question_detail(
     question = get_question(session, code)
     if question is None:
         return None
-    check_share_filter(session, filter)
+    _share_conditions(session, filter)  # an unknown code is an error even with no options
     options = options_by_question(session, [question.id])[question.id]
     shares = shares_by_option(session, [option.id for option in options], filter)
     return QuestionDetail(question, tuple(options), shares)

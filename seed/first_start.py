@@ -1,14 +1,24 @@
-"""First start: an empty database gets its tables and the published figures."""
+"""First start: migrate the schema and, into a database with no release yet, load the seed."""
 
 from __future__ import annotations
 
 from sqlalchemy import Engine
 
-from models.db import create_schema
+from models import migrate
 from seed.loader import SeedResult, seed
 
 
+def prepare(
+    engine: Engine, *, migrate_schema: bool = True, load_seed: bool = True
+) -> SeedResult | None:
+    """Safe to repeat: an up-to-date, seeded database is only read, never written."""
+    if migrate_schema:
+        migrate.upgrade(engine)
+    return seed(engine) if load_seed else None
+
+
 def ensure_seeded(engine: Engine) -> SeedResult:
-    """Create missing tables and load the seed unless a release exists. Safe to repeat."""
-    create_schema(engine)
-    return seed(engine)
+    """Migrate and seed; returns what the seed did (created=False when nothing to do)."""
+    result = prepare(engine)
+    assert result is not None
+    return result

@@ -1,7 +1,15 @@
-"""Fixtures: one seeded read-only app for the session; fresh databases for tests that write."""
+"""Fixtures: every database test runs on SQLite and on PostgreSQL.
+
+SQLite always runs. PostgreSQL runs when KOMMUNEDIGI_TEST_POSTGRES_URL names a server
+(for example postgresql+psycopg://postgres@127.0.0.1:5432/test); without it that half is
+skipped with the reason shown, and under CI=true it fails instead. Each test session gets
+its own seeded read database per backend; tests that write get a new empty database.
+"""
 
 from __future__ import annotations
 
+import os
+import uuid
 from collections.abc import AsyncIterator, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -9,13 +17,67 @@ from typing import Any
 
 import httpx
 import pytest
-from sqlalchemy import Engine, event
+from sqlalchemy import Engine, create_engine, event, make_url, text
 from starlette.applications import Starlette
 
 from api.app import create_app
 from api.settings import Settings
 
 ROOT = Path(__file__).resolve().parent.parent
+POSTGRES_URL_VARIABLE = "KOMMUNEDIGI_TEST_POSTGRES_URL"
+BACKENDS = ("sqlite", "postgresql")
+
+
+def postgres_server_url() -> str | None:
+    return os.environ.get(POSTGRES_URL_VARIABLE) or None
+
+
+def _ci() -> bool:
+    return os.environ.get("CI", "").lower() == "true"
+
+
+class Databases:
+    """Makes new empty databases on one backend and removes them at the end."""
+
+    def __init__(self, backend: str, folder: Path) -> None:
+        self.backend = backend
+        self.folder = folder
+        self.created: list[str] = []
+        self.admin: Engine | None = None
+        if backend == "postgresql":
+            server = postgres_server_url()
+            if server is None:
+                reason = f"PostgreSQL half not run: set {POSTGRES_URL_VARIABLE} to a server URL"
+                if _ci():
+                    pytest.fail(f"{reason} (CI=true requires it)", pytrace=False)
+                pytest.skip(reason)
+            self.server = make_url(server)
+            self.admin = create_engine(self.server, isolation_level="AUTOCOMMIT")
+            try:
+                with self.admin.connect() as connection:
+                    connection.execute(text("SELECT 1"))
+            except Exception as error:  # any failure to connect means the half cannot run
+                message = f"PostgreSQL at {self.server!r} is unreachable: {error}"
+                if _ci():
+                    pytest.fail(message, pytrace=False)
+                pytest.skip(message)
+
+    def new(self) -> str:
+        name = f"kommunedigi_test_{uuid.uuid4().hex[:12]}"
+        if self.admin is None:
+            return f"sqlite:///{self.folder / name}.sqlite3"
+        with self.admin.connect() as connection:
+            connection.execute(text(f'CREATE DATABASE "{name}"'))
+        self.created.append(name)
+        return self.server.set(database=name).render_as_string(hide_password=False)
+
+    def close(self) -> None:
+        if self.admin is None:
+            return
+        with self.admin.connect() as connection:
+            for name in self.created:
+                connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        self.admin.dispose()
 
 
 @pytest.fixture(scope="session")
@@ -23,9 +85,18 @@ def anyio_backend() -> str:
     return "asyncio"
 
 
+@pytest.fixture(scope="session", params=BACKENDS)
+def databases(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Databases]:
+    databases = Databases(request.param, tmp_path_factory.mktemp(request.param))
+    yield databases
+    databases.close()
+
+
 @pytest.fixture(scope="session")
-def database_url(tmp_path_factory: pytest.TempPathFactory) -> str:
-    return f"sqlite:///{tmp_path_factory.mktemp('db') / 'read.sqlite3'}"
+def database_url(databases: Databases) -> str:
+    return databases.new()
 
 
 @pytest.fixture(scope="session")
@@ -43,9 +114,15 @@ async def client(app: Starlette) -> AsyncIterator[httpx.AsyncClient]:
 
 
 @pytest.fixture
-def fresh_app(tmp_path: Path) -> Iterator[Starlette]:
-    """An app on its own new database, for tests that add data."""
-    app = create_app(Settings(database_url=f"sqlite:///{tmp_path / 'fresh.sqlite3'}"))
+def fresh_database_url(databases: Databases) -> str:
+    """A new, empty database (no tables) on the backend under test."""
+    return databases.new()
+
+
+@pytest.fixture
+def fresh_app(fresh_database_url: str) -> Iterator[Starlette]:
+    """An app on its own newly seeded database, for tests that add data."""
+    app = create_app(Settings(database_url=fresh_database_url))
     yield app
     app.state.engine.dispose()
 
@@ -71,3 +148,36 @@ async def graphql(client: httpx.AsyncClient, query: str, **variables: Any) -> di
     assert response.status_code == 200, response.text
     body: dict[str, Any] = response.json()
     return body
+
+
+_BACKEND_OF: dict[str, str] = {}
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        callspec = getattr(item, "callspec", None)
+        if callspec is not None and "databases" in callspec.params:
+            _BACKEND_OF[item.nodeid] = callspec.params["databases"]
+
+
+def pytest_terminal_summary(terminalreporter: Any) -> None:
+    """Say plainly how each backend fared, so a skipped PostgreSQL half cannot go unseen."""
+    for backend in BACKENDS:
+        counts = {
+            outcome: len(
+                {
+                    report.nodeid
+                    for report in terminalreporter.stats.get(outcome, [])
+                    if _BACKEND_OF.get(getattr(report, "nodeid", "")) == backend
+                }
+            )
+            for outcome in ("passed", "failed", "error", "skipped")
+        }
+        summary = ", ".join(f"{count} {outcome}" for outcome, count in counts.items())
+        reasons = {
+            str(report.longrepr[-1])
+            for report in terminalreporter.stats.get("skipped", [])
+            if _BACKEND_OF.get(report.nodeid) == backend and isinstance(report.longrepr, tuple)
+        }
+        why = f" ({'; '.join(sorted(reasons))})" if reasons else ""
+        terminalreporter.write_line(f"backend {backend}: {summary}{why}")

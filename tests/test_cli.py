@@ -2,39 +2,51 @@
 
 import hashlib
 import socket
-import sqlite3
 import subprocess
 import sys
 import time
 
 import httpx
+from sqlalchemy import inspect, text
 
 from api.cli import main
 from api.graphql import sdl
+from models import migrate
+from models.db import make_engine
 from tests.conftest import ROOT
 
 
-def table_digest(path):
-    connection = sqlite3.connect(path)
-    tables = [
-        row[0] for row in connection.execute("SELECT name FROM sqlite_master WHERE type='table'")
-    ]
+def table_digest(url):
+    """A digest of every row of every table."""
+    engine = make_engine(url)
     digest = hashlib.sha256()
-    for table in sorted(tables):
-        for row in connection.execute(f'SELECT * FROM "{table}" ORDER BY 1'):
-            digest.update(repr(row).encode())
-    connection.close()
+    with engine.connect() as connection:
+        for name in sorted(inspect(engine).get_table_names()):
+            for row in connection.execute(text(f'SELECT * FROM "{name}" ORDER BY 1')):
+                digest.update(repr(tuple(row)).encode())
+    engine.dispose()
     return digest.hexdigest()
 
 
-def test_seed_twice_changes_nothing(tmp_path, capsys):
-    path = tmp_path / "db.sqlite3"
-    assert main(["seed", "--database-url", f"sqlite:///{path}"]) == 0
+def test_seed_twice_changes_nothing(fresh_database_url, capsys):
+    assert main(["seed", "--database-url", fresh_database_url]) == 0
     assert capsys.readouterr().out == "Loaded 21 shares as release 1.\n"
-    before = table_digest(path)
-    assert main(["seed", "--database-url", f"sqlite:///{path}"]) == 0
+    before = table_digest(fresh_database_url)
+    assert main(["seed", "--database-url", fresh_database_url]) == 0
     assert capsys.readouterr().out == "Nothing to do: the database already holds release 1.\n"
-    assert table_digest(path) == before
+    assert table_digest(fresh_database_url) == before
+
+
+def test_db_command_migrates_up_and_down(fresh_database_url, capsys):
+    url = ["--database-url", fresh_database_url]
+    assert main(["db", "current", *url]) == 0
+    assert capsys.readouterr().out == f"Schema revision: none (newest is {migrate.head()}).\n"
+    assert main(["db", "upgrade", *url]) == 0
+    assert capsys.readouterr().out == f"Schema revision: {migrate.head()} (newest).\n"
+    assert main(["db", "downgrade", "base", *url]) == 0
+    assert capsys.readouterr().out == f"Schema revision: none (newest is {migrate.head()}).\n"
+    assert main(["db", "downgrade", *url]) == 2
+    assert capsys.readouterr().err == "error: downgrade needs a revision (or base)\n"
 
 
 def test_export_schema_writes_the_sdl(tmp_path):
@@ -49,23 +61,11 @@ def free_port():
         return probe.getsockname()[1]
 
 
-def test_serve_creates_seeds_and_serves_an_empty_database(tmp_path):
-    port, path = free_port(), tmp_path / "first.sqlite3"
-    server = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "api",
-            "serve",
-            "--port",
-            str(port),
-            "--database-url",
-            f"sqlite:///{path}",
-        ],
-        cwd=ROOT,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-    )
+def test_serve_creates_seeds_and_serves_an_empty_database(fresh_database_url):
+    port = free_port()
+    command = [sys.executable, "-m", "api", "serve", "--port", str(port), "--workers", "2",
+               "--database-url", fresh_database_url]  # fmt: skip
+    server = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     assert server.stdout is not None
     try:
         deadline = time.monotonic() + 30
@@ -85,4 +85,4 @@ def test_serve_creates_seeds_and_serves_an_empty_database(tmp_path):
         server.terminate()
         output = server.communicate(timeout=10)[0].decode()
     assert "Loaded the published figures as release 1." in output
-    assert path.exists()
+    assert "Started parent process" in output  # several workers, one seeding before them

@@ -28,7 +28,7 @@ from starlette.schemas import SchemaGenerator
 
 from api.app import create_app
 from api.settings import Settings
-from models.db import create_schema
+from models.migrate import upgrade
 
 pytestmark = pytest.mark.anyio
 
@@ -402,7 +402,9 @@ async def test_the_last_page_has_no_next(client, spec):
 @contextmanager
 def app_on(database_url: str) -> Iterator[Starlette]:
     """An app that leaves its database as it is (no tables, no seed)."""
-    app = create_app(Settings(database_url=database_url, seed_on_start=False))
+    app = create_app(
+        Settings(database_url=database_url, migrate_on_start=False, seed_on_start=False)
+    )
     try:
         yield app
     finally:
@@ -418,7 +420,7 @@ async def test_health_of_an_unreachable_database_is_503(spec, tmp_path):
 
 async def test_health_of_an_empty_database(spec, tmp_path):
     with app_on(f"sqlite:///{tmp_path / 'empty.sqlite3'}") as app:
-        create_schema(app.state.engine)
+        upgrade(app.state.engine)
         transport = httpx.ASGITransport(app=app)
         async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as client:
             response = await exchange(client, spec, "GET", "/health", 200)

@@ -7,6 +7,7 @@ from dataclasses import fields
 from urllib.parse import urlsplit
 
 import pytest
+import yaml
 
 from api.settings import Settings
 from tests.conftest import ROOT
@@ -53,3 +54,13 @@ def test_every_setting_is_documented():
         default = str(field.default).lower() if isinstance(field.default, bool) else field.default
         row = f"| `KOMMUNEDIGI_{field.name.upper()}` | `{default}` | {Settings.HELP[field.name]} |"
         assert row in README, f"README lacks the row: {row}"
+
+
+def test_compose_example_uses_real_settings():
+    compose = yaml.safe_load((ROOT / "compose.yaml").read_text(encoding="utf-8"))
+    known = {f"KOMMUNEDIGI_{field.name.upper()}" for field in fields(Settings)}
+    known.add("KOMMUNEDIGI_WORKERS")  # read by `kommunedigi serve`
+    for name, service in compose["services"].items():
+        for variable in service.get("environment", {}):
+            if variable.startswith("KOMMUNEDIGI_") and variable != "KOMMUNEDIGI_READER_PASSWORD":
+                assert variable in known, f"compose.yaml service {name}: {variable} is no setting"

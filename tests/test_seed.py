@@ -5,9 +5,10 @@ import shutil
 from pathlib import Path
 
 import pytest
-from sqlalchemy import select
+from sqlmodel import col, select
 
-from models.db import create_schema, make_engine
+from models.db import make_engine
+from models.migrate import upgrade
 from models.tables import Release, ShareStatus
 from seed.loader import DATA, FILES, SeedError, seed
 
@@ -128,25 +129,25 @@ def test_sources_are_described_not_quoted():
         assert row["url"] or row["code"] == "pr17"  # the press release has no known address
 
 
-def test_seed_loads_into_an_empty_database_once(tmp_path):
-    engine = make_engine(f"sqlite:///{tmp_path / 'db.sqlite3'}")
-    create_schema(engine)
+def test_seed_loads_into_an_empty_database_once(fresh_database_url):
+    engine = make_engine(fresh_database_url)
+    upgrade(engine)
     first, second = seed(engine), seed(engine)
     assert (first.created, first.release_id, first.shares) == (True, 1, 21)
     assert (second.created, second.release_id) == (False, 1)
     with engine.connect() as connection:
-        assert connection.execute(select(Release.id)).scalars().all() == [1]
+        assert connection.execute(select(col(Release.id))).scalars().all() == [1]
     engine.dispose()
 
 
-def test_broken_seed_folder_reports_every_problem_and_writes_nothing(tmp_path):
+def test_broken_seed_folder_reports_every_problem_and_writes_nothing(tmp_path, fresh_database_url):
     folder = tmp_path / "data"
     shutil.copytree(DATA, folder)
     shares = (folder / "shares.csv").read_text(encoding="utf-8")
     shares = shares.replace(",pr17,", ",nosuch,", 1).replace(",e15,", ",e99,", 1)
     (folder / "shares.csv").write_text(shares, encoding="utf-8")
-    engine = make_engine(f"sqlite:///{tmp_path / 'db.sqlite3'}")
-    create_schema(engine)
+    engine = make_engine(fresh_database_url)
+    upgrade(engine)
     with pytest.raises(SeedError) as raised:
         seed(engine, Path(folder))
     assert raised.value.problems == [
@@ -154,5 +155,5 @@ def test_broken_seed_folder_reports_every_problem_and_writes_nothing(tmp_path):
         "shares.csv:12: source 'e99' is not in sources.csv",
     ]
     with engine.connect() as connection:
-        assert connection.execute(select(Release.id)).scalars().all() == []
+        assert connection.execute(select(col(Release.id))).scalars().all() == []
     engine.dispose()

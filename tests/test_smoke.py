@@ -18,7 +18,10 @@ async def test_health_reports_seed_release(client):
 
 async def test_health_says_when_the_database_is_unreachable(tmp_path):
     missing = tmp_path / "no such folder" / "db.sqlite3"
-    app = create_app(Settings(database_url=f"sqlite:///{missing}", seed_on_start=False))
+    settings = Settings(
+        database_url=f"sqlite:///{missing}", migrate_on_start=False, seed_on_start=False
+    )
+    app = create_app(settings)
     transport = httpx.ASGITransport(app=app)
     async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as client:
         response = await client.get("/health")
