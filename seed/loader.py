@@ -18,6 +18,7 @@ from pathlib import Path
 from sqlalchemy import Engine, select
 from sqlmodel import Session, col
 
+from models.filters import CODE_PATTERN
 from models.tables import (
     Indicator,
     IndicatorOption,
@@ -143,6 +144,14 @@ class _Writer:
             return 0
         return found
 
+    def _code(self, value: str, where: str, column: str = "code") -> str:
+        """Codes are the public identifiers: they must be usable in a URL and a filter."""
+        if not CODE_PATTERN.match(value):
+            self.problems.append(
+                f"{where}: {column} {value!r} is not a code (lowercase letters, digits, - _ . :)"
+            )
+        return value
+
     def _add(self, table: str, key: object, row: object, where: str) -> None:
         if key in self.ids.setdefault(table, {}):
             self.problems.append(f"{where}: {key!r} appears twice in {table}.csv")
@@ -162,7 +171,7 @@ class _Writer:
     def _surveys(self, rows: list[tuple[int, Row]]) -> None:
         for where, row in self._rows("surveys", rows):
             survey = Survey(
-                code=row["code"],
+                code=self._code(row["code"], where),
                 title_nb=row["title_nb"],
                 title_en=row["title_en"],
                 publisher=row["publisher"],
@@ -176,7 +185,7 @@ class _Writer:
     def _sources(self, rows: list[tuple[int, Row]]) -> None:
         for where, row in self._rows("sources", rows):
             source = Source(
-                code=row["code"],
+                code=self._code(row["code"], where),
                 title=row["title"],
                 publisher=row["publisher"],
                 url=_blank(row["url"]),
@@ -212,13 +221,17 @@ class _Writer:
 
     def _topics(self, rows: list[tuple[int, Row]]) -> None:
         for where, row in self._rows("topics", rows):
-            topic = Topic(code=row["code"], label_nb=row["label_nb"], label_en=row["label_en"])
+            topic = Topic(
+                code=self._code(row["code"], where),
+                label_nb=row["label_nb"],
+                label_en=row["label_en"],
+            )
             self._add("topics", row["code"], topic, where)
 
     def _segments(self, rows: list[tuple[int, Row]]) -> None:
         for where, row in self._rows("segments", rows):
             segment = Segment(
-                code=row["code"],
+                code=self._code(row["code"], where),
                 dimension=row["dimension"],
                 label_nb=row["label_nb"],
                 label_en=row["label_en"],
@@ -230,7 +243,7 @@ class _Writer:
         for position, (where, row) in enumerate(self._rows("questions", rows), 1):
             question = Question(
                 survey_id=self._ref("surveys", row["survey"], where, "survey"),
-                code=row["code"],
+                code=self._code(row["code"], where),
                 topic_id=self._ref("topics", row["topic"], where, "topic"),
                 kind=QuestionKind(row["kind"]),
                 position=position,
@@ -250,7 +263,7 @@ class _Writer:
             positions[row["question"]] = positions.get(row["question"], 0) + 1
             option = Option(
                 question_id=question_id,
-                code=row["code"],
+                code=self._code(row["code"], where),
                 position=positions[row["question"]],
                 label_nb=row["label_nb"],
                 label_en=row["label_en"],
@@ -291,7 +304,7 @@ class _Writer:
     def _indicators(self, rows: list[tuple[int, Row]]) -> None:
         for position, (where, row) in enumerate(self._rows("indicators", rows), 1):
             indicator = Indicator(
-                code=row["code"],
+                code=self._code(row["code"], where),
                 question_id=self._ref("questions", row["question"], where, "question"),
                 position=position,
                 unit=row["unit"],

@@ -245,3 +245,33 @@ async def test_unexpected_error_is_a_bare_500(app, monkeypatch):
         "instance": "/api/v1/topics",
     }
     assert "secret" not in response.text
+
+
+async def test_index_checks_the_language(client):
+    response = await client.get("/api/v1/", params={"lang": "xx"})
+    assert response.status_code == 400
+    assert response.json()["errors"] == [
+        {"parameter": "lang", "detail": "lang='xx' is not offered; use one of: nb, en"}
+    ]
+
+
+@pytest.mark.parametrize(
+    ("body", "detail"),
+    [
+        (b"{not json", "Unable to parse request body as JSON"),
+        (b"{}", "No GraphQL query found in the request"),
+    ],
+)
+async def test_graphql_request_it_cannot_take_is_a_problem(client, body, detail):
+    response = await client.post(
+        "/graphql", content=body, headers={"Content-Type": "application/json"}
+    )
+    assert response.status_code == 400
+    assert response.headers["content-type"] == PROBLEM
+    assert response.json() == {
+        "type": "/problems/bad-graphql-request",
+        "title": "Bad GraphQL request",
+        "status": 400,
+        "detail": detail,
+        "instance": "/graphql",
+    }

@@ -157,3 +157,18 @@ def test_broken_seed_folder_reports_every_problem_and_writes_nothing(tmp_path, f
     with engine.connect() as connection:
         assert connection.execute(select(col(Release.id))).scalars().all() == []
     engine.dispose()
+
+
+def test_seed_codes_must_be_usable_in_urls(tmp_path, fresh_database_url):
+    folder = tmp_path / "data"
+    shutil.copytree(DATA, folder)
+    topics = (folder / "topics.csv").read_text(encoding="utf-8")
+    (folder / "topics.csv").write_text(topics.replace("\npriority,", "\nPriority Area,"), "utf-8")
+    engine = make_engine(fresh_database_url)
+    upgrade(engine)
+    with pytest.raises(SeedError) as raised:
+        seed(engine, Path(folder))
+    assert raised.value.problems[0] == (
+        "topics.csv:3: code 'Priority Area' is not a code (lowercase letters, digits, - _ . :)"
+    )
+    engine.dispose()

@@ -8,10 +8,12 @@ from typing import Any
 
 import orjson
 import strawberry
+from cross_web import HTTPException
 from graphql import GraphQLError
 from sqlalchemy import Engine
 from starlette.requests import Request
 from starlette.responses import Response
+from starlette.types import Receive, Scope, Send
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
 from strawberry.extensions import MaskErrors, SchemaExtension
@@ -20,6 +22,7 @@ from strawberry.types import ExecutionContext
 from api.graphql.errors import ProblemCodes, is_client_error, should_mask
 from api.graphql.loaders import Loaders
 from api.graphql.query import Query
+from api.problems import Problem, problem_response
 from api.settings import Settings
 
 
@@ -63,6 +66,24 @@ class _GraphQLApp(GraphQL[Context, None]):
 
     def encode_json(self, data: object) -> bytes:
         return orjson.dumps(data)
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """As Strawberry's, but a request it cannot take is a problem document, not plain text."""
+        if scope["type"] != "http":
+            await super().__call__(scope, receive, send)
+            return
+        request = Request(scope, receive)
+        try:
+            response = await self.run(request)
+        except HTTPException as error:
+            problem = Problem(
+                error.status_code,
+                "Bad GraphQL request",
+                error.reason,
+                type="/problems/bad-graphql-request",
+            )
+            response = problem_response(problem, request)
+        await response(scope, receive, send)
 
 
 def make_graphql_app(engine: Engine, settings: Settings) -> GraphQL[Context, None]:

@@ -12,7 +12,7 @@ from api.rest.params import Params
 
 
 async def index(request: Request) -> Response:
-    Params(request.query_params)
+    _lang = Params(request.query_params).lang  # checked as everywhere, though nothing is translated
     base = str(request.url_for("api:index")).rstrip("/")
     names = (
         "surveys",
