@@ -23,6 +23,14 @@ class Settings:
     pool_recycle: int = 1800
     default_page_size: int = 100
     max_page_size: int = 1000
+    max_cells: int = 10000
+    cache_max_age: int = 300
+    release_check_seconds: int = 2
+    base_url: str = ""
+    publisher_name: str = ""
+    publisher_id: str = ""
+    contact_email: str = ""
+    licence: str = ""
     debug: bool = False
 
     HELP = {
@@ -35,6 +43,14 @@ class Settings:
         "pool_recycle": "seconds after which a pooled connection is replaced",
         "default_page_size": "rows in a page of /api/v1/shares when no limit is given",
         "max_page_size": "the largest limit (REST) or first (GraphQL) a reader may ask for",
+        "max_cells": "the most shares one data or download request may select",
+        "cache_max_age": "seconds a browser, proxy or CDN may reuse a GET answer (Cache-Control)",
+        "release_check_seconds": "how often a worker looks for a new data release (0: every request)",
+        "base_url": "public URL of the API for links in the catalog; empty: taken from the request",
+        "publisher_name": "who publishes this API, for the DCAT catalog",
+        "publisher_id": "the publisher's Norwegian organisation number (9 digits), for the catalog",
+        "contact_email": "contact point for the catalog's datasets",
+        "licence": "licence URI for the data; empty: none stated (the data owner states none)",
         "debug": "show tracebacks in error responses; never in production",
     }
 
@@ -55,6 +71,11 @@ class Settings:
             raise ValueError(
                 f"{ENV_PREFIX}DEFAULT_PAGE_SIZE must be between 1 and {ENV_PREFIX}MAX_PAGE_SIZE"
             )
+        if self.publisher_id and not (len(self.publisher_id) == 9 and self.publisher_id.isdigit()):
+            raise ValueError(f"{ENV_PREFIX}PUBLISHER_ID must be a 9-digit organisation number")
+        for name in ("max_cells", "cache_max_age", "release_check_seconds"):
+            if getattr(self, name) < 0:
+                raise ValueError(f"{ENV_PREFIX}{name.upper()} must not be negative")
 
     @classmethod
     def from_environ(cls, environ: Mapping[str, str] | None = None) -> Settings:

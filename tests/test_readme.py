@@ -52,7 +52,8 @@ def test_ci_runs_the_readme_test_command():
 def test_every_setting_is_documented():
     for field in fields(Settings):
         default = str(field.default).lower() if isinstance(field.default, bool) else field.default
-        row = f"| `KOMMUNEDIGI_{field.name.upper()}` | `{default}` | {Settings.HELP[field.name]} |"
+        shown = f"`{default}`" if default != "" else "(empty)"
+        row = f"| `KOMMUNEDIGI_{field.name.upper()}` | {shown} | {Settings.HELP[field.name]} |"
         assert row in README, f"README lacks the row: {row}"
 
 

@@ -1,0 +1,65 @@
+"""Output formats and content negotiation: `?format=` first, then the Accept header.
+
+Each data endpoint names the formats it offers; the first is its default. A format
+asked for by name that the endpoint does not offer is a 400; an Accept header that
+names none of them gets the default (harvesters often send `*/*` or odd lists).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from starlette.requests import Request
+
+from models.filters import InvalidFilter
+
+MEDIA_TYPES = {
+    "json": "application/json",
+    "csv": "text/csv; charset=utf-8",
+    # JSON-stat has no media type of its own; its documents are application/json.
+    "jsonstat": "application/json",
+}
+
+# Names a client may use for a format, PxWebApi's among them.
+ALIASES = {
+    "json": "json",
+    "csv": "csv",
+    "jsonstat": "jsonstat",
+    "json-stat": "jsonstat",
+    "json-stat2": "jsonstat",
+}
+
+_FROM_ACCEPT = {"text/csv": "csv", "application/json": "json"}
+
+
+def negotiate(request: Request, offered: Sequence[str], *, parameter: str = "format") -> str:
+    """The format to answer `request` in, among `offered` (the first is the default)."""
+    asked = request.query_params.get(parameter)
+    if asked is not None:
+        chosen = ALIASES.get(asked.lower())
+        if chosen not in offered:
+            detail = f"{parameter}={asked!r} is not offered here; use: {', '.join(offered)}"
+            raise InvalidFilter(parameter, detail)
+        return chosen
+    for media_range in _accepted(request.headers.get("accept", "")):
+        chosen = _FROM_ACCEPT.get(media_range)
+        if chosen in offered:
+            return chosen
+    return offered[0]
+
+
+def _accepted(header: str) -> list[str]:
+    """Media ranges of an Accept header, most preferred first (q=0 dropped)."""
+    ranges: list[tuple[float, int, str]] = []
+    for position, part in enumerate(header.split(",")):
+        media, *params = (item.strip() for item in part.split(";"))
+        quality = 1.0
+        for param in params:
+            if param.startswith("q="):
+                try:
+                    quality = float(param[2:])
+                except ValueError:
+                    quality = 0.0
+        if media and quality > 0:
+            ranges.append((-quality, position, media.lower()))
+    return [media for _, _, media in sorted(ranges)]
