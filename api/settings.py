@@ -45,7 +45,7 @@ class Settings:
         "max_page_size": "the largest limit (REST) or first (GraphQL) a reader may ask for",
         "max_cells": "the most shares one data or download request may select",
         "cache_max_age": "seconds a browser, proxy or CDN may reuse a GET answer (Cache-Control)",
-        "release_check_seconds": "how often a worker looks for a new data release (0: every request)",
+        "release_check_seconds": "seconds between checks for a new release (0: on every request)",
         "base_url": "public URL of the API for links in the catalog; empty: taken from the request",
         "publisher_name": "who publishes this API, for the DCAT catalog",
         "publisher_id": "the publisher's Norwegian organisation number (9 digits), for the catalog",

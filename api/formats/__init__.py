@@ -37,14 +37,14 @@ def negotiate(request: Request, offered: Sequence[str], *, parameter: str = "for
     asked = request.query_params.get(parameter)
     if asked is not None:
         chosen = ALIASES.get(asked.lower())
-        if chosen not in offered:
+        if chosen is None or chosen not in offered:
             detail = f"{parameter}={asked!r} is not offered here; use: {', '.join(offered)}"
             raise InvalidFilter(parameter, detail)
         return chosen
     for media_range in _accepted(request.headers.get("accept", "")):
-        chosen = _FROM_ACCEPT.get(media_range)
-        if chosen in offered:
-            return chosen
+        accepted = _FROM_ACCEPT.get(media_range)
+        if accepted is not None and accepted in offered:
+            return accepted
     return offered[0]
 
 
