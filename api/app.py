@@ -8,12 +8,23 @@ from collections.abc import AsyncIterator
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.middleware.cors import CORSMiddleware
+from starlette.middleware.gzip import GZipMiddleware
 from starlette.routing import Mount, Route
 
-from api import contract, graphql, health, problems, rest
+from api import contract, docs, graphql, health, problems, rest
+from api.caching import HTTPCaching, ReleaseClock
 from api.settings import Settings
 from models.db import make_engine
 from seed.first_start import prepare
+
+# What a browser script may read of a response (CORS hides other headers).
+EXPOSED_HEADERS = [
+    "Link", "Content-Language", "Content-Disposition", "ETag", "Last-Modified",
+    "Retry-After", "RateLimit", "RateLimit-Policy",
+]  # fmt: skip
+
+# What a browser script may send beyond the simple headers (conditional GETs, imports).
+ALLOWED_HEADERS = ["Content-Type", "Authorization", "If-None-Match", "If-Modified-Since"]
 
 
 def create_app(settings: Settings | None = None) -> Starlette:
@@ -36,15 +47,26 @@ def create_app(settings: Settings | None = None) -> Starlette:
             Route("/graphql/schema.graphql", contract.graphql_sdl),
             Route("/openapi.json", contract.openapi_json),
             Route("/health", health.health),
+            Route("/docs", docs.page),
+            Mount("/docs/assets", docs.swagger_ui, name="docs-assets"),
+            Mount("/static", docs.own, name="static"),
         ],
         middleware=[
-            # Open data: any page may read it from the browser.
+            # Open data: any page may read it from the browser, errors included.
             Middleware(
                 CORSMiddleware,
                 allow_origins=["*"],
                 allow_methods=["GET", "HEAD", "POST", "OPTIONS"],
-                allow_headers=["Content-Type"],
-                expose_headers=["Link", "Content-Language"],
+                allow_headers=ALLOWED_HEADERS,
+                expose_headers=EXPOSED_HEADERS,
+                max_age=86400,
+            ),
+            Middleware(problems.ServerErrors),
+            Middleware(GZipMiddleware, minimum_size=1024),
+            Middleware(
+                HTTPCaching,
+                clock=ReleaseClock(engine, settings.release_check_seconds),
+                max_age=settings.cache_max_age,
             ),
         ],
         exception_handlers=problems.HANDLERS,

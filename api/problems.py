@@ -21,6 +21,7 @@ import orjson
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import Response
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from models.filters import FilterError, UnknownCode
 
@@ -122,9 +123,39 @@ async def _server_error(request: Request, exc: Exception) -> Response:
     return problem_response(problem, request)
 
 
+class ServerErrors:
+    """Turns an unexpected exception into the bare 500 problem inside the middleware stack.
+
+    Starlette answers unhandled errors in its outermost layer, outside CORS, so a browser
+    would see a 500 without CORS headers as a network failure; listed after CORS, this
+    answers first.
+    """
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        started = False
+
+        async def watch(message: Message) -> None:
+            nonlocal started
+            started = started or message["type"] == "http.response.start"
+            await send(message)
+
+        try:
+            await self.app(scope, receive, watch)
+        except Exception as error:
+            if started:
+                raise  # too late for a problem document; let the server close the connection
+            response = await _server_error(Request(scope), error)
+            await response(scope, receive, send)
+
+
 HANDLERS = {
     Problem: _problem,
     FilterError: _filter_error,
     HTTPException: _http_exception,
-    500: _server_error,
 }

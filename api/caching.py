@@ -1,0 +1,148 @@
+"""HTTP caching by data release: strong ETags, Last-Modified, Cache-Control and 304s.
+
+Data changes only when a release is loaded, so an answer is fully determined by the
+release, the code that renders it and the canonical request (path, sorted query,
+the Accept header that picks a format, and whether the body may be gzipped). The
+ETag is a digest of exactly that, computed before the app runs: a request whose
+validators match is answered 304 without touching the query layer.
+
+A worker learns of a new release within `release_check_seconds` (0: on every request).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import time
+from email.utils import format_datetime, parsedate_to_datetime
+from importlib.metadata import PackageNotFoundError, version
+
+from sqlalchemy import Engine
+from sqlalchemy.exc import SQLAlchemyError
+from starlette.datastructures import Headers, MutableHeaders
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from api.querying import run_query
+from models import queries
+from models.records import ReleaseRecord
+
+CACHED_PREFIXES = ("/api/v1", "/catalog")
+
+try:
+    CODE_VERSION = version("kommunedigi")
+except PackageNotFoundError:  # running from a checkout that was never installed
+    CODE_VERSION = "0"
+
+
+class ReleaseClock:
+    """The newest release, looked up at most once every `interval` seconds."""
+
+    def __init__(self, engine: Engine, interval: float) -> None:
+        self.engine = engine
+        self.interval = interval
+        self._release: ReleaseRecord | None = None
+        self._checked = float("-inf")
+
+    async def current(self) -> ReleaseRecord | None:
+        now = time.monotonic()
+        if now - self._checked >= self.interval:
+            try:
+                self._release = await run_query(self.engine, queries.current_release)
+            except SQLAlchemyError:
+                return None  # no validators; the request itself will meet the failure
+            self._checked = now
+        return self._release
+
+
+def etag(release: ReleaseRecord, scope: Scope) -> str:
+    headers = Headers(scope=scope)
+    query = sorted(
+        part for part in scope.get("query_string", b"").decode("latin-1").split("&") if part
+    )
+    gzip = "gzip" in headers.get("accept-encoding", "")
+    key = "\n".join(
+        [
+            str(release.id),
+            release.checksum,
+            CODE_VERSION,
+            scope["path"],
+            "&".join(query),
+            headers.get("accept", ""),
+            "gzip" if gzip else "identity",
+        ]
+    )
+    return '"' + hashlib.sha256(key.encode()).hexdigest()[:32] + '"'
+
+
+def _matches(if_none_match: str, tag: str) -> bool:
+    """RFC 9110 weak comparison, as If-None-Match requires."""
+    candidates = {item.strip().removeprefix("W/") for item in if_none_match.split(",")}
+    return "*" in candidates or tag in candidates
+
+
+def _not_modified_since(if_modified_since: str, release: ReleaseRecord) -> bool:
+    try:
+        since = parsedate_to_datetime(if_modified_since)
+    except (TypeError, ValueError):
+        return False  # an unreadable date is ignored, as RFC 9110 says
+    if since.tzinfo is None:
+        return False
+    return release.created_at.replace(microsecond=0) <= since
+
+
+class HTTPCaching:
+    """ASGI middleware adding validators to GET answers of data, and answering 304."""
+
+    def __init__(self, app: ASGIApp, *, clock: ReleaseClock, max_age: int) -> None:
+        self.app = app
+        self.clock = clock
+        self.max_age = max_age
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if (
+            scope["type"] != "http"
+            or scope["method"] not in ("GET", "HEAD")
+            or not scope["path"].startswith(CACHED_PREFIXES)
+        ):
+            await self.app(scope, receive, send)
+            return
+        release = await self.clock.current()
+        if release is None:
+            await self.app(scope, receive, send)
+            return
+
+        tag = etag(release, scope)
+        validators = {
+            "ETag": tag,
+            "Vary": "Accept, Accept-Encoding",
+            "Last-Modified": format_datetime(release.created_at, usegmt=True),
+            "Cache-Control": f"public, max-age={self.max_age}",
+        }
+        request_headers = Headers(scope=scope)
+        if_none_match = request_headers.get("if-none-match")
+        if if_none_match is not None:
+            fresh = _matches(if_none_match, tag)
+        else:
+            if_modified_since = request_headers.get("if-modified-since")
+            fresh = if_modified_since is not None and _not_modified_since(
+                if_modified_since, release
+            )
+        if fresh:
+            headers = [
+                (name.lower().encode(), value.encode()) for name, value in validators.items()
+            ]
+            headers.append((b"vary", b"Accept, Accept-Encoding"))
+            await send({"type": "http.response.start", "status": 304, "headers": headers})
+            await send({"type": "http.response.body", "body": b""})
+            return
+
+        async def send_with_validators(message: Message) -> None:
+            if message["type"] == "http.response.start" and message["status"] == 200:
+                headers = MutableHeaders(scope=message)
+                for name, value in validators.items():
+                    if name == "Vary":
+                        headers.add_vary_header(value)
+                    else:
+                        headers[name] = value
+            await send(message)
+
+        await self.app(scope, receive, send_with_validators)
