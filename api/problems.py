@@ -78,7 +78,8 @@ class Problem(Exception):
 
 
 def problem_response(problem: Problem, request: Request | None = None) -> Response:
-    instance = request.url.path if request is not None else None
+    # The path as sent, still percent-encoded: `instance` is a URI reference.
+    instance = request.scope.get("raw_path", b"").decode("latin-1") or None if request else None
     return Response(
         orjson.dumps(problem.body(instance)),
         status_code=problem.status,

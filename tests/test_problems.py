@@ -260,6 +260,7 @@ async def test_index_checks_the_language(client):
     [
         (b"{not json", "Unable to parse request body as JSON"),
         (b"{}", "No GraphQL query found in the request"),
+        (b'"a string"', "The request body must be a JSON object with a `query`"),
     ],
 )
 async def test_graphql_request_it_cannot_take_is_a_problem(client, body, detail):

@@ -67,6 +67,13 @@ class _GraphQLApp(GraphQL[Context, None]):
     def encode_json(self, data: object) -> bytes:
         return orjson.dumps(data)
 
+    def decode_json(self, data: str | bytes) -> object:
+        decoded = orjson.loads(data)
+        if not isinstance(decoded, dict | list):
+            # Strawberry expects an object (or a batch) and would fail on anything else.
+            raise HTTPException(400, "The request body must be a JSON object with a `query`")
+        return decoded
+
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         """As Strawberry's, but a request it cannot take is a problem document, not plain text."""
         if scope["type"] != "http":

@@ -52,7 +52,9 @@ class Params:
 
     @property
     def lang(self) -> str:
-        lang = self._one("lang") or DEFAULT_LANGUAGE
+        lang = self._one("lang")
+        if lang is None:
+            return DEFAULT_LANGUAGE
         if lang not in LANGUAGES:
             raise InvalidFilter("lang", f"lang={lang!r} is not offered; use one of: nb, en")
         return lang
