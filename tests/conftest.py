@@ -127,6 +127,20 @@ def fresh_app(fresh_database_url: str) -> Iterator[Starlette]:
     app.state.engine.dispose()
 
 
+@pytest.fixture
+def broken_topics(monkeypatch: pytest.MonkeyPatch) -> str:
+    """Makes the query layer's list_topics fail unexpectedly; returns the secret it raises."""
+    from models import queries
+
+    secret = "secret internal detail"
+
+    def broken(session: Any) -> None:
+        raise RuntimeError(secret)
+
+    monkeypatch.setattr(queries, "list_topics", broken)
+    return secret
+
+
 @contextmanager
 def count_queries(engine: Engine) -> Iterator[list[str]]:
     """Collects every SQL statement the engine sends while the block runs."""

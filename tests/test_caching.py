@@ -135,13 +135,7 @@ async def test_cors_on_answers_errors_and_preflight(client):
     assert "authorization" in preflight.headers["access-control-allow-headers"].lower()
 
 
-async def test_cors_on_unexpected_errors(app, monkeypatch):
-    from models import queries
-
-    def broken(session):
-        raise RuntimeError("boom")
-
-    monkeypatch.setattr(queries, "list_topics", broken)
+async def test_cors_on_unexpected_errors(app, broken_topics):
     transport = httpx.ASGITransport(app=app, raise_app_exceptions=False)
     async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as client:
         response = await client.get("/api/v1/topics", headers={"Origin": "https://example.org"})
