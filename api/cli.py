@@ -1,4 +1,4 @@
-"""The `kommunedigi` command: serve, seed, db, export-schema, generate."""
+"""The `kommunedigi` command: serve, seed, import, db, export-schema, generate."""
 
 from __future__ import annotations
 
@@ -6,14 +6,16 @@ import argparse
 import os
 import sys
 import time
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 from api.settings import ENV_PREFIX, Settings
 
 if TYPE_CHECKING:
     from sqlalchemy import Engine
+
+T = TypeVar("T")
 
 
 def _settings(args: argparse.Namespace) -> Settings:
@@ -101,6 +103,64 @@ def generate(args: argparse.Namespace) -> int:
     return 0
 
 
+def import_(args: argparse.Namespace) -> int:
+    from seed import package
+    from seed.first_start import prepare
+    from seed.importer import ImportRejected, import_package
+
+    path = Path(args.path)
+    if not path.exists():
+        print(f"error: {path} does not exist", file=sys.stderr)
+        return 2
+    engine = _engine(_settings(args))
+    try:
+        prepare(engine, migrate_schema=True, load_seed=False)
+        loaded = package.read(path)
+        report = import_package(
+            engine,
+            loaded,
+            message=args.message or f"Import of {path.name}",
+            dry_run=args.dry_run,
+            progress=_say_progress if args.verbose else _progress,
+        )
+    except ImportRejected as rejected:
+        for issue in rejected.report.issues:
+            print(issue, file=sys.stderr)
+        print(f"{len(rejected.report.errors)} errors; nothing was written.", file=sys.stderr)
+        return 1
+    finally:
+        engine.dispose()
+    for issue in report.warnings:
+        print(issue, file=sys.stderr)
+    counts = (
+        f"{report.added} added, {report.changed} changed, {report.removed} removed, "
+        f"{report.unchanged} unchanged figures; {report.described} descriptions added or changed"
+    )
+    if args.dry_run:
+        print(f"Dry run, nothing written. The import would make: {counts}.")
+        for change in report.changes:
+            print(f"  {change}")
+    elif report.release_id is None:
+        print(f"Nothing to change: {counts}. No release made.")
+    else:
+        print(f"Release {report.release_id}: {counts}.")
+    return 0
+
+
+def _say_progress(items: Iterable[T], label: str, total: int) -> Iterable[T]:
+    print(f"{label} {total:,} figures", file=sys.stderr, flush=True)
+    return items
+
+
+def _progress(items: Iterable[T], label: str, total: int) -> Iterable[T]:
+    """A progress bar on large files when a person is watching; silent otherwise."""
+    if total < 50_000 or not sys.stderr.isatty():
+        return items
+    from rich.progress import track
+
+    return track(items, description=f"{label} {total:,} figures", total=total, transient=True)
+
+
 def database(args: argparse.Namespace) -> int:
     from models import migrate
 
@@ -162,6 +222,13 @@ def parser() -> argparse.ArgumentParser:
     export = commands.add_parser("export-schema", help="write the GraphQL SDL")
     export.add_argument("--output", "-o", default="-", help="file to write, or - for stdout")
     export.set_defaults(handler=export_schema)
+
+    load = command("import", "check a package of CSV files and publish it as a new release")
+    load.add_argument("path", help="a folder or .zip of CSV files, or a single shares CSV")
+    load.add_argument("--dry-run", action="store_true", help="check and report; write nothing")
+    load.add_argument("--message", help="what the release contains, for the release list")
+    load.add_argument("--verbose", action="store_true", help="say each step on stderr")
+    load.set_defaults(handler=import_)
 
     db = command("db", "show or change the schema revision (Alembic migrations)")
     db.add_argument("action", choices=("current", "upgrade", "downgrade"))

@@ -7,27 +7,26 @@ deterministic, so two runs with the same sizes give the same data.
 
 from __future__ import annotations
 
-import datetime as dt
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from itertools import islice, product
 
-from sqlalchemy import ColumnElement, Engine, insert, select, text
+from sqlalchemy import ColumnElement, Engine, insert, select
 from sqlmodel import Session, col
 
 from models.tables import (
     Option,
     Question,
     QuestionKind,
-    Release,
     Segment,
-    Share,
     ShareStatus,
     Source,
     Survey,
     Topic,
     Wave,
 )
+from seed.bulk import SHARE_COLUMNS, write_shares
+from seed.releases import open_release
 
 SURVEY = "synthetic"
 FIRST_YEAR = 3001
@@ -63,12 +62,12 @@ def generate(engine: Engine, sizes: Sizes) -> int:
     with Session(engine) as session:
         if session.execute(select(col(Survey.id)).where(col(Survey.code) == SURVEY)).first():
             raise SyntheticExists(f"survey {SURVEY!r} exists already")
-        release = Release(
-            created_at=dt.datetime.now(dt.UTC).replace(microsecond=0),
+        release = open_release(
+            session,
             message=f"Synthetic test data: {sizes}",
             checksum=f"synthetic:{sizes.waves}:{sizes.questions}:{sizes.options}:{sizes.segments}",
-            added=sizes.shares,
         )
+        release.added = sizes.shares
         survey = Survey(
             code=SURVEY,
             title_nb="Syntetisk testundersøkelse (genererte tall, ikke ekte)",
@@ -158,57 +157,9 @@ def generate(engine: Engine, sizes: Sizes) -> int:
                 wave_ids, options, segment_ids
             )
         )
-        bulk_insert_shares(session, shares)
+        write_shares(session, shares, columns=SHARE_COLUMNS, rebuild_keys=True)
         session.commit()
     return sizes.shares
-
-
-SHARE_COLUMNS = (
-    "wave_id", "question_id", "option_id", "segment_id", "value", "base_n", "status",
-    "source_id", "release_id",
-)  # fmt: skip
-
-
-# The definitions as PostgreSQL itself states them, so they come back exactly as they were.
-_SHARE_KEYS = """
-    SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint
-    WHERE conrelid = 'share'::regclass AND contype = 'f' ORDER BY conname
-"""
-_SHARE_INDEXES = """
-    SELECT indexname, indexdef FROM pg_indexes
-    WHERE tablename = 'share' AND indexname <> 'share_pkey' ORDER BY indexname
-"""
-
-
-def bulk_insert_shares(session: Session, rows: Iterable[tuple[object, ...]]) -> None:
-    """Write share rows (in SHARE_COLUMNS order) as fast as the backend allows.
-
-    PostgreSQL: COPY with the share table's foreign keys and secondary indexes dropped for
-    the load and rebuilt after, all in the caller's transaction (checking each key once
-    per row made a million rows take 35 s instead of 5). The table is locked meanwhile.
-    Others: INSERT in batches of CHUNK rows.
-    """
-    connection = session.connection()
-    if connection.dialect.name == "postgresql":
-        keys = connection.execute(text(_SHARE_KEYS)).all()
-        indexes = connection.execute(text(_SHARE_INDEXES)).all()
-        for name, _ in keys:
-            connection.execute(text(f'ALTER TABLE share DROP CONSTRAINT "{name}"'))
-        for name, _ in indexes:
-            connection.execute(text(f'DROP INDEX "{name}"'))
-        cursor = connection.connection.cursor()
-        with cursor.copy(f"COPY share ({', '.join(SHARE_COLUMNS)}) FROM STDIN") as copy:
-            for row in rows:
-                copy.write_row(row)
-        for _, definition in indexes:
-            connection.execute(text(definition))
-        for name, definition in keys:
-            connection.execute(text(f'ALTER TABLE share ADD CONSTRAINT "{name}" {definition}'))
-        connection.execute(text("ANALYZE"))  # the planner should know the new sizes
-        return
-    dicts = (dict(zip(SHARE_COLUMNS, row, strict=True)) for row in rows)
-    for chunk in _chunks(dicts):
-        session.execute(insert(Share), chunk)
 
 
 def _insert_ids(

@@ -8,6 +8,7 @@ its own seeded read database per backend; tests that write get a new empty datab
 
 from __future__ import annotations
 
+import hashlib
 import os
 import uuid
 from collections.abc import AsyncIterator, Iterator
@@ -17,7 +18,7 @@ from typing import Any
 
 import httpx
 import pytest
-from sqlalchemy import Engine, create_engine, event, make_url, text
+from sqlalchemy import Engine, create_engine, event, inspect, make_url, text
 from starlette.applications import Starlette
 
 from api.app import create_app
@@ -139,6 +140,20 @@ def broken_topics(monkeypatch: pytest.MonkeyPatch) -> str:
 
     monkeypatch.setattr(queries, "list_topics", broken)
     return secret
+
+
+def database_digest(url: str) -> str:
+    """A digest of every row of every table: equal digests, unchanged database."""
+    from models.db import make_engine
+
+    engine = make_engine(url)
+    digest = hashlib.sha256()
+    with engine.connect() as connection:
+        for name in sorted(inspect(engine).get_table_names()):
+            for row in connection.execute(text(f'SELECT * FROM "{name}" ORDER BY 1')):
+                digest.update(repr(tuple(row)).encode())
+    engine.dispose()
+    return digest.hexdigest()
 
 
 @contextmanager

@@ -1,40 +1,25 @@
 """The kommunedigi command, run as a user runs it."""
 
-import hashlib
 import socket
 import subprocess
 import sys
 import time
 
 import httpx
-from sqlalchemy import inspect, text
 
 from api.cli import main
 from api.graphql import sdl
 from models import migrate
-from models.db import make_engine
-from tests.conftest import ROOT
-
-
-def table_digest(url):
-    """A digest of every row of every table."""
-    engine = make_engine(url)
-    digest = hashlib.sha256()
-    with engine.connect() as connection:
-        for name in sorted(inspect(engine).get_table_names()):
-            for row in connection.execute(text(f'SELECT * FROM "{name}" ORDER BY 1')):
-                digest.update(repr(tuple(row)).encode())
-    engine.dispose()
-    return digest.hexdigest()
+from tests.conftest import ROOT, database_digest
 
 
 def test_seed_twice_changes_nothing(fresh_database_url, capsys):
     assert main(["seed", "--database-url", fresh_database_url]) == 0
     assert capsys.readouterr().out == "Loaded 21 shares as release 1.\n"
-    before = table_digest(fresh_database_url)
+    before = database_digest(fresh_database_url)
     assert main(["seed", "--database-url", fresh_database_url]) == 0
     assert capsys.readouterr().out == "Nothing to do: the database already holds release 1.\n"
-    assert table_digest(fresh_database_url) == before
+    assert database_digest(fresh_database_url) == before
 
 
 def test_db_command_migrates_up_and_down(fresh_database_url, capsys):

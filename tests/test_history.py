@@ -4,15 +4,14 @@ Corrections arrive through imports (a later feature); here one is written the wa
 import writes it, on generated data, and read back through the public API.
 """
 
-import datetime as dt
-
 import httpx
 import pytest
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col
 
-from models.tables import Release, Share
+from models.tables import Share
+from seed.releases import open_release
 from seed.synthetic import Sizes, generate
 from tests.conftest import graphql
 
@@ -22,9 +21,7 @@ pytestmark = pytest.mark.anyio
 def correct_first_synthetic_share(engine, value):
     """Replace one generated share in a new release; returns (old value, release id)."""
     with Session(engine) as session:
-        release = Release(created_at=dt.datetime.now(dt.UTC), message="correction", checksum="x")
-        session.add(release)
-        session.flush()
+        release = open_release(session, message="correction", checksum="x")
         assert release.id is not None
         old = session.execute(
             select(Share).where(col(Share.base_n) == 100).order_by(col(Share.id)).limit(1)

@@ -10,7 +10,9 @@ from sqlmodel import col, select
 from models.db import make_engine
 from models.migrate import upgrade
 from models.tables import Release, ShareStatus
-from seed.loader import DATA, FILES, SeedError, seed
+from seed.importer import ImportRejected
+from seed.loader import DATA, seed
+from seed.package import FILES
 
 pytestmark = pytest.mark.anyio
 
@@ -148,11 +150,13 @@ def test_broken_seed_folder_reports_every_problem_and_writes_nothing(tmp_path, f
     (folder / "shares.csv").write_text(shares, encoding="utf-8")
     engine = make_engine(fresh_database_url)
     upgrade(engine)
-    with pytest.raises(SeedError) as raised:
+    with pytest.raises(ImportRejected) as raised:
         seed(engine, Path(folder))
-    assert raised.value.problems == [
-        "shares.csv:2: source 'nosuch' is not in sources.csv",
-        "shares.csv:12: source 'e99' is not in sources.csv",
+    assert [str(issue) for issue in raised.value.report.errors] == [
+        "shares.csv:2: column source: found 'nosuch', "
+        "expected a source known to the database or this package",
+        "shares.csv:12: column source: found 'e99', "
+        "expected a source known to the database or this package",
     ]
     with engine.connect() as connection:
         assert connection.execute(select(col(Release.id))).scalars().all() == []
@@ -166,9 +170,10 @@ def test_seed_codes_must_be_usable_in_urls(tmp_path, fresh_database_url):
     (folder / "topics.csv").write_text(topics.replace("\npriority,", "\nPriority Area,"), "utf-8")
     engine = make_engine(fresh_database_url)
     upgrade(engine)
-    with pytest.raises(SeedError) as raised:
+    with pytest.raises(ImportRejected) as raised:
         seed(engine, Path(folder))
-    assert raised.value.problems[0] == (
-        "topics.csv:3: code 'Priority Area' is not a code (lowercase letters, digits, - _ . :)"
+    assert str(raised.value.report.errors[0]) == (
+        "topics.csv:3: column code: found 'Priority Area', "
+        "expected a code: lowercase letters, digits and - _ . : (at most 128)"
     )
     engine.dispose()

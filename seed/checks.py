@@ -1,0 +1,441 @@
+"""Checking a package before anything is written: types, ranges, codes and references.
+
+Every row of every file is checked against what the database already knows and what
+the package itself adds, so a package may bring a new wave, question or survey along
+with its figures. Each problem becomes an Issue naming file, line, column, the value
+found and what was expected; checking goes on after a problem, so all are reported.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from typing import Any, ClassVar, TypeVar
+
+from sqlalchemy import select
+from sqlmodel import Session, col
+
+from models.filters import CODE_PATTERN
+from models.tables import (
+    Indicator,
+    Option,
+    Question,
+    QuestionKind,
+    Segment,
+    ShareStatus,
+    Source,
+    Survey,
+    Topic,
+    Wave,
+)
+from seed.package import Issue, Package, Row
+
+T = TypeVar("T")
+PARTIAL_DATE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
+SINGLE_CHOICE_TOLERANCE = 2.0  # percentage points a complete single-choice answer may miss 100 by
+METADATA = (
+    "surveys",
+    "sources",
+    "topics",
+    "segments",
+    "waves",
+    "questions",
+    "options",
+    "indicators",
+)
+
+CellCodes = tuple[str, int, str, str, str]  # survey, wave, question, option, segment
+
+
+@dataclass(frozen=True)
+class Figure:
+    value: float | None
+    base_n: int | None
+    status: ShareStatus
+    source: str
+    locator: str | None
+    note_nb: str | None
+    note_en: str | None
+
+    STORED: ClassVar[tuple[str, ...]] = (
+        "value",
+        "base_n",
+        "status",
+        "source_id",
+        "locator",
+        "note_nb",
+        "note_en",
+    )
+
+    def stored(self, source_id: int) -> dict[str, Any]:
+        """The share columns, in STORED order, as they are written and compared."""
+        return {
+            "value": self.value,
+            "base_n": self.base_n,
+            "status": self.status.value,
+            "source_id": source_id,
+            "locator": self.locator,
+            "note_nb": self.note_nb,
+            "note_en": self.note_en,
+        }
+
+
+@dataclass
+class Checked:
+    """A package's rows as typed values (references still codes), ready to write."""
+
+    metadata: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    figures: dict[CellCodes, Figure] = field(default_factory=dict)
+    totals: list[dict[str, Any]] = field(default_factory=list)
+
+    def rows(self, stem: str) -> list[dict[str, Any]]:
+        return [dict(values) for values in self.metadata.get(stem, [])]
+
+
+class Checker:
+    def __init__(self, session: Session, issues: list[Issue]) -> None:
+        self.issues = issues
+        self.surveys = set(session.scalars(select(col(Survey.code))))
+        self.sources = set(session.scalars(select(col(Source.code))))
+        self.topics = set(session.scalars(select(col(Topic.code))))
+        self.segments = set(session.scalars(select(col(Segment.code))))
+        self.indicators = set(session.scalars(select(col(Indicator.code))))
+        self.waves: set[tuple[str, int]] = {
+            (survey, year)
+            for survey, year in session.execute(
+                select(col(Survey.code), col(Wave.year)).join(
+                    Survey, col(Survey.id) == Wave.survey_id
+                )
+            )
+        }
+        self.questions: dict[str, tuple[str, QuestionKind]] = {
+            code: (survey, kind)
+            for code, survey, kind in session.execute(
+                select(col(Question.code), col(Survey.code), col(Question.kind)).join(
+                    Survey, col(Survey.id) == Question.survey_id
+                )
+            )
+        }
+        self.options: set[tuple[str, str]] = {
+            (question, option)
+            for question, option in session.execute(
+                select(col(Question.code), col(Option.code)).join(
+                    Question, col(Question.id) == Option.question_id
+                )
+            )
+        }
+
+    # Typed cells ----------------------------------------------------------------------
+
+    def bad(self, row: Row, column: str, expected: str) -> None:
+        self.issues.append(Issue(row.file, row.line, column, row[column], expected))
+
+    def text(self, row: Row, column: str) -> str:
+        if not row[column]:
+            self.bad(row, column, "a text")
+        return row[column]
+
+    def optional(self, row: Row, column: str) -> str | None:
+        return row[column] or None
+
+    def code(self, row: Row, column: str) -> str:
+        if not CODE_PATTERN.match(row[column]):
+            self.bad(row, column, "a code: lowercase letters, digits and - _ . : (at most 128)")
+        return row[column]
+
+    def known(
+        self, row: Row, column: str, known: Iterable[Any], what: str, key: Any = None
+    ) -> None:
+        if (row[column] if key is None else key) not in known:
+            self.bad(row, column, f"{what} known to the database or this package")
+
+    def whole(self, row: Row, column: str) -> int | None:
+        value = row[column]
+        if not value:
+            return None
+        if not (value.isascii() and value.isdigit()) or int(value) < 1:
+            self.bad(row, column, "a whole number of at least 1")
+            return None
+        return int(value)
+
+    def year(self, row: Row, column: str) -> int:
+        value = row[column]
+        if not (value.isascii() and value.isdigit() and len(value) == 4):
+            self.bad(row, column, "a year such as 2017")
+            return 0
+        return int(value)
+
+    def percent(self, row: Row, column: str) -> float | None:
+        value = row[column]
+        if not value:
+            return None
+        try:
+            number = Decimal(value)
+        except InvalidOperation:
+            hint = " with a dot as decimal mark" if "," in value else ""
+            self.bad(row, column, f"a number{hint}")
+            return None
+        if not number.is_finite() or not 0 <= number <= 100:
+            self.bad(row, column, "a percentage from 0 to 100")
+            return None
+        return float(number)
+
+    def date(self, row: Row, column: str) -> dt.date | None:
+        if not row[column]:
+            return None
+        try:
+            return dt.date.fromisoformat(row[column])
+        except ValueError:
+            self.bad(row, column, "a date as YYYY-MM-DD")
+            return None
+
+    def choice(self, row: Row, column: str, choices: Iterable[str]) -> str | None:
+        options = list(choices)
+        if row[column] not in options:
+            self.bad(row, column, "one of " + ", ".join(options))
+            return None
+        return row[column]
+
+    # Files ------------------------------------------------------------------------------
+
+    def check(
+        self, package: Package, progress: Callable[[Iterable[Row], str, int], Iterable[Row]]
+    ) -> Checked:
+        checked = Checked()
+        for stem in METADATA:
+            seen: dict[Any, int] = {}
+            rows = checked.metadata.setdefault(stem, [])
+            for row in package.rows.get(stem, []):
+                key, values = getattr(self, f"_{stem}")(row)
+                if key in seen:
+                    self.bad(row, "code", f"each once; line {seen[key]} has it already")
+                seen[key] = row.line
+                rows.append(values)
+        shares = package.rows.get("shares", [])
+        checked.figures = self._figures(progress(shares, "Checking", len(shares)))
+        checked.totals = [self._total(row) for row in package.rows.get("published_totals", [])]
+        return checked
+
+    def _surveys(self, row: Row) -> tuple[Any, dict[str, Any]]:
+        code = self.code(row, "code")
+        self.surveys.add(code)
+        return code, {
+            "code": code,
+            "title_nb": self.text(row, "title_nb"),
+            "title_en": self.text(row, "title_en"),
+            "publisher": self.text(row, "publisher"),
+            "description_nb": self.text(row, "description_nb"),
+            "description_en": self.text(row, "description_en"),
+            "homepage": self.optional(row, "homepage"),
+            "licence": self.optional(row, "licence"),
+        }
+
+    def _sources(self, row: Row) -> tuple[Any, dict[str, Any]]:
+        code = self.code(row, "code")
+        self.sources.add(code)
+        published = row["published"]
+        if published and not PARTIAL_DATE.match(published):
+            self.bad(row, "published", "a date as YYYY-MM-DD, YYYY-MM or YYYY")
+        return code, {
+            "code": code,
+            "title": self.text(row, "title"),
+            "publisher": self.text(row, "publisher"),
+            "url": self.optional(row, "url"),
+            "published": published or None,
+            "date_note_nb": self.optional(row, "date_note_nb"),
+            "date_note_en": self.optional(row, "date_note_en"),
+            "description_nb": self.text(row, "description_nb"),
+            "description_en": self.text(row, "description_en"),
+        }
+
+    def _topics(self, row: Row) -> tuple[Any, dict[str, Any]]:
+        code = self.code(row, "code")
+        self.topics.add(code)
+        return code, {
+            "code": code,
+            "label_nb": self.text(row, "label_nb"),
+            "label_en": self.text(row, "label_en"),
+        }
+
+    def _segments(self, row: Row) -> tuple[Any, dict[str, Any]]:
+        code = self.code(row, "code")
+        self.segments.add(code)
+        return code, {
+            "code": code,
+            "dimension": self.code(row, "dimension"),
+            "label_nb": self.text(row, "label_nb"),
+            "label_en": self.text(row, "label_en"),
+        }
+
+    def _waves(self, row: Row) -> tuple[Any, dict[str, Any]]:
+        self.known(row, "survey", self.surveys, "a survey")
+        if row["source"]:
+            self.known(row, "source", self.sources, "a source")
+        key = (row["survey"], self.year(row, "year"))
+        self.waves.add(key)
+        return key, {
+            "survey": key[0],
+            "year": key[1],
+            "title_nb": self.text(row, "title_nb"),
+            "title_en": self.text(row, "title_en"),
+            "fieldwork": self.optional(row, "fieldwork"),
+            "respondents": self.whole(row, "respondents"),
+            "population": self.whole(row, "population"),
+            "response_rate": self.percent(row, "response_rate"),
+            "published_on": self.date(row, "published_on"),
+            "source": row["source"] or None,
+            "note_nb": self.optional(row, "note_nb"),
+            "note_en": self.optional(row, "note_en"),
+        }
+
+    def _questions(self, row: Row) -> tuple[Any, dict[str, Any]]:
+        code = self.code(row, "code")
+        self.known(row, "survey", self.surveys, "a survey")
+        self.known(row, "topic", self.topics, "a topic")
+        kind = self.choice(row, "kind", [kind.value for kind in QuestionKind])
+        known = self.questions.get(code)
+        if known and known[0] != row["survey"]:
+            self.bad(row, "survey", f"{known[0]}, the survey question {code} belongs to")
+        self.questions[code] = (row["survey"], QuestionKind(kind or "single_choice"))
+        return code, {
+            "code": code,
+            "survey": row["survey"],
+            "topic": row["topic"],
+            "kind": QuestionKind(kind) if kind else None,
+            "text_nb": self.text(row, "text_nb"),
+            "text_en": self.text(row, "text_en"),
+            "note_nb": self.optional(row, "note_nb"),
+            "note_en": self.optional(row, "note_en"),
+        }
+
+    def _options(self, row: Row) -> tuple[Any, dict[str, Any]]:
+        self.known(row, "question", self.questions, "a question")
+        key = (row["question"], self.code(row, "code"))
+        self.options.add(key)
+        return key, {
+            "question": key[0],
+            "code": key[1],
+            "label_nb": self.text(row, "label_nb"),
+            "label_en": self.text(row, "label_en"),
+        }
+
+    def _indicators(self, row: Row) -> tuple[Any, dict[str, Any]]:
+        code = self.code(row, "code")
+        self.known(row, "question", self.questions, "a question")
+        parts = [part.strip() for part in row["options"].split("+")]
+        if any((row["question"], part) not in self.options for part in parts):
+            self.bad(row, "options", f"options of question {row['question']} joined by +")
+        self.indicators.add(code)
+        return code, {
+            "code": code,
+            "question": row["question"],
+            "options": parts,
+            "unit": row["unit"] or "percent",
+            "title_nb": self.text(row, "title_nb"),
+            "title_en": self.text(row, "title_en"),
+            "description_nb": self.text(row, "description_nb"),
+            "description_en": self.text(row, "description_en"),
+        }
+
+    def _figures(self, rows: Iterable[Row]) -> dict[CellCodes, Figure]:
+        figures: dict[CellCodes, Figure] = {}
+        lines: dict[CellCodes, int] = {}
+        statuses = [status.value for status in ShareStatus]
+        for row in rows:
+            errors = len(self.issues)
+            year = self.year(row, "wave")
+            self.known(row, "survey", self.surveys, "a survey")
+            self.known(
+                row, "wave", self.waves, f"a wave of survey {row['survey']}", (row["survey"], year)
+            )
+            question = self.questions.get(row["question"])
+            if question is None:
+                self.bad(row, "question", "a question known to the database or this package")
+            elif question[0] != row["survey"]:
+                self.bad(row, "question", f"a question of survey {row['survey']}")
+            elif (row["question"], row["option"]) not in self.options:
+                self.bad(row, "option", f"an option of question {row['question']}")
+            self.known(row, "segment", self.segments, "a segment")
+            self.known(row, "source", self.sources, "a source")
+            status = self.choice(row, "status", statuses)
+            value = self.percent(row, "value")
+            if status is not None:
+                if ShareStatus(status).has_value and not row["value"]:
+                    self.bad(row, "value", f"a percentage, as the status is {status}")
+                elif not ShareStatus(status).has_value and row["value"]:
+                    self.bad(row, "value", f"no value, as the status {status} says it is missing")
+            base_n = self.whole(row, "base_n")
+            cell = (row["survey"], year, row["question"], row["option"], row["segment"])
+            if cell in lines:
+                self.bad(row, "option", f"one row per cell; line {lines[cell]} has this one")
+            lines.setdefault(cell, row.line)
+            if len(self.issues) == errors and status is not None:
+                figures[cell] = Figure(
+                    value,
+                    base_n,
+                    ShareStatus(status),
+                    row["source"],
+                    self.optional(row, "locator"),
+                    self.optional(row, "note_nb"),
+                    self.optional(row, "note_en"),
+                )
+        self._warn_single_choice(figures, lines)
+        return figures
+
+    def _warn_single_choice(
+        self, figures: dict[CellCodes, Figure], lines: dict[CellCodes, int]
+    ) -> None:
+        options: dict[str, int] = {}
+        for question, _ in self.options:
+            options[question] = options.get(question, 0) + 1
+        groups: dict[tuple[str, int, str, str], tuple[int, list[float]]] = {}
+        for cell, figure in figures.items():
+            survey, wave, question, _, segment = cell
+            if (
+                self.questions[question][1] is not QuestionKind.SINGLE_CHOICE
+                or figure.value is None
+            ):
+                continue
+            first, values = groups.setdefault((survey, wave, question, segment), (lines[cell], []))
+            values.append(figure.value)
+        for (_, wave, question, segment), (line, values) in groups.items():
+            total = sum(values)
+            complete = len(values) == options[question] > 1  # one option: the rest unknown
+            if complete and abs(total - 100) > SINGLE_CHOICE_TOLERANCE:
+                self.issues.append(
+                    Issue(
+                        "shares.csv",
+                        line,
+                        "value",
+                        f"{total:g}",
+                        f"the shares of single-choice question {question} in wave {wave}, segment "
+                        f"{segment} to sum to about 100",
+                        warning=True,
+                    )
+                )
+
+    def _total(self, row: Row) -> dict[str, Any]:
+        year = self.year(row, "wave")
+        self.known(
+            row, "wave", self.waves, f"a wave of survey {row['survey']}", (row["survey"], year)
+        )
+        self.known(row, "indicator", self.indicators, "an indicator")
+        self.known(row, "segment", self.segments, "a segment")
+        self.known(row, "source", self.sources, "a source")
+        value = self.percent(row, "value")
+        if value is None and not row["value"]:
+            self.bad(row, "value", "a percentage from 0 to 100")
+        return {
+            "survey": row["survey"],
+            "wave": year,
+            "indicator": row["indicator"],
+            "segment": row["segment"],
+            "value": value,
+            "source": row["source"],
+            "locator": self.optional(row, "locator"),
+            "note_nb": self.optional(row, "note_nb"),
+            "note_en": self.optional(row, "note_en"),
+        }

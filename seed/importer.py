@@ -1,0 +1,424 @@
+"""Import a package as one release: check everything first, then write it in one transaction.
+
+Checking reads every row of every file against the package itself and the database
+(codes, types, ranges, references, duplicates) and collects every problem; nothing is
+written while there is one. Writing adds or updates what the package describes, then
+compares its figures with the current ones and records the difference as a new release.
+A figure is never overwritten: a changed or removed figure is marked replaced by the new
+release, and a changed one gets a new row. An import that changes nothing makes no
+release; a dry run does all of it and rolls back.
+
+A package replaces the figures of each (wave, question) it names: a current figure of
+such a pair that the package lacks is removed. Figures of other pairs are untouched.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Any, TypeVar
+
+from sqlalchemy import Engine, select, update
+from sqlmodel import Session, SQLModel, col
+
+from models.tables import (
+    Indicator,
+    IndicatorOption,
+    Option,
+    PublishedTotal,
+    Question,
+    Segment,
+    Share,
+    Source,
+    Survey,
+    Topic,
+    Wave,
+)
+from seed.bulk import write_shares
+from seed.checks import Checked, Checker, Figure
+from seed.package import Issue, Package
+from seed.releases import open_release
+
+T = TypeVar("T")
+Progress = Callable[[Iterable[T], str, int], Iterable[T]]
+CHUNK = 5000
+
+CellCodes = tuple[str, int, str, str, str]  # survey, wave, question, option, segment
+
+
+def no_progress(items: Iterable[T], label: str, total: int) -> Iterable[T]:
+    return items
+
+
+@dataclass(frozen=True)
+class Change:
+    kind: str  # added, changed or removed
+    cell: CellCodes
+    old: tuple[float | None, str] | None  # value, status
+    new: tuple[float | None, str] | None
+
+    def __str__(self) -> str:
+        where = "/".join(str(part) for part in self.cell)
+        old = f"{self.old[0]} ({self.old[1]})" if self.old else ""
+        new = f"{self.new[0]} ({self.new[1]})" if self.new else ""
+        return f"{self.kind:8} {where}: {old}{' -> ' if old and new else ''}{new}"
+
+    def as_dict(self) -> dict[str, object]:
+        def figure(pair: tuple[float | None, str] | None) -> dict[str, object] | None:
+            return None if pair is None else {"value": pair[0], "status": pair[1]}
+
+        survey, wave, question, option, segment = self.cell
+        return {
+            "kind": self.kind,
+            "survey": survey,
+            "wave": wave,
+            "question": question,
+            "option": option,
+            "segment": segment,
+            "old": figure(self.old),
+            "new": figure(self.new),
+        }
+
+
+@dataclass
+class Report:
+    package: str
+    checksum: str
+    dry_run: bool
+    issues: list[Issue] = field(default_factory=list)
+    added: int = 0
+    changed: int = 0
+    removed: int = 0
+    unchanged: int = 0
+    described: int = 0  # rows of surveys, questions, labels, totals … added or changed
+    changes: list[Change] = field(default_factory=list)
+    release_id: int | None = None
+
+    MAX_LISTED = 1000  # changes listed one by one; the counts cover all
+
+    @property
+    def errors(self) -> list[Issue]:
+        return [issue for issue in self.issues if not issue.warning]
+
+    @property
+    def warnings(self) -> list[Issue]:
+        return [issue for issue in self.issues if issue.warning]
+
+    @property
+    def changes_anything(self) -> bool:
+        return bool(self.added or self.changed or self.removed or self.described)
+
+    def note(self, change: Change) -> None:
+        setattr(self, change.kind, getattr(self, change.kind) + 1)
+        if len(self.changes) < self.MAX_LISTED:
+            self.changes.append(change)
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "package": self.package,
+            "checksum": self.checksum,
+            "dry_run": self.dry_run,
+            "release": self.release_id,
+            "added": self.added,
+            "changed": self.changed,
+            "removed": self.removed,
+            "unchanged": self.unchanged,
+            "described": self.described,
+            "errors": [issue.as_dict() for issue in self.errors],
+            "warnings": [issue.as_dict() for issue in self.warnings],
+            "changes": [change.as_dict() for change in self.changes],
+        }
+
+
+class ImportRejected(Exception):
+    """The package has errors; nothing was written. `report.errors` lists them all."""
+
+    def __init__(self, report: Report) -> None:
+        super().__init__(f"{len(report.errors)} errors in {report.package}; nothing was written")
+        self.report = report
+
+
+def import_package(
+    engine: Engine,
+    package: Package,
+    *,
+    message: str,
+    dry_run: bool = False,
+    progress: Progress[Any] = no_progress,
+) -> Report:
+    """Check and write `package` as one release; raises ImportRejected on any error."""
+    report = Report(package.name, package.checksum, dry_run, issues=list(package.issues))
+    if report.errors:
+        raise ImportRejected(report)
+    with Session(engine) as session:
+        checked = Checker(session, report.issues).check(package, progress)
+        if report.errors:
+            raise ImportRejected(report)
+        release = open_release(session, message=message, checksum=package.checksum)
+        assert release.id is not None
+        _Writer(session, release.id, report, progress).write(checked)
+        if dry_run or not report.changes_anything:
+            session.rollback()
+            return report
+        release.added, release.changed, release.removed = (
+            report.added,
+            report.changed,
+            report.removed,
+        )
+        session.add(release)
+        session.commit()
+        report.release_id = release.id
+    return report
+
+
+def _attribute(item: object, name: str) -> Any:
+    """A column or value the generic code reaches by name (every table has id; some position)."""
+    return getattr(item, name)
+
+
+class _Writer:
+    """Writes checked rows; every code is resolved to an id after what it refers to is written."""
+
+    def __init__(
+        self, session: Session, release_id: int, report: Report, progress: Progress[Any]
+    ) -> None:
+        self.session = session
+        self.release_id = release_id
+        self.report = report
+        self.progress = progress
+
+    def ids(self, table: type[SQLModel], *key: str) -> dict[Any, int]:
+        columns = [_attribute(table, name) for name in ("id", *key)]
+        rows = self.session.execute(select(*columns)).all()
+        return {(row[1] if len(key) == 1 else tuple(row[1:])): row[0] for row in rows}
+
+    def write(self, checked: Checked) -> None:
+        self._describe(checked)
+        self._figures(checked.figures)
+        self._totals(checked.totals)
+
+    def _upsert(self, table: type[SQLModel], where: dict[str, Any], values: dict[str, Any]) -> int:
+        """Insert a row, or update the one matching `where`; counts what it changes."""
+        existing = self.session.execute(select(table).filter_by(**where)).scalar_one_or_none()
+        if existing is None:
+            item = table(**where, **values)
+            self.session.add(item)
+            self.session.flush()
+            self.report.described += 1
+            return int(_attribute(item, "id"))
+        if any(getattr(existing, name) != value for name, value in values.items()):
+            for name, value in values.items():
+                setattr(existing, name, value)
+            self.session.add(existing)
+            self.report.described += 1
+        return int(_attribute(existing, "id"))
+
+    def _next_position(self, table: type[SQLModel], **where: Any) -> int:
+        positions = self.session.scalars(select(_attribute(table, "position")).filter_by(**where))
+        return max(positions, default=0) + 1
+
+    def _describe(self, checked: Checked) -> None:
+        for values in checked.rows("surveys"):
+            self._upsert(Survey, {"code": values.pop("code")}, values)
+        for values in checked.rows("sources"):
+            self._upsert(Source, {"code": values.pop("code")}, values)
+        for values in checked.rows("topics"):
+            self._upsert(Topic, {"code": values.pop("code")}, values)
+        for values in checked.rows("segments"):
+            self._upsert(Segment, {"code": values.pop("code")}, values)
+        surveys, sources = self.ids(Survey, "code"), self.ids(Source, "code")
+        for values in checked.rows("waves"):
+            where = {"survey_id": surveys[values.pop("survey")], "year": values.pop("year")}
+            source = values.pop("source")
+            self._upsert(Wave, where, {**values, "source_id": sources[source] if source else None})
+        topics, touched = self.ids(Topic, "code"), set()
+        for values in checked.rows("questions"):
+            survey, code = surveys[values.pop("survey")], values.pop("code")
+            values |= {"survey_id": survey, "topic_id": topics[values.pop("topic")]}
+            if code not in self.ids(Question, "code"):
+                values["position"] = self._next_position(Question, survey_id=survey)
+            touched.add(self._upsert(Question, {"code": code}, values))
+        questions = self.ids(Question, "code")
+        for values in checked.rows("options"):
+            question = questions[values.pop("question")]
+            where = {"question_id": question, "code": values.pop("code")}
+            if (question, where["code"]) not in self.ids(Option, "question_id", "code"):
+                values["position"] = self._next_position(Option, question_id=question)
+            self._upsert(Option, where, values)
+            touched.add(question)
+        self._search_text(touched)
+        options = self.ids(Option, "question_id", "code")
+        for values in checked.rows("indicators"):
+            question, parts = questions[values.pop("question")], values.pop("options")
+            code = values.pop("code")
+            values["question_id"] = question
+            if code not in self.ids(Indicator, "code"):
+                values["position"] = self._next_position(Indicator)
+            indicator = self._upsert(Indicator, {"code": code}, values)
+            self._indicator_options(indicator, {options[(question, part)] for part in parts})
+        self.session.flush()
+
+    def _indicator_options(self, indicator: int, wanted: set[int]) -> None:
+        current = set(
+            self.session.scalars(
+                select(col(IndicatorOption.option_id)).where(
+                    col(IndicatorOption.indicator_id) == indicator
+                )
+            )
+        )
+        if current == wanted:
+            return
+        for option in current - wanted:
+            self.session.delete(self.session.get(IndicatorOption, (indicator, option)))
+        for option in wanted - current:
+            self.session.add(IndicatorOption(indicator_id=indicator, option_id=option))
+        self.report.described += 1
+
+    def _search_text(self, question_ids: set[int]) -> None:
+        """Questions are searched in their code, texts and option labels, casefolded."""
+        self.session.flush()
+        for question_id in question_ids:
+            question = self.session.get(Question, question_id)
+            assert question is not None
+            labels = self.session.execute(
+                select(col(Option.label_nb), col(Option.label_en)).where(
+                    col(Option.question_id) == question_id
+                )
+            ).all()
+            words = [question.code, question.text_nb, question.text_en]
+            words += [label for pair in labels for label in pair]
+            search_text = " ".join(words).casefold()
+            if question.search_text != search_text:
+                question.search_text = search_text
+                self.session.add(question)
+
+    def _cell_ids(self) -> Callable[[CellCodes], tuple[int, int, int, int]]:
+        surveys = self.ids(Survey, "code")
+        waves = self.ids(Wave, "survey_id", "year")
+        questions = self.ids(Question, "code")
+        options = self.ids(Option, "question_id", "code")
+        segments = self.ids(Segment, "code")
+
+        def resolve(cell: CellCodes) -> tuple[int, int, int, int]:
+            survey, year, question, option, segment = cell
+            question_id = questions[question]
+            return (
+                waves[(surveys[survey], year)],
+                question_id,
+                options[(question_id, option)],
+                segments[segment],
+            )
+
+        return resolve
+
+    def _figures(self, figures: dict[CellCodes, Figure]) -> None:
+        resolve = self._cell_ids()
+        sources = self.ids(Source, "code")
+        cells = {resolve(cell): (cell, figure) for cell, figure in figures.items()}
+        current = self._current({(wave, question) for wave, question, _, _ in cells})
+        replaced: list[int] = []
+        new_rows: list[tuple[object, ...]] = []
+        for ids, (cell, figure) in cells.items():
+            old = current.pop(ids, None)
+            stored = figure.stored(sources[figure.source])
+            if old is not None and all(getattr(old, name) == v for name, v in stored.items()):
+                self.report.unchanged += 1
+                continue
+            new = (figure.value, figure.status.value)
+            if old is None:
+                self.report.note(Change("added", cell, None, new))
+            else:
+                replaced.append(int(old.id or 0))
+                self.report.note(Change("changed", cell, (old.value, old.status.value), new))
+            new_rows.append((*ids, *stored.values(), self.release_id))
+        if current:
+            names = self._cell_names()
+            for ids, old in current.items():  # named (wave, question) pairs lack these cells
+                replaced.append(int(old.id or 0))
+                self.report.note(Change("removed", names(ids), (old.value, old.status.value), None))
+        for start in range(0, len(replaced), CHUNK):
+            self.session.execute(
+                update(Share)
+                .where(col(Share.id).in_(replaced[start : start + CHUNK]))
+                .values(replaced_in=self.release_id)
+            )
+        columns = (
+            "wave_id",
+            "question_id",
+            "option_id",
+            "segment_id",
+            *Figure.STORED,
+            "release_id",
+        )
+        write_shares(
+            self.session, self.progress(new_rows, "Writing", len(new_rows)), columns=columns
+        )
+
+    def _current(self, pairs: set[tuple[int, int]]) -> dict[tuple[int, int, int, int], Share]:
+        """The current shares of the given (wave, question) pairs, by cell."""
+        found: dict[tuple[int, int, int, int], Share] = {}
+        by_wave: dict[int, list[int]] = {}
+        for wave, question in pairs:
+            by_wave.setdefault(wave, []).append(question)
+        for wave, questions in by_wave.items():
+            for start in range(0, len(questions), CHUNK):
+                for share in self.session.scalars(
+                    select(Share).where(
+                        col(Share.replaced_in).is_(None),
+                        col(Share.wave_id) == wave,
+                        col(Share.question_id).in_(questions[start : start + CHUNK]),
+                    )
+                ):
+                    found[(share.wave_id, share.question_id, share.option_id, share.segment_id)] = (
+                        share
+                    )
+        return found
+
+    def _cell_names(self) -> Callable[[tuple[int, int, int, int]], CellCodes]:
+        surveys = {id_: code for code, id_ in self.ids(Survey, "code").items()}
+        waves = {
+            id_: (surveys[s], y) for (s, y), id_ in self.ids(Wave, "survey_id", "year").items()
+        }
+        questions = {id_: code for code, id_ in self.ids(Question, "code").items()}
+        options = {id_: code for (_, code), id_ in self.ids(Option, "question_id", "code").items()}
+        segments = {id_: code for code, id_ in self.ids(Segment, "code").items()}
+
+        def name(ids: tuple[int, int, int, int]) -> CellCodes:
+            wave, question, option, segment = ids
+            survey, year = waves[wave]
+            return (survey, year, questions[question], options[option], segments[segment])
+
+        return name
+
+    def _totals(self, totals: list[dict[str, Any]]) -> None:
+        surveys, waves = self.ids(Survey, "code"), self.ids(Wave, "survey_id", "year")
+        indicators, segments = self.ids(Indicator, "code"), self.ids(Segment, "code")
+        sources = self.ids(Source, "code")
+        for total in totals:
+            where = {
+                "indicator_id": indicators[total["indicator"]],
+                "wave_id": waves[(surveys[total["survey"]], total["wave"])],
+                "segment_id": segments[total["segment"]],
+            }
+            values = {
+                "value": total["value"],
+                "source_id": sources[total["source"]],
+                "locator": total["locator"],
+                "note_nb": total["note_nb"],
+                "note_en": total["note_en"],
+            }
+            old = self.session.execute(
+                select(PublishedTotal)
+                .filter_by(**where)
+                .where(col(PublishedTotal.replaced_in).is_(None))
+            ).scalar_one_or_none()
+            if old is not None and all(getattr(old, n) == v for n, v in values.items()):
+                continue
+            if old is not None:
+                old.replaced_in = self.release_id
+                self.session.add(old)
+                self.session.flush()
+            total_row = PublishedTotal(**where, **values, release_id=self.release_id)  # type: ignore[arg-type]
+            self.session.add(total_row)
+            self.report.described += 1
+        self.session.flush()
