@@ -1,8 +1,8 @@
 """HTTP caching by data release: strong ETags, Last-Modified, Cache-Control and 304s.
 
 Data changes only when a release is loaded, so an answer is fully determined by the
-release, the code that renders it and the canonical request (path, sorted query,
-the Accept header that picks a format, and whether the body may be gzipped). The
+release, the code that renders it and the canonical request (host, path, sorted
+query, the Accept header that picks a format, and whether the body may be gzipped). The
 ETag is a digest of exactly that, computed before the app runs: a request whose
 validators match is answered 304 without touching the query layer.
 
@@ -64,6 +64,7 @@ def etag(release: ReleaseRecord, scope: Scope) -> str:
             str(release.id),
             release.checksum,
             CODE_VERSION,
+            headers.get("host", ""),  # absolute links in bodies follow the host asked for
             scope["path"],
             "&".join(query),
             headers.get("accept", ""),

@@ -437,7 +437,7 @@ def test_killed_import_leaves_the_database_unchanged(fresh_database_url, tmp_pat
                "--database-url", fresh_database_url]  # fmt: skip
     process = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     assert process.stderr is not None
-    steps = []
+    steps: list[str] = []
     while not steps or not steps[-1].startswith("Writing"):
         line = process.stderr.readline().decode()
         assert line, f"the import ended before writing: {steps}"
