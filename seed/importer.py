@@ -319,59 +319,61 @@ class _Writer:
         replaced: list[int] = []
         new_rows: list[tuple[object, ...]] = []
         for ids, (cell, figure) in cells.items():
-            old = current.pop(ids, None)
-            stored = figure.stored(sources[figure.source])
-            if old is not None and all(getattr(old, name) == v for name, v in stored.items()):
+            found = current.pop(ids, None)
+            stored = tuple(figure.stored(sources[figure.source]).values())
+            if found is not None and found[1] == stored:
                 self.report.unchanged += 1
                 continue
             new = (figure.value, figure.status.value)
-            if old is None:
+            if found is None:
                 self.report.note(Change("added", cell, None, new))
             else:
-                replaced.append(int(old.id or 0))
-                self.report.note(Change("changed", cell, (old.value, old.status.value), new))
-            new_rows.append((*ids, *stored.values(), self.release_id))
+                replaced.append(found[0])
+                self.report.note(Change("changed", cell, found[1][:3:2], new))
+            new_rows.append((*ids, *stored, self.release_id))
         if current:
             names = self._cell_names()
-            for ids, old in current.items():  # named (wave, question) pairs lack these cells
-                replaced.append(int(old.id or 0))
-                self.report.note(Change("removed", names(ids), (old.value, old.status.value), None))
+            for ids, (id_, old) in current.items():  # named (wave, question) pairs lack these
+                replaced.append(id_)
+                self.report.note(Change("removed", names(ids), old[:3:2], None))
         for start in range(0, len(replaced), CHUNK):
             self.session.execute(
                 update(Share)
                 .where(col(Share.id).in_(replaced[start : start + CHUNK]))
                 .values(replaced_in=self.release_id)
             )
-        columns = (
-            "wave_id",
-            "question_id",
-            "option_id",
-            "segment_id",
-            *Figure.STORED,
-            "release_id",
-        )
+        columns = ("wave_id", "question_id", "option_id", "segment_id", *Figure.STORED)
         write_shares(
-            self.session, self.progress(new_rows, "Writing", len(new_rows)), columns=columns
+            self.session,
+            self.progress(new_rows, "Writing", len(new_rows)),
+            columns=(*columns, "release_id"),
         )
 
-    def _current(self, pairs: set[tuple[int, int]]) -> dict[tuple[int, int, int, int], Share]:
-        """The current shares of the given (wave, question) pairs, by cell."""
-        found: dict[tuple[int, int, int, int], Share] = {}
+    def _current(
+        self, pairs: set[tuple[int, int]]
+    ) -> dict[tuple[int, int, int, int], tuple[int, tuple[Any, ...]]]:
+        """The current shares of the given (wave, question) pairs: by cell, (id, stored values).
+
+        Plain rows, not ORM objects: an import compares a million of them.
+        """
+        stored = [_attribute(Share, name) for name in Figure.STORED]
+        cell = [col(Share.wave_id), col(Share.question_id), col(Share.option_id)]
+        found: dict[tuple[int, int, int, int], tuple[int, tuple[Any, ...]]] = {}
         by_wave: dict[int, list[int]] = {}
         for wave, question in pairs:
             by_wave.setdefault(wave, []).append(question)
         for wave, questions in by_wave.items():
             for start in range(0, len(questions), CHUNK):
-                for share in self.session.scalars(
-                    select(Share).where(
-                        col(Share.replaced_in).is_(None),
-                        col(Share.wave_id) == wave,
-                        col(Share.question_id).in_(questions[start : start + CHUNK]),
-                    )
-                ):
-                    found[(share.wave_id, share.question_id, share.option_id, share.segment_id)] = (
-                        share
-                    )
+                statement = select(col(Share.id), *cell, col(Share.segment_id), *stored).where(
+                    col(Share.replaced_in).is_(None),
+                    col(Share.wave_id) == wave,
+                    col(Share.question_id).in_(questions[start : start + CHUNK]),
+                )
+                for row in self.session.execute(statement):
+                    values = tuple(row[5:])
+                    status = values[2]
+                    values = (*values[:2], getattr(status, "value", status), *values[3:])
+                    found[(row[1], row[2], row[3], row[4])] = (row[0], values)
         return found
 
     def _cell_names(self) -> Callable[[tuple[int, int, int, int]], CellCodes]:
