@@ -11,7 +11,7 @@ from starlette.middleware.cors import CORSMiddleware
 from starlette.middleware.gzip import GZipMiddleware
 from starlette.routing import Mount, Route
 
-from api import contract, docs, graphql, health, problems, rest
+from api import catalog, contract, docs, graphql, health, problems, rest
 from api.caching import HTTPCaching, ReleaseClock
 from api.settings import Settings
 from models.db import make_engine
@@ -47,6 +47,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
             Route("/graphql/schema.graphql", contract.graphql_sdl),
             Route("/openapi.json", contract.openapi_json),
             Route("/health", health.health),
+            Route("/catalog", catalog.catalog),
             Route("/docs", docs.page),
             Mount("/docs/assets", docs.swagger_ui, name="docs-assets"),
             Mount("/static", docs.own, name="static"),

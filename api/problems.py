@@ -5,7 +5,8 @@ Hierarchy:
     Problem                 an error the client can fix, or a known condition (status 4xx/503)
     models.FilterError      raised by the query layer and the filters
       ├── InvalidFilter     400 /problems/invalid-parameter
-      └── UnknownCode       400 /problems/unknown-code
+      ├── UnknownCode       400 /problems/unknown-code
+      └── TooManyCells      400 /problems/too-many-cells (the detail names max_cells)
 
 REST turns each into `application/problem+json`; GraphQL puts the same title and
 detail in `errors[].message` with `extensions.code` (see api.graphql). Anything
@@ -23,7 +24,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from models.filters import FilterError, UnknownCode
+from models.filters import FilterError, TooManyCells, UnknownCode
 
 logger = logging.getLogger("kommunedigi")
 
@@ -51,6 +52,9 @@ class Problem(Exception):
 
     @classmethod
     def from_filter_error(cls, error: FilterError) -> Problem:
+        if isinstance(error, TooManyCells):
+            # No `errors` entry: the cap is no query parameter, and any of them may narrow.
+            return cls(400, "Too many cells", error.detail, type="/problems/too-many-cells")
         unknown = isinstance(error, UnknownCode)
         return cls(
             400,

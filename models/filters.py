@@ -45,6 +45,28 @@ class UnknownCode(FilterError):
         self.allowed = allowed
 
 
+class TooManyCells(FilterError):
+    """A data request selects more cells than the server's `max_cells` allows.
+
+    `parameter` is the name of the cap, not of a query parameter: any of them may be the
+    one to narrow.
+    """
+
+    def __init__(self, cells: int, maximum: int, *, narrow: str) -> None:
+        detail = (
+            f"the request selects {cells} cells, more than this server's max_cells"
+            f" ({maximum}); {narrow}"
+        )
+        super().__init__("max_cells", detail)
+        self.cells = cells
+        self.maximum = maximum
+
+    @classmethod
+    def check(cls, cells: int, maximum: int, *, narrow: str) -> None:
+        if cells > maximum:
+            raise cls(cells, maximum, narrow=narrow)
+
+
 def check_code(parameter: str, value: str) -> str:
     if not CODE_PATTERN.match(value):
         raise InvalidFilter(

@@ -28,14 +28,19 @@ from models.filters import (
 from models.records import (
     IndicatorDetail,
     IndicatorRecord,
+    IndicatorTable,
     OptionRecord,
+    PublishedSurvey,
     PublishedTotalRecord,
+    QuestionCube,
     QuestionDetail,
+    QuestionDimensions,
     QuestionRecord,
     ReleaseRecord,
     SegmentRecord,
     Series,
     ShareRecord,
+    ShareTable,
     SourceRecord,
     SurveyRecord,
     TopicRecord,
@@ -158,6 +163,23 @@ def list_topics(session: Session) -> list[TopicRecord]:
 
 def topics_by_id(session: Session, ids: Collection[int]) -> dict[int, TopicRecord]:
     return _by_id(session, TopicRecord, _TOPIC, col(Topic.id), ids)
+
+
+def topics_by_survey(session: Session, survey_ids: Collection[int]) -> dict[int, list[TopicRecord]]:
+    """The topics each survey's questions cover, each once."""
+    statement = (
+        select(col(Question.survey_id), *_TOPIC.selected_columns)
+        .join(Question, col(Question.topic_id) == Topic.id)
+        .where(col(Question.survey_id).in_(survey_ids))
+        .distinct()
+        .order_by(col(Question.survey_id), col(Topic.id))
+    )
+    grouped: dict[int, list[TopicRecord]] = {id_: [] for id_ in survey_ids}
+    for row in session.execute(statement).mappings():
+        grouped[row["survey_id"]].append(
+            TopicRecord(row["id"], row["code"], row["label_nb"], row["label_en"])
+        )
+    return grouped
 
 
 _SEGMENT = select(
@@ -321,6 +343,8 @@ _SHARE: Statement = (
         col(Wave.year).label("wave"),
         col(Share.question_id),
         col(Question.code).label("question"),
+        col(Question.text_nb).label("question_text_nb"),
+        col(Question.text_en).label("question_text_en"),
         col(Share.option_id),
         col(Option.code).label("option"),
         col(Option.label_nb).label("option_label_nb"),
@@ -442,6 +466,94 @@ def shares_by_question(
 ) -> dict[int, list[ShareRecord]]:
     return _shares_by(
         session, col(Share.question_id), lambda s: s.question_id, question_ids, filter
+    )
+
+
+# Data files (CSV, JSON-stat) -------------------------------------------------------
+# A file holds every share it covers rather than a page; the adapters count first
+# (count_shares, QuestionDimensions.cells) and refuse what is over their cap.
+
+
+def _all_shares(session: Session, filter: ShareFilter) -> list[ShareRecord]:
+    statement = _SHARE.where(*_share_conditions(session, filter)).order_by(*_SHARE_ORDER)
+    return _records(session, ShareRecord, statement)
+
+
+def _cited_sources(session: Session, shares: Iterable[ShareRecord]) -> tuple[SourceRecord, ...]:
+    found = sources_by_code(session, {share.source for share in shares})
+    return tuple(found[code] for code in sorted(found))
+
+
+def share_table(session: Session, filter: ShareFilter) -> ShareTable:
+    """Every current share within `filter`, the waves of their surveys, and their sources."""
+    shares = _all_shares(session, filter)
+    surveys = sorted({share.survey for share in shares})
+    waves = [
+        wave
+        for wave in (list_waves(session, surveys=surveys) if surveys else [])
+        if not filter.waves or wave.year in filter.waves
+    ]
+    return ShareTable(
+        tuple(shares), tuple(waves), _cited_sources(session, shares), current_release(session)
+    )
+
+
+def question_dimensions(session: Session, code: str) -> QuestionDimensions | None:
+    """The waves, options and segments a question's table is laid out by."""
+    question = get_question(session, code)
+    if question is None:
+        return None
+    used = select(col(Share.segment_id)).where(
+        col(Share.question_id) == question.id, col(Share.replaced_in).is_(None)
+    )
+    segments = _records(
+        session,
+        SegmentRecord,
+        _SEGMENT.where(col(Segment.id).in_(used.distinct())).order_by(col(Segment.id)),
+    )
+    return QuestionDimensions(
+        question,
+        tuple(waves_by_survey(session, [question.survey_id])[question.survey_id]),
+        tuple(options_by_question(session, [question.id])[question.id]),
+        tuple(segments),
+    )
+
+
+def question_cube(session: Session, dimensions: QuestionDimensions) -> QuestionCube:
+    """The current shares inside `dimensions` (a question's, narrowed to a selection)."""
+    empty = not (dimensions.waves and dimensions.options and dimensions.segments)
+    # An empty tuple in a ShareFilter means "any", so an empty selection selects nothing here.
+    shares = (
+        []
+        if empty
+        else _all_shares(
+            session,
+            ShareFilter(
+                questions=(dimensions.question.code,),
+                waves=tuple(wave.year for wave in dimensions.waves),
+                options=tuple(option.code for option in dimensions.options),
+                segments=tuple(segment.code for segment in dimensions.segments),
+            ),
+        )
+    )
+    table = ShareTable(
+        tuple(shares), dimensions.waves, _cited_sources(session, shares), current_release(session)
+    )
+    return QuestionCube(dimensions, table)
+
+
+def indicator_table(session: Session, code: str, *, segment: str = "all") -> IndicatorTable | None:
+    """An indicator's series with its question, its segment and the release served."""
+    detail = indicator_detail(session, code, segment=segment)
+    if detail is None:
+        return None
+    question = questions_by_id(session, [detail.indicator.question_id])
+    segments = _records(session, SegmentRecord, _SEGMENT.where(col(Segment.code) == segment))
+    return IndicatorTable(
+        detail,
+        question[detail.indicator.question_id],
+        segments[0],
+        current_release(session),
     )
 
 
@@ -677,3 +789,19 @@ def indicator_detail(
     cited |= {point.published_total.source for point in series.points if point.published_total}
     sources = sources_by_code(session, cited)
     return IndicatorDetail(indicator, series, tuple(sources[code] for code in sorted(sources)))
+
+
+def published_surveys(session: Session) -> list[PublishedSurvey]:
+    """Every survey but generated test data, with its waves and topics: what a catalog lists."""
+    surveys = _records(
+        session,
+        SurveyRecord,
+        _SURVEY.where(col(Survey.synthetic).is_(False)).order_by(col(Survey.id)),
+    )
+    ids = [survey.id for survey in surveys]
+    waves = waves_by_survey(session, ids)
+    topics = topics_by_survey(session, ids)
+    return [
+        PublishedSurvey(survey, tuple(waves[survey.id]), tuple(topics[survey.id]))
+        for survey in surveys
+    ]

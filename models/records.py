@@ -120,6 +120,8 @@ class ShareRecord:
     wave: int
     question_id: int
     question: str
+    question_text_nb: str
+    question_text_en: str
     option_id: int
     option: str
     option_label_nb: str
@@ -218,3 +220,64 @@ class IndicatorDetail:
     indicator: IndicatorRecord
     series: Series
     sources: tuple[SourceRecord, ...]  # every source the series cites
+
+
+# Data files: what a CSV or JSON-stat document needs beyond the figures -------------
+
+
+@dataclass(frozen=True, slots=True)
+class ShareTable:
+    """Every current share within a filter, with what a data file says about them."""
+
+    shares: tuple[ShareRecord, ...]  # in wave, question, option, segment order
+    waves: tuple[WaveRecord, ...]  # every wave of the shares' surveys within the filter
+    sources: tuple[SourceRecord, ...]  # every source the shares cite, by code
+    release: ReleaseRecord | None  # the release being served
+
+
+@dataclass(frozen=True, slots=True)
+class QuestionDimensions:
+    """What a question's table is laid out by: the values a selection can pick from."""
+
+    question: QuestionRecord
+    waves: tuple[WaveRecord, ...]  # every wave of the question's survey, oldest first
+    options: tuple[OptionRecord, ...]  # in questionnaire order
+    segments: tuple[SegmentRecord, ...]  # those the question has current shares in
+
+    @property
+    def cells(self) -> int:
+        """How many cells the table has: one per wave, option and segment."""
+        return len(self.waves) * len(self.options) * len(self.segments)
+
+
+@dataclass(frozen=True, slots=True)
+class QuestionCube:
+    """A selection from a question's table: the values chosen and the shares in them."""
+
+    dimensions: QuestionDimensions  # narrowed to the selection
+    table: ShareTable
+
+
+@dataclass(frozen=True, slots=True)
+class IndicatorTable:
+    """An indicator's series with what a data file says about it."""
+
+    detail: IndicatorDetail
+    question: QuestionRecord
+    segment: SegmentRecord
+    release: ReleaseRecord | None
+
+
+@dataclass(frozen=True, slots=True)
+class PublishedSurvey:
+    """A survey whose figures are published, with what a catalog says about it."""
+
+    survey: SurveyRecord
+    waves: tuple[WaveRecord, ...]  # oldest first
+    topics: tuple[TopicRecord, ...]  # those its questions cover
+
+    @property
+    def years(self) -> tuple[int, int] | None:
+        """The first and the last wave's year; None while it has no wave."""
+        years = [wave.year for wave in self.waves]
+        return (min(years), max(years)) if years else None

@@ -7,6 +7,8 @@ their operation, status and media type; and /openapi.json serves the file unchan
 
 from __future__ import annotations
 
+import csv
+import io
 import re
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -40,13 +42,15 @@ HTTP_METHODS = {"get", "put", "post", "delete", "options", "head", "patch", "tra
 HIDDEN_ROUTES = {("/graphql", "get"), ("/graphql", "post")}
 
 # Response headers that carry meaning for clients: if the app sends one, the contract says so.
-MEANINGFUL_HEADERS = {"content-language", "link", "retry-after"}
+MEANINGFUL_HEADERS = {"content-language", "link", "retry-after", "content-disposition"}
 
 # A real code for each detail endpoint of the seeded database.
 REAL_CODES = {
     "/api/v1/surveys/{code}": "kommuneundersokelsen",
     "/api/v1/questions/{code}": "expected-effects",
     "/api/v1/indicators/{code}": "expected-better-quality",
+    "/api/v1/surveys/{code}/data": "kommuneundersokelsen",
+    "/api/v1/questions/{code}/data": "expected-effects",
 }
 
 
@@ -205,6 +209,12 @@ async def exchange(
     schema_pointer = f"{response_pointer}/content/{escape(media_type)}/schema"
     payload = response.json() if media_type.endswith("json") else response.text
     assert_valid(schema_pointer, payload, f"{method.upper()} {url} ({status})")
+    if media_type == "text/csv":
+        # A CSV body is only a string to the schema: check what RFC 4180 readers rely on.
+        assert response.headers["content-type"] == "text/csv; charset=utf-8"
+        rows = list(csv.reader(io.StringIO(response.text, newline="")))
+        assert response.text.endswith("\r\n"), f"{url}: the last record lacks its CRLF"
+        assert all(len(row) == len(rows[0]) for row in rows), f"{url}: ragged rows"
 
     headers = documented_response.get("headers", {})
     documented_headers = {name.lower() for name in headers}
@@ -298,6 +308,8 @@ async def test_documented_query_parameters_are_the_accepted_ones(client, spec):
     for template, method in sorted(operations(spec)):
         if not template.startswith("/api/v1/"):
             continue
+        if spec["paths"][template][method].get("security"):
+            continue  # answered 401/403 before parameters: tests/test_write_api.py checks them
         path = template.replace("{code}", REAL_CODES.get(template, "x"))
         response = await client.request(method.upper(), f"{path}?not-a-parameter=1")
         assert response.status_code == 400, f"{template} accepted an unknown parameter"
@@ -369,6 +381,48 @@ CASES = [
     ("GET", "/api/v1/shares?status=lost", None, 400),
     ("GET", "/api/v1/shares?cursor=not-a-cursor", None, 400),
     ("GET", "/api/v1/surveys?lang=de", None, 400),
+    # Data files: CSV and JSON-stat
+    ("GET", "/api/v1/shares?format=csv", None, 200),
+    ("GET", "/api/v1/shares?format=csv&question=expected-effects&lang=en", None, 200),
+    ("GET", "/api/v1/shares?format=jsonstat", None, 200),
+    ("GET", "/api/v1/shares?format=json-stat2&status=qualitative&lang=en", None, 200),
+    ("GET", "/api/v1/shares?format=jsonstat&question=no-such-question", None, 400),
+    ("GET", "/api/v1/shares?format=csv&limit=10", None, 400),
+    ("GET", "/api/v1/shares?format=xlsx", None, 400),
+    ("GET", "/api/v1/questions/expected-effects?format=csv", None, 200),
+    ("GET", "/api/v1/questions/service-area-planning?format=jsonstat&lang=en", None, 200),
+    ("GET", "/api/v1/questions/expected-effects?format=jsonstat&wave=2017", None, 200),
+    ("GET", "/api/v1/questions/expected-effects?format=jsonstat&wave=2014", None, 400),
+    ("GET", "/api/v1/questions/no-such-question?format=csv", None, 404),
+    ("GET", "/api/v1/indicators/ict-contributed-quality?format=csv", None, 200),
+    ("GET", "/api/v1/indicators/ict-contributed-quality?format=jsonstat&lang=en", None, 200),
+    ("GET", "/api/v1/indicators/no-such-indicator?format=jsonstat", None, 404),
+    ("GET", "/api/v1/surveys/kommuneundersokelsen/data", None, 200),
+    ("GET", "/api/v1/surveys/kommuneundersokelsen/data?format=jsonstat&lang=en", None, 200),
+    ("GET", "/api/v1/surveys/kommuneundersokelsen/data?format=json", None, 400),
+    ("GET", "/api/v1/surveys/no-such-survey/data", None, 404),
+    # PxWebApi-style selections
+    ("GET", "/api/v1/questions/expected-effects/data", None, 200),
+    ("GET", "/api/v1/questions/expected-effects/data?valueCodes[wave]=top(1)", None, 200),
+    (
+        "GET",
+        "/api/v1/questions/service-area-planning/data?valueCodes[wave]=2015"
+        "&valueCodes[option]=[range(all-digital,most-paper)]&valueCodes[segment]=*"
+        "&outputFormat=csv&lang=en",
+        None,
+        200,
+    ),
+    ("GET", "/api/v1/questions/expected-effects/data?format=json-stat2", None, 200),
+    ("GET", "/api/v1/questions/expected-effects/data?valueCodes[wave]=2014", None, 400),
+    ("GET", "/api/v1/questions/expected-effects/data?valueCodes[wave]=top(x)", None, 400),
+    ("GET", "/api/v1/questions/expected-effects/data?outputFormat=csv&format=csv", None, 400),
+    ("GET", "/api/v1/questions/no-such-question/data", None, 404),
+    # The DCAT-AP-NO catalog (bodies other than JSON-LD are checked as strings only)
+    ("GET", "/catalog", None, 200),
+    ("GET", "/catalog?format=ttl", None, 200),
+    ("GET", "/catalog?format=jsonld", None, 200),
+    ("GET", "/catalog?format=rdfxml", None, 200),
+    ("GET", "/catalog?format=csv", None, 400),
     # Service routes and GraphQL
     ("GET", "/health", None, 200),
     ("GET", "/openapi.json", None, 200),

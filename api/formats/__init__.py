@@ -18,6 +18,10 @@ MEDIA_TYPES = {
     "csv": "text/csv; charset=utf-8",
     # JSON-stat has no media type of its own; its documents are application/json.
     "jsonstat": "application/json",
+    # The catalog (/catalog) in its three RDF serialisations.
+    "ttl": "text/turtle; charset=utf-8",
+    "jsonld": "application/ld+json",
+    "rdfxml": "application/rdf+xml",
 }
 
 # Names a client may use for a format, PxWebApi's among them.
@@ -27,9 +31,18 @@ ALIASES = {
     "jsonstat": "jsonstat",
     "json-stat": "jsonstat",
     "json-stat2": "jsonstat",
+    "ttl": "ttl",
+    "jsonld": "jsonld",
+    "rdfxml": "rdfxml",
 }
 
-_FROM_ACCEPT = {"text/csv": "csv", "application/json": "json"}
+_FROM_ACCEPT = {
+    "text/csv": "csv",
+    "application/json": "json",
+    "text/turtle": "ttl",
+    "application/ld+json": "jsonld",
+    "application/rdf+xml": "rdfxml",
+}
 
 
 def negotiate(request: Request, offered: Sequence[str], *, parameter: str = "format") -> str:

@@ -1,13 +1,17 @@
-"""Indicators: named series over waves, with changes in percentage points."""
+"""Indicators: named series over waves, with changes in percentage points.
+
+A series is also a CSV (one row per wave) or a JSON-stat dataset (one cell per wave).
+"""
 
 from __future__ import annotations
 
 from starlette.requests import Request
 from starlette.responses import Response
 
+from api.formats import csv, jsonstat
 from api.problems import Problem
 from api.querying import run_query
-from api.rest import render
+from api.rest import datafiles, render
 from api.rest.params import Params
 from models import queries
 
@@ -20,9 +24,12 @@ async def list_indicators(request: Request) -> Response:
 
 
 async def get_indicator(request: Request) -> Response:
-    params = Params(request.query_params, {"segment"})
+    params = Params(request.query_params, {"segment", "format"})
     lang, segment = params.lang, params.code("segment", "all")
     code = request.path_params["code"]
+    output_format = datafiles.choose(request, params, datafiles.EVERY_FORMAT)
+    if output_format != "json":
+        return await _series_file(request, code, segment, output_format, lang)
     detail = await run_query(
         request.app.state.engine, queries.indicator_detail, code, segment=segment
     )
@@ -34,3 +41,16 @@ async def get_indicator(request: Request) -> Response:
         "sources": [render.source(item, lang) for item in detail.sources],
     }
     return render.respond(body, lang)
+
+
+async def _series_file(
+    request: Request, code: str, segment: str, output_format: str, lang: str
+) -> Response:
+    engine = request.app.state.engine
+    table = await run_query(engine, queries.indicator_table, code, segment=segment)
+    if table is None:
+        raise Problem.not_found("indicator", code)
+    if output_format == "csv":
+        return datafiles.csv_file(csv.series(table, lang), lang, f"{code}.csv")
+    dataset = jsonstat.series_dataset(table, lang, links=datafiles.links(request))
+    return datafiles.jsonstat_file(dataset, lang, f"{code}.jsonstat.json")

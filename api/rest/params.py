@@ -44,6 +44,10 @@ class Params:
             raise InvalidFilter(name, f"give {name} once, not {len(values)} times")
         return values[0] if values else None
 
+    def once(self, name: str) -> str | None:
+        """The value of a parameter that may be given at most once; None when absent."""
+        return self._one(name)
+
     def _list(self, name: str) -> list[str]:
         items = [item.strip() for value in self.query.getlist(name) for item in value.split(",")]
         if any(not item for item in items):
@@ -82,6 +86,14 @@ class Params:
                     name, f"{name}={item!r} is not a status; use: {', '.join(allowed)}"
                 )
         return tuple(ShareStatus(item) for item in items)
+
+    def flag(self, name: str) -> bool:
+        value = self._one(name)
+        if value is None or value.lower() in ("false", "0"):
+            return False
+        if value.lower() in ("true", "1"):
+            return True
+        raise InvalidFilter(name, f"{name}={value!r} is neither true nor false")
 
     def text(self, name: str) -> str | None:
         value = self._one(name)

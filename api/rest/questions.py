@@ -1,4 +1,9 @@
-"""Questions: search by text and topic; one question with its options and their shares."""
+"""Questions: search by text and topic; one question with its options and their shares.
+
+One question is also a table of waves × options × segments, as CSV or JSON-stat, and
+`/questions/{code}/data` selects from that table the way PxWebApi 2 does
+(see api.rest.selection).
+"""
 
 from __future__ import annotations
 
@@ -7,7 +12,7 @@ from starlette.responses import Response
 
 from api.problems import Problem
 from api.querying import run_query
-from api.rest import render
+from api.rest import datafiles, render, selection
 from api.rest.params import Params
 from models import queries
 from models.filters import ShareFilter
@@ -21,10 +26,18 @@ async def list_questions(request: Request) -> Response:
 
 
 async def get_question(request: Request) -> Response:
-    params = Params(request.query_params, {"wave", "segment"})
+    params = Params(request.query_params, {"wave", "segment", "format"})
     lang = params.lang
     filter = ShareFilter(waves=params.years("wave"), segments=params.codes("segment"))
     code = request.path_params["code"]
+    output_format = datafiles.choose(request, params, datafiles.EVERY_FORMAT)
+    if output_format != "json":
+        choices = {
+            dimension: selection.codes(dimension, values)
+            for dimension, values in (("wave", filter.waves), ("segment", filter.segments))
+            if values
+        }
+        return await _table(request, code, choices, output_format, lang)
     detail = await run_query(request.app.state.engine, queries.question_detail, code, filter)
     if detail is None:
         raise Problem.not_found("question", code)
@@ -36,3 +49,23 @@ async def get_question(request: Request) -> Response:
         for option in detail.options
     ]
     return render.respond({**render.question(detail.question, lang), "options": options}, lang)
+
+
+async def get_question_data(request: Request) -> Response:
+    """A selection from the question's table, as PxWebApi 2 takes it."""
+    params = Params(request.query_params, {*selection.PARAMETERS, "outputFormat", "format"})
+    lang = params.lang
+    names = ("outputFormat", "format")
+    output_format = datafiles.choose(request, params, ("jsonstat", "csv"), names=names)
+    choices = selection.parse(params)
+    return await _table(request, request.path_params["code"], choices, output_format, lang)
+
+
+async def _table(
+    request: Request, code: str, choices: dict[str, selection.Choice], output_format: str, lang: str
+) -> Response:
+    dimensions = await run_query(request.app.state.engine, queries.question_dimensions, code)
+    if dimensions is None:
+        raise Problem.not_found("question", code)
+    selected = selection.resolve(dimensions, choices)
+    return await datafiles.question_file(request, selected, output_format, lang)

@@ -1,4 +1,8 @@
-"""The flat shares table: filter by any dimension, page with an opaque cursor."""
+"""The flat shares table: filter by any dimension, page with an opaque cursor.
+
+As CSV or JSON-stat (`?format=`, or CSV by Accept) it is every matching share in one
+file, up to `max_cells` of them, rather than a page.
+"""
 
 from __future__ import annotations
 
@@ -6,15 +10,27 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from api.querying import run_query
-from api.rest import render
+from api.rest import datafiles, render
 from api.rest.params import SHARE_FILTERS, Params
 from models import queries
+from models.filters import InvalidFilter
+
+PAGING = ("limit", "cursor")
 
 
 async def list_shares(request: Request) -> Response:
     settings = request.app.state.settings
-    params = Params(request.query_params, {*SHARE_FILTERS, "limit", "cursor"})
+    params = Params(request.query_params, {*SHARE_FILTERS, *PAGING, "format"})
     lang, filter = params.lang, params.share_filter()
+    output_format = datafiles.choose(request, params, datafiles.EVERY_FORMAT)
+    if output_format != "json":
+        for name in PAGING:
+            if name in request.query_params:
+                detail = f"{name} pages JSON only; format={output_format} has every matching share"
+                raise InvalidFilter(name, detail)
+        prefix = filter.surveys[0] if len(filter.surveys) == 1 else "kommunedigi"
+        file_name = f"{prefix}-shares"
+        return await datafiles.shares_file(request, filter, output_format, lang, name=file_name)
     page_request = params.page(default=settings.default_page_size, maximum=settings.max_page_size)
     page = await run_query(request.app.state.engine, queries.list_shares, filter, page_request)
     next_url = (

@@ -7,9 +7,10 @@ from starlette.responses import Response
 
 from api.problems import Problem
 from api.querying import run_query
-from api.rest import render
+from api.rest import datafiles, render
 from api.rest.params import Params
 from models import queries
+from models.filters import ShareFilter
 
 
 async def list_surveys(request: Request) -> Response:
@@ -27,6 +28,20 @@ async def get_survey(request: Request) -> Response:
     waves = await run_query(request.app.state.engine, queries.list_waves, surveys=[code])
     body = {**render.survey(survey, lang), "waves": [render.wave(item, lang) for item in waves]}
     return render.respond(body, lang)
+
+
+async def get_survey_data(request: Request) -> Response:
+    """Every share of a survey: CSV streamed with no cap, or JSON-stat up to max_cells."""
+    params = Params(request.query_params, {"format"})
+    lang, output_format = params.lang, datafiles.choose(request, params, datafiles.FILES)
+    code = request.path_params["code"]
+    survey = await run_query(request.app.state.engine, queries.get_survey, code)
+    if survey is None:
+        raise Problem.not_found("survey", code)
+    filter, label = ShareFilter(surveys=(code,)), render.text(survey, "title", lang)
+    return await datafiles.shares_file(
+        request, filter, output_format, lang, name=f"{code}-shares", label=label, cap_csv=False
+    )
 
 
 async def list_waves(request: Request) -> Response:

@@ -1,0 +1,366 @@
+"""/catalog: the DCAT-AP-NO 2 catalog that data.norge.no harvests to list our datasets.
+
+The graph is built from the query layer on every request: one dcat:Dataset per published
+survey (generated test data is never listed), a dcat:Distribution per download format,
+and one dcat:DataService for the REST API. DCAT-AP-NO takes several values from EU
+controlled vocabularies; each such value here says which vocabulary it is in
+(skos:inScheme), so the catalog validates without the vocabularies themselves.
+
+Links are absolute: from the setting `base_url`, or from the request when it is empty.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from urllib.parse import quote
+
+from rdflib import BNode, Graph, Literal, Namespace, URIRef
+from rdflib.namespace import DCAT, DCTERMS, FOAF, RDF, SKOS, XSD
+from starlette.requests import Request
+from starlette.responses import Response
+
+from api.formats import MEDIA_TYPES, negotiate
+from api.querying import run_query
+from api.settings import Settings
+from models import queries
+from models.filters import InvalidFilter
+from models.records import PublishedSurvey
+
+VCARD = Namespace("http://www.w3.org/2006/vcard/ns#")
+EU = "http://publications.europa.eu/resource/authority/"
+IANA = "https://www.iana.org/assignments/media-types/"
+# data.norge.no names organisations by their number in its organisation catalogue.
+ORGANISATIONS = "https://organization-catalog.fellesdatakatalog.digdir.no/organizations/"
+
+THEMES = ("GOVE", "TECH")  # government and public sector; science and technology
+LANGUAGES = ("NOB", "ENG")  # every text is in bokmål and English
+FREQUENCY = "ANNUAL"  # the survey ran once a year
+SPATIAL = "NOR"  # Norwegian municipalities
+KEYWORDS = {
+    "nb": ("digitalisering", "kommuner", "IKT", "spørreundersøkelse"),
+    "en": ("digitalisation", "municipalities", "ICT", "survey"),
+}
+
+# Licence URIs in common Norwegian use, and the EU licence the shapes ask for instead.
+EU_LICENCES = {
+    "data.norge.no/nlod/no/1.0": "NLOD_1_0",
+    "data.norge.no/nlod/no/2.0": "NLOD_2_0",
+    "data.norge.no/nlod/en/2.0": "NLOD_2_0",
+    "creativecommons.org/licenses/by/4.0": "CC_BY_4_0",
+    "creativecommons.org/publicdomain/zero/1.0": "CC0",
+}
+
+TEXTS = {
+    "catalog_title": {"nb": "Datakatalog for kommunedigi", "en": "kommunedigi data catalogue"},
+    "catalog_description": {
+        "nb": "Datasettene og API-et til kommunedigi, som publiserer svarandelene fra "
+        "Kommuneundersøkelsen om digitalisering i norske kommuner.",
+        "en": "The datasets and the API of kommunedigi, which publishes the answer shares of "
+        "Kommuneundersøkelsen, the survey of digitalisation in Norwegian municipalities.",
+    },
+    "service_title": {"nb": "kommunedigi REST-API", "en": "kommunedigi REST API"},
+    "service_description": {
+        "nb": "Undersøkelser, runder, spørsmål, indikatorer og svarandeler som JSON, CSV og "
+        "JSON-stat. Kontrakten er et OpenAPI 3.1-dokument; de samme dataene finnes også "
+        "gjennom GraphQL.",
+        "en": "Surveys, waves, questions, indicators and answer shares as JSON, CSV and "
+        "JSON-stat. The contract is an OpenAPI 3.1 document; the same data is also served "
+        "through GraphQL.",
+    },
+    "unnamed_publisher": {"nb": "Utgiveren av {base}", "en": "The publisher of {base}"},
+}
+
+
+@dataclass(frozen=True)
+class Download:
+    """One way to get a survey's figures: a dcat:Distribution of every dataset."""
+
+    key: str
+    path: str  # under the base URL; {code} is the survey's code
+    file_type: str  # in the EU file-type vocabulary
+    media_type: str  # IANA
+    whole_file: bool  # one file to download, rather than pages
+    title: dict[str, str]
+    description: dict[str, str]
+    conforms_to: tuple[str, str] | None = None  # a standard's URI and title
+
+
+DOWNLOADS = (
+    Download(
+        "csv",
+        "/api/v1/surveys/{code}/data?format=csv",
+        "CSV",
+        "text/csv",
+        True,
+        {"nb": "CSV-fil med alle andelene", "en": "CSV file of every share"},
+        {
+            "nb": "Alle gjeldende andeler i undersøkelsen i én CSV-fil, én rad per andel.",
+            "en": "Every current share of the survey in one CSV file, one row per share.",
+        },
+    ),
+    Download(
+        "jsonstat",
+        "/api/v1/surveys/{code}/data?format=jsonstat",
+        "JSON",  # JSON-stat has no file type (nor media type) of its own
+        "application/json",
+        True,
+        {"nb": "JSON-stat 2.0-datasett", "en": "JSON-stat 2.0 dataset"},
+        {
+            "nb": "Alle gjeldende andeler i undersøkelsen som ett JSON-stat 2.0-datasett.",
+            "en": "Every current share of the survey as one JSON-stat 2.0 dataset.",
+        },
+        ("https://json-stat.org/format/", "JSON-stat 2.0"),
+    ),
+    Download(
+        "json",
+        "/api/v1/shares?survey={code}",
+        "JSON",
+        "application/json",
+        False,
+        {"nb": "JSON, side for side", "en": "JSON, page by page"},
+        {
+            "nb": "Andelene i undersøkelsen side for side: følg next i svaret (eller "
+            "Link-headeren) til neste side.",
+            "en": "The survey's shares page by page: follow next in the body (or the Link "
+            "header) to the next page.",
+        },
+    ),
+)
+
+
+# Our format names and rdflib's. The first is the default: DCAT-AP-NO's examples are Turtle.
+SERIALISATIONS = {"ttl": "turtle", "jsonld": "json-ld", "rdfxml": "xml"}
+
+PREFIXES = {
+    "dcat": DCAT,
+    "dct": DCTERMS,
+    "foaf": FOAF,
+    "skos": SKOS,
+    "vcard": VCARD,
+    "xsd": XSD,
+}
+
+
+async def catalog(request: Request) -> Response:
+    for name in request.query_params:
+        if name != "format":
+            raise InvalidFilter(name, f"{name} is not a parameter here; allowed: format")
+    chosen = negotiate(request, tuple(SERIALISATIONS))
+    surveys = await run_query(request.app.state.engine, queries.published_surveys)
+    settings: Settings = request.app.state.settings
+    graph = build(surveys, settings, settings.base_url or str(request.base_url))
+    # Vary: Accept is added with the validators by api.caching, which covers /catalog.
+    return Response(serialise(graph, chosen), media_type=MEDIA_TYPES[chosen])
+
+
+def serialise(graph: Graph, name: str) -> bytes:
+    """The graph in one of SERIALISATIONS; the same data gives the same bytes.
+
+    The ETag of a response is derived from the data release, so it promises identical
+    bytes from every worker. rdflib's Turtle writer sorts; its RDF/XML writer follows the
+    store, which keeps triples in the order they were added (see `build`); its JSON-LD
+    writer orders nodes by hash, which differs between processes, so they are sorted here.
+    """
+    if name != "jsonld":
+        return graph.serialize(format=SERIALISATIONS[name], encoding="utf-8")
+    context = {prefix: str(namespace) for prefix, namespace in PREFIXES.items()}
+    document = json.loads(graph.serialize(format="json-ld", context=context))
+    document["@graph"].sort(key=lambda node: node["@id"])
+    return json.dumps(document, ensure_ascii=False, indent=2).encode()
+
+
+# Building the graph -------------------------------------------------------------------
+
+
+def build(surveys: Sequence[PublishedSurvey], settings: Settings, base_url: str) -> Graph:
+    """The whole catalog: the catalog, its publisher, the datasets and the API."""
+    base = base_url.rstrip("/")
+    graph = Graph(store="SimpleMemory")  # keeps the order triples are added in
+    for prefix, namespace in PREFIXES.items():
+        graph.bind(prefix, namespace)
+    catalog = URIRef(f"{base}/catalog")
+    service = URIRef(f"{base}/catalog#api")
+    graph.add((catalog, RDF.type, DCAT.Catalog))
+    graph.add((catalog, DCTERMS.identifier, Literal(str(catalog))))
+    _texts(graph, catalog, DCTERMS.title, TEXTS["catalog_title"])
+    _texts(graph, catalog, DCTERMS.description, TEXTS["catalog_description"])
+    _concepts(graph, catalog, DCTERMS.language, "language", LANGUAGES)
+    graph.add((catalog, DCAT.service, service))
+    publisher = _publisher(graph, settings, base)
+    graph.add((catalog, DCTERMS.publisher, publisher))
+    contact = _contact_point(graph, settings, base)
+
+    datasets = [
+        _dataset(graph, entry, settings, base, publisher, contact, service) for entry in surveys
+    ]
+    for dataset in datasets:
+        graph.add((catalog, DCAT.dataset, dataset))
+    _data_service(graph, service, base, publisher, contact, datasets)
+    return graph
+
+
+def _publisher(graph: Graph, settings: Settings, base: str) -> URIRef:
+    """Who publishes the catalog.
+
+    With an organisation number, the organisation as data.norge.no knows it. Without
+    one, a node of our own that names no organisation: nothing is made up, and
+    data.norge.no will not accept the catalog until the number is set.
+    """
+    if settings.publisher_id:
+        publisher = URIRef(ORGANISATIONS + settings.publisher_id)
+        graph.add((publisher, DCTERMS.identifier, Literal(settings.publisher_id)))
+    else:
+        publisher = URIRef(f"{base}/catalog#publisher")
+    graph.add((publisher, RDF.type, FOAF.Agent))
+    # An organisation number alone is enough: data.norge.no knows the organisation's name.
+    if settings.publisher_name or not settings.publisher_id:
+        _name_publisher(graph, publisher, FOAF.name, settings, base)
+    return publisher
+
+
+def _contact_point(graph: Graph, settings: Settings, base: str) -> URIRef:
+    contact = URIRef(f"{base}/catalog#contact-point")
+    graph.add((contact, RDF.type, VCARD.Organization))
+    _name_publisher(graph, contact, VCARD.fn, settings, base)
+    if settings.contact_email:
+        address = quote(settings.contact_email.strip(), safe="@+")
+        graph.add((contact, VCARD.hasEmail, URIRef(f"mailto:{address}")))
+    return contact
+
+
+def _name_publisher(
+    graph: Graph, subject: URIRef, predicate: URIRef, settings: Settings, base: str
+) -> None:
+    """The publisher's name from the settings; unnamed, the one thing we know of it."""
+    if settings.publisher_name:
+        graph.add((subject, predicate, Literal(settings.publisher_name)))
+    else:
+        unnamed = TEXTS["unnamed_publisher"]
+        _texts(graph, subject, predicate, {k: v.format(base=base) for k, v in unnamed.items()})
+
+
+def _dataset(
+    graph: Graph,
+    entry: PublishedSurvey,
+    settings: Settings,
+    base: str,
+    publisher: URIRef,
+    contact: URIRef,
+    service: URIRef,
+) -> URIRef:
+    survey = entry.survey
+    dataset = URIRef(f"{base}/catalog#dataset-{survey.code}")
+    graph.add((dataset, RDF.type, DCAT.Dataset))
+    graph.add((dataset, DCTERMS.identifier, Literal(str(dataset))))
+    _texts(graph, dataset, DCTERMS.title, {"nb": survey.title_nb, "en": survey.title_en})
+    _texts(
+        graph,
+        dataset,
+        DCTERMS.description,
+        {"nb": survey.description_nb, "en": survey.description_en},
+    )
+    graph.add((dataset, DCTERMS.publisher, publisher))
+    graph.add((dataset, DCAT.contactPoint, contact))
+    _concepts(graph, dataset, DCAT.theme, "data-theme", THEMES)
+    _concepts(graph, dataset, DCTERMS.accessRights, "access-right", ("PUBLIC",))
+    _concepts(graph, dataset, DCTERMS.accrualPeriodicity, "frequency", (FREQUENCY,))
+    _concepts(graph, dataset, DCTERMS.language, "language", LANGUAGES)
+    _concepts(graph, dataset, DCTERMS.spatial, "country", (SPATIAL,))
+    for lang, words in KEYWORDS.items():
+        for word in words:
+            graph.add((dataset, DCAT.keyword, Literal(word, lang=lang)))
+    for topic in entry.topics:
+        graph.add((dataset, DCAT.keyword, Literal(topic.label_nb, lang="nb")))
+        graph.add((dataset, DCAT.keyword, Literal(topic.label_en, lang="en")))
+    if entry.years is not None:
+        first, last = entry.years
+        period = BNode(f"temporal-{survey.code}")
+        graph.add((dataset, DCTERMS.temporal, period))
+        graph.add((period, RDF.type, DCTERMS.PeriodOfTime))
+        graph.add((period, DCAT.startDate, Literal(dt.date(first, 1, 1), datatype=XSD.date)))
+        graph.add((period, DCAT.endDate, Literal(dt.date(last, 12, 31), datatype=XSD.date)))
+    graph.add((dataset, DCAT.landingPage, URIRef(f"{base}/api/v1/surveys/{survey.code}")))
+    graph.add((dataset, FOAF.page, URIRef(f"{base}/openapi.json")))
+    if survey.homepage:
+        graph.add((dataset, FOAF.page, URIRef(survey.homepage)))
+    for download in DOWNLOADS:
+        distribution = _distribution(graph, download, survey.code, settings, base, service)
+        graph.add((dataset, DCAT.distribution, distribution))
+    return dataset
+
+
+def _distribution(
+    graph: Graph, download: Download, code: str, settings: Settings, base: str, service: URIRef
+) -> URIRef:
+    distribution = URIRef(f"{base}/catalog#distribution-{code}-{download.key}")
+    url = URIRef(base + download.path.format(code=code))
+    graph.add((distribution, RDF.type, DCAT.Distribution))
+    _texts(graph, distribution, DCTERMS.title, download.title)
+    _texts(graph, distribution, DCTERMS.description, download.description)
+    graph.add((distribution, DCAT.accessURL, url))
+    if download.whole_file:
+        graph.add((distribution, DCAT.downloadURL, url))
+    graph.add((distribution, DCAT.accessService, service))
+    _concepts(graph, distribution, DCTERMS.format, "file-type", (download.file_type,))
+    graph.add((distribution, DCAT.mediaType, URIRef(IANA + download.media_type)))
+    if download.conforms_to is not None:
+        standard, title = download.conforms_to
+        graph.add((distribution, DCTERMS.conformsTo, URIRef(standard)))
+        graph.add((URIRef(standard), RDF.type, DCTERMS.Standard))
+        graph.add((URIRef(standard), DCTERMS.title, Literal(title)))
+    if settings.licence:
+        licence = _eu_licence(settings.licence)
+        graph.add((distribution, DCTERMS.license, licence))
+        graph.add((licence, RDF.type, DCTERMS.LicenseDocument))
+        if licence.startswith(EU + "licence/"):
+            graph.add((licence, SKOS.inScheme, URIRef(EU + "licence")))
+    return distribution
+
+
+def _data_service(
+    graph: Graph,
+    service: URIRef,
+    base: str,
+    publisher: URIRef,
+    contact: URIRef,
+    datasets: Iterable[URIRef],
+) -> None:
+    graph.add((service, RDF.type, DCAT.DataService))
+    graph.add((service, DCTERMS.identifier, Literal(str(service))))
+    _texts(graph, service, DCTERMS.title, TEXTS["service_title"])
+    _texts(graph, service, DCTERMS.description, TEXTS["service_description"])
+    graph.add((service, DCAT.endpointURL, URIRef(f"{base}/api/v1/")))
+    graph.add((service, DCAT.endpointDescription, URIRef(f"{base}/openapi.json")))
+    graph.add((service, DCTERMS.publisher, publisher))
+    graph.add((service, DCAT.contactPoint, contact))
+    _concepts(graph, service, DCTERMS.accessRights, "access-right", ("PUBLIC",))
+    for media_type in sorted({download.media_type for download in DOWNLOADS}):
+        graph.add((service, DCAT.mediaType, URIRef(IANA + media_type)))
+    for dataset in datasets:
+        graph.add((service, DCAT.servesDataset, dataset))
+
+
+def _eu_licence(uri: str) -> URIRef:
+    """The licence in the EU licence vocabulary when we know its entry there; else as given."""
+    key = uri.strip().split("://", 1)[-1].removesuffix("/")
+    code = EU_LICENCES.get(key)
+    return URIRef(EU + "licence/" + code) if code else URIRef(uri.strip())
+
+
+def _texts(graph: Graph, subject: URIRef, predicate: URIRef, texts: dict[str, str]) -> None:
+    for lang, text in texts.items():
+        graph.add((subject, predicate, Literal(text, lang=lang)))
+
+
+def _concepts(
+    graph: Graph, subject: URIRef, predicate: URIRef, vocabulary: str, codes: Iterable[str]
+) -> None:
+    """Values from an EU authority table, each saying which table it is from."""
+    for code in codes:
+        concept = URIRef(f"{EU}{vocabulary}/{code}")
+        graph.add((subject, predicate, concept))
+        graph.add((concept, RDF.type, SKOS.Concept))
+        graph.add((concept, SKOS.inScheme, URIRef(EU + vocabulary)))

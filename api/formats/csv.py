@@ -1,0 +1,108 @@
+"""CSV (RFC 4180): UTF-8, a header row, CRLF line ends; one row per share or per point.
+
+Labels, texts and notes are in the language asked for; codes are never translated.
+Numbers have a dot for decimals and no exponent, as short as they read back exactly
+(23, 38.9, 0.9); a missing value is an empty cell, and `status` says why it is missing.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterable, Sequence
+from decimal import Decimal
+
+from models.records import IndicatorTable, ShareRecord
+
+SHARE_COLUMNS = (
+    "survey", "wave", "question", "question_text", "option", "option_label", "segment",
+    "segment_label", "value", "base_n", "status", "note", "source", "locator",
+)  # fmt: skip
+
+SERIES_COLUMNS = (
+    "survey", "indicator", "indicator_title", "question", "options", "segment",
+    "segment_label", "wave", "value", "unit", "status", "base_n", "change", "change_from",
+    "published_total", "sources", "notes",
+)  # fmt: skip
+
+
+def number(value: float | int | None) -> str:
+    """A number as CSV readers in any locale take it: `23`, `38.9`, never `3.89e+01`."""
+    if value is None:
+        return ""
+    if isinstance(value, int):
+        return str(value)
+    # repr is the shortest text that reads back as the same float; Decimal drops the exponent.
+    text = format(Decimal(repr(value)), "f")
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+def _in(record: object, name: str, lang: str) -> str:
+    value = getattr(record, f"{name}_{lang}")
+    return "" if value is None else str(value)
+
+
+def _write(rows: Iterable[Sequence[str]]) -> str:
+    buffer = io.StringIO()
+    csv.writer(buffer, lineterminator="\r\n").writerows(rows)
+    return buffer.getvalue()
+
+
+def _share_row(share: ShareRecord, lang: str) -> list[str]:
+    return [
+        share.survey,
+        str(share.wave),
+        share.question,
+        _in(share, "question_text", lang),
+        share.option,
+        _in(share, "option_label", lang),
+        share.segment,
+        _in(share, "segment_label", lang),
+        number(share.value),
+        number(share.base_n),
+        share.status.value,
+        _in(share, "note", lang),
+        share.source,
+        share.locator or "",
+    ]
+
+
+def share_header() -> str:
+    return _write([SHARE_COLUMNS])
+
+
+def share_rows(shares: Iterable[ShareRecord], lang: str) -> str:
+    """Rows without the header, for writing a long table a page at a time."""
+    return _write(_share_row(share, lang) for share in shares)
+
+
+def shares(shares: Iterable[ShareRecord], lang: str) -> str:
+    return share_header() + share_rows(shares, lang)
+
+
+def series(table: IndicatorTable, lang: str) -> str:
+    """An indicator's series: one row per wave, with the value or the reason it is missing."""
+    indicator, series = table.detail.indicator, table.detail.series
+    rows = [
+        [
+            indicator.survey,
+            indicator.code,
+            _in(indicator, "title", lang),
+            indicator.question,
+            "+".join(indicator.options),
+            series.segment,
+            _in(table.segment, "label", lang),
+            str(point.wave),
+            number(point.value),
+            indicator.unit,
+            point.status.value,
+            number(point.base_n),
+            number(point.change),
+            number(point.change_from),
+            number(point.published_total.value if point.published_total else None),
+            ",".join(point.sources),
+            " ".join(getattr(point, f"notes_{lang}")),
+        ]
+        for point in series.points
+    ]
+    return _write([SERIES_COLUMNS, *rows])

@@ -1,0 +1,118 @@
+"""Answers as data files: CSV and JSON-stat, in the format api.formats.negotiate picks.
+
+A data file holds everything it covers rather than a page. Each is sent as an
+attachment with a file name, and says its language in Content-Language. CSV of shares
+is streamed a page at a time through the query layer's keyset paging, so a whole
+survey of millions of shares never sits in memory; what is not streamed is capped by
+`max_cells`, checked before the shares are read.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Sequence
+from typing import Any
+
+from starlette.requests import Request
+from starlette.responses import Response, StreamingResponse
+
+from api.formats import MEDIA_TYPES, csv, jsonstat, negotiate
+from api.querying import run_query
+from api.responses import JSONResponse
+from api.rest.params import Params
+from models import queries
+from models.filters import InvalidFilter, PageRequest, ShareFilter, TooManyCells
+from models.records import QuestionDimensions
+
+FILES = ("csv", "jsonstat")
+EVERY_FORMAT = ("json", *FILES)
+
+
+def choose(
+    request: Request, params: Params, offered: Sequence[str], *, names: Sequence[str] = ("format",)
+) -> str:
+    """The format to answer in: the one named by any of `names` (at most one), else Accept."""
+    given = [name for name in names if params.once(name) is not None]
+    if len(given) > 1:
+        raise InvalidFilter(given[1], f"give {' or '.join(names)}, not both")
+    return negotiate(request, offered, parameter=given[0] if given else names[0])
+
+
+def links(request: Request) -> jsonstat.Links:
+    settings = request.app.state.settings
+    base = settings.base_url.rstrip("/") or str(request.base_url).rstrip("/")
+    return jsonstat.Links(documentation=f"{base}/docs", licence=settings.licence or None)
+
+
+def _headers(lang: str, filename: str) -> dict[str, str]:
+    return {"Content-Language": lang, "Content-Disposition": f'attachment; filename="{filename}"'}
+
+
+def csv_file(text: str, lang: str, filename: str) -> Response:
+    return Response(text.encode(), media_type=MEDIA_TYPES["csv"], headers=_headers(lang, filename))
+
+
+def jsonstat_file(dataset: dict[str, Any], lang: str, filename: str) -> Response:
+    return JSONResponse(dataset, headers=_headers(lang, filename))
+
+
+async def shares_file(
+    request: Request,
+    filter: ShareFilter,
+    output_format: str,
+    lang: str,
+    *,
+    name: str,
+    label: str | None = None,
+    cap_csv: bool = True,
+) -> Response:
+    """Every share within `filter` as `<name>.csv` or `<name>.jsonstat.json`."""
+    engine, settings = request.app.state.engine, request.app.state.settings
+    if output_format == "jsonstat" or cap_csv:
+        count = await run_query(engine, queries.count_shares, filter)
+        narrow = "narrow the filters" + (
+            ", or download a survey's CSV, which has no cap, from /api/v1/surveys/{code}/data"
+            if cap_csv
+            else ", or download this survey as CSV, which has no cap"
+        )
+        TooManyCells.check(count, settings.max_cells, narrow=narrow)
+    if output_format == "csv":
+        return await _stream_csv(request, filter, lang, f"{name}.csv")
+    table = await run_query(engine, queries.share_table, filter)
+    dataset = jsonstat.shares_dataset(
+        table, lang, links=links(request), max_cells=settings.max_cells, label=label
+    )
+    return jsonstat_file(dataset, lang, f"{name}.jsonstat.json")
+
+
+async def question_file(
+    request: Request, dimensions: QuestionDimensions, output_format: str, lang: str
+) -> Response:
+    """A question's table narrowed to `dimensions`, every cell of it."""
+    engine, settings = request.app.state.engine, request.app.state.settings
+    TooManyCells.check(
+        dimensions.cells, settings.max_cells, narrow="select fewer waves, options or segments"
+    )
+    cube = await run_query(engine, queries.question_cube, dimensions)
+    name = dimensions.question.code
+    if output_format == "csv":
+        return csv_file(csv.shares(cube.table.shares, lang), lang, f"{name}.csv")
+    dataset = jsonstat.question_dataset(cube, lang, links=links(request))
+    return jsonstat_file(dataset, lang, f"{name}.jsonstat.json")
+
+
+async def _stream_csv(request: Request, filter: ShareFilter, lang: str, filename: str) -> Response:
+    engine, page_size = request.app.state.engine, request.app.state.settings.max_page_size
+    # The first page is read before answering, so that a bad filter is still a 400.
+    first = await run_query(engine, queries.list_shares, filter, PageRequest(page_size))
+
+    async def body() -> AsyncIterator[bytes]:
+        page = first
+        yield (csv.share_header() + csv.share_rows(page.items, lang)).encode()
+        while page.next is not None:
+            after = PageRequest(page_size, page.next)
+            page = await run_query(engine, queries.list_shares, filter, after)
+            yield csv.share_rows(page.items, lang).encode()
+
+    return StreamingResponse(
+        body(), media_type=MEDIA_TYPES["csv"], headers=_headers(lang, filename)
+    )
