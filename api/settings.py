@@ -31,6 +31,8 @@ class Settings:
     publisher_id: str = ""
     contact_email: str = ""
     licence: str = ""
+    import_token_hashes: str = ""
+    max_upload_bytes: int = 50_000_000
     debug: bool = False
 
     HELP = {
@@ -51,8 +53,16 @@ class Settings:
         "publisher_id": "the publisher's Norwegian organisation number (9 digits), for the catalog",
         "contact_email": "contact point for the catalog's datasets",
         "licence": "licence URI for the data; empty: none stated (the data owner states none)",
+        "import_token_hashes": "SHA-256 hex digests of the tokens that may import, comma-separated",
+        "max_upload_bytes": "bytes a POST to /api/v1/imports may send",
         "debug": "show tracebacks in error responses; never in production",
     }
+
+    @property
+    def token_hashes(self) -> tuple[str, ...]:
+        return tuple(
+            item.strip().lower() for item in self.import_token_hashes.split(",") if item.strip()
+        )
 
     @property
     def engine_options(self) -> dict[str, int]:
@@ -73,7 +83,13 @@ class Settings:
             )
         if self.publisher_id and not (len(self.publisher_id) == 9 and self.publisher_id.isdigit()):
             raise ValueError(f"{ENV_PREFIX}PUBLISHER_ID must be a 9-digit organisation number")
-        for name in ("max_cells", "cache_max_age", "release_check_seconds"):
+        for digest in self.token_hashes:
+            if len(digest) != 64 or any(c not in "0123456789abcdef" for c in digest):
+                raise ValueError(
+                    f"{ENV_PREFIX}IMPORT_TOKEN_HASHES must hold SHA-256 hex digests"
+                    " (sha256sum of the token), separated by commas"
+                )
+        for name in ("max_cells", "cache_max_age", "release_check_seconds", "max_upload_bytes"):
             if getattr(self, name) < 0:
                 raise ValueError(f"{ENV_PREFIX}{name.upper()} must not be negative")
 

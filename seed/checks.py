@@ -31,7 +31,8 @@ from models.tables import (
     Topic,
     Wave,
 )
-from seed.package import Issue, Package, Row
+from seed.issues import Issue, Row
+from seed.package import Package
 
 T = TypeVar("T")
 PARTIAL_DATE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
@@ -59,6 +60,7 @@ class Figure:
     locator: str | None
     note_nb: str | None
     note_en: str | None
+    keep_notes: bool = False  # from JSON-stat, which cannot carry notes in both languages
 
     STORED: ClassVar[tuple[str, ...]] = (
         "value",
@@ -346,6 +348,9 @@ class Checker:
         statuses = [status.value for status in ShareStatus]
         for row in rows:
             errors = len(self.issues)
+            if not row["survey"] and row["question"] in self.questions:
+                # JSON-stat has no survey dimension: a question belongs to one survey
+                row.values["survey"] = self.questions[row["question"]][0]
             year = self.year(row, "wave")
             self.known(row, "survey", self.surveys, "a survey")
             self.known(
@@ -381,6 +386,7 @@ class Checker:
                     self.optional(row, "locator"),
                     self.optional(row, "note_nb"),
                     self.optional(row, "note_en"),
+                    keep_notes=row.file.lower().endswith(".json"),
                 )
         self._warn_single_choice(figures, lines)
         return figures

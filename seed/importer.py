@@ -36,7 +36,8 @@ from models.tables import (
 )
 from seed.bulk import write_shares
 from seed.checks import Checked, Checker, Figure
-from seed.package import Issue, Package
+from seed.issues import Issue
+from seed.package import Package
 from seed.releases import open_release
 
 T = TypeVar("T")
@@ -321,6 +322,8 @@ class _Writer:
         for ids, (cell, figure) in cells.items():
             found = current.pop(ids, None)
             stored = tuple(figure.stored(sources[figure.source]).values())
+            if figure.keep_notes and found is not None:
+                stored = (*stored[:4], *found[1][4:])  # locator and notes stay as they are
             if found is not None and found[1] == stored:
                 self.report.unchanged += 1
                 continue

@@ -16,6 +16,9 @@ import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from seed import jsonstat_input
+from seed.issues import Issue, Row
+
 # For each file: the columns it must have, then those it may have. Order is the load order.
 COLUMNS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "surveys": (
@@ -62,45 +65,6 @@ COLUMNS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
 FILES = tuple(COLUMNS)
 
 
-@dataclass(frozen=True)
-class Issue:
-    """One problem in the input: where it is, what was found and what was expected."""
-
-    file: str
-    line: int | None
-    column: str | None
-    found: str | None
-    expected: str
-    warning: bool = False
-
-    def __str__(self) -> str:
-        place = self.file + (f":{self.line}" if self.line else "")
-        place += f": column {self.column}" if self.column else ""
-        found = f"found {self.found!r}, " if self.found is not None else ""
-        kind = "warning: " if self.warning else ""
-        return f"{place}: {kind}{found}expected {self.expected}"
-
-    def as_dict(self) -> dict[str, object]:
-        return {
-            "file": self.file,
-            "line": self.line,
-            "column": self.column,
-            "found": self.found,
-            "expected": self.expected,
-            "severity": "warning" if self.warning else "error",
-        }
-
-
-@dataclass(frozen=True)
-class Row:
-    file: str
-    line: int
-    values: dict[str, str]
-
-    def __getitem__(self, column: str) -> str:
-        return self.values.get(column, "").strip()
-
-
 @dataclass
 class Package:
     name: str
@@ -115,6 +79,8 @@ class Package:
 
 def read(path: Path) -> Package:
     """Read a folder, a .zip of CSV files, or a single shares CSV."""
+    if path.suffix.lower() == ".json":
+        return from_files(path.name, {path.name: path.read_bytes()})
     if path.is_dir():
         files = {item.name: item.read_bytes() for item in sorted(path.iterdir()) if item.is_file()}
     elif path.suffix.lower() == ".zip":
@@ -137,17 +103,22 @@ def from_files(name: str, files: dict[str, bytes]) -> Package:
         digest.update(file_name.encode() + b"\0" + files[file_name] + b"\0")
     package.checksum = digest.hexdigest()
     known = {f"{stem}.csv" for stem in FILES}
+    datasets = sorted(name for name in files if name.lower().endswith(".json"))
     for file_name in sorted(files):
-        if file_name not in known and not file_name.startswith("."):
-            package.issues.append(
-                Issue(file_name, None, None, None, f"one of the files {', '.join(sorted(known))}")
-            )
-    if "shares.csv" not in files:
-        package.issues.append(Issue("shares.csv", None, None, None, "a shares.csv file"))
+        if file_name not in known and file_name not in datasets and not file_name.startswith("."):
+            expected = f"one of the files {', '.join(sorted(known))}, or JSON-stat (.json)"
+            package.issues.append(Issue(file_name, None, None, None, expected))
+    if "shares.csv" not in files and not datasets:
+        package.issues.append(
+            Issue("shares.csv", None, None, None, "a shares.csv file or a JSON-stat dataset")
+        )
     for stem in FILES:
         content = files.get(f"{stem}.csv")
         if content is not None:
             package.rows[stem] = _read_csv(f"{stem}.csv", content, COLUMNS[stem], package.issues)
+    for file_name in datasets:
+        rows = jsonstat_input.read(file_name, files[file_name], package.issues)
+        package.rows.setdefault("shares", []).extend(rows)
     return package
 
 

@@ -1,6 +1,7 @@
 """`kommunedigi import`: every problem reported with its place, nothing written on error,
 corrections kept as history, and an import killed mid-way leaves the database as it was."""
 
+import json
 import os
 import shutil
 import signal
@@ -448,3 +449,36 @@ def test_killed_import_leaves_the_database_unchanged(fresh_database_url, tmp_pat
     process.communicate()
     assert steps == ["Checking 300,000 figures\n", "Writing 300,000 figures\n"]
     assert database_digest(fresh_database_url) == before
+
+
+async def test_json_stat_round_trip(fresh_database_url, tmp_path, capsys):
+    """Our own JSON-stat output imports back unchanged, and a corrected cell as a change."""
+    app = create_app(Settings(database_url=fresh_database_url))
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as client:
+        response = await client.get(
+            "/api/v1/questions/expected-effects", params={"format": "jsonstat"}
+        )
+    app.state.engine.dispose()
+    dataset = response.json()
+    path = tmp_path / "expected-effects.json"
+    path.write_text(json.dumps(dataset), encoding="utf-8")
+    assert run_import(fresh_database_url, path) == 0
+    assert capsys.readouterr().out.startswith("Nothing to change: 0 added, 0 changed, 0 removed, 6")
+
+    index = dataset["value"].index(64)
+    dataset["value"][index] = 65
+    path.write_text(json.dumps(dataset), encoding="utf-8")
+    assert run_import(fresh_database_url, path, "--dry-run") == 0
+    out = capsys.readouterr().out
+    assert "0 added, 1 changed, 0 removed, 5 unchanged" in out
+    assert "2017/expected-effects/better-quality/all: 64.0 (published) -> 65.0 (published)" in out
+
+
+def test_json_stat_that_is_not_a_dataset_is_rejected(seeded_url, tmp_path, capsys):
+    path = tmp_path / "table.json"
+    path.write_text('{"class": "collection"}', encoding="utf-8")
+    assert run_import(seeded_url, path) == 1
+    assert capsys.readouterr().err.startswith(
+        "table.json: column class: found '\"collection\"', expected a JSON-stat 2.0 dataset"
+    )

@@ -6,6 +6,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
+from api import imports
 from api.responses import JSONResponse
 from api.rest import indicators, questions, shares, surveys
 from api.rest.params import Params
@@ -44,4 +45,5 @@ routes: list[BaseRoute] = [
     Route("/indicators", indicators.list_indicators),
     Route("/indicators/{code}", indicators.get_indicator),
     Route("/shares", shares.list_shares),
+    Route("/imports", imports.create_import, methods=["POST"]),
 ]
