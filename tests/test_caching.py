@@ -141,3 +141,19 @@ async def test_cors_on_unexpected_errors(app, broken_topics):
         response = await client.get("/api/v1/topics", headers={"Origin": "https://example.org"})
     assert response.status_code == 500
     assert response.headers["access-control-allow-origin"] == "*"
+
+
+async def test_every_data_get_documents_its_304(client):
+    import yaml
+
+    from tests.conftest import ROOT
+
+    spec = yaml.safe_load((ROOT / "openapi" / "openapi.yaml").read_text(encoding="utf-8"))
+    missing = [
+        path
+        for path, operations in spec["paths"].items()
+        if (path.startswith("/api/v1") or path == "/catalog")
+        and "get" in operations
+        and "304" not in operations["get"]["responses"]
+    ]
+    assert missing == []
