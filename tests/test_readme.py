@@ -65,3 +65,14 @@ def test_compose_example_uses_real_settings():
         for variable in service.get("environment", {}):
             if variable.startswith("KOMMUNEDIGI_") and variable != "KOMMUNEDIGI_READER_PASSWORD":
                 assert variable in known, f"compose.yaml service {name}: {variable} is no setting"
+
+
+def test_import_format_lists_every_column():
+    from seed.package import COLUMNS
+
+    text = (ROOT / "docs" / "import-format.md").read_text(encoding="utf-8")
+    for stem, (required, optional) in COLUMNS.items():
+        row = next(line for line in text.splitlines() if line.startswith(f"| `{stem}.csv` |"))
+        listed = row.split("|")[2].strip()
+        expected = ", ".join(required) + (f", [{', '.join(optional)}]" if optional else "")
+        assert listed == expected, f"docs/import-format.md, {stem}.csv: {listed!r}"
