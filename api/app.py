@@ -11,7 +11,7 @@ from starlette.middleware.cors import CORSMiddleware
 from starlette.middleware.gzip import GZipMiddleware
 from starlette.routing import Mount, Route
 
-from api import catalog, contract, docs, graphql, health, problems, rest
+from api import catalog, contract, docs, feed, graphql, health, problems, rest, web
 from api.caching import HTTPCaching, ReleaseClock
 from api.settings import Settings
 from models.db import make_engine
@@ -48,9 +48,11 @@ def create_app(settings: Settings | None = None) -> Starlette:
             Route("/openapi.json", contract.openapi_json),
             Route("/health", health.health),
             Route("/catalog", catalog.catalog),
+            Route("/feed", feed.feed),
             Route("/docs", docs.page),
             Mount("/docs/assets", docs.swagger_ui, name="docs-assets"),
             Mount("/static", docs.own, name="static"),
+            *web.routes,  # the front page, charts, the widget and oEmbed
         ],
         middleware=[
             # Open data: any page may read it from the browser, errors included.

@@ -25,7 +25,10 @@ from api.querying import run_query
 from models import queries
 from models.records import ReleaseRecord
 
-CACHED_PREFIXES = ("/api/v1", "/catalog")
+# The feed too: readers poll it, and it changes only with a release.
+CACHED_PREFIXES = ("/api/v1", "/catalog", "/feed", "/charts", "/embed", "/oembed")
+# Pages and pictures are drawn from the data alone, so they are cached by release as well.
+CACHED_PATHS = ("/",)  # the front page
 
 try:
     CODE_VERSION = version("kommunedigi")
@@ -102,7 +105,7 @@ class HTTPCaching:
         if (
             scope["type"] != "http"
             or scope["method"] not in ("GET", "HEAD")
-            or not scope["path"].startswith(CACHED_PREFIXES)
+            or not (scope["path"].startswith(CACHED_PREFIXES) or scope["path"] in CACHED_PATHS)
         ):
             await self.app(scope, receive, send)
             return

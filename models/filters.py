@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import datetime as dt
 import re
 from dataclasses import dataclass
 from typing import Generic, TypeVar
@@ -35,11 +36,19 @@ class InvalidFilter(FilterError):
 class UnknownCode(FilterError):
     """A well-formed code that names nothing in the database."""
 
-    def __init__(self, parameter: str, value: str, allowed: list[str] | None = None) -> None:
-        detail = f"{parameter}={value!s} is not known"
-        if allowed is not None:
-            shown = ", ".join(allowed[:20]) + (", …" if len(allowed) > 20 else "")
-            detail += f"; known values: {shown}" if allowed else "; there are none"
+    def __init__(
+        self,
+        parameter: str,
+        value: str,
+        allowed: list[str] | None = None,
+        *,
+        detail: str | None = None,
+    ) -> None:
+        if detail is None:
+            detail = f"{parameter}={value!s} is not known"
+            if allowed is not None:
+                shown = ", ".join(allowed[:20]) + (", …" if len(allowed) > 20 else "")
+                detail += f"; known values: {shown}" if allowed else "; there are none"
         super().__init__(parameter, detail)
         self.value = value
         self.allowed = allowed
@@ -75,6 +84,55 @@ def check_code(parameter: str, value: str) -> str:
             " and - _ . : (at most 128 characters)",
         )
     return value
+
+
+_RELEASE_NUMBER = re.compile(r"^[1-9][0-9]{0,8}$")
+_ISO_DATE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
+_ISO_DATETIME = re.compile(
+    r"^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}(:[0-9]{2}(\.[0-9]{1,6})?)?"
+    r"(Z|[+-][0-9]{2}:[0-9]{2})?$"
+)
+
+
+@dataclass(frozen=True, slots=True)
+class AsOf:
+    """A point in the release history, as a reader names it: a release number or a moment.
+
+    The query layer resolves it to a release number (`queries.release_as_of`): the release
+    itself, or the newest release created at or before `moment`.
+    """
+
+    text: str  # as given, for messages
+    release: int | None = None
+    moment: dt.datetime | None = None  # aware; inclusive
+
+    @classmethod
+    def parse(cls, text: str, *, parameter: str = "as_of") -> AsOf:
+        """A release number (`2`), a date (`2018-01-24`, the whole day in UTC) or a date-time
+        (`2018-01-24T12:00:00Z`; without an offset it is UTC)."""
+        text = text.strip()
+        if _RELEASE_NUMBER.match(text):
+            return cls(text, release=int(text))
+        try:
+            if _ISO_DATE.match(text):
+                # A day names what was published by its end: "as of 24 January" includes it.
+                day = dt.date.fromisoformat(text)
+                moment = dt.datetime.combine(day, dt.time.max, tzinfo=dt.UTC)
+                return cls(text, moment=moment)
+            if _ISO_DATETIME.match(text):
+                moment = dt.datetime.fromisoformat(text)
+                if moment.tzinfo is None:
+                    moment = moment.replace(tzinfo=dt.UTC)
+                return cls(text, moment=moment.astimezone(dt.UTC))
+        except (ValueError, OverflowError):
+            raise InvalidFilter(
+                parameter, f"{parameter}={text!r} is not a real date or time of day"
+            ) from None
+        raise InvalidFilter(
+            parameter,
+            f"{parameter}={text!r} is neither a release number (1, 2, …) nor an ISO 8601 date"
+            " or date-time such as 2018-01-24 or 2018-01-24T12:00:00Z",
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -125,6 +183,8 @@ class ShareFilter:
     options: tuple[str, ...] = ()
     segments: tuple[str, ...] = ()
     statuses: tuple[ShareStatus, ...] = ()
+    # The release whose figures to show (resolved by queries.release_as_of); None: current.
+    as_of: int | None = None
 
 
 @dataclass(frozen=True, slots=True)

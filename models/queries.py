@@ -3,7 +3,11 @@
 Lookups by code return None when nothing matches (the adapter decides: 404 or null).
 Batch functions ("…_by_…") take many ids and return a dict keyed by id, ready for a
 DataLoader. Filters that name unknown codes raise `UnknownCode`.
-Only current figures are served: a share replaced by a later release is history.
+
+Figures (shares and published totals) are served as of a release: the current ones by
+default, or those visible in an earlier release when a filter's `as_of` names it
+(`release_as_of` resolves what a reader gives; `_visible` is the one rule). Descriptions
+(questions, labels, waves) have no history and are always the current ones.
 """
 
 from __future__ import annotations
@@ -12,12 +16,27 @@ from collections import defaultdict
 from collections.abc import Callable, Collection, Iterable, Sequence
 from typing import Any, NoReturn, Protocol, TypeVar
 
-from sqlalchemy import ColumnElement, Select, func, select, tuple_
-from sqlalchemy.orm import Mapped
+from sqlalchemy import (
+    ColumnElement,
+    Float,
+    Select,
+    String,
+    and_,
+    cast,
+    exists,
+    func,
+    null,
+    or_,
+    select,
+    tuple_,
+    union_all,
+)
+from sqlalchemy.orm import Mapped, aliased
 from sqlmodel import Session, col
 
 from models import indicators as compute
 from models.filters import (
+    AsOf,
     Cursor,
     Page,
     PageRequest,
@@ -26,10 +45,14 @@ from models.filters import (
     UnknownCode,
 )
 from models.records import (
+    CitedIndicator,
+    CitedQuestion,
+    FigureChange,
     IndicatorDetail,
     IndicatorRecord,
     IndicatorTable,
     OptionRecord,
+    Overview,
     PublishedSurvey,
     PublishedTotalRecord,
     QuestionCube,
@@ -94,16 +117,82 @@ def _group(
 # Releases, sources, surveys, topics, segments ----------------------------------------
 
 
+_RELEASE = select(
+    col(Release.id),
+    col(Release.created_at),
+    col(Release.message),
+    col(Release.checksum),
+    col(Release.added),
+    col(Release.changed),
+    col(Release.removed),
+)
+
+
 def current_release(session: Session) -> ReleaseRecord | None:
-    statement = (
-        select(
-            col(Release.id), col(Release.created_at), col(Release.message), col(Release.checksum)
+    statement = _RELEASE.order_by(col(Release.id).desc()).limit(1)
+    return _first(_records(session, ReleaseRecord, statement))
+
+
+def list_releases(session: Session) -> list[ReleaseRecord]:
+    """Every release, newest first."""
+    return _records(session, ReleaseRecord, _RELEASE.order_by(col(Release.id).desc()))
+
+
+def get_release(session: Session, id_: int) -> ReleaseRecord | None:
+    return _first(_records(session, ReleaseRecord, _RELEASE.where(col(Release.id) == id_)))
+
+
+def releases_by_id(session: Session, ids: Collection[int]) -> dict[int, ReleaseRecord]:
+    return _by_id(session, ReleaseRecord, _RELEASE, col(Release.id), ids)
+
+
+def release_as_of(session: Session, as_of: AsOf, *, parameter: str = "as_of") -> int:
+    """The number of the release `as_of` names: that release, or the newest one created at or
+    before its moment. UnknownCode (naming `parameter`) when there is no such release."""
+    if as_of.release is not None:
+        found = session.scalar(select(col(Release.id)).where(col(Release.id) == as_of.release))
+    else:
+        assert as_of.moment is not None
+        found = session.scalar(
+            select(func.max(col(Release.id))).where(col(Release.created_at) <= as_of.moment)
         )
-        .order_by(col(Release.id).desc())
-        .limit(1)
+    if found is not None:
+        return found
+    first = _first(_records(session, ReleaseRecord, _RELEASE.order_by(col(Release.id)).limit(1)))
+    latest = current_release(session)
+    if first is None or latest is None:
+        detail = f"{parameter}={as_of.text} names no release: no data has been published yet"
+    elif as_of.release is not None:
+        detail = (
+            f"{parameter}={as_of.text} names no release; releases are numbered"
+            f" {first.id} to {latest.id} (see /api/v1/releases)"
+        )
+    else:
+        created = first.created_at.strftime("%Y-%m-%dT%H:%M:%SZ")
+        detail = (
+            f"{parameter}={as_of.text} is before the first release ({first.id}, created"
+            f" {created}); give a later date or a release number"
+        )
+    raise UnknownCode(parameter, as_of.text, detail=detail)
+
+
+def _visible(table: type[Share] | type[PublishedTotal], as_of: int | None) -> ColumnElement[bool]:
+    """The rows of `table` served as of release `as_of` (None: the current ones).
+
+    A row is visible in release N when a release up to N published it and none up to N
+    replaced it.
+    """
+    if as_of is None:
+        return col(table.replaced_in).is_(None)
+    return and_(
+        col(table.release_id) <= as_of,
+        or_(col(table.replaced_in).is_(None), col(table.replaced_in) > as_of),
     )
-    found = _records(session, ReleaseRecord, statement)
-    return found[0] if found else None
+
+
+def _release_served(session: Session, as_of: int | None) -> ReleaseRecord | None:
+    """The release whose figures are shown: `as_of`, or the newest."""
+    return current_release(session) if as_of is None else get_release(session, as_of)
 
 
 _SOURCE = select(
@@ -369,7 +458,6 @@ _SHARE: Statement = (
     .join(Option, col(Option.id) == Share.option_id)
     .join(Segment, col(Segment.id) == Share.segment_id)
     .join(Source, col(Source.id) == Share.source_id)
-    .where(col(Share.replaced_in).is_(None))
 )
 
 
@@ -378,9 +466,10 @@ def _share_conditions(session: Session, filter: ShareFilter) -> list[ColumnEleme
 
     Codes are resolved to ids first (raising UnknownCode for a code that names nothing),
     so that the database can use the share indexes; a condition on a joined table's code
-    made PostgreSQL walk ten million rows in index order looking for it.
+    made PostgreSQL walk ten million rows in index order looking for it. The first condition
+    picks the rows visible as of the filter's release.
     """
-    conditions: list[ColumnElement[bool]] = []
+    conditions: list[ColumnElement[bool]] = [_visible(Share, filter.as_of)]
     waves: set[int] | None = None
     if filter.surveys:
         surveys = _ids(session, "survey", col(Survey.code), col(Survey.id), filter.surveys)
@@ -410,7 +499,7 @@ def _share_conditions(session: Session, filter: ShareFilter) -> list[ColumnEleme
 
 
 def list_shares(session: Session, filter: ShareFilter, page: PageRequest) -> Page[ShareRecord]:
-    """One page of current shares, in wave, question, option, segment order."""
+    """One page of shares, in wave, question, option, segment order."""
     statement = (
         _SHARE.where(*_share_conditions(session, filter))
         .order_by(*_SHARE_ORDER)
@@ -429,11 +518,7 @@ def list_shares(session: Session, filter: ShareFilter, page: PageRequest) -> Pag
 
 
 def count_shares(session: Session, filter: ShareFilter) -> int:
-    statement = (
-        select(func.count())
-        .select_from(Share)
-        .where(col(Share.replaced_in).is_(None), *_share_conditions(session, filter))
-    )
+    statement = select(func.count()).select_from(Share).where(*_share_conditions(session, filter))
     return session.scalars(statement).one()
 
 
@@ -485,7 +570,7 @@ def _cited_sources(session: Session, shares: Iterable[ShareRecord]) -> tuple[Sou
 
 
 def share_table(session: Session, filter: ShareFilter) -> ShareTable:
-    """Every current share within `filter`, the waves of their surveys, and their sources."""
+    """Every share within `filter`, the waves of their surveys, and their sources."""
     shares = _all_shares(session, filter)
     surveys = sorted({share.survey for share in shares})
     waves = [
@@ -493,18 +578,19 @@ def share_table(session: Session, filter: ShareFilter) -> ShareTable:
         for wave in (list_waves(session, surveys=surveys) if surveys else [])
         if not filter.waves or wave.year in filter.waves
     ]
-    return ShareTable(
-        tuple(shares), tuple(waves), _cited_sources(session, shares), current_release(session)
-    )
+    release = _release_served(session, filter.as_of)
+    return ShareTable(tuple(shares), tuple(waves), _cited_sources(session, shares), release)
 
 
-def question_dimensions(session: Session, code: str) -> QuestionDimensions | None:
-    """The waves, options and segments a question's table is laid out by."""
+def question_dimensions(
+    session: Session, code: str, *, as_of: int | None = None
+) -> QuestionDimensions | None:
+    """The waves, options and segments a question's table is laid out by (as of a release)."""
     question = get_question(session, code)
     if question is None:
         return None
     used = select(col(Share.segment_id)).where(
-        col(Share.question_id) == question.id, col(Share.replaced_in).is_(None)
+        col(Share.question_id) == question.id, _visible(Share, as_of)
     )
     segments = _records(
         session,
@@ -519,8 +605,10 @@ def question_dimensions(session: Session, code: str) -> QuestionDimensions | Non
     )
 
 
-def question_cube(session: Session, dimensions: QuestionDimensions) -> QuestionCube:
-    """The current shares inside `dimensions` (a question's, narrowed to a selection)."""
+def question_cube(
+    session: Session, dimensions: QuestionDimensions, *, as_of: int | None = None
+) -> QuestionCube:
+    """The shares inside `dimensions` (a question's, narrowed to a selection), as of a release."""
     empty = not (dimensions.waves and dimensions.options and dimensions.segments)
     # An empty tuple in a ShareFilter means "any", so an empty selection selects nothing here.
     shares = (
@@ -533,18 +621,20 @@ def question_cube(session: Session, dimensions: QuestionDimensions) -> QuestionC
                 waves=tuple(wave.year for wave in dimensions.waves),
                 options=tuple(option.code for option in dimensions.options),
                 segments=tuple(segment.code for segment in dimensions.segments),
+                as_of=as_of,
             ),
         )
     )
-    table = ShareTable(
-        tuple(shares), dimensions.waves, _cited_sources(session, shares), current_release(session)
-    )
+    release = _release_served(session, as_of)
+    table = ShareTable(tuple(shares), dimensions.waves, _cited_sources(session, shares), release)
     return QuestionCube(dimensions, table)
 
 
-def indicator_table(session: Session, code: str, *, segment: str = "all") -> IndicatorTable | None:
+def indicator_table(
+    session: Session, code: str, *, segment: str = "all", as_of: int | None = None
+) -> IndicatorTable | None:
     """An indicator's series with its question, its segment and the release served."""
-    detail = indicator_detail(session, code, segment=segment)
+    detail = indicator_detail(session, code, segment=segment, as_of=as_of)
     if detail is None:
         return None
     question = questions_by_id(session, [detail.indicator.question_id])
@@ -553,7 +643,7 @@ def indicator_table(session: Session, code: str, *, segment: str = "all") -> Ind
         detail,
         question[detail.indicator.question_id],
         segments[0],
-        current_release(session),
+        _release_served(session, as_of),
     )
 
 
@@ -624,7 +714,11 @@ def indicators_by_survey(
 
 
 def series_by_indicator(
-    session: Session, indicator_ids: Collection[int], *, segment: str = "all"
+    session: Session,
+    indicator_ids: Collection[int],
+    *,
+    segment: str = "all",
+    as_of: int | None = None,
 ) -> dict[int, Series]:
     """Each indicator's value in every wave of its survey, with changes between waves."""
     _check_codes(session, "segment", col(Segment.code), [segment])
@@ -648,7 +742,11 @@ def series_by_indicator(
     shares = _records(
         session,
         ShareRecord,
-        _SHARE.where(col(Share.option_id).in_(option_ids), col(Segment.code) == segment),
+        _SHARE.where(
+            col(Share.option_id).in_(option_ids),
+            col(Segment.code) == segment,
+            _visible(Share, as_of),
+        ),
     )
     totals = _records(
         session,
@@ -668,7 +766,7 @@ def series_by_indicator(
         .join(Source, col(Source.id) == PublishedTotal.source_id)
         .where(
             col(PublishedTotal.indicator_id).in_(indicator_ids),
-            col(PublishedTotal.replaced_in).is_(None),
+            _visible(PublishedTotal, as_of),
             col(Segment.code) == segment,
         ),
     )
@@ -699,6 +797,104 @@ def series_by_indicator(
         for indicator_id in indicator_ids
         if indicator_id in survey_of
     }
+
+
+# What a release changed ---------------------------------------------------------------
+# Computed from the share rows alone: a row published in release N is an added figure, or a
+# changed one when a row of the same cell was replaced in N; a row replaced in N whose cell
+# got no new row in N is a removed figure. Pages follow the cells' order, as shares do.
+
+_CELL = ("wave_id", "question_id", "option_id", "segment_id")
+
+
+def _changes_of(release_id: int, page: PageRequest) -> Statement:
+    """One page (and one row more) of the changes of one release, in cell order."""
+    new, old = aliased(Share, name="new"), aliased(Share, name="old")
+
+    def cell(share: type[Share]) -> list[Any]:
+        return [getattr(share, name) for name in _CELL]
+
+    def after(share: type[Share]) -> list[ColumnElement[bool]]:
+        return [] if page.after is None else [tuple_(*cell(share)) > tuple_(*page.after.key)]
+
+    same_cell = and_(*(a == b for a, b in zip(cell(old), cell(new), strict=True)))
+    rows = page.limit + 1
+    added_or_changed = (
+        select(
+            col(new.release_id).label("release_id"),
+            *(column.label(name) for column, name in zip(cell(new), _CELL, strict=True)),
+            col(old.value).label("old_value"),
+            col(old.status).label("old_status"),
+            col(new.value).label("new_value"),
+            col(new.status).label("new_status"),
+        )
+        .select_from(new)
+        .outerjoin(old, and_(same_cell, col(old.replaced_in) == release_id))
+        .where(col(new.release_id) == release_id, *after(new))
+        .order_by(*cell(new))
+        .limit(rows)
+        .subquery()
+    )
+    removed = (
+        select(
+            col(old.replaced_in).label("release_id"),
+            *(column.label(name) for column, name in zip(cell(old), _CELL, strict=True)),
+            col(old.value).label("old_value"),
+            col(old.status).label("old_status"),
+            # Typed, so that PostgreSQL can unite them with the figures of the other branch.
+            cast(null(), Float).label("new_value"),
+            cast(null(), String(32)).label("new_status"),
+        )
+        .where(
+            col(old.replaced_in) == release_id,
+            ~exists().where(same_cell, col(new.release_id) == release_id),
+            *after(old),
+        )
+        .order_by(*cell(old))
+        .limit(rows)
+        .subquery()
+    )
+    both = union_all(select(added_or_changed), select(removed)).subquery()
+    return select(both).order_by(*(both.c[name] for name in _CELL)).limit(rows)
+
+
+def changes_by_release(
+    session: Session, release_ids: Collection[int], page: PageRequest
+) -> dict[int, Page[FigureChange]]:
+    """A page of each release's changed figures, with their cells' codes: one statement."""
+    if not release_ids:
+        return {}
+    parts = [select(_changes_of(id_, page).subquery()) for id_ in sorted(release_ids)]
+    changes = (union_all(*parts) if len(parts) > 1 else parts[0]).subquery("changes")
+    statement = (
+        select(
+            *changes.c,
+            col(Survey.code).label("survey"),
+            col(Wave.year).label("wave"),
+            col(Question.code).label("question"),
+            col(Option.code).label("option"),
+            col(Segment.code).label("segment"),
+        )
+        .join(Wave, col(Wave.id) == changes.c.wave_id)
+        .join(Survey, col(Survey.id) == Wave.survey_id)
+        .join(Question, col(Question.id) == changes.c.question_id)
+        .join(Option, col(Option.id) == changes.c.option_id)
+        .join(Segment, col(Segment.id) == changes.c.segment_id)
+        .order_by(changes.c.release_id, *(changes.c[name] for name in _CELL))
+    )
+    found = _group(_records(session, FigureChange, statement), lambda c: c.release_id, release_ids)
+    pages: dict[int, Page[FigureChange]] = {}
+    for release_id, items in found.items():
+        if len(items) <= page.limit:
+            pages[release_id] = Page(items, None)
+        else:
+            pages[release_id] = Page(items[: page.limit], Cursor(items[page.limit - 1].cell))
+    return pages
+
+
+def list_changes(session: Session, release_id: int, page: PageRequest) -> Page[FigureChange]:
+    """A page of the figures release `release_id` added, changed or removed."""
+    return changes_by_release(session, [release_id], page)[release_id]
 
 
 # Helpers ------------------------------------------------------------------------------
@@ -767,7 +963,7 @@ def sources_by_code(session: Session, codes: Collection[str]) -> dict[str, Sourc
 def question_detail(
     session: Session, code: str, filter: ShareFilter = EVERY_SHARE
 ) -> QuestionDetail | None:
-    """A question, its options, and each option's current shares within `filter`."""
+    """A question, its options, and each option's shares within `filter`."""
     question = get_question(session, code)
     if question is None:
         return None
@@ -778,13 +974,14 @@ def question_detail(
 
 
 def indicator_detail(
-    session: Session, code: str, *, segment: str = "all"
+    session: Session, code: str, *, segment: str = "all", as_of: int | None = None
 ) -> IndicatorDetail | None:
-    """An indicator with its series and the sources the series cites."""
+    """An indicator with its series (as of a release) and the sources the series cites."""
     indicator = get_indicator(session, code)
     if indicator is None:
         return None
-    series = series_by_indicator(session, [indicator.id], segment=segment)[indicator.id]
+    by_indicator = series_by_indicator(session, [indicator.id], segment=segment, as_of=as_of)
+    series = by_indicator[indicator.id]
     cited = {source for point in series.points for source in point.sources}
     cited |= {point.published_total.source for point in series.points if point.published_total}
     sources = sources_by_code(session, cited)
@@ -805,3 +1002,82 @@ def published_surveys(session: Session) -> list[PublishedSurvey]:
         PublishedSurvey(survey, tuple(waves[survey.id]), tuple(topics[survey.id]))
         for survey in surveys
     ]
+
+
+# Citations and charts ----------------------------------------------------------------
+
+
+def _cited_by(series: Series) -> set[str]:
+    """The codes of every source a series cites, its published totals' included."""
+    codes = {source for point in series.points for source in point.sources}
+    totals = {point.published_total.source for point in series.points if point.published_total}
+    return codes | totals
+
+
+def cited_indicator(session: Session, code: str, *, segment: str = "all") -> CitedIndicator | None:
+    """An indicator's current series with its survey and the release: what a chart cites."""
+    detail = indicator_detail(session, code, segment=segment)
+    if detail is None:
+        return None
+    survey_id = detail.indicator.survey_id
+    survey = surveys_by_id(session, [survey_id])[survey_id]
+    return CitedIndicator(detail, survey, current_release(session))
+
+
+def cited_indicators(session: Session) -> list[CitedIndicator]:
+    """Every indicator of a published survey (never generated data), with its current series.
+
+    A fixed number of statements, however many indicators there are.
+    """
+    published = _SURVEY.where(col(Survey.synthetic).is_(False))
+    surveys = {survey.id: survey for survey in _records(session, SurveyRecord, published)}
+    indicators = [item for item in list_indicators(session) if item.survey_id in surveys]
+    series = series_by_indicator(session, [item.id for item in indicators])
+    codes = {item.id: _cited_by(series[item.id]) for item in indicators}
+    sources = sources_by_code(session, set().union(*codes.values()))
+    release = current_release(session)
+    return [
+        CitedIndicator(
+            IndicatorDetail(
+                item, series[item.id], tuple(sources[code] for code in sorted(codes[item.id]))
+            ),
+            surveys[item.survey_id],
+            release,
+        )
+        for item in indicators
+    ]
+
+
+def cited_question(session: Session, code: str) -> CitedQuestion | None:
+    """A question with the waves and sources of its current shares, its survey and the release."""
+    question = get_question(session, code)
+    if question is None:
+        return None
+    shares = _all_shares(session, ShareFilter(questions=(code,)))
+    survey = surveys_by_id(session, [question.survey_id])[question.survey_id]
+    waves = tuple(sorted({share.wave for share in shares}))
+    return CitedQuestion(
+        question, survey, waves, _cited_sources(session, shares), current_release(session)
+    )
+
+
+def _published_sources(session: Session) -> list[SourceRecord]:
+    """The sources that the published surveys' current shares and their waves cite."""
+    published = select(col(Wave.id)).join(Survey, col(Survey.id) == Wave.survey_id)
+    published = published.where(col(Survey.synthetic).is_(False))
+    by_shares = select(col(Share.source_id)).where(
+        col(Share.wave_id).in_(published), _visible(Share, None)
+    )
+    by_waves = select(col(Wave.source_id)).where(col(Wave.id).in_(published))
+    cited = or_(col(Source.id).in_(by_shares), col(Source.id).in_(by_waves))
+    return _records(session, SourceRecord, _SOURCE.where(cited).order_by(col(Source.code)))
+
+
+def overview(session: Session) -> Overview:
+    """The published surveys, every indicator of theirs with its series, and their sources."""
+    return Overview(
+        tuple(published_surveys(session)),
+        tuple(cited_indicators(session)),
+        tuple(_published_sources(session)),
+        current_release(session),
+    )

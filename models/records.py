@@ -19,6 +19,41 @@ class ReleaseRecord:
     created_at: dt.datetime
     message: str
     checksum: str
+    added: int  # figures (shares) this release added, changed and removed
+    changed: int
+    removed: int
+
+
+@dataclass(frozen=True, slots=True)
+class FigureChange:
+    """A figure a release added, changed or removed; what it was and what it became."""
+
+    release_id: int
+    wave_id: int
+    question_id: int
+    option_id: int
+    segment_id: int
+    survey: str
+    wave: int
+    question: str
+    option: str
+    segment: str
+    old_value: float | None
+    old_status: ShareStatus | None  # None: the cell had no figure before this release
+    new_value: float | None
+    new_status: ShareStatus | None  # None: the release removed the cell's figure
+
+    @property
+    def kind(self) -> str:
+        if self.old_status is None:
+            return "added"
+        if self.new_status is None:
+            return "removed"
+        return "changed"
+
+    @property
+    def cell(self) -> tuple[int, int, int, int]:
+        return (self.wave_id, self.question_id, self.option_id, self.segment_id)
 
 
 @dataclass(frozen=True, slots=True)
@@ -281,3 +316,36 @@ class PublishedSurvey:
         """The first and the last wave's year; None while it has no wave."""
         years = [wave.year for wave in self.waves]
         return (min(years), max(years)) if years else None
+
+
+# Citations and charts: a resource with everything a citation of it names ------------
+
+
+@dataclass(frozen=True, slots=True)
+class CitedIndicator:
+    """An indicator's series with its survey and the release served: what a chart cites."""
+
+    detail: IndicatorDetail
+    survey: SurveyRecord
+    release: ReleaseRecord | None
+
+
+@dataclass(frozen=True, slots=True)
+class CitedQuestion:
+    """A question with its survey, the waves and sources of its figures, and the release."""
+
+    question: QuestionRecord
+    survey: SurveyRecord
+    waves: tuple[int, ...]  # the waves its current shares are in, oldest first
+    sources: tuple[SourceRecord, ...]  # every source its current shares cite, by code
+    release: ReleaseRecord | None
+
+
+@dataclass(frozen=True, slots=True)
+class Overview:
+    """What the front page shows: the published surveys, their indicators and sources."""
+
+    surveys: tuple[PublishedSurvey, ...]
+    indicators: tuple[CitedIndicator, ...]
+    sources: tuple[SourceRecord, ...]
+    release: ReleaseRecord | None

@@ -167,6 +167,22 @@ class Share(SQLModel, table=True):
         ),
         Index("ix_share_question", "question_id", "wave_id"),
         Index("ix_share_option", "option_id"),
+        # Shares as of an earlier release, in cell order (the unique index above holds only
+        # current rows); and a release's changes: the rows it published, and those it replaced.
+        Index("ix_share_cell", "wave_id", "question_id", "option_id", "segment_id"),
+        Index(
+            "ix_share_release", "release_id", "wave_id", "question_id", "option_id", "segment_id"
+        ),
+        Index(
+            "ix_share_replaced",
+            "replaced_in",
+            "wave_id",
+            "question_id",
+            "option_id",
+            "segment_id",
+            sqlite_where=text("replaced_in IS NOT NULL"),
+            postgresql_where=text("replaced_in IS NOT NULL"),
+        ),
         CheckConstraint(
             "value IS NULL OR (value >= 0 AND value <= 100)", name="share_value_percent"
         ),

@@ -51,7 +51,12 @@ REAL_CODES = {
     "/api/v1/indicators/{code}": "expected-better-quality",
     "/api/v1/surveys/{code}/data": "kommuneundersokelsen",
     "/api/v1/questions/{code}/data": "expected-effects",
+    "/api/v1/questions/{code}/citation": "expected-effects",
+    "/api/v1/indicators/{code}/citation": "expected-better-quality",
 }
+
+# Besides /api/v1, the routes whose parameters are checked as the API's are (api.rest.params).
+CHECKED_PARAMETERS = ("/charts/", "/embed/", "/oembed")
 
 
 @cache
@@ -306,7 +311,7 @@ async def test_documented_query_parameters_are_the_accepted_ones(client, spec):
     """The app names the parameters it accepts when it rejects an unknown one."""
     mismatched: dict[str, dict[str, list[str]]] = {}
     for template, method in sorted(operations(spec)):
-        if not template.startswith("/api/v1/"):
+        if not (template.startswith(("/api/v1/", *CHECKED_PARAMETERS)) or template == "/"):
             continue
         if spec["paths"][template][method].get("security"):
             continue  # answered 401/403 before parameters: tests/test_write_api.py checks them
@@ -417,12 +422,75 @@ CASES = [
     ("GET", "/api/v1/questions/expected-effects/data?valueCodes[wave]=top(x)", None, 400),
     ("GET", "/api/v1/questions/expected-effects/data?outputFormat=csv&format=csv", None, 400),
     ("GET", "/api/v1/questions/no-such-question/data", None, 404),
+    # Figures as of a release (the seed is release 1, made after every date given here)
+    ("GET", "/api/v1/shares?as_of=1", None, 200),
+    ("GET", "/api/v1/shares?as_of=1&format=jsonstat&question=expected-effects", None, 200),
+    ("GET", "/api/v1/shares?as_of=2018-01-24", None, 400),
+    ("GET", "/api/v1/shares?as_of=2018-01-24T12:00:00%2B01:00", None, 400),
+    ("GET", "/api/v1/shares?as_of=999", None, 400),
+    ("GET", "/api/v1/shares?as_of=yesterday", None, 400),
+    ("GET", "/api/v1/shares?as_of=2018-02-30", None, 400),
+    ("GET", "/api/v1/questions/expected-effects?as_of=1&lang=en", None, 200),
+    ("GET", "/api/v1/questions/expected-effects?as_of=1&format=csv", None, 200),
+    ("GET", "/api/v1/questions/expected-effects/data?as_of=1&valueCodes[wave]=top(1)", None, 200),
+    ("GET", "/api/v1/indicators/expected-better-quality?as_of=1", None, 200),
+    ("GET", "/api/v1/indicators/expected-better-quality?as_of=1&format=jsonstat", None, 200),
+    ("GET", "/api/v1/indicators/expected-better-quality?as_of=0", None, 400),
+    ("GET", "/api/v1/surveys/kommuneundersokelsen/data?as_of=1", None, 200),
+    ("GET", "/api/v1/surveys/kommuneundersokelsen/data?as_of=2", None, 400),
+    # Releases and the feed
+    ("GET", "/api/v1/releases", None, 200),
+    ("GET", "/api/v1/releases?lang=en", None, 200),
+    ("GET", "/api/v1/releases/1", None, 200),
+    ("GET", "/api/v1/releases/2", None, 404),
+    ("GET", "/api/v1/releases/one", None, 404),
+    ("GET", "/api/v1/releases/1/changes", None, 200),
+    ("GET", "/api/v1/releases/1/changes?limit=5", None, 200),
+    ("GET", "/api/v1/releases/1/changes?limit=0", None, 400),
+    ("GET", "/api/v1/releases/1/changes?cursor=not-a-cursor", None, 400),
+    ("GET", "/api/v1/releases/99999999999999999999/changes", None, 404),
+    ("GET", "/feed", None, 200),
     # The DCAT-AP-NO catalog (bodies other than JSON-LD are checked as strings only)
     ("GET", "/catalog", None, 200),
     ("GET", "/catalog?format=ttl", None, 200),
     ("GET", "/catalog?format=jsonld", None, 200),
     ("GET", "/catalog?format=rdfxml", None, 200),
     ("GET", "/catalog?format=csv", None, 400),
+    # Citations
+    ("GET", "/api/v1/indicators/expected-better-quality/citation", None, 200),
+    ("GET", "/api/v1/indicators/expected-better-quality/citation?lang=en", None, 200),
+    ("GET", "/api/v1/indicators/high-priority/citation?format=csl", None, 200),
+    ("GET", "/api/v1/indicators/expected-better-quality/citation?format=csv", None, 400),
+    ("GET", "/api/v1/indicators/no-such-indicator/citation", None, 404),
+    ("GET", "/api/v1/questions/ict-contributed-quality/citation?format=csl&lang=en", None, 200),
+    ("GET", "/api/v1/questions/expected-effects/citation", None, 200),
+    ("GET", "/api/v1/questions/no-such-question/citation", None, 404),
+    # Pages, charts, the widget and oEmbed
+    ("GET", "/", None, 200),
+    ("GET", "/?lang=en", None, 200),
+    ("GET", "/?lang=se", None, 400),
+    ("GET", "/charts/indicators/expected-better-quality.svg", None, 200),
+    ("GET", "/charts/indicators/planning-digital.svg?lang=en&width=320&height=280", None, 200),
+    ("GET", "/charts/indicators/expected-better-quality.png?theme=dark", None, 200),
+    ("GET", "/charts/indicators/expected-better-quality.vl.json", None, 200),
+    ("GET", "/charts/indicators/high-priority.vl.json?width=1600&height=1200", None, 200),
+    ("GET", "/charts/indicators/expected-better-quality.svg?width=2000", None, 400),
+    ("GET", "/charts/indicators/expected-better-quality.png?theme=sepia", None, 400),
+    ("GET", "/charts/indicators/no-such-indicator.svg", None, 404),
+    ("GET", "/embed/indicators/expected-better-quality", None, 200),
+    ("GET", "/embed/indicators/expected-better-quality?lang=en&theme=dark&width=400", None, 200),
+    ("GET", "/embed/indicators/expected-better-quality?height=0", None, 400),
+    ("GET", "/embed/indicators/no-such-indicator", None, 404),
+    ("GET", "/oembed?url=http://testserver/embed/indicators/action-plan", None, 200),
+    (
+        "GET",
+        "/oembed?url=http://testserver/api/v1/indicators/action-plan&maxwidth=480&format=json",
+        None,
+        200,
+    ),
+    ("GET", "/oembed?url=http://testserver/embed/indicators/action-plan&maxwidth=1", None, 400),
+    ("GET", "/oembed?url=http://elsewhere.example/embed/indicators/action-plan", None, 404),
+    ("GET", "/oembed?url=http://testserver/embed/indicators/action-plan&format=xml", None, 400),
     # Service routes and GraphQL
     ("GET", "/health", None, 200),
     ("GET", "/openapi.json", None, 200),

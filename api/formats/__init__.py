@@ -22,6 +22,8 @@ MEDIA_TYPES = {
     "ttl": "text/turtle; charset=utf-8",
     "jsonld": "application/ld+json",
     "rdfxml": "application/rdf+xml",
+    # Citations (/api/v1/indicators/{code}/citation) for reference managers.
+    "csl": "application/vnd.citationstyles.csl+json",
 }
 
 # Names a client may use for a format, PxWebApi's among them.
@@ -34,6 +36,7 @@ ALIASES = {
     "ttl": "ttl",
     "jsonld": "jsonld",
     "rdfxml": "rdfxml",
+    "csl": "csl",
 }
 
 _FROM_ACCEPT = {
@@ -42,6 +45,7 @@ _FROM_ACCEPT = {
     "text/turtle": "ttl",
     "application/ld+json": "jsonld",
     "application/rdf+xml": "rdfxml",
+    "application/vnd.citationstyles.csl+json": "csl",
 }
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import strawberry
 
 from api.graphql.enums import ShareStatus
@@ -36,5 +38,7 @@ class ShareFilterInput:
         )
 
     @staticmethod
-    def convert(input: ShareFilterInput | None) -> ShareFilter:
-        return input.to_filter() if input is not None else ShareFilter()
+    def convert(input: ShareFilterInput | None, *, as_of: int | None = None) -> ShareFilter:
+        """The filter the input describes, showing figures as of release `as_of`."""
+        filter = input.to_filter() if input is not None else ShareFilter()
+        return replace(filter, as_of=as_of)

@@ -13,8 +13,9 @@ from strawberry.dataloader import DataLoader
 
 from api.querying import run_query
 from models import queries
-from models.filters import ShareFilter
+from models.filters import Page, PageRequest, ShareFilter
 from models.records import (
+    FigureChange,
     IndicatorRecord,
     OptionRecord,
     QuestionRecord,
@@ -72,8 +73,11 @@ def _by_parent_and(
     return DataLoader(load_fn=load)
 
 
-def _series(session: Session, ids: Collection[int], segment: str) -> dict[int, Series]:
-    return queries.series_by_indicator(session, ids, segment=segment)
+def _series(
+    session: Session, ids: Collection[int], segment_as_of: tuple[str, int | None]
+) -> dict[int, Series]:
+    segment, as_of = segment_as_of
+    return queries.series_by_indicator(session, ids, segment=segment, as_of=as_of)
 
 
 class Loaders:
@@ -107,6 +111,10 @@ class Loaders:
         self.shares_of_wave: DataLoader[tuple[int, ShareFilter], list[ShareRecord]] = (
             _by_parent_and(engine, queries.shares_by_wave, empty)
         )
-        self.series: DataLoader[tuple[int, str], Series | None] = _by_parent_and(
+        self.series: DataLoader[tuple[int, tuple[str, int | None]], Series | None] = _by_parent_and(
             engine, _series, None
+        )
+        no_changes: Page[FigureChange] = Page([], None)
+        self.changes: DataLoader[tuple[int, PageRequest], Page[FigureChange]] = _by_parent_and(
+            engine, queries.changes_by_release, no_changes
         )

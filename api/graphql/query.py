@@ -1,13 +1,20 @@
-"""The root Query: the same lookups and filters as REST, over the same query layer."""
+"""The root Query: the same lookups and filters as REST, over the same query layer.
+
+Every root field that leads to figures takes `asOf`; it is checked here, once, and the
+objects returned carry the release it names to every nested field.
+"""
 
 from __future__ import annotations
 
 import strawberry
 
+from api.graphql.history import Release
 from api.graphql.inputs import ShareFilterInput
 from api.graphql.types import (
+    AsOfArg,
     Indicator,
     Info,
+    PageInfo,
     Question,
     Segment,
     Share,
@@ -15,20 +22,16 @@ from api.graphql.types import (
     Survey,
     Topic,
     Wave,
+    page_request,
+    release_as_of,
 )
 from api.querying import run_query
 from models import queries
-from models.filters import Cursor, PageRequest, QuestionFilter, ShareFilter, check_code
+from models.filters import Cursor, QuestionFilter, ShareFilter, check_code
 
 
 def _codes(name: str, values: list[str] | None) -> tuple[str, ...]:
     return tuple(check_code(name, value) for value in values or ())
-
-
-@strawberry.type
-class PageInfo:
-    has_next_page: bool
-    end_cursor: str | None
 
 
 @strawberry.type
@@ -51,28 +54,32 @@ class ShareConnection:
 @strawberry.type
 class Query:
     @strawberry.field
-    async def surveys(self, info: Info) -> list[Survey]:
-        return [
-            Survey.of(item) for item in await run_query(info.context.engine, queries.list_surveys)
-        ]
+    async def surveys(self, info: Info, as_of: AsOfArg = None) -> list[Survey]:
+        release = await release_as_of(info, as_of)
+        found = await run_query(info.context.engine, queries.list_surveys)
+        return [Survey.of(item, release) for item in found]
 
     @strawberry.field
-    async def survey(self, info: Info, code: str) -> Survey | None:
+    async def survey(self, info: Info, code: str, as_of: AsOfArg = None) -> Survey | None:
+        release = await release_as_of(info, as_of)
         found = await run_query(info.context.engine, queries.get_survey, code)
-        return Survey.of(found) if found else None
+        return Survey.of(found, release) if found else None
 
     @strawberry.field
-    async def waves(self, info: Info, surveys: list[str] | None = None) -> list[Wave]:
+    async def waves(
+        self, info: Info, surveys: list[str] | None = None, as_of: AsOfArg = None
+    ) -> list[Wave]:
+        release = await release_as_of(info, as_of)
         found = await run_query(
             info.context.engine, queries.list_waves, surveys=_codes("surveys", surveys)
         )
-        return [Wave.of(item) for item in found]
+        return [Wave.of(item, release) for item in found]
 
     @strawberry.field
-    async def topics(self, info: Info) -> list[Topic]:
-        return [
-            Topic.of(item) for item in await run_query(info.context.engine, queries.list_topics)
-        ]
+    async def topics(self, info: Info, as_of: AsOfArg = None) -> list[Topic]:
+        release = await release_as_of(info, as_of)
+        found = await run_query(info.context.engine, queries.list_topics)
+        return [Topic.of(item, release) for item in found]
 
     @strawberry.field
     async def segments(self, info: Info) -> list[Segment]:
@@ -91,29 +98,36 @@ class Query:
         q: str | None = None,
         topics: list[str] | None = None,
         surveys: list[str] | None = None,
+        as_of: AsOfArg = None,
     ) -> list[Question]:
+        release = await release_as_of(info, as_of)
         filter = QuestionFilter(
             text=q or None, topics=_codes("topics", topics), surveys=_codes("surveys", surveys)
         )
         found = await run_query(info.context.engine, queries.list_questions, filter)
-        return [Question.of(item) for item in found]
+        return [Question.of(item, release) for item in found]
 
     @strawberry.field
-    async def question(self, info: Info, code: str) -> Question | None:
+    async def question(self, info: Info, code: str, as_of: AsOfArg = None) -> Question | None:
+        release = await release_as_of(info, as_of)
         found = await run_query(info.context.engine, queries.get_question, code)
-        return Question.of(found) if found else None
+        return Question.of(found, release) if found else None
 
     @strawberry.field
-    async def indicators(self, info: Info, surveys: list[str] | None = None) -> list[Indicator]:
+    async def indicators(
+        self, info: Info, surveys: list[str] | None = None, as_of: AsOfArg = None
+    ) -> list[Indicator]:
+        release = await release_as_of(info, as_of)
         found = await run_query(
             info.context.engine, queries.list_indicators, surveys=_codes("surveys", surveys)
         )
-        return [Indicator.of(item) for item in found]
+        return [Indicator.of(item, release) for item in found]
 
     @strawberry.field
-    async def indicator(self, info: Info, code: str) -> Indicator | None:
+    async def indicator(self, info: Info, code: str, as_of: AsOfArg = None) -> Indicator | None:
+        release = await release_as_of(info, as_of)
         found = await run_query(info.context.engine, queries.get_indicator, code)
-        return Indicator.of(found) if found else None
+        return Indicator.of(found, release) if found else None
 
     @strawberry.field(
         description="The flat shares table, a page at a time (`first` after `after`)."
@@ -124,20 +138,17 @@ class Query:
         filter: ShareFilterInput | None = None,
         first: int | None = None,
         after: str | None = None,
+        as_of: AsOfArg = None,
     ) -> ShareConnection:
-        settings = info.context.settings
-        share_filter = ShareFilterInput.convert(filter)
-        page_request = PageRequest.checked(
-            settings.default_page_size if first is None else first,
-            Cursor.decode(after, parameter="after") if after is not None else None,
-            maximum=settings.max_page_size,
-            parameter="first",
+        release = await release_as_of(info, as_of)
+        share_filter = ShareFilterInput.convert(filter, as_of=release)
+        page = await run_query(
+            info.context.engine, queries.list_shares, share_filter, page_request(info, first, after)
         )
-        page = await run_query(info.context.engine, queries.list_shares, share_filter, page_request)
         edges = [
             ShareEdge(
                 cursor=Cursor((i.wave_id, i.question_id, i.option_id, i.segment_id)).encode(),
-                node=Share.of(i),
+                node=Share.of(i, release),
             )
             for i in page.items
         ]
@@ -145,3 +156,13 @@ class Query:
             has_next_page=page.next is not None, end_cursor=edges[-1].cursor if edges else None
         )
         return ShareConnection(filter=share_filter, edges=edges, page_info=page_info)
+
+    @strawberry.field(description="Every release of data, newest first.")
+    async def releases(self, info: Info) -> list[Release]:
+        found = await run_query(info.context.engine, queries.list_releases)
+        return [Release.of(item) for item in found]
+
+    @strawberry.field(description="One release by its number; null when there is none.")
+    async def release(self, info: Info, id: int) -> Release | None:
+        found = await run_query(info.context.engine, queries.get_release, id)
+        return Release.of(found) if found else None

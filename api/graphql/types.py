@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from typing import Annotated, Any, Self
 
 import strawberry
 
 from api.graphql.enums import Language, QuestionKind, ShareStatus
 from api.graphql.inputs import ShareFilterInput
-from models import records
+from api.querying import run_query
+from models import queries, records
+from models.filters import AsOf, Cursor, PageRequest
 
 Info = strawberry.Info
 
@@ -25,18 +28,67 @@ def _loaders(info: Info) -> Any:
     return info.context.loaders
 
 
+AsOfArg = Annotated[
+    str | None,
+    strawberry.argument(
+        description=(
+            'Show figures as published in an earlier release: a release number ("1"), or'
+            ' an ISO 8601 date or date-time ("2018-01-24", "2018-01-24T12:00:00Z") for'
+            " the newest release created by then. Nested fields inherit it; null: current."
+        ),
+    ),
+]
+
+
+async def release_as_of(info: Info, as_of: str | None) -> int | None:
+    """The release a root field's `asOf` names, checked against the database."""
+    if as_of is None:
+        return None
+    parsed = AsOf.parse(as_of, parameter="asOf")
+    found: int = await run_query(
+        info.context.engine, queries.release_as_of, parsed, parameter="asOf"
+    )
+    return found
+
+
+def page_request(info: Info, first: int | None, after: str | None) -> PageRequest:
+    """`first` and `after` of a connection, checked against the server's page size."""
+    settings = info.context.settings
+    return PageRequest.checked(
+        settings.default_page_size if first is None else first,
+        Cursor.decode(after, parameter="after") if after is not None else None,
+        maximum=settings.max_page_size,
+        parameter="first",
+    )
+
+
+@strawberry.type
+class PageInfo:
+    has_next_page: bool
+    end_cursor: str | None
+
+
+@dataclass(kw_only=True)
 class _View:
-    """A GraphQL type over a record: plain fields copy the record's attributes of that name."""
+    """A GraphQL type over a record: plain fields copy the record's attributes of that name.
+
+    `as_of` is the release whose figures the object shows (None: the current ones). A root
+    field sets it from its `asOf` argument, and every object reached from there passes it on,
+    so nested shares and series are read as of the same release.
+    """
+
+    as_of: strawberry.Private[int | None] = None
 
     @classmethod
-    def of(cls, record: Any) -> Self:
+    def of(cls, record: Any, as_of: int | None = None) -> Self:
         definition = cls.__strawberry_definition__  # type: ignore[attr-defined]
         plain = [
             f.python_name
             for f in definition.fields
-            if f.base_resolver is None and f.python_name != "record"
+            if f.base_resolver is None and f.python_name not in ("record", "as_of")
         ]
-        return cls(record=record, **{name: getattr(record, name) for name in plain})  # type: ignore[call-arg]
+        values = {name: getattr(record, name) for name in plain}
+        return cls(record=record, as_of=as_of, **values)  # type: ignore[call-arg]
 
 
 @strawberry.type(description="A publication that figures come from, described in our words.")
@@ -83,23 +135,24 @@ class Survey(_View):
 
     @strawberry.field
     async def waves(self, info: Info) -> list[Wave]:
-        return [Wave.of(item) for item in await _loaders(info).waves_of_survey.load(self.record.id)]
+        found = await _loaders(info).waves_of_survey.load(self.record.id)
+        return [Wave.of(item, self.as_of) for item in found]
 
     @strawberry.field
     async def questions(self, info: Info) -> list[Question]:
         found = await _loaders(info).questions_of_survey.load(self.record.id)
-        return [Question.of(item) for item in found]
+        return [Question.of(item, self.as_of) for item in found]
 
     @strawberry.field
     async def indicators(self, info: Info) -> list[Indicator]:
         found = await _loaders(info).indicators_of_survey.load(self.record.id)
-        return [Indicator.of(item) for item in found]
+        return [Indicator.of(item, self.as_of) for item in found]
 
 
-async def _survey(info: Info, survey_id: int) -> Survey:
+async def _survey(info: Info, survey_id: int, as_of: int | None) -> Survey:
     found = await _loaders(info).survey.load(survey_id)
     assert found is not None, "a foreign key guarantees the survey"
-    return Survey.of(found)
+    return Survey.of(found, as_of)
 
 
 @strawberry.type(description="One round of a survey, by year.")
@@ -122,16 +175,19 @@ class Wave(_View):
 
     @strawberry.field
     async def survey(self, info: Info) -> Survey:
-        return await _survey(info, self.record.survey_id)
+        return await _survey(info, self.record.survey_id, self.as_of)
 
     @strawberry.field
     async def source(self, info: Info) -> Source | None:
         return await _source(info, self.record.source_id)
 
-    @strawberry.field(description="Current shares of this wave, narrowed by `filter`.")
+    @strawberry.field(
+        description="Shares of this wave, narrowed by `filter`, as of the root field's `asOf`."
+    )
     async def shares(self, info: Info, filter: ShareFilterInput | None = None) -> list[Share]:
-        key = (self.record.id, ShareFilterInput.convert(filter))
-        return [Share.of(item) for item in await _loaders(info).shares_of_wave.load(key)]
+        key = (self.record.id, ShareFilterInput.convert(filter, as_of=self.as_of))
+        found = await _loaders(info).shares_of_wave.load(key)
+        return [Share.of(item, self.as_of) for item in found]
 
 
 @strawberry.type(description="A subject area that groups questions.")
@@ -146,7 +202,7 @@ class Topic(_View):
     @strawberry.field
     async def questions(self, info: Info) -> list[Question]:
         found = await _loaders(info).questions_of_topic.load(self.record.id)
-        return [Question.of(item) for item in found]
+        return [Question.of(item, self.as_of) for item in found]
 
 
 @strawberry.type(description="A group of respondents; `all` is every responding municipality.")
@@ -177,18 +233,18 @@ class Question(_View):
 
     @strawberry.field
     async def survey(self, info: Info) -> Survey:
-        return await _survey(info, self.record.survey_id)
+        return await _survey(info, self.record.survey_id, self.as_of)
 
     @strawberry.field
     async def topic(self, info: Info) -> Topic:
         found = await _loaders(info).topic.load(self.record.topic_id)
         assert found is not None, "a foreign key guarantees the topic"
-        return Topic.of(found)
+        return Topic.of(found, self.as_of)
 
     @strawberry.field
     async def options(self, info: Info) -> list[Option]:
         found = await _loaders(info).options_of_question.load(self.record.id)
-        return [Option.of(item) for item in found]
+        return [Option.of(item, self.as_of) for item in found]
 
 
 @strawberry.type(description="An answer option of a question.")
@@ -205,12 +261,15 @@ class Option(_View):
     async def question(self, info: Info) -> Question:
         found = await _loaders(info).question.load(self.record.question_id)
         assert found is not None, "a foreign key guarantees the question"
-        return Question.of(found)
+        return Question.of(found, self.as_of)
 
-    @strawberry.field(description="Current shares of this option, narrowed by `filter`.")
+    @strawberry.field(
+        description="Shares of this option, narrowed by `filter`, as of the root field's `asOf`."
+    )
     async def shares(self, info: Info, filter: ShareFilterInput | None = None) -> list[Share]:
-        key = (self.record.id, ShareFilterInput.convert(filter))
-        return [Share.of(item) for item in await _loaders(info).shares_of_option.load(key)]
+        key = (self.record.id, ShareFilterInput.convert(filter, as_of=self.as_of))
+        found = await _loaders(info).shares_of_option.load(key)
+        return [Share.of(item, self.as_of) for item in found]
 
 
 @strawberry.type(
@@ -231,19 +290,19 @@ class Share(_View):
     async def wave(self, info: Info) -> Wave:
         found = await _loaders(info).wave.load(self.record.wave_id)
         assert found is not None, "a foreign key guarantees the wave"
-        return Wave.of(found)
+        return Wave.of(found, self.as_of)
 
     @strawberry.field
     async def question(self, info: Info) -> Question:
         found = await _loaders(info).question.load(self.record.question_id)
         assert found is not None, "a foreign key guarantees the question"
-        return Question.of(found)
+        return Question.of(found, self.as_of)
 
     @strawberry.field
     async def option(self, info: Info) -> Option:
         found = await _loaders(info).option.load(self.record.option_id)
         assert found is not None, "a foreign key guarantees the option"
-        return Option.of(found)
+        return Option.of(found, self.as_of)
 
     @strawberry.field
     async def segment(self, info: Info) -> Segment:
@@ -325,26 +384,28 @@ class Indicator(_View):
 
     @strawberry.field
     async def survey(self, info: Info) -> Survey:
-        return await _survey(info, self.record.survey_id)
+        return await _survey(info, self.record.survey_id, self.as_of)
 
     @strawberry.field
     async def question(self, info: Info) -> Question:
         found = await _loaders(info).question.load(self.record.question_id)
         assert found is not None, "a foreign key guarantees the question"
-        return Question.of(found)
+        return Question.of(found, self.as_of)
 
     @strawberry.field
     async def options(self, info: Info) -> list[Option]:
         found = await _loaders(info).options_of_question.load(self.record.question_id)
-        return [Option.of(item) for item in found if item.code in self.record.options]
+        return [Option.of(item, self.as_of) for item in found if item.code in self.record.options]
 
     async def _series(self, info: Info, segment: str) -> records.Series:
-        key = (self.record.id, ShareFilterInput.code("segment", segment))
+        key = (self.record.id, (ShareFilterInput.code("segment", segment), self.as_of))
         found = await _loaders(info).series.load(key)
         assert found is not None, "every indicator has a series"
         return found  # type: ignore[no-any-return]
 
-    @strawberry.field(description="One point per wave of the survey, oldest first.")
+    @strawberry.field(
+        description="One point per wave of the survey, oldest first, as of the root's `asOf`."
+    )
     async def series(self, info: Info, segment: str = "all") -> list[SeriesPoint]:
         return [SeriesPoint.of(item) for item in (await self._series(info, segment)).points]
 

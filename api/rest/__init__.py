@@ -8,7 +8,7 @@ from starlette.routing import BaseRoute, Route
 
 from api import imports
 from api.responses import JSONResponse
-from api.rest import indicators, questions, shares, surveys
+from api.rest import citations, indicators, questions, releases, shares, surveys
 from api.rest.params import Params
 
 
@@ -24,6 +24,7 @@ async def index(request: Request) -> Response:
         "questions",
         "indicators",
         "shares",
+        "releases",
     )
     return JSONResponse(
         {"name": "kommunedigi", "links": {name: f"{base}/{name}" for name in names}}
@@ -42,8 +43,13 @@ routes: list[BaseRoute] = [
     Route("/questions", questions.list_questions),
     Route("/questions/{code}", questions.get_question),
     Route("/questions/{code}/data", questions.get_question_data),
+    Route("/questions/{code}/citation", citations.question_citation),
     Route("/indicators", indicators.list_indicators),
     Route("/indicators/{code}", indicators.get_indicator),
+    Route("/indicators/{code}/citation", citations.indicator_citation),
     Route("/shares", shares.list_shares),
+    Route("/releases", releases.list_releases),
+    Route("/releases/{id}", releases.get_release),
+    Route("/releases/{id}/changes", releases.list_changes),
     Route("/imports", imports.create_import, methods=["POST"]),
 ]

@@ -85,14 +85,19 @@ async def shares_file(
 
 
 async def question_file(
-    request: Request, dimensions: QuestionDimensions, output_format: str, lang: str
+    request: Request,
+    dimensions: QuestionDimensions,
+    output_format: str,
+    lang: str,
+    *,
+    as_of: int | None = None,
 ) -> Response:
-    """A question's table narrowed to `dimensions`, every cell of it."""
+    """A question's table narrowed to `dimensions`, every cell of it (as of a release)."""
     engine, settings = request.app.state.engine, request.app.state.settings
     TooManyCells.check(
         dimensions.cells, settings.max_cells, narrow="select fewer waves, options or segments"
     )
-    cube = await run_query(engine, queries.question_cube, dimensions)
+    cube = await run_query(engine, queries.question_cube, dimensions, as_of=as_of)
     name = dimensions.question.code
     if output_format == "csv":
         return csv_file(csv.shares(cube.table.shares, lang), lang, f"{name}.csv")

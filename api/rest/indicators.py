@@ -12,7 +12,7 @@ from api.formats import csv, jsonstat
 from api.problems import Problem
 from api.querying import run_query
 from api.rest import datafiles, render
-from api.rest.params import Params
+from api.rest.params import AS_OF, Params, release_as_of
 from models import queries
 
 
@@ -24,14 +24,15 @@ async def list_indicators(request: Request) -> Response:
 
 
 async def get_indicator(request: Request) -> Response:
-    params = Params(request.query_params, {"segment", "format"})
+    params = Params(request.query_params, {"segment", "format", AS_OF})
     lang, segment = params.lang, params.code("segment", "all")
+    as_of = await release_as_of(request, params)
     code = request.path_params["code"]
     output_format = datafiles.choose(request, params, datafiles.EVERY_FORMAT)
     if output_format != "json":
-        return await _series_file(request, code, segment, output_format, lang)
+        return await _series_file(request, code, segment, output_format, lang, as_of)
     detail = await run_query(
-        request.app.state.engine, queries.indicator_detail, code, segment=segment
+        request.app.state.engine, queries.indicator_detail, code, segment=segment, as_of=as_of
     )
     if detail is None:
         raise Problem.not_found("indicator", code)
@@ -44,10 +45,10 @@ async def get_indicator(request: Request) -> Response:
 
 
 async def _series_file(
-    request: Request, code: str, segment: str, output_format: str, lang: str
+    request: Request, code: str, segment: str, output_format: str, lang: str, as_of: int | None
 ) -> Response:
     engine = request.app.state.engine
-    table = await run_query(engine, queries.indicator_table, code, segment=segment)
+    table = await run_query(engine, queries.indicator_table, code, segment=segment, as_of=as_of)
     if table is None:
         raise Problem.not_found("indicator", code)
     if output_format == "csv":

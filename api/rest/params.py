@@ -10,8 +10,12 @@ from __future__ import annotations
 from collections.abc import Collection
 
 from starlette.datastructures import QueryParams
+from starlette.requests import Request
 
+from api.querying import run_query
+from models import queries
 from models.filters import (
+    AsOf,
     Cursor,
     InvalidFilter,
     PageRequest,
@@ -24,6 +28,7 @@ from models.tables import ShareStatus
 LANGUAGES = ("nb", "en")
 DEFAULT_LANGUAGE = "nb"
 SHARE_FILTERS = ("survey", "wave", "question", "option", "segment", "status")
+AS_OF = "as_of"  # every endpoint that serves figures takes it
 MAX_TEXT = 200
 
 
@@ -113,7 +118,11 @@ class Params:
         after = Cursor.decode(cursor) if cursor is not None else None
         return PageRequest.checked(limit, after, maximum=maximum)
 
-    def share_filter(self) -> ShareFilter:
+    def as_of(self) -> AsOf | None:
+        value = self._one(AS_OF)
+        return None if value is None else AsOf.parse(value, parameter=AS_OF)
+
+    def share_filter(self, *, as_of: int | None = None) -> ShareFilter:
         return ShareFilter(
             surveys=self.codes("survey"),
             waves=self.years("wave"),
@@ -121,9 +130,18 @@ class Params:
             options=self.codes("option"),
             segments=self.codes("segment"),
             statuses=self.statuses("status"),
+            as_of=as_of,
         )
 
     def question_filter(self) -> QuestionFilter:
         return QuestionFilter(
             text=self.text("q"), topics=self.codes("topic"), surveys=self.codes("survey")
         )
+
+
+async def release_as_of(request: Request, params: Params) -> int | None:
+    """The release `as_of` names, checked against the database; None (current) when not given."""
+    as_of = params.as_of()
+    if as_of is None:
+        return None
+    return await run_query(request.app.state.engine, queries.release_as_of, as_of, parameter=AS_OF)

@@ -13,7 +13,7 @@ from starlette.responses import Response
 from api.problems import Problem
 from api.querying import run_query
 from api.rest import datafiles, render, selection
-from api.rest.params import Params
+from api.rest.params import AS_OF, Params, release_as_of
 from models import queries
 from models.filters import ShareFilter
 
@@ -26,9 +26,9 @@ async def list_questions(request: Request) -> Response:
 
 
 async def get_question(request: Request) -> Response:
-    params = Params(request.query_params, {"wave", "segment", "format"})
-    lang = params.lang
-    filter = ShareFilter(waves=params.years("wave"), segments=params.codes("segment"))
+    params = Params(request.query_params, {"wave", "segment", "format", AS_OF})
+    lang, as_of = params.lang, await release_as_of(request, params)
+    filter = ShareFilter(waves=params.years("wave"), segments=params.codes("segment"), as_of=as_of)
     code = request.path_params["code"]
     output_format = datafiles.choose(request, params, datafiles.EVERY_FORMAT)
     if output_format != "json":
@@ -37,7 +37,7 @@ async def get_question(request: Request) -> Response:
             for dimension, values in (("wave", filter.waves), ("segment", filter.segments))
             if values
         }
-        return await _table(request, code, choices, output_format, lang)
+        return await _table(request, code, choices, output_format, lang, as_of)
     detail = await run_query(request.app.state.engine, queries.question_detail, code, filter)
     if detail is None:
         raise Problem.not_found("question", code)
@@ -53,19 +53,27 @@ async def get_question(request: Request) -> Response:
 
 async def get_question_data(request: Request) -> Response:
     """A selection from the question's table, as PxWebApi 2 takes it."""
-    params = Params(request.query_params, {*selection.PARAMETERS, "outputFormat", "format"})
-    lang = params.lang
+    accepted = {*selection.PARAMETERS, "outputFormat", "format", AS_OF}
+    params = Params(request.query_params, accepted)
+    lang, as_of = params.lang, await release_as_of(request, params)
     names = ("outputFormat", "format")
     output_format = datafiles.choose(request, params, ("jsonstat", "csv"), names=names)
     choices = selection.parse(params)
-    return await _table(request, request.path_params["code"], choices, output_format, lang)
+    code = request.path_params["code"]
+    return await _table(request, code, choices, output_format, lang, as_of)
 
 
 async def _table(
-    request: Request, code: str, choices: dict[str, selection.Choice], output_format: str, lang: str
+    request: Request,
+    code: str,
+    choices: dict[str, selection.Choice],
+    output_format: str,
+    lang: str,
+    as_of: int | None,
 ) -> Response:
-    dimensions = await run_query(request.app.state.engine, queries.question_dimensions, code)
+    engine = request.app.state.engine
+    dimensions = await run_query(engine, queries.question_dimensions, code, as_of=as_of)
     if dimensions is None:
         raise Problem.not_found("question", code)
     selected = selection.resolve(dimensions, choices)
-    return await datafiles.question_file(request, selected, output_format, lang)
+    return await datafiles.question_file(request, selected, output_format, lang, as_of=as_of)

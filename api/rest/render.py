@@ -6,10 +6,12 @@ from typing import Any
 
 from api.responses import JSONResponse
 from models.records import (
+    FigureChange,
     IndicatorRecord,
     OptionRecord,
     PublishedTotalRecord,
     QuestionRecord,
+    ReleaseRecord,
     SegmentRecord,
     Series,
     SeriesPoint,
@@ -169,6 +171,36 @@ def series(record: Series, lang: str) -> JSON:
             {"from": change.from_wave, "to": change.to_wave, "points": change.points}
             for change in record.changes
         ],
+    }
+
+
+def release(record: ReleaseRecord) -> JSON:
+    return {
+        "id": record.id,
+        "created_at": record.created_at,
+        "message": record.message,
+        "checksum": record.checksum,
+        "added": record.added,
+        "changed": record.changed,
+        "removed": record.removed,
+    }
+
+
+def figure_change(record: FigureChange) -> JSON:
+    """A changed figure as the import reports it: the cell's codes, then old and new."""
+
+    def figure(value: float | None, status: Any) -> JSON | None:
+        return None if status is None else {"value": value, "status": status.value}
+
+    return {
+        "kind": record.kind,
+        "survey": record.survey,
+        "wave": record.wave,
+        "question": record.question,
+        "option": record.option,
+        "segment": record.segment,
+        "old": figure(record.old_value, record.old_status),
+        "new": figure(record.new_value, record.new_status),
     }
 
 

@@ -11,7 +11,7 @@ from starlette.responses import Response
 
 from api.querying import run_query
 from api.rest import datafiles, render
-from api.rest.params import SHARE_FILTERS, Params
+from api.rest.params import AS_OF, SHARE_FILTERS, Params, release_as_of
 from models import queries
 from models.filters import InvalidFilter
 
@@ -20,8 +20,9 @@ PAGING = ("limit", "cursor")
 
 async def list_shares(request: Request) -> Response:
     settings = request.app.state.settings
-    params = Params(request.query_params, {*SHARE_FILTERS, *PAGING, "format"})
-    lang, filter = params.lang, params.share_filter()
+    params = Params(request.query_params, {*SHARE_FILTERS, *PAGING, "format", AS_OF})
+    lang = params.lang
+    filter = params.share_filter(as_of=await release_as_of(request, params))
     output_format = datafiles.choose(request, params, datafiles.EVERY_FORMAT)
     if output_format != "json":
         for name in PAGING:

@@ -8,7 +8,7 @@ from starlette.responses import Response
 from api.problems import Problem
 from api.querying import run_query
 from api.rest import datafiles, render
-from api.rest.params import Params
+from api.rest.params import AS_OF, Params, release_as_of
 from models import queries
 from models.filters import ShareFilter
 
@@ -32,13 +32,15 @@ async def get_survey(request: Request) -> Response:
 
 async def get_survey_data(request: Request) -> Response:
     """Every share of a survey: CSV streamed with no cap, or JSON-stat up to max_cells."""
-    params = Params(request.query_params, {"format"})
+    params = Params(request.query_params, {"format", AS_OF})
     lang, output_format = params.lang, datafiles.choose(request, params, datafiles.FILES)
+    as_of = await release_as_of(request, params)
     code = request.path_params["code"]
     survey = await run_query(request.app.state.engine, queries.get_survey, code)
     if survey is None:
         raise Problem.not_found("survey", code)
-    filter, label = ShareFilter(surveys=(code,)), render.text(survey, "title", lang)
+    filter = ShareFilter(surveys=(code,), as_of=as_of)
+    label = render.text(survey, "title", lang)
     return await datafiles.shares_file(
         request, filter, output_format, lang, name=f"{code}-shares", label=label, cap_csv=False
     )

@@ -1,0 +1,104 @@
+"""The release history in GraphQL: each release, and the figures it added, changed or removed."""
+
+from __future__ import annotations
+
+import datetime as dt
+from enum import Enum
+
+import strawberry
+
+from api.graphql.enums import ShareStatus
+from api.graphql.types import Info, PageInfo, page_request
+from models import records
+from models.filters import Cursor
+
+
+@strawberry.enum(description="What a release did to a figure.")
+class ChangeKind(Enum):
+    ADDED = "added"
+    CHANGED = "changed"
+    REMOVED = "removed"
+
+
+@strawberry.type(description="A figure on one side of a change: its value, or why it has none.")
+class Figure:
+    value: float | None
+    status: ShareStatus  # type: ignore[valid-type]
+
+
+@strawberry.type(description="A figure a release added, changed or removed, named by its cell.")
+class FigureChange:
+    kind: ChangeKind
+    survey: str
+    wave: int
+    question: str
+    option: str
+    segment: str
+    old: Figure | None = strawberry.field(description="Null: the release added the figure.")
+    new: Figure | None = strawberry.field(description="Null: the release removed the figure.")
+
+    @classmethod
+    def of(cls, record: records.FigureChange) -> FigureChange:
+        def figure(value: float | None, status: object) -> Figure | None:
+            return None if status is None else Figure(value=value, status=status)
+
+        return cls(
+            kind=ChangeKind(record.kind),
+            survey=record.survey,
+            wave=record.wave,
+            question=record.question,
+            option=record.option,
+            segment=record.segment,
+            old=figure(record.old_value, record.old_status),
+            new=figure(record.new_value, record.new_status),
+        )
+
+
+@strawberry.type
+class FigureChangeEdge:
+    cursor: str
+    node: FigureChange
+
+
+@strawberry.type(description="A page of a release's changes, in wave, question, option order.")
+class FigureChangeConnection:
+    edges: list[FigureChangeEdge]
+    page_info: PageInfo
+
+
+@strawberry.type(description="One load of data; a higher id is a newer release.")
+class Release:
+    id: int
+    created_at: dt.datetime
+    message: str
+    checksum: str = strawberry.field(description="SHA-256 of the package the release loaded.")
+    added: int = strawberry.field(description="Figures (shares) the release added.")
+    changed: int = strawberry.field(description="Figures the release gave a new value or status.")
+    removed: int = strawberry.field(description="Figures the release withdrew.")
+
+    @classmethod
+    def of(cls, record: records.ReleaseRecord) -> Release:
+        return cls(
+            id=record.id,
+            created_at=record.created_at,
+            message=record.message,
+            checksum=record.checksum,
+            added=record.added,
+            changed=record.changed,
+            removed=record.removed,
+        )
+
+    @strawberry.field(description="The figures this release changed, a page at a time.")
+    async def changes(
+        self, info: Info, first: int | None = None, after: str | None = None
+    ) -> FigureChangeConnection:
+        key = (self.id, page_request(info, first, after))
+        page = await info.context.loaders.changes.load(key)
+        edges = [
+            FigureChangeEdge(cursor=Cursor(item.cell).encode(), node=FigureChange.of(item))
+            for item in page.items
+        ]
+        page_info = PageInfo(
+            has_next_page=page.next is not None, end_cursor=edges[-1].cursor if edges else None
+        )
+        return FigureChangeConnection(edges=edges, page_info=page_info)

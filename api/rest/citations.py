@@ -1,0 +1,55 @@
+"""How to cite an indicator or a question: text in bokmål or English, or CSL-JSON.
+
+`format=csl` (or `Accept: application/vnd.citationstyles.csl+json`) answers CSL-JSON, which
+reference managers (Zotero, Mendeley, pandoc) import; the default is this API's JSON, with
+the text and the parts it is made of.
+"""
+
+from __future__ import annotations
+
+from starlette.requests import Request
+from starlette.responses import Response
+
+from api.citations import Citation
+from api.formats import MEDIA_TYPES
+from api.links import base_url
+from api.problems import Problem
+from api.querying import run_query
+from api.responses import JSONResponse
+from api.rest import datafiles, render
+from api.rest.params import Params
+from models import queries
+
+FORMATS = ("json", "csl")
+
+
+def _answer(citation: Citation, output_format: str) -> Response:
+    if output_format == "csl":
+        return JSONResponse(
+            citation.csl(),
+            media_type=MEDIA_TYPES["csl"],
+            headers={"Content-Language": citation.lang},
+        )
+    return render.respond(citation.body(), citation.lang)
+
+
+async def indicator_citation(request: Request) -> Response:
+    params = Params(request.query_params, {"format"})
+    lang, output_format = params.lang, datafiles.choose(request, params, FORMATS)
+    code = request.path_params["code"]
+    cited = await run_query(request.app.state.engine, queries.cited_indicator, code)
+    if cited is None:
+        raise Problem.not_found("indicator", code)
+    url = f"{base_url(request)}/api/v1/indicators/{code}"
+    return _answer(Citation.of_indicator(cited, url, lang), output_format)
+
+
+async def question_citation(request: Request) -> Response:
+    params = Params(request.query_params, {"format"})
+    lang, output_format = params.lang, datafiles.choose(request, params, FORMATS)
+    code = request.path_params["code"]
+    cited = await run_query(request.app.state.engine, queries.cited_question, code)
+    if cited is None:
+        raise Problem.not_found("question", code)
+    url = f"{base_url(request)}/api/v1/questions/{code}"
+    return _answer(Citation.of_question(cited, url, lang), output_format)

@@ -1,0 +1,63 @@
+"""The release history: every load of data, newest first, and what each one changed.
+
+A release's changes are computed from the share rows (see queries.changes_by_release) and
+come a page at a time, as the shares table does: a release may load millions of figures.
+Releases have no text to translate; `lang` is checked as everywhere and changes nothing.
+"""
+
+from __future__ import annotations
+
+from starlette.requests import Request
+from starlette.responses import Response
+
+from api.problems import Problem
+from api.querying import run_query
+from api.responses import JSONResponse
+from api.rest import render
+from api.rest.params import Params
+from models import queries
+from models.records import ReleaseRecord
+
+PAGING = ("limit", "cursor")
+MAX_RELEASE_DIGITS = 9  # a longer number names no release, and overflows SQLite's integers
+
+
+async def list_releases(request: Request) -> Response:
+    _lang = Params(request.query_params).lang  # checked as everywhere; nothing is translated
+    releases = await run_query(request.app.state.engine, queries.list_releases)
+    return JSONResponse({"data": [render.release(item) for item in releases]})
+
+
+async def get_release(request: Request) -> Response:
+    _lang = Params(request.query_params).lang
+    return JSONResponse(render.release(await _release(request)))
+
+
+async def list_changes(request: Request) -> Response:
+    params = Params(request.query_params, PAGING)
+    _lang = params.lang
+    settings = request.app.state.settings
+    page_request = params.page(default=settings.default_page_size, maximum=settings.max_page_size)
+    release = await _release(request)
+    page = await run_query(request.app.state.engine, queries.list_changes, release.id, page_request)
+    next_url = (
+        str(request.url.include_query_params(cursor=page.next.encode())) if page.next else None
+    )
+    body = {
+        "release": render.release(release),
+        "data": [render.figure_change(item) for item in page.items],
+        "next": next_url,
+    }
+    return JSONResponse(body, headers={"Link": f'<{next_url}>; rel="next"'} if next_url else {})
+
+
+async def _release(request: Request) -> ReleaseRecord:
+    text = request.path_params["id"]
+    number = int(text) if text.isascii() and text.isdigit() else None
+    found = None
+    if number is not None and len(text) <= MAX_RELEASE_DIGITS:
+        found = await run_query(request.app.state.engine, queries.get_release, number)
+    if found is None:
+        detail = f"There is no release {text!r}; /api/v1/releases lists them"
+        raise Problem(404, "Not found", detail, type="/problems/not-found")
+    return found

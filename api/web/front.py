@@ -1,0 +1,47 @@
+"""/: the front page, in bokmål (or English with ?lang=en), built from the database.
+
+What the data is and where it comes from, every indicator with its chart (inline SVG,
+drawn by api.charts) and latest value, and the ways in for developers. No script, and
+every asset is served from here.
+"""
+
+from __future__ import annotations
+
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import Request
+from starlette.responses import Response
+
+from api import charts, citations
+from api.links import base_url
+from api.querying import run_query
+from api.rest.params import Params
+from api.web import figures, pages
+from api.web.words import WORDS
+from models import queries
+
+# Each chart's size on the page; the style sheet scales it to the column.
+CHART_WIDTH = 640
+CHART_HEIGHT = 360
+
+
+async def front_page(request: Request) -> Response:
+    lang = Params(request.query_params).lang
+    settings = request.app.state.settings
+    overview = await run_query(request.app.state.engine, queries.overview)
+    options = charts.ChartOptions(lang=lang, width=CHART_WIDTH, height=CHART_HEIGHT)
+    specs = [charts.spec(item, options, licence=settings.licence) for item in overview.indicators]
+    svgs = await run_in_threadpool(lambda: [charts.svg(spec) for spec in specs])
+    context = {
+        "words": WORDS[lang],
+        "base": base_url(request),
+        "surveys": overview.surveys,
+        "items": [
+            figures.view(item, svg, lang)
+            for item, svg in zip(overview.indicators, svgs, strict=True)
+        ],
+        "sources": overview.sources,
+        "release": overview.release,
+        "licence": citations.licence_line(settings.licence, lang),
+        "publisher": citations.publisher,
+    }
+    return pages.render(request, "front.html", context, lang=lang, policy=pages.PAGE_POLICY)

@@ -1,0 +1,57 @@
+"""/charts/indicators/{code}.svg, .png and .vl.json: an indicator's chart, or its spec.
+
+The three answers come from one Vega-Lite spec (api.charts), so the picture and the spec
+a page renders itself always agree.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import Request
+from starlette.responses import Response
+
+from api import charts
+from api.problems import Problem
+from api.querying import run_query
+from api.responses import JSONResponse
+from api.rest.params import Params
+from api.web.params import CHART_PARAMETERS, chart_options
+from models import queries
+
+
+async def _spec(request: Request) -> tuple[dict[str, Any], str]:
+    """The chart's spec and its language."""
+    options = chart_options(Params(request.query_params, CHART_PARAMETERS))
+    code = request.path_params["code"]
+    cited = await run_query(request.app.state.engine, queries.cited_indicator, code)
+    if cited is None:
+        raise Problem.not_found("indicator", code)
+    return charts.spec(cited, options, licence=request.app.state.settings.licence), options.lang
+
+
+def _headers(lang: str) -> dict[str, str]:
+    # An SVG opened on its own is a document: it may load nothing and run nothing.
+    return {
+        "Content-Language": lang,
+        "Content-Security-Policy": "default-src 'none'",
+        "X-Content-Type-Options": "nosniff",
+    }
+
+
+async def chart_svg(request: Request) -> Response:
+    spec, lang = await _spec(request)
+    svg = await run_in_threadpool(charts.svg, spec)
+    return Response(svg, media_type="image/svg+xml", headers=_headers(lang))
+
+
+async def chart_png(request: Request) -> Response:
+    spec, lang = await _spec(request)
+    png = await run_in_threadpool(charts.png, spec)
+    return Response(png, media_type="image/png", headers=_headers(lang))
+
+
+async def chart_spec(request: Request) -> Response:
+    spec, lang = await _spec(request)
+    return JSONResponse(spec, headers=_headers(lang))

@@ -1,0 +1,55 @@
+"""HTML pages: the Jinja2 templates in api/templates, and the headers pages are sent with.
+
+Pages load nothing from elsewhere: a content security policy that allows no other
+origin says so to the browser. The widget, made to be framed by any site, carries its
+style sheet inline (allowed by its digest), so an iframe of it makes one request only.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+from pathlib import Path
+from typing import Any
+
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.templating import Jinja2Templates
+
+HERE = Path(__file__).resolve().parent.parent
+STATIC = HERE / "static"
+
+templates = Jinja2Templates(directory=HERE / "templates")
+
+EMBED_CSS = (STATIC / "embed.css").read_text(encoding="utf-8")
+_EMBED_CSS_DIGEST = base64.b64encode(hashlib.sha256(EMBED_CSS.encode()).digest()).decode()
+
+
+def _policy(*, styles: str, framing: str) -> str:
+    return "; ".join(
+        [
+            "default-src 'none'",
+            f"style-src {styles}",
+            "img-src 'self'",
+            "base-uri 'none'",
+            "form-action 'none'",
+            f"frame-ancestors {framing}",
+        ]
+    )
+
+
+# The widget may be framed by any page; the front page only by ourselves.
+EMBED_POLICY = _policy(styles=f"'sha256-{_EMBED_CSS_DIGEST}'", framing="*")
+PAGE_POLICY = _policy(styles="'self'", framing="'self'")
+
+
+def render(
+    request: Request, template: str, context: dict[str, Any], *, lang: str, policy: str
+) -> Response:
+    headers = {
+        "Content-Language": lang,
+        "Content-Security-Policy": policy,
+        "X-Content-Type-Options": "nosniff",
+        "Referrer-Policy": "strict-origin-when-cross-origin",
+    }
+    return templates.TemplateResponse(request, template, {"lang": lang, **context}, headers=headers)

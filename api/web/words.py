@@ -1,0 +1,90 @@
+"""The fixed words of the pages, in bokmål and English (texts from the data are not here)."""
+
+from __future__ import annotations
+
+WORDS = {
+    "nb": {
+        "table_caption": "verdi per år",
+        "wave": "År",
+        "value": "Verdi",
+        "sources": "Kilde",
+        "in_wave": "i",
+        "no_value": "Ingen tall er publisert for denne indikatoren.",
+        "api_link": "Tallene og kildene i kommunedigi",
+        "other_language": "English",
+        "other_language_code": "en",
+        "language": "Språk",
+        "page_title": "kommunedigi: Kommuneundersøkelsen som åpne data",
+        "intro": (
+            "kommunedigi publiserer tallene fra Kommuneundersøkelsen, undersøkelsen av"
+            " digitalisering i norske kommuner, som åpne data. Her er bare tall som er trykt i"
+            " offentlige kilder, hvert med kilden sin. Der en kilde ikke gir noe tall, mangler"
+            " verdien, og det står hvorfor."
+        ),
+        "about": "Om dataene",
+        "publisher": "Utgiver",
+        "waves": "Rundene",
+        "respondents": "Kommuner som svarte",
+        "wave_title": "Runde",
+        "note": "Merknad",
+        "indicators": "Indikatorer",
+        "indicators_intro": (
+            "Hver indikator er andelen kommuner som ga ett eller flere svar på et spørsmål,"
+            " per runde. Endringer er i prosentpoeng."
+        ),
+        "links": "Tallene som",
+        "embed": "innbygging",
+        "citation": "sitering",
+        "sources_heading": "Kilder",
+        "sources_intro": "Tallene er hentet fra disse dokumentene:",
+        "developers": "For utviklere",
+        "graphql": "GraphQL med GraphiQL i nettleseren",
+        "docs": "REST-API-et, dokumentert med OpenAPI",
+        "catalog": "DCAT-AP-NO-katalogen for dataportaler",
+        "downloads": "Hele undersøkelsen som fil",
+        "release": "Datautgave",
+        "no_release": "Ingen data er lastet ennå.",
+    },
+    "en": {
+        "table_caption": "value by year",
+        "wave": "Year",
+        "value": "Value",
+        "sources": "Source",
+        "in_wave": "in",
+        "no_value": "No figure is published for this indicator.",
+        "api_link": "The figures and their sources in kommunedigi",
+        "other_language": "Norsk",
+        "other_language_code": "nb",
+        "language": "Language",
+        "page_title": "kommunedigi: Kommuneundersøkelsen as open data",
+        "intro": (
+            "kommunedigi publishes the figures of Kommuneundersøkelsen, the survey of"
+            " digitalisation in Norwegian municipalities, as open data. It holds only figures"
+            " printed in public sources, each with its source. Where a source gives no number,"
+            " the value is missing, and it says why."
+        ),
+        "about": "About the data",
+        "publisher": "Publisher",
+        "waves": "Waves",
+        "respondents": "Municipalities answering",
+        "wave_title": "Wave",
+        "note": "Note",
+        "indicators": "Indicators",
+        "indicators_intro": (
+            "Each indicator is the share of municipalities giving one or more answers to a"
+            " question, by wave. Changes are in percentage points."
+        ),
+        "links": "The figures as",
+        "embed": "embed",
+        "citation": "citation",
+        "sources_heading": "Sources",
+        "sources_intro": "The figures come from these documents:",
+        "developers": "For developers",
+        "graphql": "GraphQL, with GraphiQL in the browser",
+        "docs": "The REST API, documented with OpenAPI",
+        "catalog": "The DCAT-AP-NO catalog for data portals",
+        "downloads": "The whole survey as a file",
+        "release": "Data release",
+        "no_release": "No data has been loaded yet.",
+    },
+}

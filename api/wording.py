@@ -1,0 +1,80 @@
+"""Numbers, lists and statuses as a reader sees them, in bokmål or English.
+
+Charts, the embed widget, the front page and citations all say a figure the same way:
+"24 %" in bokmål and "24%" in English, a decimal comma in bokmål, a missing value by
+why it is missing. Values are printed as the query layer gives them, never rounded.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from decimal import Decimal
+
+from models.records import SeriesPoint
+from models.tables import ShareStatus
+
+MINUS = "\N{MINUS SIGN}"
+
+# Why a point has no value, as a chart's placeholder and a table's cell say it.
+MISSING = {
+    ShareStatus.NOT_PUBLISHED: {"nb": "ikke publisert", "en": "not published"},
+    ShareStatus.QUALITATIVE: {"nb": "bare omtalt i ord", "en": "described in words only"},
+}
+
+_AND = {"nb": "og", "en": "and"}
+_APPROXIMATELY = {"nb": "ca.", "en": "approx."}
+_POINTS = {"nb": "prosentpoeng", "en": "percentage points"}
+_SINCE = {"nb": "siden", "en": "since"}
+
+
+def number(value: float, lang: str) -> str:
+    """A value as stored, without a trailing .0: 24.0 is "24", 94.7 is "94,7" in bokmål."""
+    text = format(Decimal(repr(value)).normalize(), "f")
+    return text.replace(".", ",") if lang == "nb" else text
+
+
+def percent(value: float, lang: str) -> str:
+    # Norwegian puts a (non-breaking) space before the per cent sign; English does not.
+    space = "\N{NO-BREAK SPACE}" if lang == "nb" else ""
+    return f"{number(value, lang)}{space}%"
+
+
+def point_value(point: SeriesPoint, lang: str) -> str:
+    """A point's value with its unit, or why it has none."""
+    if point.value is None:
+        return missing(point.status, lang)
+    shown = percent(point.value, lang)
+    if point.status is ShareStatus.APPROXIMATE:
+        return f"{_APPROXIMATELY[lang]} {shown}"
+    return shown
+
+
+def missing(status: ShareStatus, lang: str) -> str:
+    return MISSING.get(status, MISSING[ShareStatus.NOT_PUBLISHED])[lang]
+
+
+def change(points: float, since: int, lang: str) -> str:
+    """A change in percentage points with its sign: "+40 prosentpoeng siden 2015"."""
+    sign = "+" if points > 0 else MINUS if points < 0 else "±"
+    return f"{sign}{number(abs(points), lang)} {_POINTS[lang]} {_SINCE[lang]} {since}"
+
+
+def join(items: Sequence[str], lang: str) -> str:
+    """ "a", "a og b", "a, b og c" (no serial comma in either language)."""
+    if len(items) <= 1:
+        return "".join(items)
+    return f"{', '.join(items[:-1])} {_AND[lang]} {items[-1]}"
+
+
+QUOTES = {"nb": ("«", "»"), "en": ("“", "”")}
+
+
+def quoted(text: str, lang: str) -> str:
+    opening, closing = QUOTES[lang]
+    return f"{opening}{text}{closing}"
+
+
+def latest(points: Sequence[SeriesPoint]) -> SeriesPoint | None:
+    """The newest point that has a value."""
+    with_value = [point for point in points if point.value is not None]
+    return with_value[-1] if with_value else None

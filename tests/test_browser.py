@@ -1,0 +1,186 @@
+"""The pages as a person sees them: Debian's headless Chromium, driven by Playwright.
+
+The real server runs (`python -m api serve`, on a fresh database of the backend under
+test); the browser loads the front page and a widget framed by another origin, as a
+site embedding it would. What it renders is checked, every request it makes is recorded
+(none may leave 127.0.0.1), and screenshots are saved to test-artifacts/.
+
+Without /usr/bin/chromium (`apt-get install chromium`) the tests skip and say so; under
+CI=true they fail instead. Playwright's own browser downloads are never used.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+import httpx
+import pytest
+from playwright.sync_api import expect
+
+from tests.conftest import ROOT, Databases
+from tests.test_cli import free_port
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
+ARTIFACTS = ROOT / "test-artifacts"
+LOOPBACK = "127.0.0.1"
+NBSP = "\u00a0"
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    if not CHROMIUM.exists():
+        reason = f"{CHROMIUM} is missing: install Debian's chromium (apt-get install chromium)"
+        if os.environ.get("CI", "").lower() == "true":
+            pytest.fail(f"{reason}; CI=true requires it", pytrace=False)
+        pytest.skip(reason)
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield launched
+        launched.close()
+
+
+@pytest.fixture(scope="module")
+def server(databases: Databases) -> Iterator[str]:
+    """The API served by its own command on a free port, over a fresh database."""
+    port = free_port()
+    command = [sys.executable, "-m", "api", "serve", "--port", str(port),
+               "--database-url", databases.new()]  # fmt: skip
+    process = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    assert process.stdout is not None
+    base = f"http://{LOOPBACK}:{port}"
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                if httpx.get(f"{base}/health").json()["status"] == "ok":
+                    break
+            except httpx.TransportError:
+                pass
+            assert process.poll() is None, process.stdout.read().decode()
+            assert time.monotonic() < deadline, "the server did not start in 30 s"
+            time.sleep(0.2)
+        yield base
+    finally:
+        process.terminate()
+        process.communicate(timeout=10)
+
+
+class Visit:
+    """A browser page that records every request it makes and every console error."""
+
+    def __init__(self, browser: Any) -> None:
+        self.page = browser.new_page(viewport={"width": 1000, "height": 800})
+        self.requests: list[str] = []
+        self.errors: list[str] = []
+        self.page.on("request", lambda request: self.requests.append(request.url))
+        self.page.on(
+            "console",
+            lambda message: self.errors.append(message.text) if message.type == "error" else None,
+        )
+
+    def elsewhere(self) -> list[str]:
+        return [url for url in self.requests if urlsplit(url).hostname != LOOPBACK]
+
+
+@pytest.fixture
+def visit(browser: Any) -> Iterator[Visit]:
+    opened = Visit(browser)
+    yield opened
+    opened.page.close()
+
+
+def screenshot(name: str, databases: Databases) -> Path:
+    ARTIFACTS.mkdir(exist_ok=True)
+    return ARTIFACTS / f"{name}-{databases.backend}.png"
+
+
+def test_front_page_in_a_browser(server, visit, databases):
+    page = visit.page
+    response = page.goto(f"{server}/")
+    assert response is not None and response.status == 200
+    article = page.locator("article#expected-better-quality")
+    for value in (f"24{NBSP}%", f"64{NBSP}%"):
+        expect(article.locator("svg text", has_text=value)).to_be_visible()
+    expect(article.locator(".latest strong")).to_have_text(f"64{NBSP}%")
+    expect(page.locator("article")).to_have_count(8)
+    page.screenshot(path=screenshot("front-page", databases), full_page=True)
+
+    assert visit.elsewhere() == []
+    assert f"{server}/static/site.css" in visit.requests
+    assert visit.errors == []  # a blocked style or image would be reported here
+
+    page.get_by_role("link", name="English").click()
+    expect(page.locator("h1")).to_have_text("kommunedigi: Kommuneundersøkelsen as open data")
+    assert visit.elsewhere() == []
+
+
+def test_widget_framed_by_another_site(server, visit, databases):
+    """A page of another origin embeds the widget with the html that oEmbed gives it."""
+    page = visit.page
+    widget = f"{server}/embed/indicators/expected-better-quality"
+    embed = httpx.get(f"{server}/oembed", params={"url": widget}).json()
+    # The embedding site: another origin (another port on this machine) serving an article.
+    article = (
+        "<!doctype html><html lang=en><title>An article</title><link rel=icon href='data:,'>"
+        f"<h1>An article</h1>{embed['html']}</html>"
+    )
+    with another_site(article) as site:
+        page.goto(site)
+        check_widget(page, embed)
+        page.locator("iframe").screenshot(path=screenshot("embed", databases))
+    assert visit.elsewhere() == []
+    assert widget + "?lang=nb&width=600&height=360" in visit.requests
+    assert visit.errors == []  # a refused frame or a blocked style would be reported here
+
+
+def check_widget(page: Any, embed: dict[str, Any]) -> None:
+    frame = page.frame_locator("iframe")
+    for value in (f"24{NBSP}%", f"64{NBSP}%"):
+        expect(frame.locator("svg text", has_text=value)).to_be_visible()
+    expect(frame.locator(".latest")).to_have_text(f"64{NBSP}% i 2017 (+40 prosentpoeng siden 2015)")
+    expect(frame.locator(".credit")).to_have_text(
+        "Kilde: Kommuneundersøkelsen 2017, EVRY/NyAnalyse"
+    )
+    # oEmbed's size holds the whole widget: nothing scrolls inside the frame.
+    content = page.frames[1].evaluate("document.documentElement.scrollHeight")
+    assert content <= embed["height"]
+
+
+@contextmanager
+def another_site(page: str) -> Iterator[str]:
+    """A site on another port of 127.0.0.1 that serves one page, for as long as the block runs."""
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            body = page.encode()
+            self.send_response(200)
+            self.send_header("Content-Type", "text/html; charset=utf-8")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, format: str, *args: Any) -> None:
+            pass  # quiet
+
+    site = ThreadingHTTPServer((LOOPBACK, 0), Handler)
+    thread = threading.Thread(target=site.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://{LOOPBACK}:{site.server_address[1]}/article.html"
+    finally:
+        site.shutdown()
+        site.server_close()
+        thread.join()

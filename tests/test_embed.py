@@ -1,0 +1,207 @@
+"""The widget (/embed/indicators/{code}) and oEmbed (/oembed)."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import re
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+
+from api.web import oembed
+from tests.conftest import ROOT
+from tests.html_helpers import checked, foreign_links, parsed, text_of
+
+pytestmark = pytest.mark.anyio
+
+EMBED = "/embed/indicators/expected-better-quality"
+NBSP = "\u00a0"
+
+
+async def test_widget_is_valid_html_that_loads_nothing_from_elsewhere(client):
+    response = await client.get(EMBED)
+    assert response.status_code == 200
+    assert response.headers["content-type"] == "text/html; charset=utf-8"
+    assert response.headers["content-language"] == "nb"
+    elements = checked(response.text)
+    assert response.text.startswith("<!doctype html>")
+    assert foreign_links(elements.links, "testserver") == []
+    assert "http://testserver/api/v1/indicators/expected-better-quality?lang=nb" in elements.links
+
+
+async def test_widget_shows_the_latest_value_its_change_and_the_credit(client):
+    page = parsed((await client.get(EMBED)).text)
+    assert text_of(page.find(".//p[@class='latest']")) == (
+        f"64{NBSP}% i 2017 (+40 prosentpoeng siden 2015)"
+    )
+    assert text_of(page.find(".//p[@class='credit']")) == (
+        "Kilde: Kommuneundersøkelsen 2017, EVRY/NyAnalyse"
+    )
+    chart = page.find(".//div[@class='chart']")
+    assert chart.get("aria-hidden") == "true"  # the table below says the same to a reader
+    assert f"24{NBSP}%" in text_of(chart) and f"64{NBSP}%" in text_of(chart)
+
+
+async def test_widget_has_a_data_table_for_screen_readers(client):
+    page = parsed((await client.get(EMBED)).text)
+    table = page.find(".//table")
+    assert text_of(table.find("caption")) == "Forventer bedre tjenestekvalitet: verdi per år"
+    assert [(th.get("scope"), text_of(th)) for th in table.findall("thead/tr/th")] == [
+        ("col", "År"),
+        ("col", "Verdi"),
+        ("col", "Kilde"),
+    ]
+    rows = [[text_of(cell) for cell in row] for row in table.findall("tbody/tr")]
+    assert rows == [
+        ["2015", f"24{NBSP}%", "EVRY, «Kommuneundersøkelsen 2017», 2018-01-24"],
+        ["2016", "ikke publisert", ""],
+        ["2017", f"64{NBSP}%", "EVRY, «Kommuneundersøkelsen 2017», 2018-01-24"],
+    ]
+    assert {row.find("th").get("scope") for row in table.findall("tbody/tr")} == {"row"}
+
+
+async def test_widget_in_english(client):
+    response = await client.get(EMBED, params={"lang": "en", "theme": "dark"})
+    assert response.headers["content-language"] == "en"
+    page = parsed(response.text)
+    assert page.get("lang") == "en"
+    assert page.find("body").get("class") == "dark"
+    assert text_of(page.find(".//p[@class='latest']")) == (
+        "64% in 2017 (+40 percentage points since 2015)"
+    )
+    assert text_of(page.find(".//p[@class='credit']")) == (
+        "Source: Kommuneundersøkelsen 2017, EVRY/NyAnalyse"
+    )
+
+
+async def test_widget_of_an_indicator_without_a_figure(client):
+    page = parsed((await client.get("/embed/indicators/high-priority")).text)
+    latest = text_of(page.find(".//p[@class='latest']"))
+    assert latest == "Ingen tall er publisert for denne indikatoren."
+    # Credited to the latest wave a source speaks of, here only in words.
+    credit = text_of(page.find(".//p[@class='credit']"))
+    assert credit == "Kilde: Kommuneundersøkelsen 2017, EVRY/NyAnalyse"
+
+
+async def test_widget_may_be_framed_anywhere_and_loads_nothing(client):
+    response = await client.get(EMBED)
+    directives = response.headers["content-security-policy"].split(";")
+    policy = dict(directive.strip().split(" ", 1) for directive in directives)
+    assert policy["frame-ancestors"] == "*"
+    assert policy["default-src"] == "'none'"
+    assert "x-frame-options" not in response.headers
+    # The one inline style sheet is allowed by its digest, and nothing else is.
+    styles = checked(response.text).styles
+    assert len(styles) == 1
+    digest = base64.b64encode(hashlib.sha256(styles[0].encode()).digest()).decode()
+    assert policy["style-src"] == f"'sha256-{digest}'"
+
+
+async def test_widget_links_to_its_oembed(client):
+    page = parsed((await client.get(EMBED + "?lang=en")).text)
+    link = page.find(".//link[@type='application/json+oembed']")
+    query = parse_qs(urlsplit(link.get("href")).query)
+    assert query == {"url": [f"http://testserver{EMBED}?lang=en"], "format": ["json"]}
+
+
+@pytest.mark.parametrize(("query", "status"), [("width=100", 400), ("bogus=1", 400)])
+async def test_widget_rejects_bad_parameters(client, query, status):
+    response = await client.get(f"{EMBED}?{query}")
+    assert response.status_code == status
+    assert response.headers["content-type"] == "application/problem+json"
+
+
+async def test_widget_of_an_unknown_indicator_is_a_404(client):
+    response = await client.get("/embed/indicators/no-such-indicator")
+    assert response.status_code == 404
+    assert response.json()["type"] == "/problems/not-found"
+
+
+# oEmbed --------------------------------------------------------------------------------
+
+
+def iframe(html: str) -> dict[str, str]:
+    found = re.fullmatch(r"<iframe (.*)></iframe>", html)
+    assert found, html
+    return dict(re.findall(r'(\w+)="([^"]*)"', found[1]))
+
+
+async def test_oembed_of_a_widget(client):
+    response = await client.get("/oembed", params={"url": f"http://testserver{EMBED}"})
+    assert response.status_code == 200
+    assert response.headers["content-type"] == "application/json"
+    body = response.json()
+    html = body.pop("html")
+    assert body == {
+        "version": "1.0",
+        "type": "rich",
+        "title": "Forventer bedre tjenestekvalitet",
+        "author_name": "EVRY/NyAnalyse",
+        "provider_name": "kommunedigi",
+        "provider_url": "http://testserver/",
+        "cache_age": 300,
+        "width": 600,
+        "height": 360 + oembed.TEXT_BELOW,
+    }
+    attributes = iframe(html)
+    assert attributes["src"] == f"http://testserver{EMBED}?lang=nb&amp;width=600&amp;height=360"
+    assert (attributes["width"], attributes["height"]) == ("600", str(body["height"]))
+    assert attributes["title"] == "Forventer bedre tjenestekvalitet"
+
+
+async def test_oembed_of_an_indicator_url_in_english_within_limits(client):
+    url = "http://testserver/api/v1/indicators/expected-better-quality?lang=en"
+    response = await client.get(
+        "/oembed", params={"url": url, "maxwidth": 400, "maxheight": 450, "format": "json"}
+    )
+    body = response.json()
+    assert body["title"] == "Expect better service quality"
+    assert body["width"] <= 400 and body["height"] <= 450
+    src = iframe(body["html"])["src"].replace("&amp;", "&")
+    assert src == f"http://testserver{EMBED}?lang=en&width=400&height=280"
+    assert (body["width"], body["height"]) == (400, 280 + oembed.TEXT_BELOW)
+    widget = await client.get(src.removeprefix("http://testserver"))
+    assert widget.status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("query", "status", "parameter"),
+    [
+        ({}, 400, "url"),
+        ({"url": "expected-better-quality"}, 400, "url"),
+        ({"url": f"http://testserver{EMBED}?lang=de"}, 400, "url"),
+        ({"url": f"http://testserver{EMBED}", "maxwidth": "319"}, 400, "maxwidth"),
+        ({"url": f"http://testserver{EMBED}", "maxheight": "100"}, 400, "maxheight"),
+        ({"url": f"http://testserver{EMBED}", "maxwidth": "wide"}, 400, "maxwidth"),
+        ({"url": f"http://testserver{EMBED}", "callback": "f"}, 400, "callback"),
+        ({"url": f"http://elsewhere.example{EMBED}"}, 404, None),
+        ({"url": "http://testserver/embed/indicators/no-such-indicator"}, 404, None),
+        ({"url": "http://testserver/api/v1/questions/expected-effects"}, 404, None),
+        ({"url": f"http://testserver{EMBED}", "format": "xml"}, 400, "format"),
+    ],
+)
+async def test_oembed_problems(client, query, status, parameter):
+    response = await client.get("/oembed", params=query)
+    assert response.status_code == status, response.text
+    assert response.headers["content-type"] == "application/problem+json"
+    problem = response.json()
+    if parameter is not None:
+        assert problem["errors"][0]["parameter"] == parameter
+
+
+async def test_readme_shows_the_iframe_oembed_gives(client):
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    (shown,) = re.findall(r"```html\n\s*(<iframe .*?</iframe>)\n", readme)
+    widget = "http://127.0.0.1:8000/embed/indicators/expected-better-quality"
+    response = await client.get(
+        "/oembed", params={"url": widget}, headers={"Host": "127.0.0.1:8000"}
+    )
+    assert response.json()["html"] == shown
+
+
+async def test_oembed_shrinks_the_chart_to_fit_maxheight(client):
+    url = f"http://testserver{EMBED}"
+    body = (await client.get("/oembed", params={"url": url, "maxheight": 500})).json()
+    assert (body["width"], body["height"]) == (600, 500)
+    assert iframe(body["html"])["src"].endswith("width=600&amp;height=350")
