@@ -13,6 +13,7 @@ from starlette.routing import Mount, Route
 
 from api import catalog, contract, docs, feed, graphql, health, problems, rest, web
 from api.caching import HTTPCaching, ReleaseClock
+from api.response_cache import ResponseCache
 from api.settings import Settings
 from models.db import make_engine
 from seed.first_start import prepare
@@ -39,6 +40,9 @@ def create_app(settings: Settings | None = None) -> Starlette:
         engine.dispose()
 
     graphql_app = graphql.make_graphql_app(engine, settings)
+    response_cache = (
+        ResponseCache(settings.response_cache_bytes) if settings.response_cache_bytes else None
+    )
     app = Starlette(
         debug=settings.debug,
         routes=[
@@ -70,6 +74,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
                 HTTPCaching,
                 clock=ReleaseClock(engine, settings.release_check_seconds),
                 max_age=settings.cache_max_age,
+                cache=response_cache,
             ),
         ],
         exception_handlers=problems.HANDLERS,
@@ -77,4 +82,5 @@ def create_app(settings: Settings | None = None) -> Starlette:
     )
     app.state.engine = engine
     app.state.settings = settings
+    app.state.response_cache = response_cache
     return app

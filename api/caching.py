@@ -22,6 +22,7 @@ from starlette.datastructures import Headers, MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from api.querying import run_query
+from api.response_cache import Answer, ResponseCache
 from models import queries
 from models.records import ReleaseRecord
 
@@ -96,10 +97,18 @@ def _not_modified_since(if_modified_since: str, release: ReleaseRecord) -> bool:
 class HTTPCaching:
     """ASGI middleware adding validators to GET answers of data, and answering 304."""
 
-    def __init__(self, app: ASGIApp, *, clock: ReleaseClock, max_age: int) -> None:
+    def __init__(
+        self,
+        app: ASGIApp,
+        *,
+        clock: ReleaseClock,
+        max_age: int,
+        cache: ResponseCache | None = None,
+    ) -> None:
         self.app = app
         self.clock = clock
         self.max_age = max_age
+        self.cache = cache
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if (
@@ -134,12 +143,28 @@ class HTTPCaching:
             headers = [
                 (name.lower().encode(), value.encode()) for name, value in validators.items()
             ]
-            headers.append((b"vary", b"Accept, Accept-Encoding"))
             await send({"type": "http.response.start", "status": 304, "headers": headers})
             await send({"type": "http.response.body", "body": b""})
             return
 
+        cache = self.cache if scope["method"] == "GET" else None  # a HEAD answer has no body
+        if cache is not None:
+            cache.for_release(release.id)
+            if (answer := cache.get(tag)) is not None:
+                # A copy: the gzip layer outside rewrites the headers it is sent.
+                headers = list(answer.headers)
+                await send(
+                    {"type": "http.response.start", "status": answer.status, "headers": headers}
+                )
+                for number, chunk in enumerate(answer.chunks, 1):
+                    more = number < len(answer.chunks)
+                    await send({"type": "http.response.body", "body": chunk, "more_body": more})
+                return
+        kept: list[bytes] | None = None
+        start: Message = {}
+
         async def send_with_validators(message: Message) -> None:
+            nonlocal kept, start
             if message["type"] == "http.response.start" and message["status"] == 200:
                 headers = MutableHeaders(scope=message)
                 for name, value in validators.items():
@@ -147,6 +172,15 @@ class HTTPCaching:
                         headers.add_vary_header(value)
                     else:
                         headers[name] = value
+                # A copy now: the gzip layer outside rewrites the headers it is sent.
+                start = {"status": message["status"], "headers": list(message["headers"])}
+                kept = [] if cache is not None else None
+            elif message["type"] == "http.response.body" and kept is not None and cache is not None:
+                kept.append(message.get("body", b""))
+                if sum(map(len, kept)) > cache.largest:
+                    kept = None  # too large to keep: passed through only
+                elif not message.get("more_body", False):
+                    cache.put(tag, Answer(start["status"], start["headers"], tuple(kept)))
             await send(message)
 
         await self.app(scope, receive, send_with_validators)

@@ -25,6 +25,7 @@ class Settings:
     max_page_size: int = 1000
     max_cells: int = 10000
     cache_max_age: int = 300
+    response_cache_bytes: int = 64_000_000
     release_check_seconds: int = 2
     base_url: str = ""
     publisher_name: str = ""
@@ -47,6 +48,7 @@ class Settings:
         "max_page_size": "the largest limit (REST) or first (GraphQL) a reader may ask for",
         "max_cells": "the most shares one data or download request may select",
         "cache_max_age": "seconds a browser, proxy or CDN may reuse a GET answer (Cache-Control)",
+        "response_cache_bytes": "bytes of rendered answers each worker keeps (0: none)",
         "release_check_seconds": "seconds between checks for a new release (0: on every request)",
         "base_url": "public URL of the API for links in the catalog; empty: taken from the request",
         "publisher_name": "who publishes this API, for the DCAT catalog",
@@ -89,7 +91,10 @@ class Settings:
                     f"{ENV_PREFIX}IMPORT_TOKEN_HASHES must hold SHA-256 hex digests"
                     " (sha256sum of the token), separated by commas"
                 )
-        for name in ("max_cells", "cache_max_age", "release_check_seconds", "max_upload_bytes"):
+        for name in (
+            "max_cells", "cache_max_age", "response_cache_bytes", "release_check_seconds",
+            "max_upload_bytes",
+        ):  # fmt: skip
             if getattr(self, name) < 0:
                 raise ValueError(f"{ENV_PREFIX}{name.upper()} must not be negative")
 

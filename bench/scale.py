@@ -68,7 +68,10 @@ def database(server: str, name: str, sizes: Sizes | None) -> str:
 
 
 async def medians(url: str, count: int) -> tuple[dict[str, float], int]:
-    app = create_app(Settings(database_url=url, migrate_on_start=False, seed_on_start=False))
+    settings = Settings(
+        database_url=url, migrate_on_start=False, seed_on_start=False, response_cache_bytes=0
+    )
+    app = create_app(settings)
     transport = httpx.ASGITransport(app=app)
     results: dict[str, float] = {}
     async with httpx.AsyncClient(transport=transport, base_url="http://bench") as client:

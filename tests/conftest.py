@@ -129,9 +129,15 @@ def fresh_app(fresh_database_url: str) -> Iterator[Starlette]:
 
 
 @pytest.fixture
-def broken_topics(monkeypatch: pytest.MonkeyPatch) -> str:
-    """Makes the query layer's list_topics fail unexpectedly; returns the secret it raises."""
+def broken_topics(monkeypatch: pytest.MonkeyPatch, app: Starlette) -> str:
+    """Makes the query layer's list_topics fail unexpectedly; returns the secret it raises.
+
+    The app's rendered answers are dropped first: a kept one would hide the failure.
+    """
     from models import queries
+
+    if app.state.response_cache is not None:
+        app.state.response_cache.clear()
 
     secret = "secret internal detail"
 

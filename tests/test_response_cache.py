@@ -1,0 +1,120 @@
+"""The per-release response cache: same bytes as the uncached path, no query on a hit,
+emptied by a new release, and never larger than its bound."""
+
+import httpx
+import pytest
+
+from api.app import create_app
+from api.cli import main
+from api.settings import Settings
+from tests.conftest import count_queries
+
+pytestmark = pytest.mark.anyio
+
+PATHS = [
+    "/api/v1/indicators/expected-better-quality",
+    "/api/v1/indicators/expected-better-quality?lang=en",
+    "/api/v1/questions/expected-effects",
+    "/api/v1/shares?question=action-plan&format=csv",
+    "/api/v1/questions/expected-effects/data?valueCodes[wave]=top(1)",
+    "/api/v1/surveys/kommuneundersokelsen/data?format=jsonstat",
+    "/catalog",
+    "/charts/indicators/action-plan.svg",
+    "/",
+]
+
+
+async def answers(app, paths, headers=None):
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as client:
+        return [await client.get(path, headers=headers or {}) for path in paths]
+
+
+@pytest.fixture
+def apps(database_url):
+    cached = create_app(Settings(database_url=database_url))
+    uncached = create_app(Settings(database_url=database_url, response_cache_bytes=0))
+    yield cached, uncached
+    cached.state.engine.dispose()
+    uncached.state.engine.dispose()
+
+
+async def test_cached_answers_are_byte_identical_to_uncached_ones(apps):
+    cached, uncached = apps
+    first = await answers(cached, PATHS)
+    hits = await answers(cached, PATHS)
+    plain = await answers(uncached, PATHS)
+    for path, a, b, c in zip(PATHS, first, hits, plain, strict=True):
+        assert a.status_code == b.status_code == c.status_code == 200, path
+        assert a.content == b.content == c.content, path
+        assert list(a.headers.items()) == list(b.headers.items()) == list(c.headers.items()), path
+
+
+async def test_a_hit_runs_no_query(apps):
+    cached, _ = apps
+    await answers(cached, PATHS)
+    with count_queries(cached.state.engine) as statements:
+        await answers(cached, PATHS)
+    # At most the release check, which looks at most every few seconds.
+    assert [s for s in statements if "release" not in s.lower()] == []
+
+
+async def test_head_and_gzip_are_not_confused_with_get(apps):
+    cached, uncached = apps
+    path = "/api/v1/shares?limit=100"
+    await answers(cached, [path])
+    gzipped = await answers(cached, [path], {"Accept-Encoding": "gzip"})
+    plain = await answers(uncached, [path], {"Accept-Encoding": "gzip"})
+    assert gzipped[0].headers["content-encoding"] == "gzip"
+    assert gzipped[0].json() == plain[0].json()
+    transport = httpx.ASGITransport(app=cached)
+    async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as client:
+        head = await client.head(path)
+    assert head.status_code == 200 and head.content == b""
+
+
+async def test_new_release_empties_the_cache(fresh_database_url, tmp_path):
+    app = create_app(Settings(database_url=fresh_database_url, release_check_seconds=0))
+    path = "/api/v1/indicators/action-plan"
+    before = (await answers(app, [path]))[0]
+    shares = tmp_path / "shares.csv"
+    shares.write_text(
+        "survey,wave,question,option,segment,value,status,source\n"
+        "kommuneundersokelsen,2017,action-plan,yes,all,77,published,pr17\n",
+        encoding="utf-8",
+    )
+    assert main(["import", str(shares), "--database-url", fresh_database_url]) == 0
+    after = (await answers(app, [path]))[0]
+    app.state.engine.dispose()
+    assert [p["value"] for p in before.json()["series"]] == [68, None, 76]
+    assert [p["value"] for p in after.json()["series"]] == [68, None, 77]
+    assert before.headers["etag"] != after.headers["etag"]
+
+
+async def test_memory_stays_within_the_bound(database_url):
+    bound = 400_000
+    app = create_app(Settings(database_url=database_url, response_cache_bytes=bound))
+    cache = app.state.response_cache
+    paths = [f"/api/v1/shares?limit={n}" for n in range(1, 40)]
+    paths += [f"/charts/indicators/action-plan.svg?width={w}" for w in range(400, 420)]
+    seen = []
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as client:
+        for path in paths:
+            assert (await client.get(path)).status_code == 200
+            seen.append(cache.size)
+    app.state.engine.dispose()
+    assert max(seen) <= bound
+    assert 0 < len(cache) < len(paths)  # kept some, and let the least recent go
+
+
+async def test_repeated_hits_stay_identical(apps):
+    cached, uncached = apps
+    path = "/api/v1/shares?format=jsonstat"
+    plain = (await answers(uncached, [path]))[0]
+    for _ in range(4):  # the layers outside must not change what is kept
+        hit = (await answers(cached, [path]))[0]
+        assert (hit.content, list(hit.headers.items())) == (
+            plain.content,
+            list(plain.headers.items()),
+        )
