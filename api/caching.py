@@ -12,6 +12,7 @@ A worker learns of a new release within `release_check_seconds` (0: on every req
 from __future__ import annotations
 
 import hashlib
+import json
 import time
 from email.utils import format_datetime, parsedate_to_datetime
 from importlib.metadata import PackageNotFoundError, version
@@ -29,7 +30,8 @@ from models.records import ReleaseRecord
 # The feed too: readers poll it, and it changes only with a release.
 CACHED_PREFIXES = ("/api/v1", "/catalog", "/feed", "/charts", "/embed", "/oembed")
 # Pages and pictures are drawn from the data alone, so they are cached by release as well.
-CACHED_PATHS = ("/",)  # the front page
+CACHED_PATHS = ("/", "/graphql")  # the front page; GraphQL queries sent by GET
+GRAPHQL = "/graphql"
 
 try:
     CODE_VERSION = version("kommunedigi")
@@ -111,10 +113,15 @@ class HTTPCaching:
         self.cache = cache
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if (
-            scope["type"] != "http"
-            or scope["method"] not in ("GET", "HEAD")
-            or not (scope["path"].startswith(CACHED_PREFIXES) or scope["path"] in CACHED_PATHS)
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        path, method = scope["path"], scope["method"]
+        if method == "POST" and path == GRAPHQL and self.cache is not None:
+            await self._graphql_post(scope, receive, send, self.cache)
+            return
+        if method not in ("GET", "HEAD") or not (
+            path.startswith(CACHED_PREFIXES) or path in CACHED_PATHS
         ):
             await self.app(scope, receive, send)
             return
@@ -146,41 +153,106 @@ class HTTPCaching:
             await send({"type": "http.response.start", "status": 304, "headers": headers})
             await send({"type": "http.response.body", "body": b""})
             return
-
-        cache = self.cache if scope["method"] == "GET" else None  # a HEAD answer has no body
+        cache = self.cache if method == "GET" else None  # a HEAD answer has no body
         if cache is not None:
             cache.for_release(release.id)
-            if (answer := cache.get(tag)) is not None:
-                # A copy: the gzip layer outside rewrites the headers it is sent.
-                headers = list(answer.headers)
-                await send(
-                    {"type": "http.response.start", "status": answer.status, "headers": headers}
-                )
-                for number, chunk in enumerate(answer.chunks, 1):
-                    more = number < len(answer.chunks)
-                    await send({"type": "http.response.body", "body": chunk, "more_body": more})
-                return
-        kept: list[bytes] | None = None
-        start: Message = {}
+        await _answer(self.app, scope, receive, send, cache, tag, validators)
 
-        async def send_with_validators(message: Message) -> None:
-            nonlocal kept, start
-            if message["type"] == "http.response.start" and message["status"] == 200:
-                headers = MutableHeaders(scope=message)
-                for name, value in validators.items():
-                    if name == "Vary":
-                        headers.add_vary_header(value)
-                    else:
-                        headers[name] = value
-                # A copy now: the gzip layer outside rewrites the headers it is sent.
-                start = {"status": message["status"], "headers": list(message["headers"])}
-                kept = [] if cache is not None else None
-            elif message["type"] == "http.response.body" and kept is not None and cache is not None:
-                kept.append(message.get("body", b""))
-                if sum(map(len, kept)) > cache.largest:
-                    kept = None  # too large to keep: passed through only
-                elif not message.get("more_body", False):
-                    cache.put(tag, Answer(start["status"], start["headers"], tuple(kept)))
-            await send(message)
+    async def _graphql_post(
+        self, scope: Scope, receive: Receive, send: Send, cache: ResponseCache
+    ) -> None:
+        """A GraphQL query sent by POST: kept like a GET, keyed by its normalised request."""
+        body, replay = await _read_body(receive, cache.largest)
+        release = await self.clock.current()
+        key = _graphql_key(body) if body is not None else None
+        if release is None or key is None:
+            await self.app(scope, replay, send)
+            return
+        cache.for_release(release.id)
+        tag = etag(release, scope) + key
+        await _answer(self.app, scope, replay, send, cache, tag, {})
 
-        await self.app(scope, receive, send_with_validators)
+
+async def _answer(
+    app: ASGIApp,
+    scope: Scope,
+    receive: Receive,
+    send: Send,
+    cache: ResponseCache | None,
+    key: str,
+    validators: dict[str, str],
+) -> None:
+    """Serve the kept answer for `key`, or run the app, adding `validators`, and keep it."""
+    if cache is not None and (answer := cache.get(key)) is not None:
+        # A copy: the gzip layer outside rewrites the headers it is sent.
+        headers = list(answer.headers)
+        await send({"type": "http.response.start", "status": answer.status, "headers": headers})
+        for number, chunk in enumerate(answer.chunks, 1):
+            more = number < len(answer.chunks)
+            await send({"type": "http.response.body", "body": chunk, "more_body": more})
+        return
+    kept: list[bytes] | None = None
+    start: Message = {}
+
+    async def send_with_validators(message: Message) -> None:
+        nonlocal kept, start
+        if message["type"] == "http.response.start" and message["status"] == 200:
+            headers = MutableHeaders(scope=message)
+            for name, value in validators.items():
+                if name == "Vary":
+                    headers.add_vary_header(value)
+                else:
+                    headers[name] = value
+            # A copy now: the gzip layer outside rewrites the headers it is sent.
+            start = {"status": message["status"], "headers": list(message["headers"])}
+            kept = [] if cache is not None else None
+        elif message["type"] == "http.response.body" and kept is not None and cache is not None:
+            kept.append(message.get("body", b""))
+            if sum(map(len, kept)) > cache.largest:
+                kept = None  # too large to keep: passed through only
+            elif not message.get("more_body", False):
+                cache.put(key, Answer(start["status"], start["headers"], tuple(kept)))
+        await send(message)
+
+    await app(scope, receive, send_with_validators)
+
+
+async def _read_body(receive: Receive, limit: int) -> tuple[bytes | None, Receive]:
+    """The request body if it is at most `limit` bytes, and a receive that replays it."""
+    messages: list[Message] = []
+    size = 0
+    while True:
+        message = await receive()
+        messages.append(message)
+        if message["type"] != "http.request":
+            break
+        size += len(message.get("body", b""))
+        if size > limit or not message.get("more_body", False):
+            break
+    complete = size <= limit and messages[-1].get("more_body", False) is False
+    body = b"".join(m.get("body", b"") for m in messages if m["type"] == "http.request")
+
+    async def replay() -> Message:
+        return messages.pop(0) if messages else await receive()
+
+    return (body if complete and messages[-1]["type"] == "http.request" else None), replay
+
+
+def _graphql_key(body: bytes) -> str | None:
+    """The request as GraphQL sees it: the document with whitespace folded, the variables
+    and the operation; None for anything else (it is then passed through, not kept)."""
+    try:
+        request = json.loads(body)
+    except ValueError:
+        return None
+    if not isinstance(request, dict) or not isinstance(request.get("query"), str):
+        return None
+    normal = json.dumps(
+        [
+            " ".join(request["query"].split()),
+            request.get("variables") or {},
+            request.get("operationName"),
+        ],
+        sort_keys=True,
+    )
+    return ":" + hashlib.sha256(normal.encode()).hexdigest()[:32]

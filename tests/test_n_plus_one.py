@@ -4,7 +4,7 @@ import httpx
 import pytest
 
 from seed.synthetic import Sizes, generate
-from tests.conftest import count_queries, graphql
+from tests.conftest import count_queries, data_statements, graphql
 
 pytestmark = pytest.mark.anyio
 
@@ -33,7 +33,7 @@ async def _run(app, query):
     assert "errors" not in body
     questions = body["data"]["questions"]
     shares = sum(len(option["shares"]) for q in questions for option in q["options"])
-    return len(statements), len(questions), shares
+    return len(data_statements(statements)), len(questions), shares
 
 
 async def test_all_questions_options_shares_cost_the_same_at_two_sizes(fresh_app):

@@ -118,3 +118,40 @@ async def test_repeated_hits_stay_identical(apps):
             plain.content,
             list(plain.headers.items()),
         )
+
+
+QUERY = "query ($code: String!) { indicator(code: $code) { code series { wave value } } }"
+
+
+async def test_graphql_get_carries_validators_and_answers_304(client):
+    params = {"query": QUERY, "variables": '{"code": "action-plan"}'}
+    first = await client.get("/graphql", params=params)
+    assert first.status_code == 200
+    assert first.headers["cache-control"] == "public, max-age=300"
+    again = await client.get(
+        "/graphql", params=params, headers={"If-None-Match": first.headers["etag"]}
+    )
+    assert (again.status_code, again.content) == (304, b"")
+
+
+async def test_graphql_post_is_kept_by_normalised_request(apps):
+    cached, uncached = apps
+    transport = httpx.ASGITransport(app=cached)
+    async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as client:
+
+        async def post(query, code):
+            body = {"query": query, "variables": {"code": code}}
+            return await client.post("/graphql", json=body)
+
+        first = await post(QUERY, "action-plan")
+        with count_queries(cached.state.engine) as statements:
+            spaced = await post(QUERY.replace(" {", "\n  {"), "action-plan")  # same document
+        other = await post(QUERY, "expected-better-quality")
+    transport = httpx.ASGITransport(app=uncached)
+    async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as client:
+        plain = await client.post(
+            "/graphql", json={"query": QUERY, "variables": {"code": "action-plan"}}
+        )
+    assert first.content == spaced.content == plain.content
+    assert [s for s in statements if "release" not in s.lower()] == []
+    assert other.json()["data"]["indicator"]["code"] == "expected-better-quality"

@@ -16,7 +16,7 @@ from starlette.responses import Response
 from starlette.types import Receive, Scope, Send
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
-from strawberry.extensions import MaskErrors, SchemaExtension
+from strawberry.extensions import MaskErrors, ParserCache, SchemaExtension, ValidationCache
 from strawberry.types import ExecutionContext
 
 from api.graphql.errors import ProblemCodes, is_client_error, should_mask
@@ -44,11 +44,19 @@ class _Schema(strawberry.Schema):
         super().process_errors(unexpected, execution_context)
 
 
+DOCUMENT_CACHE_SIZE = 256  # distinct GraphQL documents kept parsed and validated
+
+
 def make_schema(settings: Settings | None = None) -> strawberry.Schema:
     """The schema; limits and masking come from settings, the SDL does not depend on them."""
     settings = settings or Settings()
     # Factories, not instances: Strawberry builds a fresh extension for every request.
-    extensions: list[Callable[[], SchemaExtension]] = [ProblemCodes]
+    extensions: list[Callable[[], SchemaExtension]] = [
+        ProblemCodes,
+        # Parsed and validated documents are kept (module-level LRU caches in Strawberry).
+        lambda: ParserCache(maxsize=DOCUMENT_CACHE_SIZE),
+        lambda: ValidationCache(maxsize=DOCUMENT_CACHE_SIZE),
+    ]
     if not settings.debug:
         # Listed first so that it runs last, after ProblemCodes has read the original errors.
         extensions.insert(0, lambda: MaskErrors(should_mask_error=should_mask))
