@@ -14,6 +14,7 @@ from starlette.routing import Mount, Route
 from api import catalog, contract, docs, feed, graphql, health, problems, rest, web
 from api.caching import HTTPCaching, ReleaseClock
 from api.response_cache import ResponseCache
+from api.security import SecurityHeaders
 from api.settings import Settings
 from models.db import make_engine
 from seed.first_start import prepare
@@ -68,6 +69,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
                 expose_headers=EXPOSED_HEADERS,
                 max_age=86400,
             ),
+            Middleware(SecurityHeaders),
             Middleware(problems.ServerErrors),
             Middleware(GZipMiddleware, minimum_size=1024),
             Middleware(
