@@ -8,7 +8,7 @@ from enum import Enum
 import strawberry
 
 from api.graphql.enums import ShareStatus
-from api.graphql.types import Info, PageInfo, page_request
+from api.graphql.types import Info, PageInfo, RecordView, page_request
 from models import records
 from models.filters import Cursor
 
@@ -67,7 +67,8 @@ class FigureChangeConnection:
 
 
 @strawberry.type(description="One load of data; a higher id is a newer release.")
-class Release:
+class Release(RecordView):
+    record: strawberry.Private[records.ReleaseRecord]
     id: int
     created_at: dt.datetime
     message: str
@@ -75,18 +76,6 @@ class Release:
     added: int = strawberry.field(description="Figures (shares) the release added.")
     changed: int = strawberry.field(description="Figures the release gave a new value or status.")
     removed: int = strawberry.field(description="Figures the release withdrew.")
-
-    @classmethod
-    def of(cls, record: records.ReleaseRecord) -> Release:
-        return cls(
-            id=record.id,
-            created_at=record.created_at,
-            message=record.message,
-            checksum=record.checksum,
-            added=record.added,
-            changed=record.changed,
-            removed=record.removed,
-        )
 
     @strawberry.field(description="The figures this release changed, a page at a time.")
     async def changes(

@@ -69,7 +69,7 @@ class PageInfo:
 
 
 @dataclass(kw_only=True)
-class _View:
+class RecordView:
     """A GraphQL type over a record: plain fields copy the record's attributes of that name.
 
     `as_of` is the release whose figures the object shows (None: the current ones). A root
@@ -92,7 +92,7 @@ class _View:
 
 
 @strawberry.type(description="A publication that figures come from, described in our words.")
-class Source(_View):
+class Source(RecordView):
     record: strawberry.Private[records.SourceRecord]
     code: str
     title: str
@@ -117,7 +117,7 @@ async def _source(info: Info, source_id: int | None) -> Source | None:
 
 
 @strawberry.type(description="A survey: one series of waves asking the same kind of questions.")
-class Survey(_View):
+class Survey(RecordView):
     record: strawberry.Private[records.SurveyRecord]
     code: str
     publisher: str
@@ -156,7 +156,7 @@ async def _survey(info: Info, survey_id: int, as_of: int | None) -> Survey:
 
 
 @strawberry.type(description="One round of a survey, by year.")
-class Wave(_View):
+class Wave(RecordView):
     record: strawberry.Private[records.WaveRecord]
     year: int
     fieldwork: str | None
@@ -191,7 +191,7 @@ class Wave(_View):
 
 
 @strawberry.type(description="A subject area that groups questions.")
-class Topic(_View):
+class Topic(RecordView):
     record: strawberry.Private[records.TopicRecord]
     code: str
 
@@ -206,7 +206,7 @@ class Topic(_View):
 
 
 @strawberry.type(description="A group of respondents; `all` is every responding municipality.")
-class Segment(_View):
+class Segment(RecordView):
     record: strawberry.Private[records.SegmentRecord]
     code: str
     dimension: str
@@ -217,7 +217,7 @@ class Segment(_View):
 
 
 @strawberry.type(description="A question asked in one or more waves.")
-class Question(_View):
+class Question(RecordView):
     record: strawberry.Private[records.QuestionRecord]
     code: str
     kind: QuestionKind  # type: ignore[valid-type]
@@ -248,7 +248,7 @@ class Question(_View):
 
 
 @strawberry.type(description="An answer option of a question.")
-class Option(_View):
+class Option(RecordView):
     record: strawberry.Private[records.OptionRecord]
     code: str
     position: int
@@ -275,7 +275,7 @@ class Option(_View):
 @strawberry.type(
     description="Percentage of a segment choosing an option in a wave; null value: see status."
 )
-class Share(_View):
+class Share(RecordView):
     record: strawberry.Private[records.ShareRecord]
     value: float | None
     base_n: int | None
@@ -323,7 +323,7 @@ async def _sources_by_code(info: Info, codes: tuple[str, ...]) -> list[Source]:
 
 
 @strawberry.type(description="An indicator total as a source printed it, often rounded.")
-class PublishedTotal(_View):
+class PublishedTotal(RecordView):
     record: strawberry.Private[records.PublishedTotalRecord]
     value: float
     locator: str | None
@@ -338,7 +338,7 @@ class PublishedTotal(_View):
 
 
 @strawberry.type(description="An indicator's value in one wave, or why it is missing.")
-class SeriesPoint(_View):
+class SeriesPoint(RecordView):
     record: strawberry.Private[records.SeriesPoint]
     wave: int
     value: float | None
@@ -369,7 +369,7 @@ class Change:
 
 
 @strawberry.type(description="A named series: the sum of one or more options of a question.")
-class Indicator(_View):
+class Indicator(RecordView):
     record: strawberry.Private[records.IndicatorRecord]
     code: str
     unit: str
