@@ -13,6 +13,7 @@ from starlette.routing import Mount, Route
 
 from api import catalog, contract, docs, feed, graphql, health, problems, rest, web
 from api.caching import HTTPCaching, ReleaseClock
+from api.querying import hold_descriptions
 from api.response_cache import ResponseCache
 from api.security import SecurityHeaders
 from api.settings import Settings
@@ -34,6 +35,8 @@ def create_app(settings: Settings | None = None) -> Starlette:
     settings = settings or Settings.from_environ()
     engine = make_engine(settings.database_url, **settings.engine_options)
     prepare(engine, migrate_schema=settings.migrate_on_start, load_seed=settings.seed_on_start)
+    # Descriptions are read once per release and worker; a new release is noticed as data is.
+    hold_descriptions(engine, settings.release_check_seconds)
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:

@@ -13,8 +13,8 @@ default, or those visible in an earlier release when a filter's `as_of` names it
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Collection, Iterable, Sequence
-from typing import Any, NoReturn, Protocol, TypeVar
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
+from typing import Any, Protocol, TypeVar
 
 from sqlalchemy import (
     ColumnElement,
@@ -35,6 +35,7 @@ from sqlalchemy.orm import Mapped, aliased
 from sqlmodel import Session, col
 
 from models import indicators as compute
+from models.descriptions import Descriptions
 from models.filters import (
     AsOf,
     Cursor,
@@ -85,6 +86,7 @@ from models.tables import (
 )
 
 R = TypeVar("R")
+K = TypeVar("K")
 EVERY_SHARE = ShareFilter()
 
 # A SELECT of any columns. Rows are read by column name into records, so the column types
@@ -112,6 +114,104 @@ def _group(
     for item in records:
         grouped[key(item)].append(item)
     return grouped
+
+
+# Descriptions -------------------------------------------------------------------------
+# Lookups of descriptions read a copy held in memory (models.descriptions): the app puts
+# its worker's copy of the newest release in Session.info[DESCRIPTIONS_SOURCE]; without
+# one a session loads its own. A lookup that misses asks once per session whether a newer
+# release exists and, if so, reads the descriptions again: a held copy that lags a release
+# still finds what the release added, and a code that names nothing costs one statement.
+
+DESCRIPTIONS_SOURCE = "kommunedigi.descriptions"  # Session.info: () -> Descriptions
+_DESCRIBED = "kommunedigi.described"  # Session.info: the copy this session reads
+_RECHECKED = "kommunedigi.rechecked"  # Session.info: a miss already looked for a release
+
+
+def _described(session: Session) -> Descriptions:
+    found: Descriptions | None = session.info.get(_DESCRIBED)
+    if found is None:
+        source = session.info.get(DESCRIPTIONS_SOURCE)
+        found = source() if source is not None else load_descriptions(session)
+        session.info[_DESCRIBED] = found
+    return found
+
+
+def descriptions(session: Session) -> Descriptions:
+    """The descriptions this session reads: the held copy, or read now."""
+    return _described(session)
+
+
+def _after_miss(session: Session, described: Descriptions) -> Descriptions:
+    """The descriptions of a newer release if there is one, else `described` itself."""
+    if session.info.get(_RECHECKED):
+        return described
+    session.info[_RECHECKED] = True
+    if newest_release_id(session) == described.release_id:
+        return described
+    session.info[_DESCRIBED] = described = load_descriptions(session)
+    return described
+
+
+def _pick(
+    session: Session, index: Callable[[Descriptions], Mapping[K, R]], keys: Collection[K]
+) -> dict[K, R]:
+    """The descriptions `keys` name in `index`; keys that name nothing are left out."""
+    described = _described(session)
+    if any(key not in index(described) for key in keys):
+        described = _after_miss(session, described)
+    found = index(described)
+    return {key: found[key] for key in keys if key in found}
+
+
+def _one(session: Session, index: Callable[[Descriptions], Mapping[K, R]], key: K) -> R | None:
+    return _pick(session, index, [key]).get(key)
+
+
+def _children(
+    session: Session,
+    parents: Callable[[Descriptions], Mapping[int, object]],
+    children: Callable[[Descriptions], Mapping[int, tuple[R, ...]]],
+    ids: Collection[int],
+) -> dict[int, list[R]]:
+    """Each parent's children in the held order (a parent that is not known has none)."""
+    described = _described(session)
+    if any(id_ not in parents(described) for id_ in ids):
+        described = _after_miss(session, described)
+    found = children(described)
+    return {id_: list(found.get(id_, ())) for id_ in ids}
+
+
+def newest_release_id(session: Session) -> int | None:
+    """The newest release's number: what a held copy of the descriptions is checked by."""
+    return session.scalar(select(col(Release.id)).order_by(col(Release.id).desc()).limit(1))
+
+
+def load_descriptions(session: Session) -> Descriptions:
+    """Every description, read now (the release number first, so never newer than them)."""
+    release_id = newest_release_id(session)
+    indicator_options = session.execute(
+        select(col(IndicatorOption.indicator_id), col(IndicatorOption.option_id))
+        .join(Option, col(Option.id) == IndicatorOption.option_id)
+        .order_by(col(IndicatorOption.indicator_id), col(Option.position))
+    ).all()
+    options_of: dict[int, list[int]] = defaultdict(list)
+    for indicator_id, option_id in indicator_options:
+        options_of[indicator_id].append(option_id)
+    return Descriptions(
+        release_id=release_id,
+        sources=tuple(_records(session, SourceRecord, _SOURCE.order_by(col(Source.code)))),
+        surveys=tuple(_records(session, SurveyRecord, _SURVEY.order_by(col(Survey.id)))),
+        topics=tuple(_records(session, TopicRecord, _TOPIC.order_by(col(Topic.id)))),
+        segments=tuple(_records(session, SegmentRecord, _SEGMENT.order_by(col(Segment.id)))),
+        waves=tuple(
+            _records(session, WaveRecord, _WAVE.order_by(col(Wave.survey_id), col(Wave.year)))
+        ),
+        questions=tuple(_records(session, QuestionRecord, _QUESTION)),
+        options=tuple(_records(session, OptionRecord, _OPTION)),
+        indicators=tuple(_indicator_records(session, _INDICATOR)),
+        indicator_options={key: tuple(value) for key, value in options_of.items()},
+    )
 
 
 # Releases, sources, surveys, topics, segments ----------------------------------------
@@ -210,11 +310,11 @@ _SOURCE = select(
 
 
 def list_sources(session: Session) -> list[SourceRecord]:
-    return _records(session, SourceRecord, _SOURCE.order_by(col(Source.code)))
+    return list(_described(session).sources)
 
 
 def sources_by_id(session: Session, ids: Collection[int]) -> dict[int, SourceRecord]:
-    return _by_id(session, SourceRecord, _SOURCE, col(Source.id), ids)
+    return _pick(session, lambda d: d.source, ids)
 
 
 _SURVEY = select(
@@ -232,43 +332,36 @@ _SURVEY = select(
 
 
 def list_surveys(session: Session) -> list[SurveyRecord]:
-    return _records(session, SurveyRecord, _SURVEY.order_by(col(Survey.id)))
+    return list(_described(session).surveys)
 
 
 def get_survey(session: Session, code: str) -> SurveyRecord | None:
-    return _first(_records(session, SurveyRecord, _SURVEY.where(col(Survey.code) == code)))
+    return _one(session, lambda d: d.survey_by_code, code)
 
 
 def surveys_by_id(session: Session, ids: Collection[int]) -> dict[int, SurveyRecord]:
-    return _by_id(session, SurveyRecord, _SURVEY, col(Survey.id), ids)
+    return _pick(session, lambda d: d.survey, ids)
 
 
 _TOPIC = select(col(Topic.id), col(Topic.code), col(Topic.label_nb), col(Topic.label_en))
 
 
 def list_topics(session: Session) -> list[TopicRecord]:
-    return _records(session, TopicRecord, _TOPIC.order_by(col(Topic.id)))
+    return list(_described(session).topics)
 
 
 def topics_by_id(session: Session, ids: Collection[int]) -> dict[int, TopicRecord]:
-    return _by_id(session, TopicRecord, _TOPIC, col(Topic.id), ids)
+    return _pick(session, lambda d: d.topic, ids)
 
 
 def topics_by_survey(session: Session, survey_ids: Collection[int]) -> dict[int, list[TopicRecord]]:
-    """The topics each survey's questions cover, each once."""
-    statement = (
-        select(col(Question.survey_id), *_TOPIC.selected_columns)
-        .join(Question, col(Question.topic_id) == Topic.id)
-        .where(col(Question.survey_id).in_(survey_ids))
-        .distinct()
-        .order_by(col(Question.survey_id), col(Topic.id))
-    )
-    grouped: dict[int, list[TopicRecord]] = {id_: [] for id_ in survey_ids}
-    for row in session.execute(statement).mappings():
-        grouped[row["survey_id"]].append(
-            TopicRecord(row["id"], row["code"], row["label_nb"], row["label_en"])
-        )
-    return grouped
+    """The topics each survey's questions cover, each once, in topic order."""
+    questions = _children(session, lambda d: d.survey, lambda d: d.questions_of_survey, survey_ids)
+    topic = _described(session).topic
+    return {
+        survey_id: [topic[id_] for id_ in sorted({item.topic_id for item in items})]
+        for survey_id, items in questions.items()
+    }
 
 
 _SEGMENT = select(
@@ -281,11 +374,11 @@ _SEGMENT = select(
 
 
 def list_segments(session: Session) -> list[SegmentRecord]:
-    return _records(session, SegmentRecord, _SEGMENT.order_by(col(Segment.id)))
+    return list(_described(session).segments)
 
 
 def segments_by_id(session: Session, ids: Collection[int]) -> dict[int, SegmentRecord]:
-    return _by_id(session, SegmentRecord, _SEGMENT, col(Segment.id), ids)
+    return _pick(session, lambda d: d.segment, ids)
 
 
 # Waves --------------------------------------------------------------------------------
@@ -314,20 +407,17 @@ _WAVE: Statement = (
 
 
 def list_waves(session: Session, *, surveys: Sequence[str] = ()) -> list[WaveRecord]:
-    statement = _WAVE.order_by(col(Wave.survey_id), col(Wave.year))
-    if surveys:
-        _check_codes(session, "survey", col(Survey.code), surveys)
-        statement = statement.where(col(Survey.code).in_(surveys))
-    return _records(session, WaveRecord, statement)
+    _check_codes(session, "survey", surveys)
+    waves = _described(session).waves
+    return [wave for wave in waves if wave.survey in surveys] if surveys else list(waves)
 
 
 def waves_by_id(session: Session, ids: Collection[int]) -> dict[int, WaveRecord]:
-    return _by_id(session, WaveRecord, _WAVE, col(Wave.id), ids)
+    return _pick(session, lambda d: d.wave, ids)
 
 
 def waves_by_survey(session: Session, survey_ids: Collection[int]) -> dict[int, list[WaveRecord]]:
-    statement = _WAVE.where(col(Wave.survey_id).in_(survey_ids)).order_by(col(Wave.year))
-    return _group(_records(session, WaveRecord, statement), lambda w: w.survey_id, survey_ids)
+    return _children(session, lambda d: d.survey, lambda d: d.waves_of_survey, survey_ids)
 
 
 # Questions and options ----------------------------------------------------------------
@@ -354,39 +444,40 @@ _QUESTION: Statement = (
 
 
 def list_questions(session: Session, filter: QuestionFilter) -> list[QuestionRecord]:
-    statement = _QUESTION
-    if filter.surveys:
-        _check_codes(session, "survey", col(Survey.code), filter.surveys)
-        statement = statement.where(col(Survey.code).in_(filter.surveys))
-    if filter.topics:
-        _check_codes(session, "topic", col(Topic.code), filter.topics)
-        statement = statement.where(col(Topic.code).in_(filter.topics))
-    if filter.text:
+    _check_codes(session, "survey", filter.surveys)
+    _check_codes(session, "topic", filter.topics)
+    if filter.text:  # searched in the database, which holds the folded text
         needle = filter.text.casefold()
-        statement = statement.where(col(Question.search_text).contains(needle, autoescape=True))
-    return _records(session, QuestionRecord, statement)
+        statement = _QUESTION.where(col(Question.search_text).contains(needle, autoescape=True))
+        questions = _records(session, QuestionRecord, statement)
+    else:
+        questions = list(_described(session).questions)
+    return [
+        question
+        for question in questions
+        if (not filter.surveys or question.survey in filter.surveys)
+        and (not filter.topics or question.topic in filter.topics)
+    ]
 
 
 def get_question(session: Session, code: str) -> QuestionRecord | None:
-    return _first(_records(session, QuestionRecord, _QUESTION.where(col(Question.code) == code)))
+    return _one(session, lambda d: d.question_by_code, code)
 
 
 def questions_by_id(session: Session, ids: Collection[int]) -> dict[int, QuestionRecord]:
-    return _by_id(session, QuestionRecord, _QUESTION, col(Question.id), ids)
+    return _pick(session, lambda d: d.question, ids)
 
 
 def questions_by_survey(
     session: Session, survey_ids: Collection[int]
 ) -> dict[int, list[QuestionRecord]]:
-    statement = _QUESTION.where(col(Question.survey_id).in_(survey_ids))
-    return _group(_records(session, QuestionRecord, statement), lambda q: q.survey_id, survey_ids)
+    return _children(session, lambda d: d.survey, lambda d: d.questions_of_survey, survey_ids)
 
 
 def questions_by_topic(
     session: Session, topic_ids: Collection[int]
 ) -> dict[int, list[QuestionRecord]]:
-    statement = _QUESTION.where(col(Question.topic_id).in_(topic_ids))
-    return _group(_records(session, QuestionRecord, statement), lambda q: q.topic_id, topic_ids)
+    return _children(session, lambda d: d.topic, lambda d: d.questions_of_topic, topic_ids)
 
 
 _OPTION: Statement = (
@@ -407,12 +498,11 @@ _OPTION: Statement = (
 def options_by_question(
     session: Session, question_ids: Collection[int]
 ) -> dict[int, list[OptionRecord]]:
-    statement = _OPTION.where(col(Option.question_id).in_(question_ids))
-    return _group(_records(session, OptionRecord, statement), lambda o: o.question_id, question_ids)
+    return _children(session, lambda d: d.question, lambda d: d.options_of_question, question_ids)
 
 
 def options_by_id(session: Session, ids: Collection[int]) -> dict[int, OptionRecord]:
-    return _by_id(session, OptionRecord, _OPTION, col(Option.id), ids)
+    return _pick(session, lambda d: d.option, ids)
 
 
 # Shares -------------------------------------------------------------------------------
@@ -472,27 +562,20 @@ def _share_conditions(session: Session, filter: ShareFilter) -> list[ColumnEleme
     conditions: list[ColumnElement[bool]] = [_visible(Share, filter.as_of)]
     waves: set[int] | None = None
     if filter.surveys:
-        surveys = _ids(session, "survey", col(Survey.code), col(Survey.id), filter.surveys)
-        statement = select(col(Wave.id)).where(col(Wave.survey_id).in_(surveys))
-        waves = set(session.scalars(statement))
+        surveys = set(_ids(session, "survey", filter.surveys))
+        waves = {wave.id for wave in _described(session).waves if wave.survey_id in surveys}
     if filter.waves:
-        years = set(_ids(session, "wave", col(Wave.year), col(Wave.id), filter.waves))
+        years = set(_ids(session, "wave", filter.waves))
         waves = years if waves is None else waves & years
     if waves is not None:
         conditions.append(col(Share.wave_id).in_(waves))
-    for parameter, code, id_, column, values in (
-        (
-            "question",
-            col(Question.code),
-            col(Question.id),
-            col(Share.question_id),
-            filter.questions,
-        ),
-        ("option", col(Option.code), col(Option.id), col(Share.option_id), filter.options),
-        ("segment", col(Segment.code), col(Segment.id), col(Share.segment_id), filter.segments),
+    for parameter, column, values in (
+        ("question", col(Share.question_id), filter.questions),
+        ("option", col(Share.option_id), filter.options),
+        ("segment", col(Share.segment_id), filter.segments),
     ):
         if values:
-            conditions.append(column.in_(_ids(session, parameter, code, id_, values)))
+            conditions.append(column.in_(_ids(session, parameter, values)))
     if filter.statuses:
         conditions.append(col(Share.status).in_(filter.statuses))
     return conditions
@@ -638,11 +721,12 @@ def indicator_table(
     if detail is None:
         return None
     question = questions_by_id(session, [detail.indicator.question_id])
-    segments = _records(session, SegmentRecord, _SEGMENT.where(col(Segment.code) == segment))
+    found = _one(session, lambda d: d.segment_by_code, segment)
+    assert found is not None  # indicator_detail has checked the code
     return IndicatorTable(
         detail,
         question[detail.indicator.question_id],
-        segments[0],
+        found,
         _release_served(session, as_of),
     )
 
@@ -690,27 +774,23 @@ def _indicator_options(session: Session, indicator_ids: Collection[int]) -> dict
 
 
 def list_indicators(session: Session, *, surveys: Sequence[str] = ()) -> list[IndicatorRecord]:
-    statement = _INDICATOR
-    if surveys:
-        _check_codes(session, "survey", col(Survey.code), surveys)
-        statement = statement.where(col(Survey.code).in_(surveys))
-    return _indicator_records(session, statement)
+    _check_codes(session, "survey", surveys)
+    indicators = _described(session).indicators
+    return [item for item in indicators if item.survey in surveys] if surveys else list(indicators)
 
 
 def get_indicator(session: Session, code: str) -> IndicatorRecord | None:
-    return _first(_indicator_records(session, _INDICATOR.where(col(Indicator.code) == code)))
+    return _one(session, lambda d: d.indicator_by_code, code)
 
 
 def indicators_by_id(session: Session, ids: Collection[int]) -> dict[int, IndicatorRecord]:
-    statement = _INDICATOR.where(col(Indicator.id).in_(ids))
-    return {record.id: record for record in _indicator_records(session, statement)}
+    return _pick(session, lambda d: d.indicator, ids)
 
 
 def indicators_by_survey(
     session: Session, survey_ids: Collection[int]
 ) -> dict[int, list[IndicatorRecord]]:
-    statement = _INDICATOR.where(col(Question.survey_id).in_(survey_ids))
-    return _group(_indicator_records(session, statement), lambda i: i.survey_id, survey_ids)
+    return _children(session, lambda d: d.survey, lambda d: d.indicators_of_survey, survey_ids)
 
 
 def series_by_indicator(
@@ -721,30 +801,22 @@ def series_by_indicator(
     as_of: int | None = None,
 ) -> dict[int, Series]:
     """Each indicator's value in every wave of its survey, with changes between waves."""
-    _check_codes(session, "segment", col(Segment.code), [segment])
-    parts = session.execute(
-        select(
-            col(IndicatorOption.indicator_id),
-            col(IndicatorOption.option_id),
-            col(Question.survey_id),
-        )
-        .join(Indicator, col(Indicator.id) == IndicatorOption.indicator_id)
-        .join(Question, col(Question.id) == Indicator.question_id)
-        .where(col(IndicatorOption.indicator_id).in_(indicator_ids))
-    ).all()
-    option_ids = {option_id for _, option_id, _ in parts}
-    survey_ids = {survey_id for _, _, survey_id in parts}
-    waves = session.execute(
-        select(col(Wave.survey_id), col(Wave.year))
-        .where(col(Wave.survey_id).in_(survey_ids))
-        .order_by(col(Wave.year))
-    ).all()
+    (segment_id,) = _ids(session, "segment", [segment])
+    indicators = _pick(session, lambda d: d.indicator, indicator_ids)
+    described = _described(session)
+    options_of = {id_: described.indicator_options.get(id_, ()) for id_ in indicators}
+    survey_of = {id_: indicator.survey_id for id_, indicator in indicators.items()}
+    years_of = {
+        survey_id: [wave.year for wave in described.waves_of_survey.get(survey_id, ())]
+        for survey_id in survey_of.values()
+    }
+    option_ids = {option_id for options in options_of.values() for option_id in options}
     shares = _records(
         session,
         ShareRecord,
         _SHARE.where(
             col(Share.option_id).in_(option_ids),
-            col(Segment.code) == segment,
+            col(Share.segment_id) == segment_id,
             _visible(Share, as_of),
         ),
     )
@@ -767,18 +839,10 @@ def series_by_indicator(
         .where(
             col(PublishedTotal.indicator_id).in_(indicator_ids),
             _visible(PublishedTotal, as_of),
-            col(Segment.code) == segment,
+            col(PublishedTotal.segment_id) == segment_id,
         ),
     )
 
-    options_of: dict[int, list[int]] = defaultdict(list)
-    survey_of: dict[int, int] = {}
-    for indicator_id, option_id, survey_id in parts:
-        options_of[indicator_id].append(option_id)
-        survey_of[indicator_id] = survey_id
-    years_of: dict[int, list[int]] = defaultdict(list)
-    for survey_id, year in waves:
-        years_of[survey_id].append(year)
     share_at = {(share.option_id, share.wave): share for share in shares}
     total_at = {(total.indicator_id, total.wave): total for total in totals}
 
@@ -916,48 +980,31 @@ def _by_id(
 
 
 def _check_codes(
-    session: Session,
-    parameter: str,
-    column: Mapped[str] | Mapped[int],
-    values: Collection[str] | Collection[int],
+    session: Session, parameter: str, values: Collection[str] | Collection[int]
 ) -> None:
-    if not values:
-        return
-    known = set(session.scalars(select(column).where(column.in_(values)).distinct()))
+    """UnknownCode for the first of `values` that names nothing as a filter `parameter`."""
+    _ids(session, parameter, values)
+
+
+def _ids(session: Session, parameter: str, values: Collection[str] | Collection[int]) -> list[int]:
+    """The ids `values` name as a filter `parameter`; UnknownCode for one that is not known."""
+    described = _described(session)
+    if any(not described.ids(parameter, value) for value in values):
+        described = _after_miss(session, described)
+    found: list[int] = []
     for value in values:
-        if value not in known:
-            _unknown(session, parameter, column, value)
-
-
-def _ids(
-    session: Session,
-    parameter: str,
-    code: Mapped[str] | Mapped[int],
-    id_: Mapped[int | None] | Mapped[int],
-    values: Collection[str] | Collection[int],
-) -> list[int]:
-    """The ids of the rows whose `code` is among `values`; UnknownCode for one that is not."""
-    rows = session.execute(select(code, id_).where(code.in_(values))).all()
-    found = {row[0] for row in rows}
-    for value in values:
-        if value not in found:
-            _unknown(session, parameter, code, value)
-    return [row[1] for row in rows]
-
-
-def _unknown(
-    session: Session, parameter: str, code: Mapped[str] | Mapped[int], value: object
-) -> NoReturn:
-    allowed = session.scalars(select(code).distinct().order_by(code).limit(50))
-    raise UnknownCode(parameter, str(value), [str(item) for item in allowed])
+        ids = described.ids(parameter, value)
+        if not ids:
+            raise UnknownCode(parameter, str(value), described.codes(parameter)[:50])
+        found.extend(ids)
+    return found
 
 
 # Whole resources, for one request --------------------------------------------------
 
 
 def sources_by_code(session: Session, codes: Collection[str]) -> dict[str, SourceRecord]:
-    found = _records(session, SourceRecord, _SOURCE.where(col(Source.code).in_(codes)))
-    return {item.code: item for item in found}
+    return _pick(session, lambda d: d.source_by_code, codes)
 
 
 def question_detail(

@@ -1,0 +1,55 @@
+"""Descriptions are held in memory per release: what a new release adds is found at once,
+what it changes is served within release_check_seconds, and figures are always read fresh."""
+
+import pytest
+
+from seed.synthetic import Sizes, generate
+from tests.conftest import count_queries, data_statements, graphql
+from tests.datafile_helpers import app_for, client_of
+
+pytestmark = pytest.mark.anyio
+
+SIZES = Sizes(waves=2, questions=3, options=2, segments=2)
+
+
+async def test_a_release_adding_descriptions_is_served_before_the_next_check(
+    fresh_database_url,
+):
+    # An hour between checks: only the look-up of what is missing can find the new survey.
+    with app_for(fresh_database_url, release_check_seconds=3600, response_cache_bytes=0) as app:
+        async with client_of(app) as client:
+            assert (await client.get("/api/v1/questions/action-plan")).status_code == 200
+            unknown = await client.get("/api/v1/questions/synthetic-q1")
+            assert unknown.status_code == 404
+
+            generate(app.state.engine, SIZES)
+
+            question = await client.get("/api/v1/questions/synthetic-q1")
+            assert question.status_code == 200, question.text
+            assert question.json()["survey"] == "synthetic"
+            shares = await client.get("/api/v1/shares", params={"survey": "synthetic"})
+            assert shares.status_code == 200, shares.text
+            assert len(shares.json()["data"]) == 2 * 3 * 2 * 2
+            body = await graphql(
+                client, '{ survey(code: "synthetic") { questions { code options { code } } } }'
+            )
+            assert "errors" not in body, body
+            questions = body["data"]["survey"]["questions"]
+            assert [item["code"] for item in questions] == [
+                "synthetic-q1",
+                "synthetic-q2",
+                "synthetic-q3",
+            ]
+
+
+async def test_an_unknown_code_costs_one_statement_and_lists_the_known_ones(client, app):
+    if app.state.response_cache is not None:
+        app.state.response_cache.clear()
+    await client.get("/api/v1/questions")  # the descriptions are held from here on
+    with count_queries(app.state.engine) as statements:
+        response = await client.get("/api/v1/shares", params={"question": "no-such-question"})
+    assert response.status_code == 400
+    assert "action-plan" in response.json()["detail"]
+    # Only the look for a newer release that might define the code.
+    assert data_statements(statements) == []
+    assert len(statements) <= 2
