@@ -23,7 +23,10 @@ from api.graphql.errors import ProblemCodes, is_client_error, should_mask
 from api.graphql.loaders import Loaders
 from api.graphql.query import Query
 from api.problems import Problem, problem_response
+from api.querying import run_query
 from api.settings import Settings
+from models import queries
+from models.descriptions import Descriptions
 
 
 @dataclass
@@ -33,6 +36,7 @@ class Context:
     engine: Engine
     settings: Settings
     loaders: Loaders
+    descriptions: Descriptions  # the worker's copy when the request began
 
 
 class _Schema(strawberry.Schema):
@@ -70,7 +74,10 @@ class _GraphQLApp(GraphQL[Context, None]):
         self.settings = settings
 
     async def get_context(self, request: Any, response: Any) -> Context:
-        return Context(request, response, self.engine, self.settings, Loaders(self.engine))
+        descriptions = await run_query(self.engine, queries.descriptions)
+        return Context(
+            request, response, self.engine, self.settings, Loaders(self.engine), descriptions
+        )
 
     def encode_json(self, data: object) -> bytes:
         return orjson.dumps(data)

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from typing import Annotated, Any, Self
+from typing import Annotated, Any, Self, TypeVar, cast
 
 import strawberry
 
@@ -12,6 +13,7 @@ from api.graphql.enums import Language, QuestionKind, ShareStatus
 from api.graphql.inputs import ShareFilterInput
 from api.querying import run_query
 from models import queries, records
+from models.descriptions import Descriptions
 from models.filters import AsOf, Cursor, PageRequest
 
 Info = strawberry.Info
@@ -81,14 +83,61 @@ class RecordView:
 
     @classmethod
     def of(cls, record: Any, as_of: int | None = None) -> Self:
-        definition = cls.__strawberry_definition__  # type: ignore[attr-defined]
-        plain = [
-            f.python_name
-            for f in definition.fields
-            if f.base_resolver is None and f.python_name not in ("record", "as_of")
-        ]
+        plain = _PLAIN.get(cls)
+        if plain is None:
+            definition = cls.__strawberry_definition__  # type: ignore[attr-defined]
+            plain = _PLAIN[cls] = [
+                f.python_name
+                for f in definition.fields
+                if f.base_resolver is None and f.python_name not in ("record", "as_of")
+            ]
         values = {name: getattr(record, name) for name in plain}
         return cls(record=record, as_of=as_of, **values)  # type: ignore[call-arg]
+
+
+_PLAIN: dict[type[RecordView], list[str]] = {}  # each view's plain fields, read once
+V = TypeVar("V", bound=RecordView)
+
+
+# Related descriptions are read from the request's copy (Context.descriptions), with no
+# await: a page of shares has hundreds of them. Only what a release newer than the copy
+# added is missing there; that goes through the DataLoaders, and GraphQL awaits it.
+
+
+def _related(
+    info: Info,
+    view: type[V],
+    pick: Callable[[Descriptions], Any],
+    load: Callable[[], Awaitable[Any]],
+    as_of: int | None = None,
+) -> V:
+    found = pick(info.context.descriptions)
+    if found is not None:
+        return view.of(found, as_of)
+
+    async def loaded() -> V:
+        record = await load()
+        assert record is not None, "a foreign key guarantees it"
+        return view.of(record, as_of)
+
+    return cast(V, loaded())
+
+
+def _children(
+    info: Info,
+    view: type[V],
+    pick: Callable[[Descriptions], Any],
+    load: Callable[[], Awaitable[Any]],
+    as_of: int | None = None,
+) -> list[V]:
+    found = pick(info.context.descriptions)
+    if found is not None:
+        return [view.of(item, as_of) for item in found]
+
+    async def loaded() -> list[V]:
+        return [view.of(item, as_of) for item in await load()]
+
+    return cast(list[V], loaded())
 
 
 @strawberry.type(description="A publication that figures come from, described in our words.")
@@ -109,11 +158,15 @@ class Source(RecordView):
         return _text(self.record, "description", lang)  # type: ignore[no-any-return]
 
 
-async def _source(info: Info, source_id: int | None) -> Source | None:
+def _source(info: Info, source_id: int | None) -> Source | None:
     if source_id is None:
         return None
-    found = await _loaders(info).source.load(source_id)
-    return Source.of(found) if found else None
+    return _related(
+        info,
+        Source,
+        lambda d: d.source.get(source_id),
+        lambda: _loaders(info).source.load(source_id),
+    )
 
 
 @strawberry.type(description="A survey: one series of waves asking the same kind of questions.")
@@ -134,25 +187,47 @@ class Survey(RecordView):
         return _text(self.record, "description", lang)  # type: ignore[no-any-return]
 
     @strawberry.field
-    async def waves(self, info: Info) -> list[Wave]:
-        found = await _loaders(info).waves_of_survey.load(self.record.id)
-        return [Wave.of(item, self.as_of) for item in found]
+    def waves(self, info: Info) -> list[Wave]:
+        id_ = self.record.id
+        return _children(
+            info,
+            Wave,
+            lambda d: d.waves_of_survey.get(id_, ()) if id_ in d.survey else None,
+            lambda: _loaders(info).waves_of_survey.load(id_),
+            self.as_of,
+        )
 
     @strawberry.field
-    async def questions(self, info: Info) -> list[Question]:
-        found = await _loaders(info).questions_of_survey.load(self.record.id)
-        return [Question.of(item, self.as_of) for item in found]
+    def questions(self, info: Info) -> list[Question]:
+        id_ = self.record.id
+        return _children(
+            info,
+            Question,
+            lambda d: d.questions_of_survey.get(id_, ()) if id_ in d.survey else None,
+            lambda: _loaders(info).questions_of_survey.load(id_),
+            self.as_of,
+        )
 
     @strawberry.field
-    async def indicators(self, info: Info) -> list[Indicator]:
-        found = await _loaders(info).indicators_of_survey.load(self.record.id)
-        return [Indicator.of(item, self.as_of) for item in found]
+    def indicators(self, info: Info) -> list[Indicator]:
+        id_ = self.record.id
+        return _children(
+            info,
+            Indicator,
+            lambda d: d.indicators_of_survey.get(id_, ()) if id_ in d.survey else None,
+            lambda: _loaders(info).indicators_of_survey.load(id_),
+            self.as_of,
+        )
 
 
-async def _survey(info: Info, survey_id: int, as_of: int | None) -> Survey:
-    found = await _loaders(info).survey.load(survey_id)
-    assert found is not None, "a foreign key guarantees the survey"
-    return Survey.of(found, as_of)
+def _survey(info: Info, survey_id: int, as_of: int | None) -> Survey:
+    return _related(
+        info,
+        Survey,
+        lambda d: d.survey.get(survey_id),
+        lambda: _loaders(info).survey.load(survey_id),
+        as_of,
+    )
 
 
 @strawberry.type(description="One round of a survey, by year.")
@@ -174,12 +249,12 @@ class Wave(RecordView):
         return _text(self.record, "note", lang)  # type: ignore[no-any-return]
 
     @strawberry.field
-    async def survey(self, info: Info) -> Survey:
-        return await _survey(info, self.record.survey_id, self.as_of)
+    def survey(self, info: Info) -> Survey:
+        return _survey(info, self.record.survey_id, self.as_of)
 
     @strawberry.field
-    async def source(self, info: Info) -> Source | None:
-        return await _source(info, self.record.source_id)
+    def source(self, info: Info) -> Source | None:
+        return _source(info, self.record.source_id)
 
     @strawberry.field(
         description="Shares of this wave, narrowed by `filter`, as of the root field's `asOf`."
@@ -200,9 +275,15 @@ class Topic(RecordView):
         return _text(self.record, "label", lang)  # type: ignore[no-any-return]
 
     @strawberry.field
-    async def questions(self, info: Info) -> list[Question]:
-        found = await _loaders(info).questions_of_topic.load(self.record.id)
-        return [Question.of(item, self.as_of) for item in found]
+    def questions(self, info: Info) -> list[Question]:
+        id_ = self.record.id
+        return _children(
+            info,
+            Question,
+            lambda d: d.questions_of_topic.get(id_, ()) if id_ in d.topic else None,
+            lambda: _loaders(info).questions_of_topic.load(id_),
+            self.as_of,
+        )
 
 
 @strawberry.type(description="A group of respondents; `all` is every responding municipality.")
@@ -232,19 +313,43 @@ class Question(RecordView):
         return _text(self.record, "note", lang)  # type: ignore[no-any-return]
 
     @strawberry.field
-    async def survey(self, info: Info) -> Survey:
-        return await _survey(info, self.record.survey_id, self.as_of)
+    def survey(self, info: Info) -> Survey:
+        return _survey(info, self.record.survey_id, self.as_of)
 
     @strawberry.field
-    async def topic(self, info: Info) -> Topic:
-        found = await _loaders(info).topic.load(self.record.topic_id)
-        assert found is not None, "a foreign key guarantees the topic"
-        return Topic.of(found, self.as_of)
+    def topic(self, info: Info) -> Topic:
+        id_ = self.record.topic_id
+        return _related(
+            info,
+            Topic,
+            lambda d: d.topic.get(id_),
+            lambda: _loaders(info).topic.load(id_),
+            self.as_of,
+        )
 
     @strawberry.field
-    async def options(self, info: Info) -> list[Option]:
-        found = await _loaders(info).options_of_question.load(self.record.id)
-        return [Option.of(item, self.as_of) for item in found]
+    def options(self, info: Info) -> list[Option]:
+        return _options(info, self.record.id, self.as_of)
+
+
+def _options(info: Info, question_id: int, as_of: int | None) -> list[Option]:
+    return _children(
+        info,
+        Option,
+        lambda d: d.options_of_question.get(question_id, ()) if question_id in d.question else None,
+        lambda: _loaders(info).options_of_question.load(question_id),
+        as_of,
+    )
+
+
+def _question(info: Info, question_id: int, as_of: int | None) -> Question:
+    return _related(
+        info,
+        Question,
+        lambda d: d.question.get(question_id),
+        lambda: _loaders(info).question.load(question_id),
+        as_of,
+    )
 
 
 @strawberry.type(description="An answer option of a question.")
@@ -258,10 +363,8 @@ class Option(RecordView):
         return _text(self.record, "label", lang)  # type: ignore[no-any-return]
 
     @strawberry.field
-    async def question(self, info: Info) -> Question:
-        found = await _loaders(info).question.load(self.record.question_id)
-        assert found is not None, "a foreign key guarantees the question"
-        return Question.of(found, self.as_of)
+    def question(self, info: Info) -> Question:
+        return _question(info, self.record.question_id, self.as_of)
 
     @strawberry.field(
         description="Shares of this option, narrowed by `filter`, as of the root field's `asOf`."
@@ -287,32 +390,37 @@ class Share(RecordView):
         return _text(self.record, "note", lang)  # type: ignore[no-any-return]
 
     @strawberry.field
-    async def wave(self, info: Info) -> Wave:
-        found = await _loaders(info).wave.load(self.record.wave_id)
-        assert found is not None, "a foreign key guarantees the wave"
-        return Wave.of(found, self.as_of)
+    def wave(self, info: Info) -> Wave:
+        id_ = self.record.wave_id
+        return _related(
+            info, Wave, lambda d: d.wave.get(id_), lambda: _loaders(info).wave.load(id_), self.as_of
+        )
 
     @strawberry.field
-    async def question(self, info: Info) -> Question:
-        found = await _loaders(info).question.load(self.record.question_id)
-        assert found is not None, "a foreign key guarantees the question"
-        return Question.of(found, self.as_of)
+    def question(self, info: Info) -> Question:
+        return _question(info, self.record.question_id, self.as_of)
 
     @strawberry.field
-    async def option(self, info: Info) -> Option:
-        found = await _loaders(info).option.load(self.record.option_id)
-        assert found is not None, "a foreign key guarantees the option"
-        return Option.of(found, self.as_of)
+    def option(self, info: Info) -> Option:
+        id_ = self.record.option_id
+        return _related(
+            info,
+            Option,
+            lambda d: d.option.get(id_),
+            lambda: _loaders(info).option.load(id_),
+            self.as_of,
+        )
 
     @strawberry.field
-    async def segment(self, info: Info) -> Segment:
-        found = await _loaders(info).segment.load(self.record.segment_id)
-        assert found is not None, "a foreign key guarantees the segment"
-        return Segment.of(found)
+    def segment(self, info: Info) -> Segment:
+        id_ = self.record.segment_id
+        return _related(
+            info, Segment, lambda d: d.segment.get(id_), lambda: _loaders(info).segment.load(id_)
+        )
 
     @strawberry.field
-    async def source(self, info: Info) -> Source:
-        found = await _source(info, self.record.source_id)
+    def source(self, info: Info) -> Source:
+        found = _source(info, self.record.source_id)
         assert found is not None, "a foreign key guarantees the source"
         return found
 
@@ -383,14 +491,12 @@ class Indicator(RecordView):
         return _text(self.record, "description", lang)  # type: ignore[no-any-return]
 
     @strawberry.field
-    async def survey(self, info: Info) -> Survey:
-        return await _survey(info, self.record.survey_id, self.as_of)
+    def survey(self, info: Info) -> Survey:
+        return _survey(info, self.record.survey_id, self.as_of)
 
     @strawberry.field
-    async def question(self, info: Info) -> Question:
-        found = await _loaders(info).question.load(self.record.question_id)
-        assert found is not None, "a foreign key guarantees the question"
-        return Question.of(found, self.as_of)
+    def question(self, info: Info) -> Question:
+        return _question(info, self.record.question_id, self.as_of)
 
     @strawberry.field
     async def options(self, info: Info) -> list[Option]:
