@@ -80,6 +80,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
                 clock=ReleaseClock(engine, settings.release_check_seconds),
                 max_age=settings.cache_max_age,
                 cache=response_cache,
+                graphql_max_bytes=settings.graphql_max_query_bytes,
             ),
         ],
         exception_handlers=problems.HANDLERS,

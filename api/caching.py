@@ -106,11 +106,13 @@ class HTTPCaching:
         clock: ReleaseClock,
         max_age: int,
         cache: ResponseCache | None = None,
+        graphql_max_bytes: int | None = None,
     ) -> None:
         self.app = app
         self.clock = clock
         self.max_age = max_age
         self.cache = cache
+        self.graphql_max_bytes = graphql_max_bytes
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -162,7 +164,10 @@ class HTTPCaching:
         self, scope: Scope, receive: Receive, send: Send, cache: ResponseCache
     ) -> None:
         """A GraphQL query sent by POST: kept like a GET, keyed by its normalised request."""
-        body, replay = await _read_body(receive, cache.largest)
+        # A body GraphQL would refuse as too large is passed through, and refused, never
+        # answered from the cache by an equal but shorter request.
+        limit = min(cache.largest, self.graphql_max_bytes or cache.largest)
+        body, replay = await _read_body(receive, limit)
         release = await self.clock.current()
         key = _graphql_key(body) if body is not None else None
         if release is None or key is None:
@@ -196,7 +201,7 @@ async def _answer(
 
     async def send_with_validators(message: Message) -> None:
         nonlocal kept, start
-        if message["type"] == "http.response.start" and message["status"] == 200:
+        if message["type"] == "http.response.start" and _keepable(message):
             headers = MutableHeaders(scope=message)
             for name, value in validators.items():
                 if name == "Vary":
@@ -215,6 +220,12 @@ async def _answer(
         await send(message)
 
     await app(scope, receive, send_with_validators)
+
+
+def _keepable(start: Message) -> bool:
+    """A 200 whose app did not say `no-store` (a GraphQL query stopped by its time budget)."""
+    cache_control = Headers(raw=start.get("headers", [])).get("cache-control", "")
+    return start["status"] == 200 and "no-store" not in cache_control
 
 
 async def _read_body(receive: Receive, limit: int) -> tuple[bytes | None, Receive]:

@@ -34,6 +34,12 @@ class Settings:
     licence: str = ""
     import_token_hashes: str = ""
     max_upload_bytes: int = 50_000_000
+    graphql_max_query_bytes: int = 20_000
+    graphql_max_tokens: int = 2000
+    graphql_max_depth: int = 10
+    graphql_max_aliases: int = 30
+    graphql_max_cost: int = 50_000
+    graphql_timeout_seconds: float = 10.0
     debug: bool = False
 
     HELP = {
@@ -57,6 +63,12 @@ class Settings:
         "licence": "licence URI for the data; empty: none stated (the data owner states none)",
         "import_token_hashes": "SHA-256 hex digests of the tokens that may import, comma-separated",
         "max_upload_bytes": "bytes a POST to /api/v1/imports may send",
+        "graphql_max_query_bytes": "bytes a GraphQL request may send (the POST body or the URL)",
+        "graphql_max_tokens": "tokens (names, brackets, values) a GraphQL document may hold",
+        "graphql_max_depth": "how deeply a GraphQL query may nest fields",
+        "graphql_max_aliases": "aliases a GraphQL document may use",
+        "graphql_max_cost": "fields a GraphQL answer could hold, as estimated before it runs",
+        "graphql_timeout_seconds": "seconds a GraphQL query may run before it is stopped",
         "debug": "show tracebacks in error responses; never in production",
     }
 
@@ -92,6 +104,14 @@ class Settings:
                     " (sha256sum of the token), separated by commas"
                 )
         for name in (
+            "graphql_max_query_bytes", "graphql_max_tokens", "graphql_max_depth",
+            "graphql_max_aliases", "graphql_max_cost",
+        ):  # fmt: skip
+            if getattr(self, name) < 1:
+                raise ValueError(f"{ENV_PREFIX}{name.upper()} must be at least 1")
+        if not self.graphql_timeout_seconds > 0:
+            raise ValueError(f"{ENV_PREFIX}GRAPHQL_TIMEOUT_SECONDS must be more than 0")
+        for name in (
             "max_cells", "cache_max_age", "response_cache_bytes", "release_check_seconds",
             "max_upload_bytes",
         ):  # fmt: skip
@@ -103,7 +123,12 @@ class Settings:
         """Read KOMMUNEDIGI_<NAME> for every field; a bad value names its variable."""
         config = Config(environ=os.environ if environ is None else environ, env_prefix=ENV_PREFIX)
         # Starlette's Config reads booleans as true/false/1/0 and names the key on error.
-        casts: dict[str, Callable[[Any], Any]] = {"bool": bool, "int": int, "str": str}
+        casts: dict[str, Callable[[Any], Any]] = {
+            "bool": bool,
+            "int": int,
+            "float": float,
+            "str": str,
+        }
         values = {
             field.name: config(
                 field.name.upper(), cast=casts[str(field.type)], default=field.default

@@ -2,24 +2,27 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 import orjson
 import strawberry
-from cross_web import HTTPException
+from cross_web import AsyncHTTPRequestAdapter, HTTPException
 from graphql import GraphQLError
 from sqlalchemy import Engine
 from starlette.requests import Request
 from starlette.responses import Response
-from starlette.types import Receive, Scope, Send
+from starlette.types import Message, Receive, Scope, Send
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
 from strawberry.extensions import MaskErrors, ParserCache, SchemaExtension, ValidationCache
-from strawberry.types import ExecutionContext
+from strawberry.http import GraphQLRequestData
+from strawberry.types import ExecutionContext, ExecutionResult
 
-from api.graphql.errors import ProblemCodes, is_client_error, should_mask
+from api.graphql import limits
+from api.graphql.errors import MASKED, ProblemCodes, is_client_error, masked, should_mask
 from api.graphql.loaders import Loaders
 from api.graphql.query import Query
 from api.problems import Problem, problem_response
@@ -57,13 +60,16 @@ def make_schema(settings: Settings | None = None) -> strawberry.Schema:
     # Factories, not instances: Strawberry builds a fresh extension for every request.
     extensions: list[Callable[[], SchemaExtension]] = [
         ProblemCodes,
+        *limits.extensions(settings),
         # Parsed and validated documents are kept (module-level LRU caches in Strawberry).
         lambda: ParserCache(maxsize=DOCUMENT_CACHE_SIZE),
         lambda: ValidationCache(maxsize=DOCUMENT_CACHE_SIZE),
     ]
     if not settings.debug:
         # Listed first so that it runs last, after ProblemCodes has read the original errors.
-        extensions.insert(0, lambda: MaskErrors(should_mask_error=should_mask))
+        extensions.insert(
+            0, lambda: MaskErrors(should_mask_error=should_mask, error_message=MASKED)
+        )
     return _Schema(query=Query, extensions=extensions)
 
 
@@ -89,6 +95,33 @@ class _GraphQLApp(GraphQL[Context, None]):
             raise HTTPException(400, "The request body must be a JSON object with a `query`")
         return decoded
 
+    async def execute_single(
+        self,
+        request: Request,
+        request_adapter: AsyncHTTPRequestAdapter,
+        sub_response: Response,
+        context: Context,
+        root_value: None,
+        request_data: GraphQLRequestData,
+    ) -> ExecutionResult:
+        """As Strawberry's, within the time budget; an overrun is an error, never kept."""
+        budget = self.settings.graphql_timeout_seconds
+        try:
+            async with asyncio.timeout(budget):
+                result = await super().execute_single(
+                    request, request_adapter, sub_response, context, root_value, request_data
+                )
+        except TimeoutError:
+            # A statement already sent finishes in its thread; no further one starts.
+            sub_response.headers["Cache-Control"] = "no-store"  # the next try may be quicker
+            return ExecutionResult(data=None, errors=[limits.too_slow(budget)])
+        if result.errors and not self.settings.debug:
+            # An extension that fails while parsing or validating skips MaskErrors' hook.
+            result.errors = [
+                masked(error) if should_mask(error) else error for error in result.errors
+            ]
+        return result
+
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         """As Strawberry's, but a request it cannot take is a problem document, not plain text."""
         if scope["type"] != "http":
@@ -96,7 +129,8 @@ class _GraphQLApp(GraphQL[Context, None]):
             return
         request = Request(scope, receive)
         try:
-            response = await self.run(request)
+            body = await _read_capped(request, self.settings.graphql_max_query_bytes)
+            response = await self.run(Request(scope, _replay(body, receive)))
         except HTTPException as error:
             problem = Problem(
                 error.status_code,
@@ -105,7 +139,51 @@ class _GraphQLApp(GraphQL[Context, None]):
                 type="/problems/bad-graphql-request",
             )
             response = problem_response(problem, request)
+        except Problem as problem:
+            response = problem_response(problem, request)
         await response(scope, receive, send)
+
+
+async def _read_capped(request: Request, limit: int) -> bytes:
+    """The body, refused (413, or 414 for a GET's URL) when the request is over `limit` bytes."""
+    if len(request.scope.get("query_string", b"")) > limit:
+        raise _too_large(414, "URI too long", f"A GraphQL URL's query may hold at most {limit:,}")
+    too_large = _too_large(
+        413, "Payload too large", f"A GraphQL request may send at most {limit:,}"
+    )
+    declared = request.headers.get("content-length", "")
+    if declared.isdigit() and int(declared) > limit:
+        raise too_large
+    chunks: list[bytes] = []
+    size = 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > limit:
+            raise too_large
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+def _too_large(status: int, title: str, what: str) -> Problem:
+    detail = (
+        f"{what} bytes (graphql_max_query_bytes): send a shorter query, use variables"
+        " for long values, or split it into several requests."
+    )
+    return Problem(status, title, detail, type="/problems/graphql-request-too-large")
+
+
+def _replay(body: bytes, receive: Receive) -> Receive:
+    """A receive that hands over the body already read, then listens as before."""
+    sent = False
+
+    async def replay() -> Message:
+        nonlocal sent
+        if sent:
+            return await receive()
+        sent = True
+        return {"type": "http.request", "body": body, "more_body": False}
+
+    return replay
 
 
 def make_graphql_app(engine: Engine, settings: Settings) -> GraphQL[Context, None]:

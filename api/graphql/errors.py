@@ -17,8 +17,16 @@ def is_client_error(error: GraphQLError) -> bool:
     return error.original_error is None or isinstance(error.original_error, (Problem, FilterError))
 
 
+MASKED = "Unexpected error."
+
+
 def should_mask(error: GraphQLError) -> bool:
     return not is_client_error(error)
+
+
+def masked(error: GraphQLError) -> GraphQLError:
+    """The error as a client sees it: where it happened, not what it was."""
+    return GraphQLError(MASKED, error.nodes, error.source, error.positions, error.path)
 
 
 class ProblemCodes(SchemaExtension):
