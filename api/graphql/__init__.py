@@ -17,13 +17,21 @@ from starlette.types import Receive, Scope, Send
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
 from strawberry.extensions import MaskErrors, ParserCache, SchemaExtension, ValidationCache
+from strawberry.http import GraphQLHTTPResponse
 from strawberry.types import ExecutionContext
 
-from api.graphql.errors import ProblemCodes, is_client_error, should_mask
+from api.graphql.errors import (
+    DATABASE_UNAVAILABLE,
+    ProblemCodes,
+    is_client_error,
+    outage,
+    should_mask,
+)
 from api.graphql.loaders import Loaders
 from api.graphql.query import Query
-from api.problems import Problem, problem_response
+from api.problems import Problem, log_fault, problem_response
 from api.settings import Settings
+from models.faults import UNREACHABLE, unavailable
 
 
 @dataclass
@@ -40,7 +48,12 @@ class _Schema(strawberry.Schema):
         self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None
     ) -> None:
         # A client's mistake is answered, not logged: the log is for our own failures.
-        unexpected = [error for error in errors if not is_client_error(error)]
+        # An outage is logged once per request, as one warning line.
+        outages = [error for error in errors if outage(error)]
+        if outages and outages[0].original_error is not None:
+            original = outages[0].original_error
+            log_fault(unavailable(original) or UNREACHABLE, original, "/graphql")
+        unexpected = [error for error in errors if not (is_client_error(error) or outage(error))]
         super().process_errors(unexpected, execution_context)
 
 
@@ -72,6 +85,19 @@ class _GraphQLApp(GraphQL[Context, None]):
     async def get_context(self, request: Any, response: Any) -> Context:
         return Context(request, response, self.engine, self.settings, Loaders(self.engine))
 
+    def create_response(
+        self, response_data: GraphQLHTTPResponse | list[GraphQLHTTPResponse], sub_response: Response
+    ) -> Response:
+        """An answer that met an outage says when to retry, and is not kept by any cache;
+        if nothing could be served it is a 503."""
+        response = super().create_response(response_data, sub_response)
+        if isinstance(response_data, dict) and _met_outage(response_data):
+            response.headers["Retry-After"] = str(self.settings.retry_after_seconds)
+            response.headers["Cache-Control"] = "no-store"
+            if not _served_anything(response_data):
+                response.status_code = 503
+        return response
+
     def encode_json(self, data: object) -> bytes:
         return orjson.dumps(data)
 
@@ -99,6 +125,22 @@ class _GraphQLApp(GraphQL[Context, None]):
             )
             response = problem_response(problem, request)
         await response(scope, receive, send)
+
+
+def _errors(result: GraphQLHTTPResponse) -> list[dict[str, Any]]:
+    return [error for error in result.get("errors") or [] if isinstance(error, dict)]
+
+
+def _met_outage(result: GraphQLHTTPResponse) -> bool:
+    codes = ((error.get("extensions") or {}).get("code") for error in _errors(result))
+    return DATABASE_UNAVAILABLE in codes
+
+
+def _served_anything(result: GraphQLHTTPResponse) -> bool:
+    """A field that holds a value, or is null without an error, was served."""
+    failed = {error["path"][0] for error in _errors(result) if error.get("path")}
+    data = result.get("data") or {}
+    return any(value is not None or key not in failed for key, value in data.items())
 
 
 def make_graphql_app(engine: Engine, settings: Settings) -> GraphQL[Context, None]:
