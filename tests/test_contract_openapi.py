@@ -556,7 +556,13 @@ def free_port() -> int:
 
 @pytest.mark.parametrize(
     "url",
-    ["/api/v1/surveys", "/api/v1/shares?wave=2017", "/api/v1/questions/action-plan", "/catalog"],
+    [
+        "/api/v1/surveys",
+        "/api/v1/shares?wave=2017",
+        "/api/v1/questions/action-plan",
+        "/api/v1/surveys/kommuneundersokelsen/data?format=csv",  # a download
+        "/catalog",
+    ],
 )
 async def test_a_database_that_is_down_answers_the_documented_503(spec, url):
     # Nothing listens on the port: every connection is refused, as when the server is down.
