@@ -73,7 +73,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
                 max_age=86400,
             ),
             Middleware(SecurityHeaders),
-            Middleware(problems.ServerErrors),
+            Middleware(problems.ServerErrors, retry_after=settings.retry_after_seconds),
             Middleware(GZipMiddleware, minimum_size=1024),
             Middleware(
                 HTTPCaching,

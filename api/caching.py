@@ -25,6 +25,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from api.querying import run_query
 from api.response_cache import Answer, ResponseCache
 from models import queries
+from models.faults import unavailable
 from models.records import ReleaseRecord
 
 # The feed too: readers poll it, and it changes only with a release.
@@ -40,7 +41,12 @@ except PackageNotFoundError:  # running from a checkout that was never installed
 
 
 class ReleaseClock:
-    """The newest release, looked up at most once every `interval` seconds."""
+    """The newest release, looked up at most once every `interval` seconds.
+
+    While the database is unavailable it keeps answering with the release it saw last
+    (stale-if-error): validators still match, so 304s and kept answers are still served,
+    and every request asks the database again until it answers.
+    """
 
     def __init__(self, engine: Engine, interval: float) -> None:
         self.engine = engine
@@ -53,7 +59,9 @@ class ReleaseClock:
         if now - self._checked >= self.interval:
             try:
                 self._release = await run_query(self.engine, queries.current_release)
-            except SQLAlchemyError:
+            except SQLAlchemyError as error:
+                if unavailable(error):
+                    return self._release  # None if never seen: the request meets the outage
                 return None  # no validators; the request itself will meet the failure
             self._checked = now
         return self._release
@@ -203,6 +211,10 @@ async def _answer(
         nonlocal kept, start
         if message["type"] == "http.response.start" and _keepable(message):
             headers = MutableHeaders(scope=message)
+            if "no-store" in headers.get("cache-control", ""):
+                # A partial answer (a GraphQL field met an outage): neither kept nor validated.
+                await send(message)
+                return
             for name, value in validators.items():
                 if name == "Vary":
                     headers.add_vary_header(value)

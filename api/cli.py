@@ -10,6 +10,8 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
+from sqlalchemy.exc import SQLAlchemyError
+
 from api.settings import ENV_PREFIX, Settings
 
 if TYPE_CHECKING:
@@ -31,6 +33,17 @@ def _engine(settings: Settings) -> Engine:
     return make_engine(settings.database_url, **settings.engine_options)
 
 
+def _fault_line(error: SQLAlchemyError) -> str | None:
+    """A database fault (unreachable, read-only, full) in words, or None for a bug."""
+    from models.faults import fault
+
+    found = fault(error)
+    if found is None:
+        return None
+    lines = str(getattr(error, "orig", None) or error).strip().splitlines()
+    return f"{found.reason} ({lines[0]})" if lines else found.reason
+
+
 def serve(args: argparse.Namespace) -> int:
     import uvicorn
 
@@ -39,10 +52,22 @@ def serve(args: argparse.Namespace) -> int:
     settings = _settings(args)
     # Once here, so that several workers never race to migrate and seed the database.
     engine = _engine(settings)
-    result = prepare(
-        engine, migrate_schema=settings.migrate_on_start, load_seed=settings.seed_on_start
-    )
-    engine.dispose()
+    try:
+        result = prepare(
+            engine, migrate_schema=settings.migrate_on_start, load_seed=settings.seed_on_start
+        )
+    except SQLAlchemyError as error:
+        if (line := _fault_line(error)) is None:
+            raise
+        print(
+            f"error: cannot prepare the database: {line}. Start it first, or set"
+            f" {ENV_PREFIX}MIGRATE_ON_START=false and {ENV_PREFIX}SEED_ON_START=false to serve"
+            " without it (503 until it answers).",
+            file=sys.stderr,
+        )
+        return 1
+    finally:
+        engine.dispose()
     if result and result.created:
         print(f"Loaded the published figures as release {result.release_id}.", file=sys.stderr)
     os.environ[f"{ENV_PREFIX}MIGRATE_ON_START"] = "false"
@@ -123,6 +148,12 @@ def import_(args: argparse.Namespace) -> int:
             dry_run=args.dry_run,
             progress=_say_progress if args.verbose else _progress,
         )
+    except SQLAlchemyError as error:
+        if (line := _fault_line(error)) is None:
+            raise
+        # One transaction: rolled back whole, whatever stopped it.
+        print(f"error: the import failed: {line}; nothing was written.", file=sys.stderr)
+        return 1
     except ImportRejected as rejected:
         for issue in rejected.report.issues:
             print(issue, file=sys.stderr)
@@ -244,7 +275,13 @@ def parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = parser().parse_args(argv)
-    return int(args.handler(args))
+    try:
+        return int(args.handler(args))
+    except SQLAlchemyError as error:
+        if (line := _fault_line(error)) is None:
+            raise
+        print(f"error: {line}", file=sys.stderr)
+        return 1
 
 
 if __name__ == "__main__":

@@ -2,26 +2,30 @@
 
 from __future__ import annotations
 
-import logging
-
 from sqlalchemy.exc import SQLAlchemyError
 from starlette.requests import Request
 from starlette.responses import Response
 
+from api.problems import log_fault, logger
 from api.querying import run_query
 from api.responses import JSONResponse
 from models import queries
-
-logger = logging.getLogger("kommunedigi")
+from models.faults import fault
 
 
 async def health(request: Request) -> Response:
     try:
         release = await run_query(request.app.state.engine, queries.current_release)
     except SQLAlchemyError as error:
-        logger.warning("health check: database unavailable: %s", error)
+        # Whatever the cause, the service cannot answer: an orchestrator should know.
+        found = fault(error)
+        if found is not None:
+            log_fault(found, error, "GET /health")
+        else:
+            logger.exception("health check failed", exc_info=error)
         body = {"status": "unavailable", "database": "unreachable", "release": None}
-        return JSONResponse(body, status_code=503, headers={"Retry-After": "5"})
+        retry_after = str(request.app.state.settings.retry_after_seconds)
+        return JSONResponse(body, status_code=503, headers={"Retry-After": retry_after})
     summary = release and {
         "id": release.id,
         "created_at": release.created_at,

@@ -4,7 +4,8 @@ Only a bearer token whose SHA-256 digest is in settings may import (401 without 
 403 with another); the body is capped (413). The package is a multipart upload of CSV
 files (or one .zip), a `text/csv` body holding shares.csv, an `application/json` body
 holding a JSON-stat 2.0 dataset, or an `application/zip` body. `dry_run=true` checks
-and reports without writing.
+and reports without writing. A database that cannot be written (read-only, full) is a
+503 problem that says so; the import is one transaction, so nothing is half-written.
 """
 
 from __future__ import annotations
@@ -15,16 +16,18 @@ import io
 import zipfile
 from typing import Any
 
+from sqlalchemy.exc import SQLAlchemyError
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.types import Message
 
-from api.problems import Problem
+from api.problems import Problem, log_fault
 from api.responses import JSONResponse
 from api.rest.params import Params
 from api.settings import Settings
+from models.faults import fault
 from seed import package
 from seed.importer import ImportRejected, import_package
 
@@ -132,6 +135,15 @@ async def create_import(request: Request) -> Response:
         report = await run_in_threadpool(
             import_package, request.app.state.engine, loaded, message=message, dry_run=dry_run
         )
+    except SQLAlchemyError as error:
+        # One transaction: whatever stopped it, the database is as it was.
+        found = fault(error)
+        if found is None:
+            raise
+        log_fault(found, error, "POST /api/v1/imports")
+        if found.kind == "unavailable":
+            raise Problem.database_unavailable(found, settings.retry_after_seconds) from None
+        raise Problem.database_unwritable(found) from None
     except ImportRejected as rejected:
         problem = Problem(
             422,

@@ -3,14 +3,17 @@
 Hierarchy:
 
     Problem                 an error the client can fix, or a known condition (status 4xx/503)
+      ├── database_unavailable  503 /problems/database-unavailable, with Retry-After
+      └── database_unwritable   503 /problems/database-unwritable (an import could not write)
     models.FilterError      raised by the query layer and the filters
       ├── InvalidFilter     400 /problems/invalid-parameter
       ├── UnknownCode       400 /problems/unknown-code
       └── TooManyCells      400 /problems/too-many-cells (the detail names max_cells)
 
 REST turns each into `application/problem+json`; GraphQL puts the same title and
-detail in `errors[].message` with `extensions.code` (see api.graphql). Anything
-unexpected becomes a bare 500 problem: logged here, never shown to the client.
+detail in `errors[].message` with `extensions.code` (see api.graphql). A database
+that cannot serve (models.faults) is a 503 with Retry-After, logged as one warning line.
+Anything else unexpected becomes a bare 500 problem: logged here, never shown to the client.
 """
 
 from __future__ import annotations
@@ -24,6 +27,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from models.faults import Fault, unavailable
 from models.filters import FilterError, TooManyCells, UnknownCode
 
 logger = logging.getLogger("kommunedigi")
@@ -68,6 +72,26 @@ class Problem(Exception):
     def not_found(cls, what: str, code: str) -> Problem:
         return cls(
             404, "Not found", f"There is no {what} with code {code!r}", type="/problems/not-found"
+        )
+
+    @classmethod
+    def database_unavailable(cls, fault: Fault, retry_after: int) -> Problem:
+        return cls(
+            503,
+            "Database unavailable",
+            f"{fault.reason.capitalize()}; please retry in {retry_after} seconds.",
+            type="/problems/database-unavailable",
+            headers={"Retry-After": str(retry_after)},
+        )
+
+    @classmethod
+    def database_unwritable(cls, fault: Fault) -> Problem:
+        return cls(
+            503,
+            "Database cannot be written",
+            f"{fault.reason.capitalize()}; nothing was written. The operator has to fix this"
+            " before a retry can succeed.",
+            type="/problems/database-unwritable",
         )
 
     def body(self, instance: str | None = None) -> dict[str, Any]:
@@ -122,8 +146,22 @@ async def _http_exception(request: Request, exc: Exception) -> Response:
     return problem_response(problem, request)
 
 
-async def _server_error(request: Request, exc: Exception) -> Response:
-    logger.exception("unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
+def log_fault(fault: Fault, error: BaseException, where: str) -> None:
+    """One line, no traceback: the surroundings failed, there is no bug to debug."""
+    text = str(error).strip()
+    first_line = text.splitlines()[0] if text else type(error).__name__
+    logger.warning(
+        "database %s on %s: %s (%s); answered 503", fault.kind, where, fault.reason, first_line
+    )
+
+
+def _server_error(request: Request, exc: Exception, retry_after: int) -> Response:
+    where = f"{request.method} {request.url.path}"
+    fault = unavailable(exc)
+    if fault is not None:
+        log_fault(fault, exc, where)
+        return problem_response(Problem.database_unavailable(fault, retry_after), request)
+    logger.exception("unhandled error on %s", where, exc_info=exc)
     problem = Problem(500, "Internal server error", "The error is logged; please try again later.")
     return problem_response(problem, request)
 
@@ -133,11 +171,12 @@ class ServerErrors:
 
     Starlette answers unhandled errors in its outermost layer, outside CORS, so a browser
     would see a 500 without CORS headers as a network failure; listed after CORS, this
-    answers first.
+    answers first. A database that cannot serve is a 503 with `Retry-After: retry_after`.
     """
 
-    def __init__(self, app: ASGIApp) -> None:
+    def __init__(self, app: ASGIApp, *, retry_after: int) -> None:
         self.app = app
+        self.retry_after = retry_after
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -155,7 +194,7 @@ class ServerErrors:
         except Exception as error:
             if started:
                 raise  # too late for a problem document; let the server close the connection
-            response = await _server_error(Request(scope), error)
+            response = _server_error(Request(scope), error, self.retry_after)
             await response(scope, receive, send)
 
 

@@ -27,6 +27,7 @@ class Settings:
     cache_max_age: int = 300
     response_cache_bytes: int = 64_000_000
     release_check_seconds: int = 2
+    retry_after_seconds: int = 5
     base_url: str = ""
     publisher_name: str = ""
     publisher_id: str = ""
@@ -56,6 +57,7 @@ class Settings:
         "cache_max_age": "seconds a browser, proxy or CDN may reuse a GET answer (Cache-Control)",
         "response_cache_bytes": "bytes of rendered answers each worker keeps (0: none)",
         "release_check_seconds": "seconds between checks for a new release (0: on every request)",
+        "retry_after_seconds": "Retry-After seconds a client is told while the database is down",
         "base_url": "public URL of the API for links in the catalog; empty: taken from the request",
         "publisher_name": "who publishes this API, for the DCAT catalog",
         "publisher_id": "the publisher's Norwegian organisation number (9 digits), for the catalog",
@@ -113,7 +115,7 @@ class Settings:
             raise ValueError(f"{ENV_PREFIX}GRAPHQL_TIMEOUT_SECONDS must be more than 0")
         for name in (
             "max_cells", "cache_max_age", "response_cache_bytes", "release_check_seconds",
-            "max_upload_bytes",
+            "retry_after_seconds", "max_upload_bytes",
         ):  # fmt: skip
             if getattr(self, name) < 0:
                 raise ValueError(f"{ENV_PREFIX}{name.upper()} must not be negative")

@@ -99,6 +99,11 @@ class Descriptions:
         index("indicator_by_code", {item.code: item for item in self.indicators})
         index("indicators_of_survey", _grouped(self.indicators, lambda item: item.survey_id))
 
+    @classmethod
+    def empty(cls) -> Descriptions:
+        """No descriptions: every lookup misses (and goes to the database)."""
+        return cls(None, (), (), (), (), (), (), (), (), {})
+
     def codes(self, parameter: str) -> list[str]:
         """Every code a filter `parameter` may name, sorted (for an unknown-code error)."""
         if parameter == "wave":

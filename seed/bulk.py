@@ -6,6 +6,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from itertools import islice
 
 from sqlalchemy import insert, text
+from sqlalchemy.exc import DBAPIError
 from sqlmodel import Session
 
 from models.tables import Share
@@ -53,10 +54,16 @@ def write_shares(
         connection.execute(text(f'ALTER TABLE share DROP CONSTRAINT "{name}"'))
     for name, _ in indexes:
         connection.execute(text(f'DROP INDEX "{name}"'))
+    statement = f"COPY share ({', '.join(columns)}) FROM STDIN"
+    driver_error = connection.dialect.loaded_dbapi.Error
     cursor = connection.connection.cursor()
-    with cursor.copy(f"COPY share ({', '.join(columns)}) FROM STDIN") as copy:
-        for row in rows:
-            copy.write_row(row)
+    try:
+        with cursor.copy(statement) as copy:
+            for row in rows:
+                copy.write_row(row)
+    except driver_error as error:
+        # The driver's own cursor: wrapped as SQLAlchemy wraps every other statement's error.
+        raise DBAPIError.instance(statement, None, error, driver_error) from error
     for _, definition in indexes:
         connection.execute(text(definition))
     for name, definition in keys:

@@ -189,6 +189,15 @@ def data_statements(statements: list[str]) -> list[str]:
     return [statement for statement in statements if not release_check(statement)]
 
 
+def figure_statements(statements: list[str]) -> list[str]:
+    """The statements that read figures (shares, published totals), not descriptions."""
+    return [
+        statement
+        for statement in statements
+        if "FROM share" in statement or "FROM publishedtotal" in statement
+    ]
+
+
 async def graphql(client: httpx.AsyncClient, query: str, **variables: Any) -> dict[str, Any]:
     """POST a GraphQL query; the HTTP status is always 200 for an executed document."""
     response = await client.post("/graphql", json={"query": query, "variables": variables})

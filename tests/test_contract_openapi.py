@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+import socket
 from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import cache
@@ -544,6 +545,33 @@ async def test_health_of_an_unreachable_database_is_503(spec, tmp_path):
         transport = httpx.ASGITransport(app=app)
         async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as client:
             await exchange(client, spec, "GET", "/health", 503)
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+        return port
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/api/v1/surveys",
+        "/api/v1/shares?wave=2017",
+        "/api/v1/questions/action-plan",
+        "/api/v1/surveys/kommuneundersokelsen/data?format=csv",  # a download
+        "/catalog",
+    ],
+)
+async def test_a_database_that_is_down_answers_the_documented_503(spec, url):
+    # Nothing listens on the port: every connection is refused, as when the server is down.
+    with app_on(f"postgresql+psycopg://postgres@127.0.0.1:{free_port()}/down") as app:
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as client:
+            await exchange(client, spec, "GET", url, 503)
+            body = {"query": "{ surveys { code } }"}
+            await exchange(client, spec, "POST", "/graphql", 503, body)
 
 
 async def test_health_of_an_empty_database(spec, tmp_path):

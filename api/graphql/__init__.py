@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import AsyncIterator, Callable
+from dataclasses import dataclass, field
 from typing import Any
 
 import orjson
@@ -12,24 +12,34 @@ import strawberry
 from cross_web import AsyncHTTPRequestAdapter, HTTPException
 from graphql import GraphQLError
 from sqlalchemy import Engine
+from sqlalchemy.exc import SQLAlchemyError
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.types import Message, Receive, Scope, Send
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
 from strawberry.extensions import MaskErrors, ParserCache, SchemaExtension, ValidationCache
-from strawberry.http import GraphQLRequestData
+from strawberry.http import GraphQLHTTPResponse, GraphQLRequestData
 from strawberry.types import ExecutionContext, ExecutionResult
 
 from api.graphql import limits
-from api.graphql.errors import MASKED, ProblemCodes, is_client_error, masked, should_mask
+from api.graphql.errors import (
+    DATABASE_UNAVAILABLE,
+    MASKED,
+    ProblemCodes,
+    is_client_error,
+    masked,
+    outage,
+    should_mask,
+)
 from api.graphql.loaders import Loaders
 from api.graphql.query import Query
-from api.problems import Problem, problem_response
+from api.problems import Problem, log_fault, problem_response
 from api.querying import run_query
 from api.settings import Settings
 from models import queries
 from models.descriptions import Descriptions
+from models.faults import UNREACHABLE, unavailable
 
 
 @dataclass
@@ -39,7 +49,26 @@ class Context:
     engine: Engine
     settings: Settings
     loaders: Loaders
-    descriptions: Descriptions  # the worker's copy when the request began
+    # The worker's copy when execution began (HeldDescriptions); none before.
+    descriptions: Descriptions = field(default_factory=Descriptions.empty)
+
+
+class HeldDescriptions(SchemaExtension):
+    """Hands resolvers the worker's copy of the descriptions once a document is valid, so
+    that a rejected document reads nothing."""
+
+    async def on_execute(self) -> AsyncIterator[None]:
+        if self.execution_context.result is not None:
+            yield  # refused before execution (api.graphql.limits): nothing to read
+            return
+        context = self.execution_context.context
+        try:
+            context.descriptions = await run_query(context.engine, queries.descriptions)
+        except SQLAlchemyError as error:
+            if unavailable(error) is None:
+                raise
+            # Resolvers then go through the loaders, which meet the outage and say so.
+        yield
 
 
 class _Schema(strawberry.Schema):
@@ -47,7 +76,12 @@ class _Schema(strawberry.Schema):
         self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None
     ) -> None:
         # A client's mistake is answered, not logged: the log is for our own failures.
-        unexpected = [error for error in errors if not is_client_error(error)]
+        # An outage is logged once per request, as one warning line.
+        outages = [error for error in errors if outage(error)]
+        if outages and outages[0].original_error is not None:
+            original = outages[0].original_error
+            log_fault(unavailable(original) or UNREACHABLE, original, "/graphql")
+        unexpected = [error for error in errors if not (is_client_error(error) or outage(error))]
         super().process_errors(unexpected, execution_context)
 
 
@@ -64,6 +98,7 @@ def make_schema(settings: Settings | None = None) -> strawberry.Schema:
         # Parsed and validated documents are kept (module-level LRU caches in Strawberry).
         lambda: ParserCache(maxsize=DOCUMENT_CACHE_SIZE),
         lambda: ValidationCache(maxsize=DOCUMENT_CACHE_SIZE),
+        HeldDescriptions,
     ]
     if not settings.debug:
         # Listed first so that it runs last, after ProblemCodes has read the original errors.
@@ -80,10 +115,20 @@ class _GraphQLApp(GraphQL[Context, None]):
         self.settings = settings
 
     async def get_context(self, request: Any, response: Any) -> Context:
-        descriptions = await run_query(self.engine, queries.descriptions)
-        return Context(
-            request, response, self.engine, self.settings, Loaders(self.engine), descriptions
-        )
+        return Context(request, response, self.engine, self.settings, Loaders(self.engine))
+
+    def create_response(
+        self, response_data: GraphQLHTTPResponse | list[GraphQLHTTPResponse], sub_response: Response
+    ) -> Response:
+        """An answer that met an outage says when to retry, and is not kept by any cache;
+        if nothing could be served it is a 503."""
+        response = super().create_response(response_data, sub_response)
+        if isinstance(response_data, dict) and _met_outage(response_data):
+            response.headers["Retry-After"] = str(self.settings.retry_after_seconds)
+            response.headers["Cache-Control"] = "no-store"
+            if not _served_anything(response_data):
+                response.status_code = 503
+        return response
 
     def encode_json(self, data: object) -> bytes:
         return orjson.dumps(data)
@@ -184,6 +229,22 @@ def _replay(body: bytes, receive: Receive) -> Receive:
         return {"type": "http.request", "body": body, "more_body": False}
 
     return replay
+
+
+def _errors(result: GraphQLHTTPResponse) -> list[dict[str, Any]]:
+    return [error for error in result.get("errors") or [] if isinstance(error, dict)]
+
+
+def _met_outage(result: GraphQLHTTPResponse) -> bool:
+    codes = ((error.get("extensions") or {}).get("code") for error in _errors(result))
+    return DATABASE_UNAVAILABLE in codes
+
+
+def _served_anything(result: GraphQLHTTPResponse) -> bool:
+    """A field that holds a value, or is null without an error, was served."""
+    failed = {error["path"][0] for error in _errors(result) if error.get("path")}
+    data = result.get("data") or {}
+    return any(value is not None or key not in failed for key, value in data.items())
 
 
 def make_graphql_app(engine: Engine, settings: Settings) -> GraphQL[Context, None]:

@@ -1,5 +1,5 @@
 """GraphQL's face of api.problems: client mistakes keep their message and gain a code;
-anything unexpected is masked."""
+a database outage says so and when to retry; anything else unexpected is masked."""
 
 from __future__ import annotations
 
@@ -9,7 +9,10 @@ from graphql import GraphQLError
 from strawberry.extensions import SchemaExtension
 
 from api.problems import Problem
+from models.faults import unavailable
 from models.filters import FilterError
+
+DATABASE_UNAVAILABLE = "/problems/database-unavailable"
 
 
 def is_client_error(error: GraphQLError) -> bool:
@@ -20,8 +23,13 @@ def is_client_error(error: GraphQLError) -> bool:
 MASKED = "Unexpected error."
 
 
+def outage(error: GraphQLError) -> bool:
+    return error.original_error is not None and unavailable(error.original_error) is not None
+
+
 def should_mask(error: GraphQLError) -> bool:
-    return not is_client_error(error)
+    # An outage's message is rewritten by ProblemCodes, so none of the driver's text shows.
+    return not (is_client_error(error) or outage(error))
 
 
 def masked(error: GraphQLError) -> GraphQLError:
@@ -46,3 +54,8 @@ class ProblemCodes(SchemaExtension):
                 }
             elif isinstance(original, Problem):
                 error.extensions = {**(error.extensions or {}), "code": original.type}
+            elif original is not None and (fault := unavailable(original)) is not None:
+                retry_after = self.execution_context.context.settings.retry_after_seconds
+                problem = Problem.database_unavailable(fault, retry_after)
+                error.message = f"{problem.title}: {problem.detail}"
+                error.extensions = {**(error.extensions or {}), "code": problem.type}

@@ -1,0 +1,443 @@
+"""Faults around the code: a database that goes away is a 503 with Retry-After and the
+service comes back by itself; a database that cannot be written stops an import cleanly."""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import socket
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import psycopg
+import pytest
+from sqlalchemy import Engine, create_engine, event, make_url, text
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.pool import Pool
+from starlette.applications import Starlette
+
+from api.app import create_app
+from api.cli import main
+from api.settings import Settings
+from tests.conftest import Databases, database_digest, graphql, postgres_server_url
+
+pytestmark = pytest.mark.anyio
+
+PROBLEM = "application/problem+json"
+UNAVAILABLE = "/problems/database-unavailable"
+TOKEN = "fault tests"
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+        return port
+
+
+class CuttableProxy:
+    """A TCP proxy to the database that a test can cut (listener and every live connection
+    closed) and restore on the same port.
+
+    It runs its own event loop in a thread: the app's database calls block (create_app,
+    the threadpool), and must not wait on the test's own loop.
+    """
+
+    def __init__(self, target_host: str, target_port: int) -> None:
+        self.target = (target_host, target_port)
+        self.port = free_port()
+        self.loop = asyncio.new_event_loop()
+        self.thread = threading.Thread(target=self.loop.run_forever, daemon=True)
+        self.thread.start()
+        self.server: asyncio.Server | None = None
+        self.connections: set[asyncio.StreamWriter] = set()
+
+    def _run(self, coroutine: object) -> None:
+        asyncio.run_coroutine_threadsafe(coroutine, self.loop).result(timeout=10)  # type: ignore[arg-type]
+
+    def restore(self) -> None:
+        self._run(self._listen())
+
+    def cut(self) -> None:
+        self._run(self._cut())
+
+    def close(self) -> None:
+        if self.server is not None:
+            self.cut()
+        self.loop.call_soon_threadsafe(self.loop.stop)
+        self.thread.join(timeout=10)
+        self.loop.close()
+
+    async def _listen(self) -> None:
+        self.server = await asyncio.start_server(self._pipe, "127.0.0.1", self.port)
+
+    async def _cut(self) -> None:
+        assert self.server is not None
+        self.server.close()
+        for writer in list(self.connections):
+            writer.transport.abort()  # as a crashed server or a pulled cable would
+        self.connections.clear()
+        await self.server.wait_closed()
+        self.server = None
+
+    async def _pipe(
+        self, client: asyncio.StreamReader, client_writer: asyncio.StreamWriter
+    ) -> None:
+        try:
+            upstream, upstream_writer = await asyncio.open_connection(*self.target)
+        except OSError:
+            client_writer.transport.abort()
+            return
+        self.connections |= {client_writer, upstream_writer}
+
+        async def copy(source: asyncio.StreamReader, sink: asyncio.StreamWriter) -> None:
+            try:
+                while data := await source.read(65536):
+                    sink.write(data)
+                    await sink.drain()
+            except (ConnectionError, OSError):
+                pass
+            finally:
+                sink.transport.abort()
+
+        await asyncio.gather(copy(client, upstream_writer), copy(upstream, client_writer))
+        self.connections -= {client_writer, upstream_writer}
+
+
+@pytest.fixture
+def postgres(tmp_path: Path) -> Iterator[Databases]:
+    """PostgreSQL only: SQLite has no server to lose. Skipped without one; under CI, failed."""
+    databases = Databases("postgresql", tmp_path)
+    yield databases
+    databases.close()
+
+
+@pytest.fixture
+def proxied(postgres: Databases) -> Iterator[tuple[CuttableProxy, str]]:
+    """A new seeded database, and its URL through a proxy that is listening."""
+    url = postgres.new()
+    assert main(["seed", "--database-url", url]) == 0
+    server = make_url(postgres_server_url() or "")
+    proxy = CuttableProxy(server.host or "127.0.0.1", server.port or 5432)
+    proxy.restore()
+    yield proxy, make_url(url).set(host="127.0.0.1", port=proxy.port).render_as_string(False)
+    proxy.close()
+
+
+def client_of(app: Starlette) -> httpx.AsyncClient:
+    transport = httpx.ASGITransport(app=app)
+    return httpx.AsyncClient(transport=transport, base_url="http://testserver")
+
+
+SEGMENTS = "{ segments { code } }"
+
+
+async def test_outage_is_503_and_service_resumes_without_restart(proxied, caplog):
+    proxy, url = proxied
+    # release_check_seconds=0: the release clock meets the outage on every request too.
+    app = create_app(Settings(database_url=url, release_check_seconds=0))
+    async with client_of(app) as client:
+        assert (await client.get("/api/v1/shares", params={"wave": "2015"})).status_code == 200
+        assert (await client.get("/health")).status_code == 200
+
+        proxy.cut()
+        rest = await client.get("/api/v1/shares", params={"wave": "2017"})
+        assert rest.status_code == 503
+        assert rest.headers["content-type"] == PROBLEM
+        assert rest.headers["retry-after"] == "5"
+        assert rest.json() == {
+            "type": UNAVAILABLE,
+            "title": "Database unavailable",
+            "status": 503,
+            "detail": "The database is unreachable; please retry in 5 seconds.",
+            "instance": "/api/v1/shares",
+        }
+        query = await client.post("/graphql", json={"query": SEGMENTS})
+        assert query.status_code == 503
+        assert query.headers["retry-after"] == "5"
+        assert query.json() == {
+            "data": None,
+            "errors": [
+                {
+                    "message": "Database unavailable: The database is unreachable;"
+                    " please retry in 5 seconds.",
+                    "locations": [{"line": 1, "column": 3}],
+                    "path": ["segments"],
+                    "extensions": {"code": UNAVAILABLE},
+                }
+            ],
+        }
+        health = await client.get("/health")
+        assert health.status_code == 503
+        assert health.headers["retry-after"] == "5"
+        assert health.json() == {
+            "status": "unavailable",
+            "database": "unreachable",
+            "release": None,
+        }
+        # Stale-if-error: an answer kept for the release seen last is still served.
+        kept = await client.get("/api/v1/shares", params={"wave": "2015"})
+        assert kept.status_code == 200
+
+        proxy.restore()  # the same app object: no restart
+        assert (await client.get("/api/v1/shares", params={"wave": "2017"})).status_code == 200
+        assert (await client.post("/graphql", json={"query": SEGMENTS})).status_code == 200
+        assert (await client.get("/health")).json()["status"] == "ok"
+    app.state.engine.dispose()
+    warnings = [r.getMessage() for r in caplog.records if r.name == "kommunedigi"]
+    assert all(r.levelname == "WARNING" for r in caplog.records if r.name == "kommunedigi")
+    assert warnings and all(w.startswith("database unavailable on ") for w in warnings)
+
+
+async def test_first_request_after_a_database_restart_is_served(proxied):
+    """The pooled connections died unseen between two requests: each is checked on checkout."""
+    proxy, url = proxied
+    # No release check to meet the dead connection first: the request itself checks out one.
+    app = create_app(Settings(database_url=url, release_check_seconds=3600, response_cache_bytes=0))
+    async with client_of(app) as client:
+        assert (await client.get("/api/v1/surveys")).status_code == 200
+        proxy.cut()
+        proxy.restore()
+        assert (await client.get("/api/v1/surveys")).status_code == 200
+    app.state.engine.dispose()
+
+
+async def test_started_while_the_database_is_down_serves_once_it_returns(proxied):
+    proxy, url = proxied
+    proxy.cut()
+    # Nothing to prepare at start (as compose's api service): the app starts without it.
+    settings = Settings(database_url=url, migrate_on_start=False, seed_on_start=False)
+    app = create_app(settings)
+    async with client_of(app) as client:
+        assert (await client.get("/health")).status_code == 503
+        assert (await client.get("/api/v1/surveys")).status_code == 503
+        proxy.restore()
+        assert (await client.get("/health")).status_code == 200
+        assert (await client.get("/api/v1/surveys")).status_code == 200
+    app.state.engine.dispose()
+
+
+@pytest.mark.parametrize("backend", ["sqlite", "postgresql"])
+def test_serve_with_the_database_down_stops_with_one_line(backend, tmp_path, capsys, monkeypatch):
+    monkeypatch.setenv("KOMMUNEDIGI_DATABASE_URL", "unused")  # restored after: serve sets it
+    url = {
+        "sqlite": f"sqlite:///{tmp_path / 'no such folder' / 'db.sqlite3'}",
+        "postgresql": f"postgresql+psycopg://postgres@127.0.0.1:{free_port()}/test",
+    }[backend]
+    assert main(["serve", "--database-url", url]) == 1
+    error = capsys.readouterr().err
+    assert error.count("\n") == 1
+    assert error.startswith("error: cannot prepare the database: ")
+    assert "Traceback" not in error
+    assert "KOMMUNEDIGI_MIGRATE_ON_START=false" in error
+
+
+@pytest.fixture
+def lost_question(monkeypatch, app):
+    """get_question meets a lost connection, as psycopg reports one; other fields are served."""
+    from models import queries
+
+    if app.state.response_cache is not None:
+        app.state.response_cache.clear()
+
+    def lost(session, code):
+        raise OperationalError(
+            "SELECT", {}, psycopg.OperationalError("server closed the connection")
+        )
+
+    monkeypatch.setattr(queries, "get_question", lost)
+    return monkeypatch
+
+
+async def test_graphql_partial_answer_says_retry_and_is_not_kept(client, lost_question):
+    query = {"query": '{ segments { code } question(code: "action-plan") { code } }'}
+    response = await client.post("/graphql", json=query)
+    assert response.status_code == 200  # the segments were served
+    assert response.headers["retry-after"] == "5"
+    assert response.headers["cache-control"] == "no-store"
+    body = response.json()
+    assert body["data"]["question"] is None
+    assert body["data"]["segments"]
+    assert [error["extensions"]["code"] for error in body["errors"]] == [UNAVAILABLE]
+    lost_question.undo()
+    again = await client.post("/graphql", json=query)
+    assert again.status_code == 200
+    assert again.json()["data"]["question"] == {"code": "action-plan"}
+
+
+async def test_a_wrong_statement_stays_a_500_not_a_503(client, monkeypatch, app):
+    """The database answering with an error is a bug: no Retry-After would help."""
+    from models import queries
+
+    if app.state.response_cache is not None:
+        app.state.response_cache.clear()
+
+    def wrong(session):
+        session.execute(text("SELECT * FROM no_such_table"))
+
+    monkeypatch.setattr(queries, "list_topics", wrong)
+    response = await client.get("/api/v1/topics")
+    assert response.status_code == 500
+    assert "retry-after" not in response.headers
+    body = await graphql(client, "{ topics { code } }")
+    assert body["errors"][0]["message"] == "Unexpected error."
+
+
+# Imports into a database that cannot take them -----------------------------------------
+
+SHARES_HEADER = "survey,wave,question,option,segment,value,status,source"
+
+
+def big_package(folder, *, options=200, segments=20):
+    """A made-up test question (not survey figures) with options × segments shares."""
+    folder.mkdir()
+    (folder / "questions.csv").write_text(
+        "survey,code,topic,kind,text_nb,text_en\n"
+        "kommuneundersokelsen,fault-q,priority,multiple_choice,Testspørsmål,Test question\n",
+        encoding="utf-8",
+    )
+    (folder / "options.csv").write_text(
+        "question,code,label_nb,label_en\n"
+        + "".join(f"fault-q,o{i},Valg {i},Option {i}\n" for i in range(options)),
+        encoding="utf-8",
+    )
+    (folder / "segments.csv").write_text(
+        "code,dimension,label_nb,label_en\n"
+        + "".join(f"test:{s},test,Gruppe {s},Group {s}\n" for s in range(segments)),
+        encoding="utf-8",
+    )
+    (folder / "shares.csv").write_text(
+        SHARES_HEADER
+        + "\n"
+        + "".join(
+            f"kommuneundersokelsen,2017,fault-q,o{i},test:{s},{(i + s) % 100},published,pr17\n"
+            for i in range(options)
+            for s in range(segments)
+        ),
+        encoding="utf-8",
+    )
+    return folder
+
+
+def read_only(url: str, backend: str) -> str:
+    """The same database, opened so that it refuses every write."""
+    if backend == "sqlite":
+        return f"sqlite:///file:{make_url(url).database}?mode=ro&uri=true"
+    options = "-c default_transaction_read_only=on"  # as a hot standby answers
+    return make_url(url).update_query_dict({"options": options}).render_as_string(False)
+
+
+def releases(url: str) -> int:
+    engine = create_engine(url)
+    with engine.connect() as connection:
+        count = connection.execute(text("SELECT count(*) FROM release")).scalar_one()
+    engine.dispose()
+    return int(count)
+
+
+@pytest.fixture
+def seeded(fresh_database_url):
+    assert main(["seed", "--database-url", fresh_database_url]) == 0
+    return fresh_database_url
+
+
+def test_import_into_a_read_only_database_is_a_clear_error(seeded, databases, tmp_path, capsys):
+    before = database_digest(seeded)
+    capsys.readouterr()
+    url = read_only(seeded, databases.backend)
+    assert main(["import", str(big_package(tmp_path / "package")), "--database-url", url]) == 1
+    error = capsys.readouterr().err
+    reason = {"sqlite": "the database file is read-only", "postgresql": "the database is read-only"}
+    assert error.startswith(f"error: the import failed: {reason[databases.backend]} (")
+    assert error.endswith("; nothing was written.\n")
+    assert "Traceback" not in error
+    assert database_digest(seeded) == before
+
+
+async def test_import_over_http_into_a_read_only_database_is_a_503(seeded, databases):
+    before = database_digest(seeded)
+    settings = Settings(
+        database_url=read_only(seeded, databases.backend),
+        import_token_hashes=hashlib.sha256(TOKEN.encode()).hexdigest(),
+    )
+    app = create_app(settings)
+    shares = SHARES_HEADER + "\nkommuneundersokelsen,2017,action-plan,yes,all,77,published,pr17\n"
+    headers = {"Authorization": f"Bearer {TOKEN}", "Content-Type": "text/csv"}
+    async with client_of(app) as client:
+        response = await client.post("/api/v1/imports", content=shares, headers=headers)
+    app.state.engine.dispose()
+    assert response.status_code == 503
+    assert response.headers["content-type"] == PROBLEM
+    reason = {"sqlite": "The database file is read-only", "postgresql": "The database is read-only"}
+    assert response.json() == {
+        "type": "/problems/database-unwritable",
+        "title": "Database cannot be written",
+        "status": 503,
+        "detail": f"{reason[databases.backend]}; nothing was written. The operator has to fix"
+        " this before a retry can succeed.",
+        "instance": "/api/v1/imports",
+    }
+    assert database_digest(seeded) == before
+
+
+def fill_the_disk_after_some_rows(url: str, backend: str) -> Iterator[None]:
+    """Writes fail for want of space once the import has written part of its shares."""
+    if backend == "sqlite":
+        # Room for a few more pages: SQLITE_FULL when the shares outgrow them.
+        def small_disk(dbapi_connection, _record):
+            cursor = dbapi_connection.cursor()
+            pages = cursor.execute("PRAGMA page_count").fetchone()[0]
+            cursor.execute(f"PRAGMA max_page_count = {pages + 8}")
+            cursor.close()
+
+        event.listen(Pool, "connect", small_disk)
+        yield
+        event.remove(Pool, "connect", small_disk)
+        return
+    # PostgreSQL's own "disk full" (SQLSTATE 53100) raised from the 500th share row on.
+    engine: Engine = create_engine(url, isolation_level="AUTOCOMMIT")
+    with engine.connect() as connection:
+        connection.execute(text("CREATE SEQUENCE written"))
+        connection.execute(
+            text(
+                "CREATE FUNCTION small_disk() RETURNS trigger AS $$ BEGIN"
+                " IF nextval('written') > 500 THEN RAISE EXCEPTION"
+                " 'could not extend file: No space left on device' USING ERRCODE = 'disk_full';"
+                " END IF; RETURN NEW; END $$ LANGUAGE plpgsql"
+            )
+        )
+        connection.execute(
+            text(
+                "CREATE TRIGGER small_disk BEFORE INSERT ON share"
+                " FOR EACH ROW EXECUTE FUNCTION small_disk()"
+            )
+        )
+    yield
+    with engine.connect() as connection:
+        assert connection.execute(text("SELECT last_value FROM written")).scalar_one() > 500
+        connection.execute(text("DROP TRIGGER small_disk ON share"))
+    engine.dispose()
+
+
+def test_disk_full_mid_import_leaves_nothing_half_written(seeded, databases, tmp_path, capsys):
+    package = big_package(tmp_path / "package")
+    before, count = database_digest(seeded), releases(seeded)
+    capsys.readouterr()
+    faults = fill_the_disk_after_some_rows(seeded, databases.backend)
+    next(faults)
+    try:
+        status = main(["import", str(package), "--verbose", "--database-url", seeded])
+    finally:
+        next(faults, None)
+    error = capsys.readouterr().err
+    assert status == 1
+    # It failed while writing, after the package was checked.
+    assert error.startswith("Checking 4,000 figures\nWriting 4,000 figures\n")
+    reason = {"sqlite": "the disk is full", "postgresql": "the database server's disk is full"}
+    assert f"error: the import failed: {reason[databases.backend]} (" in error
+    assert error.endswith("; nothing was written.\n")
+    assert "Traceback" not in error
+    assert database_digest(seeded) == before
+    assert releases(seeded) == count
