@@ -12,7 +12,9 @@ from starlette.middleware.gzip import GZipMiddleware
 from starlette.routing import Mount, Route
 
 from api import catalog, contract, docs, feed, graphql, health, problems, rest, web
+from api.body_limits import BodyLimits
 from api.caching import HTTPCaching, ReleaseClock
+from api.rate_limits import API_KEY_HEADER, RateLimiter, RateLimits
 from api.response_cache import ResponseCache
 from api.security import SecurityHeaders
 from api.settings import Settings
@@ -26,18 +28,22 @@ EXPOSED_HEADERS = [
 ]  # fmt: skip
 
 # What a browser script may send beyond the simple headers (conditional GETs, imports).
-ALLOWED_HEADERS = ["Content-Type", "Authorization", "If-None-Match", "If-Modified-Since"]
+ALLOWED_HEADERS = [
+    "Content-Type", "Authorization", "If-None-Match", "If-Modified-Since", API_KEY_HEADER,
+]  # fmt: skip
 
 
 def create_app(settings: Settings | None = None) -> Starlette:
     """A ready app: the database is opened (and seeded if empty) before this returns."""
     settings = settings or Settings.from_environ()
+    limiter = RateLimiter(settings)  # first: a bad store stops start-up before anything opens
     engine = make_engine(settings.database_url, **settings.engine_options)
     prepare(engine, migrate_schema=settings.migrate_on_start, load_seed=settings.seed_on_start)
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         yield
+        await limiter.close()
         engine.dispose()
 
     graphql_app = graphql.make_graphql_app(engine, settings)
@@ -71,6 +77,10 @@ def create_app(settings: Settings | None = None) -> Starlette:
             ),
             Middleware(SecurityHeaders),
             Middleware(problems.ServerErrors),
+            # Outside the caching layers, so that kept answers and 304s count too, and inside
+            # CORS and the security headers, so that a 429 carries them.
+            Middleware(RateLimits, limiter=limiter if limiter.policies else None),
+            Middleware(BodyLimits, limits={"/graphql": settings.graphql_max_body_bytes}),
             Middleware(GZipMiddleware, minimum_size=1024),
             Middleware(
                 HTTPCaching,
@@ -85,4 +95,5 @@ def create_app(settings: Settings | None = None) -> Starlette:
     app.state.engine = engine
     app.state.settings = settings
     app.state.response_cache = response_cache
+    app.state.rate_limiter = limiter
     return app
