@@ -25,4 +25,7 @@ ENV KOMMUNEDIGI_DATABASE_URL=sqlite:////data/kommunedigi.sqlite3 \
 EXPOSE 8000
 HEALTHCHECK --interval=30s --timeout=3s --start-period=10s \
     CMD ["python", "-c", "import sys, urllib.request; sys.exit(urllib.request.urlopen('http://127.0.0.1:8000/health', timeout=2).status != 200)"]
+# Rate limits count per client address: behind a reverse proxy, add "--proxy-headers" and set
+# FORWARDED_ALLOW_IPS to the proxy's address, or every request counts as the proxy's. With
+# several workers, KOMMUNEDIGI_RATE_LIMIT_STORAGE=redis://… makes them count together.
 CMD ["kommunedigi", "serve", "--host", "0.0.0.0", "--port", "8000"]

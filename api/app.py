@@ -12,9 +12,12 @@ from starlette.middleware.gzip import GZipMiddleware
 from starlette.routing import Mount, Route
 
 from api import catalog, contract, docs, feed, graphql, health, problems, rest, web
+from api.body_limits import BodyCap, BodyLimits
 from api.caching import HTTPCaching, ReleaseClock
 from api.querying import hold_descriptions
+from api.rate_limits import API_KEY_HEADER, RateLimiter, RateLimits
 from api.response_cache import ResponseCache
+from api.rest import imports
 from api.security import SecurityHeaders
 from api.settings import Settings
 from models.db import make_engine
@@ -27,12 +30,24 @@ EXPOSED_HEADERS = [
 ]  # fmt: skip
 
 # What a browser script may send beyond the simple headers (conditional GETs, imports).
-ALLOWED_HEADERS = ["Content-Type", "Authorization", "If-None-Match", "If-Modified-Since"]
+ALLOWED_HEADERS = [
+    "Content-Type", "Authorization", "If-None-Match", "If-Modified-Since", API_KEY_HEADER,
+]  # fmt: skip
+
+
+def body_caps(settings: Settings) -> dict[str, BodyCap]:
+    """The paths that take a body, and how much each may send."""
+    upload, query = settings.max_upload_bytes, settings.graphql_max_query_bytes
+    return {
+        "/api/v1/imports": BodyCap(upload, imports.too_large(upload)),
+        "/graphql": BodyCap(query, graphql.too_large(query)),
+    }
 
 
 def create_app(settings: Settings | None = None) -> Starlette:
     """A ready app: the database is opened (and seeded if empty) before this returns."""
     settings = settings or Settings.from_environ()
+    limiter = RateLimiter(settings)  # first: a bad store stops start-up before anything opens
     engine = make_engine(settings.database_url, **settings.engine_options)
     prepare(engine, migrate_schema=settings.migrate_on_start, load_seed=settings.seed_on_start)
     # Descriptions are read once per release and worker; a new release is noticed as data is.
@@ -41,6 +56,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         yield
+        await limiter.close()
         engine.dispose()
 
     graphql_app = graphql.make_graphql_app(engine, settings)
@@ -74,13 +90,16 @@ def create_app(settings: Settings | None = None) -> Starlette:
             ),
             Middleware(SecurityHeaders),
             Middleware(problems.ServerErrors, retry_after=settings.retry_after_seconds),
+            # Outside the caching layers, so that kept answers and 304s count too, and inside
+            # CORS and the security headers, so that a 429 carries them.
+            Middleware(RateLimits, limiter=limiter if limiter.policies else None),
+            Middleware(BodyLimits, caps=body_caps(settings)),
             Middleware(GZipMiddleware, minimum_size=1024),
             Middleware(
                 HTTPCaching,
                 clock=ReleaseClock(engine, settings.release_check_seconds),
                 max_age=settings.cache_max_age,
                 cache=response_cache,
-                graphql_max_bytes=settings.graphql_max_query_bytes,
             ),
         ],
         exception_handlers=problems.HANDLERS,
@@ -89,4 +108,5 @@ def create_app(settings: Settings | None = None) -> Starlette:
     app.state.engine = engine
     app.state.settings = settings
     app.state.response_cache = response_cache
+    app.state.rate_limiter = limiter
     return app

@@ -114,13 +114,11 @@ class HTTPCaching:
         clock: ReleaseClock,
         max_age: int,
         cache: ResponseCache | None = None,
-        graphql_max_bytes: int | None = None,
     ) -> None:
         self.app = app
         self.clock = clock
         self.max_age = max_age
         self.cache = cache
-        self.graphql_max_bytes = graphql_max_bytes
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -172,10 +170,8 @@ class HTTPCaching:
         self, scope: Scope, receive: Receive, send: Send, cache: ResponseCache
     ) -> None:
         """A GraphQL query sent by POST: kept like a GET, keyed by its normalised request."""
-        # A body GraphQL would refuse as too large is passed through, and refused, never
-        # answered from the cache by an equal but shorter request.
-        limit = min(cache.largest, self.graphql_max_bytes or cache.largest)
-        body, replay = await _read_body(receive, limit)
+        # A body over graphql_max_query_bytes never gets here (api.body_limits refuses it).
+        body, replay = await _read_body(receive, cache.largest)
         release = await self.clock.current()
         key = _graphql_key(body) if body is not None else None
         if release is None or key is None:

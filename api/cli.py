@@ -79,6 +79,10 @@ def serve(args: argparse.Namespace) -> int:
         port=args.port,
         workers=args.workers,
         proxy_headers=args.proxy_headers,
+        # Slow clients hold a connection, never a thread (the app is async); these bound how
+        # many connections a worker holds and how long an idle one stays open.
+        timeout_keep_alive=settings.keep_alive_seconds,
+        limit_concurrency=settings.max_concurrency,
     )
     return 0
 

@@ -7,6 +7,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, fields
 from typing import Any
 
+from limits import RateLimitItem, parse
 from starlette.config import Config
 
 ENV_PREFIX = "KOMMUNEDIGI_"
@@ -41,6 +42,13 @@ class Settings:
     graphql_max_aliases: int = 30
     graphql_max_cost: int = 50_000
     graphql_timeout_seconds: float = 10.0
+    rate_limit_api: str = "600/minute"
+    rate_limit_harvest: str = "120/minute"
+    rate_limit_storage: str = "memory://"
+    api_key_hashes: str = ""
+    rate_limit_key_factor: int = 10
+    keep_alive_seconds: int = 5
+    max_concurrency: int = 1000
     debug: bool = False
 
     HELP = {
@@ -71,14 +79,23 @@ class Settings:
         "graphql_max_aliases": "aliases a GraphQL document may use",
         "graphql_max_cost": "fields a GraphQL answer could hold, as estimated before it runs",
         "graphql_timeout_seconds": "seconds a GraphQL query may run before it is stopped",
+        "rate_limit_api": "requests per client to the API, as 600/minute (empty or 0: no limit)",
+        "rate_limit_harvest": "requests per client for the catalog, feed, downloads and contracts",
+        "rate_limit_storage": "where the counts are kept: memory:// per worker, or a redis:// URL",
+        "api_key_hashes": "SHA-256 hex digests of the API keys (X-API-Key) with higher limits",
+        "rate_limit_key_factor": "how many times the limits a client with a known API key gets",
+        "keep_alive_seconds": "seconds `kommunedigi serve` keeps an idle connection open",
+        "max_concurrency": "connections each worker of `kommunedigi serve` takes; beyond: 503",
         "debug": "show tracebacks in error responses; never in production",
     }
 
     @property
     def token_hashes(self) -> tuple[str, ...]:
-        return tuple(
-            item.strip().lower() for item in self.import_token_hashes.split(",") if item.strip()
-        )
+        return _digests(self.import_token_hashes)
+
+    @property
+    def api_key_digests(self) -> tuple[str, ...]:
+        return _digests(self.api_key_hashes)
 
     @property
     def engine_options(self) -> dict[str, int]:
@@ -99,12 +116,15 @@ class Settings:
             )
         if self.publisher_id and not (len(self.publisher_id) == 9 and self.publisher_id.isdigit()):
             raise ValueError(f"{ENV_PREFIX}PUBLISHER_ID must be a 9-digit organisation number")
-        for digest in self.token_hashes:
-            if len(digest) != 64 or any(c not in "0123456789abcdef" for c in digest):
-                raise ValueError(
-                    f"{ENV_PREFIX}IMPORT_TOKEN_HASHES must hold SHA-256 hex digests"
-                    " (sha256sum of the token), separated by commas"
-                )
+        for name, digests in (
+            ("import_token_hashes", self.token_hashes), ("api_key_hashes", self.api_key_digests)
+        ):  # fmt: skip
+            for digest in digests:
+                if len(digest) != 64 or any(c not in "0123456789abcdef" for c in digest):
+                    raise ValueError(
+                        f"{ENV_PREFIX}{name.upper()} must hold SHA-256 hex digests"
+                        " (sha256sum of the token), separated by commas"
+                    )
         for name in (
             "graphql_max_query_bytes", "graphql_max_tokens", "graphql_max_depth",
             "graphql_max_aliases", "graphql_max_cost",
@@ -119,6 +139,17 @@ class Settings:
         ):  # fmt: skip
             if getattr(self, name) < 0:
                 raise ValueError(f"{ENV_PREFIX}{name.upper()} must not be negative")
+        for name in ("rate_limit_key_factor", "keep_alive_seconds", "max_concurrency"):
+            if getattr(self, name) < 1:
+                raise ValueError(f"{ENV_PREFIX}{name.upper()} must be at least 1")
+        for name in ("rate_limit_api", "rate_limit_harvest"):
+            try:
+                parse_rate_limit(getattr(self, name))
+            except ValueError:
+                raise ValueError(
+                    f"{ENV_PREFIX}{name.upper()} must be a count per period, such as 600/minute"
+                    " or 100/10 seconds (empty or 0: no limit)"
+                ) from None
 
     @classmethod
     def from_environ(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -138,3 +169,20 @@ class Settings:
             for field in fields(cls)
         }
         return cls(**values)
+
+
+def _digests(text: str) -> tuple[str, ...]:
+    return tuple(item.strip().lower() for item in text.split(",") if item.strip())
+
+
+def parse_rate_limit(text: str) -> RateLimitItem | None:
+    """'600/minute' in limits' notation; None for empty or '0' (no limit). ValueError if bad."""
+    text = text.strip()
+    if text in ("", "0"):
+        return None
+    if ";" in text or "," in text:
+        raise ValueError(text)  # one limit per policy
+    item = parse(text)
+    if item.amount < 1:
+        raise ValueError(text)
+    return item

@@ -27,6 +27,9 @@ from api.settings import Settings
 ROOT = Path(__file__).resolve().parent.parent
 POSTGRES_URL_VARIABLE = "KOMMUNEDIGI_TEST_POSTGRES_URL"
 BACKENDS = ("sqlite", "postgresql")
+# The suite makes many requests from one client: the shared apps do not limit them
+# (tests/test_rate_limits.py builds apps with small limits of its own).
+NO_RATE_LIMITS: dict[str, Any] = {"rate_limit_api": "", "rate_limit_harvest": ""}
 
 
 def postgres_server_url() -> str | None:
@@ -102,7 +105,7 @@ def database_url(databases: Databases) -> str:
 
 @pytest.fixture(scope="session")
 def app(database_url: str) -> Iterator[Starlette]:
-    app = create_app(Settings(database_url=database_url))
+    app = create_app(Settings(database_url=database_url, **NO_RATE_LIMITS))
     yield app
     app.state.engine.dispose()
 
@@ -124,7 +127,9 @@ def fresh_database_url(databases: Databases) -> str:
 def fresh_app(fresh_database_url: str) -> Iterator[Starlette]:
     """An app on its own newly seeded database, for tests that add data."""
     # Tests that add data look for the new release on every request.
-    app = create_app(Settings(database_url=fresh_database_url, release_check_seconds=0))
+    app = create_app(
+        Settings(database_url=fresh_database_url, release_check_seconds=0, **NO_RATE_LIMITS)
+    )
     yield app
     app.state.engine.dispose()
 

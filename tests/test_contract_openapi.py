@@ -343,6 +343,8 @@ CASES = [
     # The index and the small lists
     ("GET", "/api/v1/", None, 200),
     ("GET", "/api/v1/?lang=en", None, 200),
+    ("GET", "/api/v1/config", None, 200),
+    ("GET", "/api/v1/config?lang=fr", None, 400),
     ("GET", "/api/v1/surveys", None, 200),
     ("GET", "/api/v1/surveys?lang=en", None, 200),
     ("GET", "/api/v1/waves", None, 200),
@@ -581,6 +583,31 @@ async def test_health_of_an_empty_database(spec, tmp_path):
         async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as client:
             response = await exchange(client, spec, "GET", "/health", 200)
     assert response.json() == {"status": "empty", "database": "ok", "release": None}
+
+
+@contextmanager
+def app_with(database_url: str, **settings: Any) -> Iterator[Starlette]:
+    app = create_app(Settings(database_url=database_url, **settings))
+    try:
+        yield app
+    finally:
+        app.state.engine.dispose()
+
+
+async def test_a_rate_limited_answer_matches_the_contract(spec, database_url):
+    with app_with(database_url, rate_limit_api="1/minute") as app:
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as client:
+            await client.get("/api/v1/indicators")
+            await exchange(client, spec, "GET", "/api/v1/indicators", 429)
+            await exchange(client, spec, "POST", "/graphql", 429, {"query": GRAPHQL_QUERY})
+
+
+async def test_a_graphql_body_over_the_cap_matches_the_contract(spec, database_url):
+    with app_with(database_url, graphql_max_query_bytes=10) as app:
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as client:
+            await exchange(client, spec, "POST", "/graphql", 413, {"query": GRAPHQL_QUERY})
 
 
 async def test_openapi_json_is_the_committed_document(client):

@@ -7,7 +7,7 @@ import pytest
 from api.app import create_app
 from api.cli import main
 from api.settings import Settings
-from tests.conftest import count_queries
+from tests.conftest import NO_RATE_LIMITS, count_queries
 
 pytestmark = pytest.mark.anyio
 
@@ -32,8 +32,11 @@ async def answers(app, paths, headers=None):
 
 @pytest.fixture
 def apps(database_url):
-    cached = create_app(Settings(database_url=database_url))
-    uncached = create_app(Settings(database_url=database_url, response_cache_bytes=0))
+    # Without rate limits: their headers rightly differ from one answer to the next.
+    cached = create_app(Settings(database_url=database_url, **NO_RATE_LIMITS))
+    uncached = create_app(
+        Settings(database_url=database_url, response_cache_bytes=0, **NO_RATE_LIMITS)
+    )
     yield cached, uncached
     cached.state.engine.dispose()
     uncached.state.engine.dispose()

@@ -15,7 +15,7 @@ from sqlalchemy import Engine
 from sqlalchemy.exc import SQLAlchemyError
 from starlette.requests import Request
 from starlette.responses import Response
-from starlette.types import Message, Receive, Scope, Send
+from starlette.types import Receive, Scope, Send
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
 from strawberry.extensions import MaskErrors, ParserCache, SchemaExtension, ValidationCache
@@ -173,9 +173,12 @@ class _GraphQLApp(GraphQL[Context, None]):
             await super().__call__(scope, receive, send)
             return
         request = Request(scope, receive)
+        limit = self.settings.graphql_max_query_bytes  # a POST's body: api.body_limits
         try:
-            body = await _read_capped(request, self.settings.graphql_max_query_bytes)
-            response = await self.run(Request(scope, _replay(body, receive)))
+            if len(scope.get("query_string", b"")) > limit:
+                what = f"A GraphQL URL's query may hold at most {limit:,}"
+                raise _too_large(414, "URI too long", what)
+            response = await self.run(request)
         except HTTPException as error:
             problem = Problem(
                 error.status_code,
@@ -189,24 +192,9 @@ class _GraphQLApp(GraphQL[Context, None]):
         await response(scope, receive, send)
 
 
-async def _read_capped(request: Request, limit: int) -> bytes:
-    """The body, refused (413, or 414 for a GET's URL) when the request is over `limit` bytes."""
-    if len(request.scope.get("query_string", b"")) > limit:
-        raise _too_large(414, "URI too long", f"A GraphQL URL's query may hold at most {limit:,}")
-    too_large = _too_large(
-        413, "Payload too large", f"A GraphQL request may send at most {limit:,}"
-    )
-    declared = request.headers.get("content-length", "")
-    if declared.isdigit() and int(declared) > limit:
-        raise too_large
-    chunks: list[bytes] = []
-    size = 0
-    async for chunk in request.stream():
-        size += len(chunk)
-        if size > limit:
-            raise too_large
-        chunks.append(chunk)
-    return b"".join(chunks)
+def too_large(limit: int) -> Problem:
+    """The 413 for a GraphQL body over `limit` bytes (api.body_limits refuses it)."""
+    return _too_large(413, "Payload too large", f"A GraphQL request may send at most {limit:,}")
 
 
 def _too_large(status: int, title: str, what: str) -> Problem:
@@ -215,20 +203,6 @@ def _too_large(status: int, title: str, what: str) -> Problem:
         " for long values, or split it into several requests."
     )
     return Problem(status, title, detail, type="/problems/graphql-request-too-large")
-
-
-def _replay(body: bytes, receive: Receive) -> Receive:
-    """A receive that hands over the body already read, then listens as before."""
-    sent = False
-
-    async def replay() -> Message:
-        nonlocal sent
-        if sent:
-            return await receive()
-        sent = True
-        return {"type": "http.request", "body": body, "more_body": False}
-
-    return replay
 
 
 def _errors(result: GraphQLHTTPResponse) -> list[dict[str, Any]]:

@@ -6,9 +6,8 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
-from api import imports
 from api.responses import JSONResponse
-from api.rest import citations, indicators, questions, releases, shares, surveys
+from api.rest import citations, config, imports, indicators, questions, releases, shares, surveys
 from api.rest.params import Params
 
 
@@ -25,6 +24,7 @@ async def index(request: Request) -> Response:
         "indicators",
         "shares",
         "releases",
+        "config",
     )
     return JSONResponse(
         {"name": "kommunedigi", "links": {name: f"{base}/{name}" for name in names}}
@@ -52,4 +52,5 @@ routes: list[BaseRoute] = [
     Route("/releases/{id}", releases.get_release),
     Route("/releases/{id}/changes", releases.list_changes),
     Route("/imports", imports.create_import, methods=["POST"]),
+    Route("/config", config.config),
 ]

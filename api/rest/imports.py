@@ -50,24 +50,14 @@ def authorise(request: Request, settings: Settings) -> None:
         raise Problem(403, "Forbidden", "This token may not import.", type="/problems/forbidden")
 
 
-async def read_capped(request: Request, limit: int) -> bytes:
-    too_large = Problem(
+def too_large(limit: int) -> Problem:
+    """The 413 for an upload over `limit` bytes (api.body_limits refuses it)."""
+    return Problem(
         413,
         "Payload too large",
         f"An import may send at most {limit:,} bytes; split the package or ask for a higher limit.",
         type="/problems/payload-too-large",
     )
-    declared = request.headers.get("content-length", "")
-    if declared.isdigit() and int(declared) > limit:
-        raise too_large
-    chunks: list[bytes] = []
-    size = 0
-    async for chunk in request.stream():
-        size += len(chunk)
-        if size > limit:
-            raise too_large
-        chunks.append(chunk)
-    return b"".join(chunks)
 
 
 def _unzip(data: bytes, name: str) -> dict[str, bytes]:
@@ -127,7 +117,7 @@ async def create_import(request: Request) -> Response:
     authorise(request, settings)
     params = Params(request.query_params, {"dry_run", "message"})
     dry_run = params.flag("dry_run")
-    body = await read_capped(request, settings.max_upload_bytes)
+    body = await request.body()  # capped at max_upload_bytes by api.body_limits
     files = await _files(request, body)
     loaded = package.from_files("upload", files)
     message = params.text("message") or "Import over the API"

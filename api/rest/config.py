@@ -1,0 +1,57 @@
+"""GET /api/v1/config: the service's public limits, so that clients can keep within them."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from starlette.requests import Request
+from starlette.responses import Response
+
+from api.rate_limits import API_KEY_HEADER, HARVEST_DOWNLOADS, HARVEST_PATHS, RateLimiter
+from api.responses import JSONResponse
+from api.rest.params import Params
+from api.settings import Settings
+
+HARVEST_SCOPE = [*HARVEST_PATHS, *(f"{head}{{code}}{tail}" for head, tail in HARVEST_DOWNLOADS)]
+
+
+def _policies(limiter: RateLimiter) -> list[dict[str, Any]]:
+    applies_to = {"api": "every other path", "harvest": HARVEST_SCOPE}
+    return [
+        {
+            "name": policy.name,
+            "quota": policy.quota,
+            "window_seconds": policy.window,
+            "applies_to": applies_to[kind],
+        }
+        for kind, policy in limiter.policies.items()
+    ]
+
+
+async def config(request: Request) -> Response:
+    _lang = Params(request.query_params).lang  # checked as everywhere, though nothing is translated
+    settings: Settings = request.app.state.settings
+    limiter: RateLimiter = request.app.state.rate_limiter
+    return JSONResponse(
+        {
+            "default_page_size": settings.default_page_size,
+            "max_page_size": settings.max_page_size,
+            "max_cells": settings.max_cells,
+            "max_upload_bytes": settings.max_upload_bytes,
+            "cache_max_age": settings.cache_max_age,
+            "rate_limits": {
+                "policies": _policies(limiter),
+                "api_key_header": API_KEY_HEADER,
+                "api_key_factor": limiter.key_factor,
+            },
+            "graphql": {
+                "max_page_size": settings.max_page_size,
+                "max_query_bytes": settings.graphql_max_query_bytes,
+                "max_tokens": settings.graphql_max_tokens,
+                "max_depth": settings.graphql_max_depth,
+                "max_aliases": settings.graphql_max_aliases,
+                "max_cost": settings.graphql_max_cost,
+                "timeout_seconds": settings.graphql_timeout_seconds,
+            },
+        }
+    )
