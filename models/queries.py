@@ -13,15 +13,17 @@ default, or those visible in an earlier release when a filter's `as_of` names it
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Hashable, Iterable, Mapping, Sequence
 from typing import Any, Protocol, TypeVar
 
 from sqlalchemy import (
+    BindParameter,
     ColumnElement,
     Float,
     Select,
     String,
     and_,
+    bindparam,
     cast,
     exists,
     func,
@@ -103,8 +105,25 @@ class _HasId(Protocol):
 RecordWithId = TypeVar("RecordWithId", bound=_HasId)
 
 
-def _records(session: Session, record: Callable[..., R], statement: Statement) -> list[R]:
-    return [record(**row) for row in session.execute(statement).mappings()]
+def _records(
+    session: Session,
+    record: Callable[..., R],
+    statement: Statement,
+    params: Mapping[str, Any] | None = None,
+) -> list[R]:
+    return [record(**row) for row in session.execute(statement, params).mappings()]
+
+
+# The figures are read on every request, and building a statement (and its cache key) cost
+# more than running it: each shape of such a read is built once, with bound parameters.
+_PREPARED: dict[Hashable, Statement] = {}
+
+
+def _prepared(shape: Hashable, build: Callable[[], Statement]) -> Statement:
+    found = _PREPARED.get(shape)
+    if found is None:
+        found = _PREPARED[shape] = build()
+    return found
 
 
 def _group(
@@ -276,7 +295,9 @@ def release_as_of(session: Session, as_of: AsOf, *, parameter: str = "as_of") ->
     raise UnknownCode(parameter, as_of.text, detail=detail)
 
 
-def _visible(table: type[Share] | type[PublishedTotal], as_of: int | None) -> ColumnElement[bool]:
+def _visible(
+    table: type[Share] | type[PublishedTotal], as_of: int | BindParameter[int] | None
+) -> ColumnElement[bool]:
     """The rows of `table` served as of release `as_of` (None: the current ones).
 
     A row is visible in release N when a release up to N published it and none up to N
@@ -551,15 +572,26 @@ _SHARE: Statement = (
 )
 
 
-def _share_conditions(session: Session, filter: ShareFilter) -> list[ColumnElement[bool]]:
-    """The filter as conditions on the share table's own columns.
+_SHARE_COLUMNS: dict[str, Mapped[Any]] = {
+    "wave_id": col(Share.wave_id),
+    "question_id": col(Share.question_id),
+    "option_id": col(Share.option_id),
+    "segment_id": col(Share.segment_id),
+    "status": col(Share.status),
+}
+Shape = tuple[str, ...]  # the bound parameters a share filter gives values to
+
+
+def _share_where(session: Session, filter: ShareFilter) -> tuple[Shape, dict[str, Any]]:
+    """The filter as values for conditions on the share table's own columns, by name.
 
     Codes are resolved to ids first (raising UnknownCode for a code that names nothing),
     so that the database can use the share indexes; a condition on a joined table's code
-    made PostgreSQL walk ten million rows in index order looking for it. The first condition
-    picks the rows visible as of the filter's release.
+    made PostgreSQL walk ten million rows in index order looking for it.
     """
-    conditions: list[ColumnElement[bool]] = [_visible(Share, filter.as_of)]
+    params: dict[str, Any] = {}
+    if filter.as_of is not None:
+        params["as_of"] = filter.as_of
     waves: set[int] | None = None
     if filter.surveys:
         surveys = set(_ids(session, "survey", filter.surveys))
@@ -568,29 +600,49 @@ def _share_conditions(session: Session, filter: ShareFilter) -> list[ColumnEleme
         years = set(_ids(session, "wave", filter.waves))
         waves = years if waves is None else waves & years
     if waves is not None:
-        conditions.append(col(Share.wave_id).in_(waves))
-    for parameter, column, values in (
-        ("question", col(Share.question_id), filter.questions),
-        ("option", col(Share.option_id), filter.options),
-        ("segment", col(Share.segment_id), filter.segments),
+        params["wave_id"] = sorted(waves)
+    for parameter, values in (
+        ("question", filter.questions),
+        ("option", filter.options),
+        ("segment", filter.segments),
     ):
         if values:
-            conditions.append(column.in_(_ids(session, parameter, values)))
+            params[f"{parameter}_id"] = _ids(session, parameter, values)
     if filter.statuses:
-        conditions.append(col(Share.status).in_(filter.statuses))
+        params["status"] = list(filter.statuses)
+    return tuple(params), params
+
+
+def _share_conditions(shape: Shape) -> list[ColumnElement[bool]]:
+    """Conditions with a bound parameter for each name in `shape`; the first picks the rows
+    visible as of the filter's release."""
+    as_of: BindParameter[int] | None = bindparam("as_of") if "as_of" in shape else None
+    conditions: list[ColumnElement[bool]] = [_visible(Share, as_of)]
+    for name in shape:
+        if name != "as_of":
+            conditions.append(_SHARE_COLUMNS[name].in_(bindparam(name, expanding=True)))
     return conditions
+
+
+_AFTER = ("after_wave", "after_question", "after_option", "after_segment")
 
 
 def list_shares(session: Session, filter: ShareFilter, page: PageRequest) -> Page[ShareRecord]:
     """One page of shares, in wave, question, option, segment order."""
-    statement = (
-        _SHARE.where(*_share_conditions(session, filter))
-        .order_by(*_SHARE_ORDER)
-        .limit(page.limit + 1)
-    )
+    shape, params = _share_where(session, filter)
+    after = page.after is not None
+
+    def build() -> Statement:
+        statement = _SHARE.where(*_share_conditions(shape))
+        if after:
+            cursor = tuple_(*(bindparam(name) for name in _AFTER))
+            statement = statement.where(tuple_(*_SHARE_ORDER) > cursor)
+        return statement.order_by(*_SHARE_ORDER).limit(bindparam("limit"))
+
+    params["limit"] = page.limit + 1
     if page.after is not None:
-        statement = statement.where(tuple_(*_SHARE_ORDER) > tuple_(*page.after.key))
-    rows = _records(session, ShareRecord, statement)
+        params.update(zip(_AFTER, page.after.key, strict=True))
+    rows = _records(session, ShareRecord, _prepared(("page", shape, after), build), params)
     if len(rows) <= page.limit:
         return Page(rows, None)
     last = rows[page.limit - 1]
@@ -601,40 +653,49 @@ def list_shares(session: Session, filter: ShareFilter, page: PageRequest) -> Pag
 
 
 def count_shares(session: Session, filter: ShareFilter) -> int:
-    statement = select(func.count()).select_from(Share).where(*_share_conditions(session, filter))
-    return session.scalars(statement).one()
+    shape, params = _share_where(session, filter)
+
+    def build() -> Statement:
+        return select(func.count()).select_from(Share).where(*_share_conditions(shape))
+
+    count: int = session.scalars(_prepared(("count", shape), build), params).one()
+    return count
 
 
 def _shares_by(
     session: Session,
-    column: Mapped[int],
+    parent: str,
     key: Callable[[ShareRecord], int],
     ids: Collection[int],
     filter: ShareFilter,
 ) -> dict[int, list[ShareRecord]]:
-    conditions = _share_conditions(session, filter)
-    statement = _SHARE.where(column.in_(ids), *conditions).order_by(*_SHARE_ORDER)
-    return _group(_records(session, ShareRecord, statement), key, ids)
+    shape, params = _share_where(session, filter)
+
+    def build() -> Statement:
+        of_parents = _SHARE_COLUMNS[parent].in_(bindparam("parents", expanding=True))
+        return _SHARE.where(of_parents, *_share_conditions(shape)).order_by(*_SHARE_ORDER)
+
+    statement = _prepared(("by", parent, shape), build)
+    found = _records(session, ShareRecord, statement, {**params, "parents": list(ids)})
+    return _group(found, key, ids)
 
 
 def shares_by_option(
     session: Session, option_ids: Collection[int], filter: ShareFilter = EVERY_SHARE
 ) -> dict[int, list[ShareRecord]]:
-    return _shares_by(session, col(Share.option_id), lambda s: s.option_id, option_ids, filter)
+    return _shares_by(session, "option_id", lambda s: s.option_id, option_ids, filter)
 
 
 def shares_by_wave(
     session: Session, wave_ids: Collection[int], filter: ShareFilter = EVERY_SHARE
 ) -> dict[int, list[ShareRecord]]:
-    return _shares_by(session, col(Share.wave_id), lambda s: s.wave_id, wave_ids, filter)
+    return _shares_by(session, "wave_id", lambda s: s.wave_id, wave_ids, filter)
 
 
 def shares_by_question(
     session: Session, question_ids: Collection[int], filter: ShareFilter = EVERY_SHARE
 ) -> dict[int, list[ShareRecord]]:
-    return _shares_by(
-        session, col(Share.question_id), lambda s: s.question_id, question_ids, filter
-    )
+    return _shares_by(session, "question_id", lambda s: s.question_id, question_ids, filter)
 
 
 # Data files (CSV, JSON-stat) -------------------------------------------------------
@@ -643,8 +704,12 @@ def shares_by_question(
 
 
 def _all_shares(session: Session, filter: ShareFilter) -> list[ShareRecord]:
-    statement = _SHARE.where(*_share_conditions(session, filter)).order_by(*_SHARE_ORDER)
-    return _records(session, ShareRecord, statement)
+    shape, params = _share_where(session, filter)
+
+    def build() -> Statement:
+        return _SHARE.where(*_share_conditions(shape)).order_by(*_SHARE_ORDER)
+
+    return _records(session, ShareRecord, _prepared(("all", shape), build), params)
 
 
 def _cited_sources(session: Session, shares: Iterable[ShareRecord]) -> tuple[SourceRecord, ...]:
@@ -793,6 +858,37 @@ def indicators_by_survey(
     return _children(session, lambda d: d.survey, lambda d: d.indicators_of_survey, survey_ids)
 
 
+def _series_shares(current: bool) -> Statement:
+    return _SHARE.where(
+        col(Share.option_id).in_(bindparam("options", expanding=True)),
+        col(Share.segment_id) == bindparam("segment"),
+        _visible(Share, None if current else bindparam("as_of")),
+    )
+
+
+def _series_totals(current: bool) -> Statement:
+    return (
+        select(
+            col(PublishedTotal.indicator_id),
+            col(Wave.year).label("wave"),
+            col(Segment.code).label("segment"),
+            col(PublishedTotal.value),
+            col(Source.code).label("source"),
+            col(PublishedTotal.locator),
+            col(PublishedTotal.note_nb),
+            col(PublishedTotal.note_en),
+        )
+        .join(Wave, col(Wave.id) == PublishedTotal.wave_id)
+        .join(Segment, col(Segment.id) == PublishedTotal.segment_id)
+        .join(Source, col(Source.id) == PublishedTotal.source_id)
+        .where(
+            col(PublishedTotal.indicator_id).in_(bindparam("indicators", expanding=True)),
+            _visible(PublishedTotal, None if current else bindparam("as_of")),
+            col(PublishedTotal.segment_id) == bindparam("segment"),
+        )
+    )
+
+
 def series_by_indicator(
     session: Session,
     indicator_ids: Collection[int],
@@ -810,37 +906,22 @@ def series_by_indicator(
         survey_id: [wave.year for wave in described.waves_of_survey.get(survey_id, ())]
         for survey_id in survey_of.values()
     }
-    option_ids = {option_id for options in options_of.values() for option_id in options}
+    option_ids = sorted({option_id for options in options_of.values() for option_id in options})
+    params = {"options": option_ids, "indicators": list(indicator_ids), "segment": segment_id}
+    if as_of is not None:
+        params["as_of"] = as_of
+    current = as_of is None
     shares = _records(
         session,
         ShareRecord,
-        _SHARE.where(
-            col(Share.option_id).in_(option_ids),
-            col(Share.segment_id) == segment_id,
-            _visible(Share, as_of),
-        ),
+        _prepared(("series", current), lambda: _series_shares(current)),
+        params,
     )
     totals = _records(
         session,
         PublishedTotalRecord,
-        select(
-            col(PublishedTotal.indicator_id),
-            col(Wave.year).label("wave"),
-            col(Segment.code).label("segment"),
-            col(PublishedTotal.value),
-            col(Source.code).label("source"),
-            col(PublishedTotal.locator),
-            col(PublishedTotal.note_nb),
-            col(PublishedTotal.note_en),
-        )
-        .join(Wave, col(Wave.id) == PublishedTotal.wave_id)
-        .join(Segment, col(Segment.id) == PublishedTotal.segment_id)
-        .join(Source, col(Source.id) == PublishedTotal.source_id)
-        .where(
-            col(PublishedTotal.indicator_id).in_(indicator_ids),
-            _visible(PublishedTotal, as_of),
-            col(PublishedTotal.segment_id) == segment_id,
-        ),
+        _prepared(("totals", current), lambda: _series_totals(current)),
+        params,
     )
 
     share_at = {(share.option_id, share.wave): share for share in shares}
@@ -1014,7 +1095,7 @@ def question_detail(
     question = get_question(session, code)
     if question is None:
         return None
-    _share_conditions(session, filter)  # an unknown code is an error even with no options
+    _share_where(session, filter)  # an unknown code is an error even with no options
     options = options_by_question(session, [question.id])[question.id]
     shares = shares_by_option(session, [option.id for option in options], filter)
     return QuestionDetail(question, tuple(options), shares)

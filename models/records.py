@@ -147,7 +147,9 @@ class SegmentRecord:
     label_en: str
 
 
-@dataclass(frozen=True, slots=True)
+# Not frozen, unlike the other records: a page builds hundreds, and a frozen dataclass's
+# __init__ cost four times as much (7.5 against 1.9 µs). Read-only by convention.
+@dataclass(slots=True)
 class ShareRecord:
     id: int
     survey: str
