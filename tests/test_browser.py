@@ -127,6 +127,18 @@ def test_front_page_in_a_browser(server, visit, databases):
     assert visit.elsewhere() == []
 
 
+def test_api_docs_render_under_their_content_security_policy(server, visit, databases):
+    page = visit.page
+    response = page.goto(f"{server}/docs")
+    assert response is not None and response.status == 200
+    assert "script-src 'self'" in response.headers["content-security-policy"]
+    # Swagger UI has read the contract and listed its operations.
+    expect(page.get_by_text("/api/v1/indicators/{code}", exact=True).first).to_be_visible()
+    page.screenshot(path=screenshot("docs", databases))
+    assert visit.elsewhere() == []
+    assert visit.errors == []  # a script, style or image the policy blocked shows here
+
+
 def test_widget_framed_by_another_site(server, visit, databases):
     """A page of another origin embeds the widget with the html that oEmbed gives it."""
     page = visit.page

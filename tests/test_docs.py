@@ -13,6 +13,7 @@ async def test_docs_page_loads_only_our_own_assets(client):
     assert response.headers["content-type"] == "text/html; charset=utf-8"
     assets = re.findall(r'(?:src|href)="([^"]+)"', response.text)
     assert assets == [
+        "/static/favicon.svg",
         "/docs/assets/swagger-ui.css",
         "/docs/assets/swagger-ui-bundle.js",
         "/static/docs.js",
@@ -21,7 +22,8 @@ async def test_docs_page_loads_only_our_own_assets(client):
         served = await client.get(asset)
         assert served.status_code == 200, asset
         assert len(served.content) > 0
-    assert "<script>" not in response.text  # no inline script: a strict CSP can cover the page
+    assert "<script>" not in response.text  # no inline script: a strict CSP covers the page
+    assert "script-src 'self'" in response.headers["content-security-policy"]
 
 
 async def test_docs_script_loads_the_contract(client):
