@@ -3,12 +3,14 @@
 Builds (or reuses) a SQLite database with the seed plus N synthetic shares and a separate
 virtual environment with datasette and datasette-graphql (their graphql-core pin clashes
 with Strawberry's, so never in the project's venv), both under bench/.work/. Then starts,
-one at a time and each with one worker on 127.0.0.1: a bare Starlette app (the ceiling,
-bench/bare_app.py), kommunedigi with its response cache, kommunedigi without it
-(KOMMUNEDIGI_RESPONSE_CACHE_BYTES=0), and datasette with datasette-graphql on the same
-file. Checks that they give the same figures for question `action-plan`, then loads each
-request with wrk (-t2 -c32 -d5s --latency; `apt-get install -y wrk`), twice, keeps the
-better run and prints req/s, p50, p99 and the ratio to the bare app.
+each with one worker on 127.0.0.1: a bare Starlette app (the ceiling, bench/bare_app.py),
+kommunedigi with its response cache, kommunedigi without it
+(KOMMUNEDIGI_RESPONSE_CACHE_BYTES=0), both with the rate limiter running at a quota no
+run reaches, and datasette with datasette-graphql on the same file. Checks that they
+give the same figures for question `action-plan`, then loads each request with wrk
+(-t2 -c32 -d5s --latency; `apt-get install -y wrk`) in rounds that visit every server in
+turn, keeps each cell's best round, and prints req/s, p50, p99, the ratio to the bare
+app and each server's peak memory (RSS).
 
     .venv/bin/python bench/compare.py [--shares 100000] [--duration 5] [--repeats 2]
 """
@@ -191,6 +193,13 @@ class Server:
         self.log.close()
 
 
+# The rate limiter runs, as in production, with a quota no benchmark reaches.
+UNLIMITED = {
+    "KOMMUNEDIGI_RATE_LIMIT_API": "100000000/minute",
+    "KOMMUNEDIGI_RATE_LIMIT_HARVEST": "100000000/minute",
+}
+
+
 def servers(database: Path, datasette: Path) -> list[tuple[str, list[str | Path], dict[str, str]]]:
     url = f"sqlite:///{database}"
     kommunedigi = [PYTHON / "kommunedigi", "serve", "--port", "{port}", "--database-url", url]
@@ -198,9 +207,9 @@ def servers(database: Path, datasette: Path) -> list[tuple[str, list[str | Path]
         ("bare starlette",
          [PYTHON / "uvicorn", "--app-dir", ROOT / "bench", "bare_app:app", "--port", "{port}",
           "--workers", "1"], {}),
-        ("kommunedigi cached", kommunedigi, {"KOMMUNEDIGI_WORKERS": "1"}),
+        ("kommunedigi cached", kommunedigi, {"KOMMUNEDIGI_WORKERS": "1", **UNLIMITED}),
         ("kommunedigi uncached", kommunedigi,
-         {"KOMMUNEDIGI_WORKERS": "1", "KOMMUNEDIGI_RESPONSE_CACHE_BYTES": "0"}),
+         {"KOMMUNEDIGI_WORKERS": "1", "KOMMUNEDIGI_RESPONSE_CACHE_BYTES": "0", **UNLIMITED}),
         # --immutable: read-only, so datasette may open several connections; -p: its port.
         ("datasette", [datasette, "serve", "--immutable", database, "-p", "{port}"], {}),
     ]  # fmt: skip
@@ -256,6 +265,13 @@ def wrk(url: str, duration: int) -> tuple[float, float, float, int]:
     return rate, latency.get("50", 0.0), latency.get("99", 0.0), errors
 
 
+def peak_rss_mib(pid: int) -> float:
+    """A process's high-water resident memory, from /proc (Linux)."""
+    status = Path(f"/proc/{pid}/status").read_text()
+    found = re.search(r"VmHWM:\s+(\d+) kB", status)
+    return int(found.group(1)) / 1024 if found else float("nan")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--shares", type=int, default=100_000, help="synthetic shares")
@@ -276,23 +292,33 @@ def main() -> None:
 
     results: dict[tuple[str, str], tuple[float, float, float, int]] = {}
     checked: dict[str, set[float]] = {}
-    for label, command, env in servers(link, datasette):
-        server = Server(label, command, env)
-        try:
-            server.wait(READY[label])
-            if label != "bare starlette":
-                checked[label] = figures(server)
+    peak_rss: dict[str, float] = {}
+    # Every server runs from the start (an idle one costs nothing), and each round loads
+    # every cell in turn, so a machine that slows down during the run slows all alike.
+    running = [Server(label, command, env) for label, command, env in servers(link, datasette)]
+    try:
+        cells: list[tuple[str, Server, str]] = []
+        for server in running:
+            server.wait(READY[server.label])
+            if server.label != "bare starlette":
+                checked[server.label] = figures(server)
             for request, paths in REQUESTS.items():
-                if label not in paths:
-                    continue
-                url = server.base + paths[label]
-                for _ in range(3):  # warm up: schema caches, response cache, page cache
-                    get(url)
-                runs = [wrk(url, args.duration) for _ in range(args.repeats)]
-                results[(request, label)] = max(runs)
-                rate, p50, p99, errors = results[(request, label)]
-                print(f"  {label} | {request}: {rate:.0f} req/s, {errors} errors", file=sys.stderr)
-        finally:
+                if server.label in paths:
+                    url = server.base + paths[server.label]
+                    for _ in range(3):  # warm up: schema caches, response cache, page cache
+                        get(url)
+                    cells.append((request, server, url))
+        for round_ in range(args.repeats):
+            for request, server, url in cells:
+                measured = wrk(url, args.duration)
+                key = (request, server.label)
+                results[key] = max(results.get(key, measured), measured)
+                rate, errors = measured[0], measured[3]
+                print(f"  round {round_ + 1} | {server.label} | {request}: "
+                      f"{rate:.0f} req/s, {errors} errors", file=sys.stderr)  # fmt: skip
+        peak_rss = {server.label: peak_rss_mib(server.process.pid) for server in running}
+    finally:
+        for server in running:
             server.stop()
 
     values = {frozenset(v) for v in checked.values()}
@@ -301,7 +327,7 @@ def main() -> None:
     print(f"same figures for question action-plan on every server: {sorted(checked['datasette'])}")
 
     bare = results[("constant JSON", "bare starlette")][0]
-    print(f"\nwrk -t2 -c32 -d{args.duration}s, best of {args.repeats}; "
+    print(f"\nwrk -t2 -c32 -d{args.duration}s, best of {args.repeats} interleaved rounds; "
           f"{args.shares:,} synthetic shares + seed, SQLite; one worker each\n")  # fmt: skip
     print("| request | server | req/s | p50 ms | p99 ms | p99/p50 | x bare | socket errors |")
     print("|---|---|---:|---:|---:|---:|---:|---:|")
@@ -309,6 +335,9 @@ def main() -> None:
         spread = f"{p99 / p50:.1f}" if p50 else "-"
         print(f"| {request} | {label} | {rate:,.0f} | {p50:.2f} | {p99:.2f} | "
               f"{spread} | {rate / bare:.2f} | {errors} |")  # fmt: skip
+    print("\n| server | peak RSS (MiB) |\n|---|---:|")
+    for label, rss in peak_rss.items():
+        print(f"| {label} | {rss:.0f} |")
     print("\n| request (REST vs datasette JSON, GraphQL vs datasette-graphql) "
           "| kommunedigi uncached / datasette (req/s) |")  # fmt: skip
     print("|---|---:|")

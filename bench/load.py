@@ -10,7 +10,10 @@ server's peak memory (RSS), and exits non-zero when any answer was an error: 429
 rate limiter at work) is counted apart and is not an error.
 
     .venv/bin/python bench/load.py [--duration 60] [--connections 64] [--workers 1]
-        [--env KOMMUNEDIGI_RESPONSE_CACHE_BYTES=0 ...]
+        [--distinct 100] [--database FILE] [--env KOMMUNEDIGI_RESPONSE_CACHE_BYTES=0 ...]
+
+The server runs with its production settings unless --env changes them: with the default
+rate limits, one wrk client is mostly answered 429 (see the README for the runs quoted).
 
 wrk comes from Debian's packages: `apt-get install -y wrk`.
 """
@@ -26,7 +29,7 @@ import urllib.parse
 import urllib.request
 from pathlib import Path
 
-from compare import PYTHON, ROOT, WORK, Server, get
+from compare import PYTHON, ROOT, WORK, Server, get, peak_rss_mib
 
 SCRIPT = ROOT / "bench" / "load.lua"
 GRAPHQL_QUERY = (
@@ -35,7 +38,7 @@ GRAPHQL_QUERY = (
 )
 
 
-def request_mix() -> list[str]:
+def request_mix(distinct: int) -> list[str]:
     """The paths wrk cycles through; every one answers 200 on the seeded database."""
     graphql = "/graphql?query=" + urllib.parse.quote(GRAPHQL_QUERY)
     return [
@@ -48,15 +51,8 @@ def request_mix() -> list[str]:
         "/catalog",
         graphql,
         # Many distinct URLs: the response cache fills and evicts under load.
-        *(f"/api/v1/shares?limit={size}" for size in range(1, 101)),
+        *(f"/api/v1/shares?limit={size}" for size in range(1, distinct + 1)),
     ]
-
-
-def peak_rss_mib(pid: int) -> float:
-    """The server's high-water resident memory, from /proc (Linux)."""
-    status = Path(f"/proc/{pid}/status").read_text()
-    found = re.search(r"VmHWM:\s+(\d+) kB", status)
-    return int(found.group(1)) / 1024 if found else float("nan")
 
 
 def _line(output: str, label: str) -> str:
@@ -78,13 +74,19 @@ def main() -> None:
     parser.add_argument("--duration", type=int, default=60, help="seconds at saturation")
     parser.add_argument("--connections", type=int, default=64)
     parser.add_argument("--workers", type=int, default=1)
+    parser.add_argument(
+        "--distinct", type=int, default=100, help="pages of shares of sizes 1..N (at most 1000)"
+    )
     parser.add_argument("--env", action="append", default=[], help="KEY=VALUE for the server")
+    parser.add_argument(
+        "--database", type=Path, help="a SQLite file to serve (default: the seed alone)"
+    )
     args = parser.parse_args()
 
     WORK.mkdir(parents=True, exist_ok=True)
-    database = WORK / "load.sqlite3"
+    database = args.database or WORK / "load.sqlite3"
     paths_file = WORK / "load-paths.txt"
-    paths = request_mix()
+    paths = request_mix(args.distinct)
     paths_file.write_text("\n".join(paths) + "\n")
     env = {"KOMMUNEDIGI_WORKERS": str(args.workers)}
     env.update(item.split("=", 1) for item in args.env)

@@ -147,18 +147,14 @@ _DESCRIBED = "kommunedigi.described"  # Session.info: the copy this session read
 _RECHECKED = "kommunedigi.rechecked"  # Session.info: a miss already looked for a release
 
 
-def _described(session: Session) -> Descriptions:
+def descriptions(session: Session) -> Descriptions:
+    """The descriptions this session reads: the held copy, or read now."""
     found: Descriptions | None = session.info.get(_DESCRIBED)
     if found is None:
         source = session.info.get(DESCRIPTIONS_SOURCE)
         found = source() if source is not None else load_descriptions(session)
         session.info[_DESCRIBED] = found
     return found
-
-
-def descriptions(session: Session) -> Descriptions:
-    """The descriptions this session reads: the held copy, or read now."""
-    return _described(session)
 
 
 def _after_miss(session: Session, described: Descriptions) -> Descriptions:
@@ -176,7 +172,7 @@ def _pick(
     session: Session, index: Callable[[Descriptions], Mapping[K, R]], keys: Collection[K]
 ) -> dict[K, R]:
     """The descriptions `keys` name in `index`; keys that name nothing are left out."""
-    described = _described(session)
+    described = descriptions(session)
     if any(key not in index(described) for key in keys):
         described = _after_miss(session, described)
     found = index(described)
@@ -194,7 +190,7 @@ def _children(
     ids: Collection[int],
 ) -> dict[int, list[R]]:
     """Each parent's children in the held order (a parent that is not known has none)."""
-    described = _described(session)
+    described = descriptions(session)
     if any(id_ not in parents(described) for id_ in ids):
         described = _after_miss(session, described)
     found = children(described)
@@ -331,7 +327,7 @@ _SOURCE = select(
 
 
 def list_sources(session: Session) -> list[SourceRecord]:
-    return list(_described(session).sources)
+    return list(descriptions(session).sources)
 
 
 def sources_by_id(session: Session, ids: Collection[int]) -> dict[int, SourceRecord]:
@@ -353,7 +349,7 @@ _SURVEY = select(
 
 
 def list_surveys(session: Session) -> list[SurveyRecord]:
-    return list(_described(session).surveys)
+    return list(descriptions(session).surveys)
 
 
 def get_survey(session: Session, code: str) -> SurveyRecord | None:
@@ -368,7 +364,7 @@ _TOPIC = select(col(Topic.id), col(Topic.code), col(Topic.label_nb), col(Topic.l
 
 
 def list_topics(session: Session) -> list[TopicRecord]:
-    return list(_described(session).topics)
+    return list(descriptions(session).topics)
 
 
 def topics_by_id(session: Session, ids: Collection[int]) -> dict[int, TopicRecord]:
@@ -378,7 +374,7 @@ def topics_by_id(session: Session, ids: Collection[int]) -> dict[int, TopicRecor
 def topics_by_survey(session: Session, survey_ids: Collection[int]) -> dict[int, list[TopicRecord]]:
     """The topics each survey's questions cover, each once, in topic order."""
     questions = _children(session, lambda d: d.survey, lambda d: d.questions_of_survey, survey_ids)
-    topic = _described(session).topic
+    topic = descriptions(session).topic
     return {
         survey_id: [topic[id_] for id_ in sorted({item.topic_id for item in items})]
         for survey_id, items in questions.items()
@@ -395,7 +391,7 @@ _SEGMENT = select(
 
 
 def list_segments(session: Session) -> list[SegmentRecord]:
-    return list(_described(session).segments)
+    return list(descriptions(session).segments)
 
 
 def segments_by_id(session: Session, ids: Collection[int]) -> dict[int, SegmentRecord]:
@@ -429,7 +425,7 @@ _WAVE: Statement = (
 
 def list_waves(session: Session, *, surveys: Sequence[str] = ()) -> list[WaveRecord]:
     _check_codes(session, "survey", surveys)
-    waves = _described(session).waves
+    waves = descriptions(session).waves
     return [wave for wave in waves if wave.survey in surveys] if surveys else list(waves)
 
 
@@ -472,7 +468,7 @@ def list_questions(session: Session, filter: QuestionFilter) -> list[QuestionRec
         statement = _QUESTION.where(col(Question.search_text).contains(needle, autoescape=True))
         questions = _records(session, QuestionRecord, statement)
     else:
-        questions = list(_described(session).questions)
+        questions = list(descriptions(session).questions)
     return [
         question
         for question in questions
@@ -595,7 +591,7 @@ def _share_where(session: Session, filter: ShareFilter) -> tuple[Shape, dict[str
     waves: set[int] | None = None
     if filter.surveys:
         surveys = set(_ids(session, "survey", filter.surveys))
-        waves = {wave.id for wave in _described(session).waves if wave.survey_id in surveys}
+        waves = {wave.id for wave in descriptions(session).waves if wave.survey_id in surveys}
     if filter.waves:
         years = set(_ids(session, "wave", filter.waves))
         waves = years if waves is None else waves & years
@@ -840,7 +836,7 @@ def _indicator_options(session: Session, indicator_ids: Collection[int]) -> dict
 
 def list_indicators(session: Session, *, surveys: Sequence[str] = ()) -> list[IndicatorRecord]:
     _check_codes(session, "survey", surveys)
-    indicators = _described(session).indicators
+    indicators = descriptions(session).indicators
     return [item for item in indicators if item.survey in surveys] if surveys else list(indicators)
 
 
@@ -899,7 +895,7 @@ def series_by_indicator(
     """Each indicator's value in every wave of its survey, with changes between waves."""
     (segment_id,) = _ids(session, "segment", [segment])
     indicators = _pick(session, lambda d: d.indicator, indicator_ids)
-    described = _described(session)
+    described = descriptions(session)
     options_of = {id_: described.indicator_options.get(id_, ()) for id_ in indicators}
     survey_of = {id_: indicator.survey_id for id_, indicator in indicators.items()}
     years_of = {
@@ -1069,7 +1065,7 @@ def _check_codes(
 
 def _ids(session: Session, parameter: str, values: Collection[str] | Collection[int]) -> list[int]:
     """The ids `values` name as a filter `parameter`; UnknownCode for one that is not known."""
-    described = _described(session)
+    described = descriptions(session)
     if any(not described.ids(parameter, value) for value in values):
         described = _after_miss(session, described)
     found: list[int] = []
