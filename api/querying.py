@@ -1,7 +1,17 @@
-"""Run a query-layer function off the event loop, with a session of its own."""
+"""Run a query-layer function with a session of its own: inline on SQLite, else in a thread.
+
+A SQLite database is a local file, and with the descriptions held in memory its reads
+take about a millisecond; a thread hop made the same work take twice as long (an
+indicator's series: 0.96 ms inline, 1.81 ms through the threadpool, in-process). So on
+SQLite `run_query` reads on the event loop. A server database answers over the network,
+so its reads go to the threadpool, and so do reads of many rows (data files) and
+GraphQL's: its time budget stops a query at an await, and graphql-core leaves coroutines
+behind when cancelled elsewhere (`run_query_in_thread`).
+"""
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable
 from typing import Any, TypeVar
 from weakref import WeakKeyDictionary
@@ -41,5 +51,15 @@ def _current(held: DescriptionCache, session: Session) -> Any:
 
 
 async def run_query(engine: Engine, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
-    """`fn(session, *args, **kwargs)` in the threadpool: a Session is never shared by threads."""
+    """`fn(session, *args, **kwargs)`: inline on SQLite, else in the threadpool."""
+    if engine.dialect.name == "sqlite":
+        # Yield once first, so that the loop takes in other requests before this one holds
+        # it: under wrk -c32 that made p99 4.9x p50 rather than 12x, and 596 req/s not 428.
+        await asyncio.sleep(0)
+        return _with_session(engine, fn, *args, **kwargs)
+    return await run_query_in_thread(engine, fn, *args, **kwargs)
+
+
+async def run_query_in_thread(engine: Engine, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+    """`fn(session, *args, **kwargs)` in the threadpool (a Session is never shared by threads)."""
     return await run_in_threadpool(_with_session, engine, fn, *args, **kwargs)

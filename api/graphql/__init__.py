@@ -35,7 +35,7 @@ from api.graphql.errors import (
 from api.graphql.loaders import Loaders
 from api.graphql.query import Query
 from api.problems import Problem, log_fault, problem_response
-from api.querying import run_query
+from api.querying import run_query_in_thread
 from api.settings import Settings
 from models import queries
 from models.descriptions import Descriptions
@@ -63,7 +63,7 @@ class HeldDescriptions(SchemaExtension):
             return
         context = self.execution_context.context
         try:
-            context.descriptions = await run_query(context.engine, queries.descriptions)
+            context.descriptions = await run_query_in_thread(context.engine, queries.descriptions)
         except SQLAlchemyError as error:
             if unavailable(error) is None:
                 raise

@@ -11,7 +11,7 @@ from sqlalchemy import Engine
 from sqlmodel import Session
 from strawberry.dataloader import DataLoader
 
-from api.querying import run_query
+from api.querying import run_query_in_thread
 from models import queries
 from models.filters import Page, PageRequest, ShareFilter
 from models.records import (
@@ -39,7 +39,7 @@ def _by_key(
     engine: Engine, fn: Callable[[Session, Collection[K]], dict[K, T]]
 ) -> DataLoader[K, T | None]:
     async def load(keys: list[K]) -> Sequence[T | None]:
-        found = await run_query(engine, fn, set(keys))
+        found = await run_query_in_thread(engine, fn, set(keys))
         return [found.get(key) for key in keys]
 
     return DataLoader(load_fn=load)
@@ -49,7 +49,7 @@ def _by_parent(
     engine: Engine, fn: Callable[[Session, Collection[int]], dict[int, list[T]]]
 ) -> DataLoader[int, list[T]]:
     async def load(keys: list[int]) -> Sequence[list[T]]:
-        found = await run_query(engine, fn, set(keys))
+        found = await run_query_in_thread(engine, fn, set(keys))
         return [found.get(key, []) for key in keys]
 
     return DataLoader(load_fn=load)
@@ -66,7 +66,7 @@ def _by_parent_and(
             ids_by_argument[argument].add(parent_id)
         found: dict[tuple[int, A], T] = {}
         for argument, ids in ids_by_argument.items():
-            results = await run_query(engine, fn, ids, argument)
+            results = await run_query_in_thread(engine, fn, ids, argument)
             found.update({(id_, argument): results.get(id_, default) for id_ in ids})
         return [found[key] for key in keys]
 

@@ -25,7 +25,7 @@ from api.graphql.types import (
     page_request,
     release_as_of,
 )
-from api.querying import run_query
+from api.querying import run_query_in_thread
 from models import queries
 from models.filters import Cursor, QuestionFilter, ShareFilter, check_code
 
@@ -48,7 +48,7 @@ class ShareConnection:
 
     @strawberry.field(description="Shares matching the filter, over all pages.")
     async def total_count(self, info: Info) -> int:
-        return await run_query(info.context.engine, queries.count_shares, self.filter)
+        return await run_query_in_thread(info.context.engine, queries.count_shares, self.filter)
 
 
 @strawberry.type
@@ -56,13 +56,13 @@ class Query:
     @strawberry.field
     async def surveys(self, info: Info, as_of: AsOfArg = None) -> list[Survey]:
         release = await release_as_of(info, as_of)
-        found = await run_query(info.context.engine, queries.list_surveys)
+        found = await run_query_in_thread(info.context.engine, queries.list_surveys)
         return [Survey.of(item, release) for item in found]
 
     @strawberry.field
     async def survey(self, info: Info, code: str, as_of: AsOfArg = None) -> Survey | None:
         release = await release_as_of(info, as_of)
-        found = await run_query(info.context.engine, queries.get_survey, code)
+        found = await run_query_in_thread(info.context.engine, queries.get_survey, code)
         return Survey.of(found, release) if found else None
 
     @strawberry.field
@@ -70,7 +70,7 @@ class Query:
         self, info: Info, surveys: list[str] | None = None, as_of: AsOfArg = None
     ) -> list[Wave]:
         release = await release_as_of(info, as_of)
-        found = await run_query(
+        found = await run_query_in_thread(
             info.context.engine, queries.list_waves, surveys=_codes("surveys", surveys)
         )
         return [Wave.of(item, release) for item in found]
@@ -78,17 +78,17 @@ class Query:
     @strawberry.field
     async def topics(self, info: Info, as_of: AsOfArg = None) -> list[Topic]:
         release = await release_as_of(info, as_of)
-        found = await run_query(info.context.engine, queries.list_topics)
+        found = await run_query_in_thread(info.context.engine, queries.list_topics)
         return [Topic.of(item, release) for item in found]
 
     @strawberry.field
     async def segments(self, info: Info) -> list[Segment]:
-        found = await run_query(info.context.engine, queries.list_segments)
+        found = await run_query_in_thread(info.context.engine, queries.list_segments)
         return [Segment.of(item) for item in found]
 
     @strawberry.field
     async def sources(self, info: Info) -> list[Source]:
-        found = await run_query(info.context.engine, queries.list_sources)
+        found = await run_query_in_thread(info.context.engine, queries.list_sources)
         return [Source.of(item) for item in found]
 
     @strawberry.field(description="Questions whose code, text or options contain `q` (any case).")
@@ -104,13 +104,13 @@ class Query:
         filter = QuestionFilter(
             text=q or None, topics=_codes("topics", topics), surveys=_codes("surveys", surveys)
         )
-        found = await run_query(info.context.engine, queries.list_questions, filter)
+        found = await run_query_in_thread(info.context.engine, queries.list_questions, filter)
         return [Question.of(item, release) for item in found]
 
     @strawberry.field
     async def question(self, info: Info, code: str, as_of: AsOfArg = None) -> Question | None:
         release = await release_as_of(info, as_of)
-        found = await run_query(info.context.engine, queries.get_question, code)
+        found = await run_query_in_thread(info.context.engine, queries.get_question, code)
         return Question.of(found, release) if found else None
 
     @strawberry.field
@@ -118,7 +118,7 @@ class Query:
         self, info: Info, surveys: list[str] | None = None, as_of: AsOfArg = None
     ) -> list[Indicator]:
         release = await release_as_of(info, as_of)
-        found = await run_query(
+        found = await run_query_in_thread(
             info.context.engine, queries.list_indicators, surveys=_codes("surveys", surveys)
         )
         return [Indicator.of(item, release) for item in found]
@@ -126,7 +126,7 @@ class Query:
     @strawberry.field
     async def indicator(self, info: Info, code: str, as_of: AsOfArg = None) -> Indicator | None:
         release = await release_as_of(info, as_of)
-        found = await run_query(info.context.engine, queries.get_indicator, code)
+        found = await run_query_in_thread(info.context.engine, queries.get_indicator, code)
         return Indicator.of(found, release) if found else None
 
     @strawberry.field(
@@ -142,7 +142,7 @@ class Query:
     ) -> ShareConnection:
         release = await release_as_of(info, as_of)
         share_filter = ShareFilterInput.convert(filter, as_of=release)
-        page = await run_query(
+        page = await run_query_in_thread(
             info.context.engine, queries.list_shares, share_filter, page_request(info, first, after)
         )
         edges = [
@@ -159,10 +159,10 @@ class Query:
 
     @strawberry.field(description="Every release of data, newest first.")
     async def releases(self, info: Info) -> list[Release]:
-        found = await run_query(info.context.engine, queries.list_releases)
+        found = await run_query_in_thread(info.context.engine, queries.list_releases)
         return [Release.of(item) for item in found]
 
     @strawberry.field(description="One release by its number; null when there is none.")
     async def release(self, info: Info, id: int) -> Release | None:
-        found = await run_query(info.context.engine, queries.get_release, id)
+        found = await run_query_in_thread(info.context.engine, queries.get_release, id)
         return Release.of(found) if found else None

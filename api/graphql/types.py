@@ -11,7 +11,7 @@ import strawberry
 
 from api.graphql.enums import Language, QuestionKind, ShareStatus
 from api.graphql.inputs import ShareFilterInput
-from api.querying import run_query
+from api.querying import run_query_in_thread
 from models import queries, records
 from models.descriptions import Descriptions
 from models.filters import AsOf, Cursor, PageRequest
@@ -47,7 +47,7 @@ async def release_as_of(info: Info, as_of: str | None) -> int | None:
     if as_of is None:
         return None
     parsed = AsOf.parse(as_of, parameter="asOf")
-    found: int = await run_query(
+    found: int = await run_query_in_thread(
         info.context.engine, queries.release_as_of, parsed, parameter="asOf"
     )
     return found

@@ -16,7 +16,7 @@ from starlette.requests import Request
 from starlette.responses import Response, StreamingResponse
 
 from api.formats import MEDIA_TYPES, csv, jsonstat, negotiate
-from api.querying import run_query
+from api.querying import run_query, run_query_in_thread
 from api.responses import JSONResponse
 from api.rest.params import Params
 from models import queries
@@ -77,7 +77,7 @@ async def shares_file(
         TooManyCells.check(count, settings.max_cells, narrow=narrow)
     if output_format == "csv":
         return await _stream_csv(request, filter, lang, f"{name}.csv")
-    table = await run_query(engine, queries.share_table, filter)
+    table = await run_query_in_thread(engine, queries.share_table, filter)
     dataset = jsonstat.shares_dataset(
         table, lang, links=links(request), max_cells=settings.max_cells, label=label
     )
@@ -97,7 +97,7 @@ async def question_file(
     TooManyCells.check(
         dimensions.cells, settings.max_cells, narrow="select fewer waves, options or segments"
     )
-    cube = await run_query(engine, queries.question_cube, dimensions, as_of=as_of)
+    cube = await run_query_in_thread(engine, queries.question_cube, dimensions, as_of=as_of)
     name = dimensions.question.code
     if output_format == "csv":
         return csv_file(csv.shares(cube.table.shares, lang), lang, f"{name}.csv")
@@ -108,14 +108,14 @@ async def question_file(
 async def _stream_csv(request: Request, filter: ShareFilter, lang: str, filename: str) -> Response:
     engine, page_size = request.app.state.engine, request.app.state.settings.max_page_size
     # The first page is read before answering, so that a bad filter is still a 400.
-    first = await run_query(engine, queries.list_shares, filter, PageRequest(page_size))
+    first = await run_query_in_thread(engine, queries.list_shares, filter, PageRequest(page_size))
 
     async def body() -> AsyncIterator[bytes]:
         page = first
         yield (csv.share_header() + csv.share_rows(page.items, lang)).encode()
         while page.next is not None:
             after = PageRequest(page_size, page.next)
-            page = await run_query(engine, queries.list_shares, filter, after)
+            page = await run_query_in_thread(engine, queries.list_shares, filter, after)
             yield csv.share_rows(page.items, lang).encode()
 
     return StreamingResponse(
