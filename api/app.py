@@ -94,13 +94,15 @@ def create_app(settings: Settings | None = None) -> Starlette:
             # CORS and the security headers, so that a 429 carries them.
             Middleware(RateLimits, limiter=limiter if limiter.policies else None),
             Middleware(BodyLimits, caps=body_caps(settings)),
-            Middleware(GZipMiddleware, minimum_size=1024),
+            # Outside gzip, so that an answer is kept as sent, compressed or not (the key
+            # says which), and a kept one is never compressed again.
             Middleware(
                 HTTPCaching,
                 clock=ReleaseClock(engine, settings.release_check_seconds),
                 max_age=settings.cache_max_age,
                 cache=response_cache,
             ),
+            Middleware(GZipMiddleware, minimum_size=1024),
         ],
         exception_handlers=problems.HANDLERS,
         lifespan=lifespan,

@@ -193,7 +193,7 @@ async def _answer(
 ) -> None:
     """Serve the kept answer for `key`, or run the app, adding `validators`, and keep it."""
     if cache is not None and (answer := cache.get(key)) is not None:
-        # A copy: the gzip layer outside rewrites the headers it is sent.
+        # A copy: the layers outside may add headers to the ones they are sent.
         headers = list(answer.headers)
         await send({"type": "http.response.start", "status": answer.status, "headers": headers})
         for number, chunk in enumerate(answer.chunks, 1):
@@ -213,10 +213,10 @@ async def _answer(
                 return
             for name, value in validators.items():
                 if name == "Vary":
-                    headers.add_vary_header(value)
+                    _add_vary(headers, value)
                 else:
                     headers[name] = value
-            # A copy now: the gzip layer outside rewrites the headers it is sent.
+            # A copy now: the layers outside may add headers to the ones they are sent.
             start = {"status": message["status"], "headers": list(message["headers"])}
             kept = [] if cache is not None else None
         elif message["type"] == "http.response.body" and kept is not None and cache is not None:
@@ -228,6 +228,14 @@ async def _answer(
         await send(message)
 
     await app(scope, receive, send_with_validators)
+
+
+def _add_vary(headers: MutableHeaders, value: str) -> None:
+    """Adds the names in `value` to Vary, each once (gzip has already named Accept-Encoding)."""
+    names = [name.strip() for name in headers.get("vary", "").split(",") if name.strip()]
+    known = {name.lower() for name in names}
+    names += [name.strip() for name in value.split(",") if name.strip().lower() not in known]
+    headers["Vary"] = ", ".join(names)
 
 
 def _keepable(start: Message) -> bool:
