@@ -68,8 +68,14 @@ def database(server: str, name: str, sizes: Sizes | None) -> str:
 
 
 async def medians(url: str, count: int) -> tuple[dict[str, float], int]:
+    # No response cache and no rate limits: every request queries, and none is refused.
     settings = Settings(
-        database_url=url, migrate_on_start=False, seed_on_start=False, response_cache_bytes=0
+        database_url=url,
+        migrate_on_start=False,
+        seed_on_start=False,
+        response_cache_bytes=0,
+        rate_limit_api="",
+        rate_limit_harvest="",
     )
     app = create_app(settings)
     transport = httpx.ASGITransport(app=app)
