@@ -13,7 +13,7 @@ default, or those visible in an earlier release when a filter's `as_of` names it
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Collection, Hashable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from typing import Any, Protocol, TypeVar
 
 from sqlalchemy import (
@@ -36,7 +36,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, aliased
 from sqlmodel import Session, col
 
-from models import indicators as compute
+from models import indicators as compute, prepared
 from models.descriptions import Descriptions
 from models.filters import (
     AsOf,
@@ -81,6 +81,7 @@ from models.tables import (
     Release,
     Segment,
     Share,
+    ShareStatus,
     Source,
     Survey,
     Topic,
@@ -112,18 +113,6 @@ def _records(
     params: Mapping[str, Any] | None = None,
 ) -> list[R]:
     return [record(**row) for row in session.execute(statement, params).mappings()]
-
-
-# The figures are read on every request, and building a statement (and its cache key) cost
-# more than running it: each shape of such a read is built once, with bound parameters.
-_PREPARED: dict[Hashable, Statement] = {}
-
-
-def _prepared(shape: Hashable, build: Callable[[], Statement]) -> Statement:
-    found = _PREPARED.get(shape)
-    if found is None:
-        found = _PREPARED[shape] = build()
-    return found
 
 
 def _group(
@@ -523,6 +512,9 @@ def options_by_id(session: Session, ids: Collection[int]) -> dict[int, OptionRec
 
 
 # Shares -------------------------------------------------------------------------------
+# Share reads select the share table's own columns and take codes and labels from the
+# held descriptions: joining six tables for them doubled SQLite's time for a page, and
+# built a dozen strings per row that the descriptions already hold.
 
 _SHARE_ORDER = (
     col(Share.wave_id),
@@ -531,41 +523,80 @@ _SHARE_ORDER = (
     col(Share.segment_id),
 )
 
-_SHARE: Statement = (
-    select(
-        col(Share.id),
-        col(Survey.code).label("survey"),
-        col(Share.wave_id),
-        col(Wave.year).label("wave"),
-        col(Share.question_id),
-        col(Question.code).label("question"),
-        col(Question.text_nb).label("question_text_nb"),
-        col(Question.text_en).label("question_text_en"),
-        col(Share.option_id),
-        col(Option.code).label("option"),
-        col(Option.label_nb).label("option_label_nb"),
-        col(Option.label_en).label("option_label_en"),
-        col(Share.segment_id),
-        col(Segment.code).label("segment"),
-        col(Segment.label_nb).label("segment_label_nb"),
-        col(Segment.label_en).label("segment_label_en"),
-        col(Share.value),
-        col(Share.base_n),
-        col(Share.status),
-        col(Share.note_nb),
-        col(Share.note_en),
-        col(Share.source_id),
-        col(Source.code).label("source"),
-        col(Share.locator),
-        col(Share.release_id),
-    )
-    .join(Wave, col(Wave.id) == Share.wave_id)
-    .join(Survey, col(Survey.id) == Wave.survey_id)
-    .join(Question, col(Question.id) == Share.question_id)
-    .join(Option, col(Option.id) == Share.option_id)
-    .join(Segment, col(Segment.id) == Share.segment_id)
-    .join(Source, col(Source.id) == Share.source_id)
+_SHARE: Statement = select(
+    col(Share.id),
+    col(Share.wave_id),
+    col(Share.question_id),
+    col(Share.option_id),
+    col(Share.segment_id),
+    col(Share.value),
+    col(Share.base_n),
+    col(Share.status),
+    col(Share.note_nb),
+    col(Share.note_en),
+    col(Share.source_id),
+    col(Share.locator),
+    col(Share.release_id),
 )
+_STATUS = {status.value: status for status in ShareStatus}
+
+
+def _described(session: Session, make: Callable[[Descriptions], list[R]]) -> list[R]:
+    """`make(descriptions)`; again with newer descriptions if rows name what it lacks."""
+    described = descriptions(session)
+    try:
+        return make(described)
+    except KeyError:  # a figure of a release newer than the descriptions held
+        newer = _after_miss(session, described)
+        if newer is described:  # this session had looked already: the release is newer still
+            newer = session.info[_DESCRIBED] = load_descriptions(session)
+        return make(newer)
+
+
+def _shares(session: Session, rows: Sequence[Any]) -> list[ShareRecord]:
+    """Records of `_SHARE` rows, with codes and labels from the descriptions."""
+    return _described(session, lambda described: _described_shares(described, rows))
+
+
+def _described_shares(described: Descriptions, rows: Sequence[Any]) -> list[ShareRecord]:
+    waves, questions, options = described.wave, described.question, described.option
+    segments, sources = described.segment, described.source
+    records = []
+    for row in rows:
+        (id_, wave_id, question_id, option_id, segment_id, value, base_n, status,
+         note_nb, note_en, source_id, locator, release_id) = row  # fmt: skip
+        wave, question = waves[wave_id], questions[question_id]
+        option, segment = options[option_id], segments[segment_id]
+        records.append(
+            ShareRecord(
+                id_,
+                wave.survey,
+                wave_id,
+                wave.year,
+                question_id,
+                question.code,
+                question.text_nb,
+                question.text_en,
+                option_id,
+                option.code,
+                option.label_nb,
+                option.label_en,
+                segment_id,
+                segment.code,
+                segment.label_nb,
+                segment.label_en,
+                value,
+                base_n,
+                _STATUS[status],
+                note_nb,
+                note_en,
+                source_id,
+                sources[source_id].code,
+                locator,
+                release_id,
+            )  # fmt: skip
+        )
+    return records
 
 
 _SHARE_COLUMNS: dict[str, Mapped[Any]] = {
@@ -575,10 +606,9 @@ _SHARE_COLUMNS: dict[str, Mapped[Any]] = {
     "segment_id": col(Share.segment_id),
     "status": col(Share.status),
 }
-Shape = tuple[str, ...]  # the bound parameters a share filter gives values to
 
 
-def _share_where(session: Session, filter: ShareFilter) -> tuple[Shape, dict[str, Any]]:
+def _share_where(session: Session, filter: ShareFilter) -> dict[str, Any]:
     """The filter as values for conditions on the share table's own columns, by name.
 
     Codes are resolved to ids first (raising UnknownCode for a code that names nothing),
@@ -605,18 +635,18 @@ def _share_where(session: Session, filter: ShareFilter) -> tuple[Shape, dict[str
         if values:
             params[f"{parameter}_id"] = _ids(session, parameter, values)
     if filter.statuses:
-        params["status"] = list(filter.statuses)
-    return tuple(params), params
+        params["status"] = [ShareStatus(status).value for status in filter.statuses]
+    return params
 
 
-def _share_conditions(shape: Shape) -> list[ColumnElement[bool]]:
-    """Conditions with a bound parameter for each name in `shape`; the first picks the rows
-    visible as of the filter's release."""
-    as_of: BindParameter[int] | None = bindparam("as_of") if "as_of" in shape else None
+def _share_conditions(where: Mapping[str, Any]) -> list[ColumnElement[bool]]:
+    """Conditions with bound parameters for the values `_share_where` gave; the first
+    picks the rows visible as of the filter's release."""
+    as_of: BindParameter[int] | None = bindparam("as_of") if "as_of" in where else None
     conditions: list[ColumnElement[bool]] = [_visible(Share, as_of)]
-    for name in shape:
+    for name, values in where.items():
         if name != "as_of":
-            conditions.append(_SHARE_COLUMNS[name].in_(bindparam(name, expanding=True)))
+            conditions.append(prepared.one_of(_SHARE_COLUMNS[name], name, len(values)))
     return conditions
 
 
@@ -625,20 +655,20 @@ _AFTER = ("after_wave", "after_question", "after_option", "after_segment")
 
 def list_shares(session: Session, filter: ShareFilter, page: PageRequest) -> Page[ShareRecord]:
     """One page of shares, in wave, question, option, segment order."""
-    shape, params = _share_where(session, filter)
+    where = _share_where(session, filter)
     after = page.after is not None
 
     def build() -> Statement:
-        statement = _SHARE.where(*_share_conditions(shape))
+        statement = _SHARE.where(*_share_conditions(where))
         if after:
             cursor = tuple_(*(bindparam(name) for name in _AFTER))
             statement = statement.where(tuple_(*_SHARE_ORDER) > cursor)
         return statement.order_by(*_SHARE_ORDER).limit(bindparam("limit"))
 
-    params["limit"] = page.limit + 1
+    params = {**where, "limit": page.limit + 1}
     if page.after is not None:
         params.update(zip(_AFTER, page.after.key, strict=True))
-    rows = _records(session, ShareRecord, _prepared(("page", shape, after), build), params)
+    rows = _shares(session, prepared.rows(session, "page", build, params))
     if len(rows) <= page.limit:
         return Page(rows, None)
     last = rows[page.limit - 1]
@@ -649,12 +679,12 @@ def list_shares(session: Session, filter: ShareFilter, page: PageRequest) -> Pag
 
 
 def count_shares(session: Session, filter: ShareFilter) -> int:
-    shape, params = _share_where(session, filter)
+    where = _share_where(session, filter)
 
     def build() -> Statement:
-        return select(func.count()).select_from(Share).where(*_share_conditions(shape))
+        return select(func.count()).select_from(Share).where(*_share_conditions(where))
 
-    count: int = session.scalars(_prepared(("count", shape), build), params).one()
+    count: int = prepared.rows(session, "count", build, where)[0][0]
     return count
 
 
@@ -665,14 +695,14 @@ def _shares_by(
     ids: Collection[int],
     filter: ShareFilter,
 ) -> dict[int, list[ShareRecord]]:
-    shape, params = _share_where(session, filter)
+    where = _share_where(session, filter)
+    params = {**where, "parents": list(ids)}
 
     def build() -> Statement:
-        of_parents = _SHARE_COLUMNS[parent].in_(bindparam("parents", expanding=True))
-        return _SHARE.where(of_parents, *_share_conditions(shape)).order_by(*_SHARE_ORDER)
+        of_parents = prepared.one_of(_SHARE_COLUMNS[parent], "parents", len(ids))
+        return _SHARE.where(of_parents, *_share_conditions(where)).order_by(*_SHARE_ORDER)
 
-    statement = _prepared(("by", parent, shape), build)
-    found = _records(session, ShareRecord, statement, {**params, "parents": list(ids)})
+    found = _shares(session, prepared.rows(session, ("by", parent), build, params))
     return _group(found, key, ids)
 
 
@@ -700,12 +730,12 @@ def shares_by_question(
 
 
 def _all_shares(session: Session, filter: ShareFilter) -> list[ShareRecord]:
-    shape, params = _share_where(session, filter)
+    where = _share_where(session, filter)
 
     def build() -> Statement:
-        return _SHARE.where(*_share_conditions(shape)).order_by(*_SHARE_ORDER)
+        return _SHARE.where(*_share_conditions(where)).order_by(*_SHARE_ORDER)
 
-    return _records(session, ShareRecord, _prepared(("all", shape), build), params)
+    return _shares(session, prepared.rows(session, "all", build, where))
 
 
 def _cited_sources(session: Session, shares: Iterable[ShareRecord]) -> tuple[SourceRecord, ...]:
@@ -854,34 +884,27 @@ def indicators_by_survey(
     return _children(session, lambda d: d.survey, lambda d: d.indicators_of_survey, survey_ids)
 
 
-def _series_shares(current: bool) -> Statement:
+def _series_shares(options: int, current: bool) -> Statement:
     return _SHARE.where(
-        col(Share.option_id).in_(bindparam("options", expanding=True)),
+        prepared.one_of(col(Share.option_id), "options", options),
         col(Share.segment_id) == bindparam("segment"),
         _visible(Share, None if current else bindparam("as_of")),
     )
 
 
-def _series_totals(current: bool) -> Statement:
-    return (
-        select(
-            col(PublishedTotal.indicator_id),
-            col(Wave.year).label("wave"),
-            col(Segment.code).label("segment"),
-            col(PublishedTotal.value),
-            col(Source.code).label("source"),
-            col(PublishedTotal.locator),
-            col(PublishedTotal.note_nb),
-            col(PublishedTotal.note_en),
-        )
-        .join(Wave, col(Wave.id) == PublishedTotal.wave_id)
-        .join(Segment, col(Segment.id) == PublishedTotal.segment_id)
-        .join(Source, col(Source.id) == PublishedTotal.source_id)
-        .where(
-            col(PublishedTotal.indicator_id).in_(bindparam("indicators", expanding=True)),
-            _visible(PublishedTotal, None if current else bindparam("as_of")),
-            col(PublishedTotal.segment_id) == bindparam("segment"),
-        )
+def _series_totals(indicators: int, current: bool) -> Statement:
+    return select(
+        col(PublishedTotal.indicator_id),
+        col(PublishedTotal.wave_id),
+        col(PublishedTotal.value),
+        col(PublishedTotal.source_id),
+        col(PublishedTotal.locator),
+        col(PublishedTotal.note_nb),
+        col(PublishedTotal.note_en),
+    ).where(
+        prepared.one_of(col(PublishedTotal.indicator_id), "indicators", indicators),
+        _visible(PublishedTotal, None if current else bindparam("as_of")),
+        col(PublishedTotal.segment_id) == bindparam("segment"),
     )
 
 
@@ -903,21 +926,39 @@ def series_by_indicator(
         for survey_id in survey_of.values()
     }
     option_ids = sorted({option_id for options in options_of.values() for option_id in options})
-    params = {"options": option_ids, "indicators": list(indicator_ids), "segment": segment_id}
-    if as_of is not None:
-        params["as_of"] = as_of
     current = as_of is None
-    shares = _records(
+    visible = {} if current else {"as_of": as_of}
+    shares = _shares(
         session,
-        ShareRecord,
-        _prepared(("series", current), lambda: _series_shares(current)),
-        params,
+        prepared.rows(
+            session,
+            ("series", current),
+            lambda: _series_shares(len(option_ids), current),
+            {"options": option_ids, "segment": segment_id, **visible},
+        ),
     )
-    totals = _records(
+    ids = list(indicator_ids)
+    total_rows = prepared.rows(
         session,
-        PublishedTotalRecord,
-        _prepared(("totals", current), lambda: _series_totals(current)),
-        params,
+        ("totals", current),
+        lambda: _series_totals(len(ids), current),
+        {"indicators": ids, "segment": segment_id, **visible},
+    )
+    totals = _described(
+        session,
+        lambda described: [
+            PublishedTotalRecord(
+                indicator_id,
+                described.wave[wave_id].year,
+                segment,
+                value,
+                described.source[source_id].code,
+                locator,
+                note_nb,
+                note_en,
+            )  # fmt: skip
+            for indicator_id, wave_id, value, source_id, locator, note_nb, note_en in total_rows
+        ],
     )
 
     share_at = {(share.option_id, share.wave): share for share in shares}

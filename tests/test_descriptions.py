@@ -42,6 +42,29 @@ async def test_a_release_adding_descriptions_is_served_before_the_next_check(
             ]
 
 
+async def test_figures_naming_descriptions_a_held_copy_lacks_are_described(fresh_database_url):
+    # No code in these requests names the new survey, so no look-up misses first: the
+    # shares themselves name waves, questions and options the held copy does not have.
+    with app_for(fresh_database_url, release_check_seconds=3600, response_cache_bytes=0) as app:
+        async with client_of(app) as client:
+            assert (await client.get("/api/v1/shares")).status_code == 200  # copy held
+
+            generate(app.state.engine, SIZES)
+
+            response = await client.get("/api/v1/shares", params={"limit": 1000, "lang": "en"})
+            assert response.status_code == 200, response.text
+            synthetic = [row for row in response.json()["data"] if row["survey"] == "synthetic"]
+            assert len(synthetic) == 2 * 3 * 2 * 2
+            first = synthetic[0]
+            assert (first["question"], first["option"], first["option_label"]) == (
+                "synthetic-q1",
+                "o1",
+                "Option 1",
+            )
+            assert first["source"] == "synthetic"
+            assert first["wave"] == synthetic[-1]["wave"] - 1
+
+
 async def test_an_unknown_code_costs_one_statement_and_lists_the_known_ones(client, app):
     if app.state.response_cache is not None:
         app.state.response_cache.clear()

@@ -96,12 +96,16 @@ def option(record: OptionRecord, lang: str) -> JSON:
     return {"code": record.code, "position": record.position, "label": text(record, "label", lang)}
 
 
-def _figure(record: ShareRecord, lang: str) -> JSON:
+# A page renders hundreds of shares: these read each attribute directly (`text` formats a
+# name per call) and leave the status an enum, which orjson writes as its value.
+
+
+def _figure(record: ShareRecord, nb: bool) -> JSON:
     return {
         "value": record.value,
         "base_n": record.base_n,
-        "status": record.status.value,
-        "note": text(record, "note", lang),
+        "status": record.status,
+        "note": record.note_nb if nb else record.note_en,
         "source": record.source,
         "locator": record.locator,
     }
@@ -109,21 +113,22 @@ def _figure(record: ShareRecord, lang: str) -> JSON:
 
 def share(record: ShareRecord, lang: str) -> JSON:
     """A row of the flat shares table: codes and labels, then the figure."""
+    nb = lang == "nb"
     return {
         "survey": record.survey,
         "wave": record.wave,
         "question": record.question,
         "option": record.option,
-        "option_label": text(record, "option_label", lang),
+        "option_label": record.option_label_nb if nb else record.option_label_en,
         "segment": record.segment,
-        "segment_label": text(record, "segment_label", lang),
-        **_figure(record, lang),
+        "segment_label": record.segment_label_nb if nb else record.segment_label_en,
+        **_figure(record, nb),
     }
 
 
 def option_share(record: ShareRecord, lang: str) -> JSON:
     """A share inside its option: the wave and segment, then the figure."""
-    return {"wave": record.wave, "segment": record.segment, **_figure(record, lang)}
+    return {"wave": record.wave, "segment": record.segment, **_figure(record, lang == "nb")}
 
 
 def indicator(record: IndicatorRecord, lang: str) -> JSON:
