@@ -20,8 +20,7 @@ from sqlalchemy import Engine
 from sqlmodel import Session
 from starlette.concurrency import run_in_threadpool
 
-from models import queries
-from models.db import session_scope
+from models import prepared, queries
 from models.descriptions import DescriptionCache
 
 T = TypeVar("T")
@@ -37,7 +36,13 @@ def hold_descriptions(engine: Engine, check_seconds: float) -> DescriptionCache:
 
 
 def _with_session(engine: Engine, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
-    with session_scope(engine) as session:
+    """`fn` on a session of its own; every function run here only reads.
+
+    The session is bound to one connection, and prepared reads run on it directly
+    (models.prepared.READS_ON): one connection a request, and no transaction to begin.
+    """
+    with engine.connect() as connection, Session(bind=connection) as session:
+        session.info[prepared.READS_ON] = connection
         held = _HELD.get(engine)
         if held is not None:
             session.info[queries.DESCRIPTIONS_SOURCE] = lambda: _current(held, session)
