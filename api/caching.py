@@ -224,7 +224,7 @@ async def _answer(
             if sum(map(len, kept)) > cache.largest:
                 kept = None  # too large to keep: passed through only
             elif not message.get("more_body", False):
-                cache.put(key, Answer(start["status"], start["headers"], tuple(kept)))
+                cache.put(key, Answer.kept(start["status"], start["headers"], kept))
         await send(message)
 
     await app(scope, receive, send_with_validators)
