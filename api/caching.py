@@ -11,6 +11,8 @@ A worker learns of a new release within `release_check_seconds` (0: on every req
 
 from __future__ import annotations
 
+import datetime as dt
+import functools
 import hashlib
 import json
 import time
@@ -88,6 +90,11 @@ def etag(release: ReleaseRecord, scope: Scope) -> str:
     return '"' + hashlib.sha256(key.encode()).hexdigest()[:32] + '"'
 
 
+@functools.lru_cache(maxsize=8)  # one release's date, formatted on every answer
+def _http_date(moment: dt.datetime) -> str:
+    return format_datetime(moment, usegmt=True)
+
+
 def _matches(if_none_match: str, tag: str) -> bool:
     """RFC 9110 weak comparison, as If-None-Match requires."""
     candidates = {item.strip().removeprefix("W/") for item in if_none_match.split(",")}
@@ -142,7 +149,7 @@ class HTTPCaching:
         validators = {
             "ETag": tag,
             "Vary": "Accept, Accept-Encoding",
-            "Last-Modified": format_datetime(release.created_at, usegmt=True),
+            "Last-Modified": _http_date(release.created_at),
             "Cache-Control": f"public, max-age={self.max_age}",
         }
         request_headers = Headers(scope=scope)

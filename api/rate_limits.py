@@ -30,7 +30,6 @@ import coredis
 import orjson
 from limits import RateLimitItem
 from limits.aio.storage import MemoryStorage, RedisStorage
-from limits.aio.strategies import SlidingWindowCounterRateLimiter
 from limits.errors import StorageError
 from starlette.datastructures import Headers
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -150,7 +149,6 @@ class RateLimiter:
         self.key_factor = settings.rate_limit_key_factor
         self.key_hashes = frozenset(settings.api_key_digests)
         self.storage, self._pool = _storage(settings.rate_limit_storage)
-        self.strategy = SlidingWindowCounterRateLimiter(self.storage)
 
     async def close(self) -> None:
         if self._pool is not None:
@@ -166,8 +164,8 @@ class RateLimiter:
         policy = self.policies.get(kind) if kind else None
         if policy is None:
             return None
-        key = Headers(scope=scope).get(API_KEY_HEADER)
-        if key and self.key_hashes:
+        key = Headers(scope=scope).get(API_KEY_HEADER) if self.key_hashes else None
+        if key:
             # Digests are compared, never keys; a set lookup tells nothing about a key.
             digest = hashlib.sha256(key.strip().encode()).hexdigest()
             if digest in self.key_hashes:
@@ -175,10 +173,13 @@ class RateLimiter:
         return policy, f"ip:{client_address(scope)}"
 
     async def hit(self, policy: Policy, client: str) -> Verdict:
-        allowed = await self.strategy.hit(policy.item, policy.name, client)
-        window = await self.storage.get_sliding_window(
-            policy.item.key_for(policy.name, client), policy.window
+        # What limits' SlidingWindowCounterRateLimiter.hit does, with the key built once
+        # for both calls: this runs on every request, kept answers included.
+        key = policy.item.key_for(policy.name, client)
+        allowed = await self.storage.acquire_sliding_window_entry(
+            key, policy.quota, policy.window
         )
+        window = await self.storage.get_sliding_window(key, policy.window)
         return _verdict(allowed, policy, window)
 
 
