@@ -9,11 +9,12 @@ whole), or a known API key sent as X-API-Key, which gets `key_factor` times the 
 buckets of its own. An unknown key changes nothing: the client counts by its address, and
 the policy names in the headers (`api`, not `api-key`) show that the key was not taken.
 
-The strategy is limits' sliding window counter: two counters per client and policy, in
-memory or in Redis. A client may spend its whole quota in a burst; after that, as the
-previous window's weight decays, requests come back steadily rather than all at once at a
-window's edge, much like a token bucket refilling. A failing store lets requests through
-(logged): open data is better served unlimited than not served.
+The strategy is limits' sliding window counter: two counters per client and policy, kept
+in this worker (api.sliding_windows) or in Redis (through limits). A client may spend its
+whole quota in a burst; after that, as the previous window's weight decays, requests come
+back steadily rather than all at once at a window's edge, much like a token bucket
+refilling. A failing store lets requests through (logged): open data is better served
+unlimited than not served.
 """
 
 from __future__ import annotations
@@ -29,13 +30,14 @@ from dataclasses import dataclass
 import coredis
 import orjson
 from limits import RateLimitItem
-from limits.aio.storage import MemoryStorage, RedisStorage
+from limits.aio.storage import RedisStorage
 from limits.errors import StorageError
 from starlette.datastructures import Headers
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from api.problems import MEDIA_TYPE
 from api.settings import ENV_PREFIX, Settings, parse_rate_limit
+from api.sliding_windows import SlidingWindows
 
 logger = logging.getLogger("kommunedigi")
 
@@ -173,18 +175,19 @@ class RateLimiter:
         return policy, f"ip:{client_address(scope)}"
 
     async def hit(self, policy: Policy, client: str) -> Verdict:
-        # What limits' SlidingWindowCounterRateLimiter.hit does, with the key built once
-        # for both calls: this runs on every request, kept answers included.
+        if isinstance(self.storage, SlidingWindows):
+            key = f"{policy.name}/{client}"
+            allowed, window = self.storage.acquire(key, policy.quota, policy.window)
+            return _verdict(allowed, policy, window)
+        # What limits' SlidingWindowCounterRateLimiter.hit does, with the key built once.
         key = policy.item.key_for(policy.name, client)
-        allowed = await self.storage.acquire_sliding_window_entry(
-            key, policy.quota, policy.window
-        )
-        window = await self.storage.get_sliding_window(key, policy.window)
-        return _verdict(allowed, policy, window)
+        allowed = await self.storage.acquire_sliding_window_entry(key, policy.quota, policy.window)
+        return _verdict(allowed, policy, await self.storage.get_sliding_window(key, policy.window))
 
 
-def _storage(uri: str) -> tuple[MemoryStorage | RedisStorage, coredis.ConnectionPool | None]:
-    """memory:// or redis://host:port (several workers share it); limits' async flavour.
+def _storage(uri: str) -> tuple[SlidingWindows | RedisStorage, coredis.ConnectionPool | None]:
+    """memory:// (counted in this worker) or redis://host:port (several workers share it,
+    through limits' async storage).
 
     Redis connections come from a pool of our own, so that they can be closed at shutdown.
     """
@@ -193,7 +196,7 @@ def _storage(uri: str) -> tuple[MemoryStorage | RedisStorage, coredis.Connection
     if scheme not in ("memory", "redis", "rediss", "redis+unix"):
         raise ValueError(f"{name} must be memory:// or a redis:// URL, not {scheme!r}")
     if scheme == "memory":
-        return MemoryStorage(wrap_exceptions=True), None
+        return SlidingWindows(), None
     try:
         pool = coredis.ConnectionPool.from_url(uri.replace("redis+unix://", "unix://", 1))
     except ValueError as error:

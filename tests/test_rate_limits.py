@@ -369,3 +369,35 @@ def test_a_served_burst_is_refused_while_another_address_is_served(fresh_databas
     assert int(burst[-1].headers["retry-after"]) >= 1
     assert served.status_code == 200
     assert served.headers["ratelimit"].startswith('"api";r=4;')
+
+
+async def test_a_refused_client_is_served_again_as_its_window_moves_on(limited, monkeypatch):
+    app = limited()
+    counts = app.state.rate_limiter.storage
+    now = [1_800_000_000.0]  # the start of a window: 60 s windows divide it
+    monkeypatch.setattr(counts, "clock", lambda: now[0])
+    async with client_at(app) as client:
+        codes = [(await client.get("/api/v1/surveys")).status_code for _ in range(4)]
+        assert codes == [200, 200, 200, 429]
+        now[0] += 90  # half the previous window's three still weigh: 1.5, floored to 1
+        again = await client.get("/api/v1/surveys")
+        assert again.status_code == 200
+        assert again.headers["RateLimit"].startswith('"api";r=1;')
+        now[0] += 60  # the three weigh nothing now; the one at 90 s weighs half
+        fresh = await client.get("/api/v1/surveys")
+        assert fresh.headers["RateLimit"].startswith('"api";r=2;')
+
+
+async def test_clients_silent_for_two_windows_are_forgotten(limited, monkeypatch):
+    app = limited()
+    counts = app.state.rate_limiter.storage
+    now = [1_800_000_000.0]
+    monkeypatch.setattr(counts, "clock", lambda: now[0])
+    for number in range(1, 51):
+        async with client_at(app, f"198.51.100.{number}") as client:
+            assert (await client.get("/api/v1/surveys")).status_code == 200
+    assert len(counts) == 50
+    now[0] += 180
+    async with client_at(app, "203.0.113.9") as client:
+        assert (await client.get("/api/v1/surveys")).status_code == 200
+    assert len(counts) == 1  # the new client; the fifty are gone
