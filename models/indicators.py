@@ -31,13 +31,13 @@ def point_value(parts: Sequence[ShareRecord | None]) -> tuple[float | None, Shar
             if status in statuses:
                 return None, status
         return None, ShareStatus.NOT_PUBLISHED
-    total = sum(
-        (_decimal(part.value) for part in parts if part and part.value is not None), Decimal()
-    )
+    values = [part.value for part in parts if part and part.value is not None]
+    # One part is its own sum (repr round-trips a float exactly); only sums need decimals.
+    total = values[0] if len(values) == 1 else float(sum(map(_decimal, values), Decimal()))
     status = (
         ShareStatus.APPROXIMATE if ShareStatus.APPROXIMATE in statuses else ShareStatus.PUBLISHED
     )
-    return float(total), status
+    return total, status
 
 
 def change(earlier: float, later: float) -> float:
