@@ -165,8 +165,11 @@ class Share(SQLModel, table=True):
             sqlite_where=text("replaced_in IS NULL"),
             postgresql_where=text("replaced_in IS NULL"),
         ),
-        Index("ix_share_question", "question_id", "wave_id"),
-        Index("ix_share_option", "option_id"),
+        # A page of one question's (or option's) shares in cell order: with the order in
+        # the index, PostgreSQL stops at the page's end rather than walking the cell index
+        # for a question it guessed was common (10M shares: 317 ms against 0.1 ms).
+        Index("ix_share_question", "question_id", "wave_id", "option_id", "segment_id"),
+        Index("ix_share_option", "option_id", "wave_id", "segment_id"),
         # Shares as of an earlier release, in cell order (the unique index above holds only
         # current rows); and a release's changes: the rows it published, and those it replaced.
         Index("ix_share_cell", "wave_id", "question_id", "option_id", "segment_id"),
