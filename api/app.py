@@ -8,12 +8,12 @@ from collections.abc import AsyncIterator
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.middleware.cors import CORSMiddleware
-from starlette.middleware.gzip import GZipMiddleware
 from starlette.routing import Mount, Route
 
 from api import catalog, contract, docs, feed, graphql, health, problems, rest, web
 from api.body_limits import BodyCap, BodyLimits
 from api.caching import HTTPCaching, ReleaseClock
+from api.compression import Compression
 from api.querying import hold_descriptions
 from api.rate_limits import API_KEY_HEADER, RateLimiter, RateLimits
 from api.response_cache import ResponseCache
@@ -102,7 +102,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
                 max_age=settings.cache_max_age,
                 cache=response_cache,
             ),
-            Middleware(GZipMiddleware, minimum_size=1024),
+            Middleware(Compression, minimum_size=1024),
         ],
         exception_handlers=problems.HANDLERS,
         lifespan=lifespan,
