@@ -23,6 +23,7 @@ import os
 import re
 import shutil
 import socket
+import statistics
 import subprocess
 import sys
 import time
@@ -291,6 +292,7 @@ def main() -> None:
     link.symlink_to(database.name)
 
     results: dict[tuple[str, str], tuple[float, float, float, int]] = {}
+    rates: dict[tuple[str, str], list[float]] = {}  # every round's req/s, in round order
     checked: dict[str, set[float]] = {}
     peak_rss: dict[str, float] = {}
     # Every server runs from the start (an idle one costs nothing), and each round loads
@@ -313,6 +315,7 @@ def main() -> None:
                 measured = wrk(url, args.duration)
                 key = (request, server.label)
                 results[key] = max(results.get(key, measured), measured)
+                rates.setdefault(key, []).append(measured[0])
                 rate, errors = measured[0], measured[3]
                 print(f"  round {round_ + 1} | {server.label} | {request}: "
                       f"{rate:.0f} req/s, {errors} errors", file=sys.stderr)  # fmt: skip
@@ -349,6 +352,30 @@ def main() -> None:
             # A server that finished no request within the run has no rate to divide by.
             ratio = f"{ours / theirs:.2f}" if theirs else "no datasette request finished"
             print(f"| {request} | {ratio} |")
+    print_round_ratios(rates)
+
+
+def print_round_ratios(rates: dict[tuple[str, str], list[float]]) -> None:
+    """Each ratio within each round, where the two servers ran minutes apart at most: the
+    median over rounds, and the lowest and highest. On a machine whose speed drifts, this
+    says more than a ratio of two bests, which may come from different rounds."""
+
+    def line(request: str, ours: list[float], theirs: list[float]) -> str:
+        ratios = sorted(a / b for a, b in zip(ours, theirs, strict=True) if b)
+        if not ratios:
+            return f"| {request} | - | - |"
+        return f"| {request} | {statistics.median(ratios):.2f} | {ratios[0]:.2f}–{ratios[-1]:.2f} |"
+
+    bare = rates[("constant JSON", "bare starlette")]
+    print("\n| cached request / bare, per round | median | range |\n|---|---:|---:|")
+    for request, paths in REQUESTS.items():
+        if "kommunedigi cached" in paths:
+            print(line(request, rates[(request, "kommunedigi cached")], bare))
+    print("\n| uncached / datasette, per round | median | range |\n|---|---:|---:|")
+    for request, paths in REQUESTS.items():
+        if "datasette" in paths:
+            ours = rates[(request, "kommunedigi uncached")]
+            print(line(request, ours, rates[(request, "datasette")]))
 
 
 if __name__ == "__main__":
