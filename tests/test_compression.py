@@ -1,5 +1,6 @@
 """Gzip for clients that accept it; for the others, the same Vary as Starlette's gzip gives."""
 
+import httpx
 import pytest
 
 pytestmark = pytest.mark.anyio
@@ -8,7 +9,7 @@ LARGE = "/openapi.json"  # tens of kB, and outside the caching layer's own Vary
 SMALL = "/health"
 
 
-def vary(response) -> list[str]:
+def vary(response: httpx.Response) -> list[str]:
     return [name.strip() for name in response.headers.get("vary", "").split(",") if name]
 
 
