@@ -1,8 +1,9 @@
 """/catalog: a DCAT-AP-NO 2 catalog that data.norge.no's own SHACL shapes accept.
 
-The shapes are read from shared/dcat-ap-no beside the repository, or from the folder that
-KOMMUNEDIGI_TEST_DCAT_AP_NO names. Without them the validation tests are skipped with the
-reason shown; under CI=true they fail instead.
+The shapes are kept in tests/dcat-ap-no (Apache-2.0, with their source in its README), so
+that a clone anywhere validates against them; KOMMUNEDIGI_TEST_DCAT_AP_NO names another
+folder, to check a newer release of them. Without them the validation tests are skipped
+with the reason shown; under CI=true they fail instead.
 """
 
 from __future__ import annotations
@@ -69,7 +70,7 @@ class Shapes:
 
 @pytest.fixture(scope="session")
 def shapes() -> Shapes:
-    folder = Path(os.environ.get(SHAPES_VARIABLE) or ROOT.parent / "shared" / "dcat-ap-no")
+    folder = Path(os.environ.get(SHAPES_VARIABLE) or ROOT / "tests" / "dcat-ap-no")
     missing = [name for name in (SHAPES_FILE, ONTOLOGIES_FILE) if not (folder / name).is_file()]
     if missing:
         reason = (
