@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Annotated, Any, Self, TypeVar, cast
 
@@ -13,7 +12,6 @@ from api.graphql.enums import Language, QuestionKind, ShareStatus
 from api.graphql.inputs import ShareFilterInput
 from api.querying import run_query_in_thread
 from models import queries, records
-from models.descriptions import Descriptions
 from models.filters import AsOf, Cursor, PageRequest
 
 Info = strawberry.Info
@@ -104,19 +102,15 @@ V = TypeVar("V", bound=RecordView)
 # added is missing there; that goes through the DataLoaders, and GraphQL awaits it.
 
 
-def _related(
-    info: Info,
-    view: type[V],
-    pick: Callable[[Descriptions], Any],
-    load: Callable[[], Awaitable[Any]],
-    as_of: int | None = None,
-) -> V:
-    found = pick(info.context.descriptions)
+def _related(info: Info, view: type[V], index: str, id_: int, as_of: int | None = None) -> V:
+    """The description `id_` names in the request's copy (`Descriptions.<index>`), or,
+    when a newer release added it, from the DataLoader of the same name."""
+    found = getattr(info.context.descriptions, index).get(id_)
     if found is not None:
         return view.of(found, as_of)
 
     async def loaded() -> V:
-        record = await load()
+        record = await getattr(_loaders(info), index).load(id_)
         assert record is not None, "a foreign key guarantees it"
         return view.of(record, as_of)
 
@@ -124,18 +118,16 @@ def _related(
 
 
 def _children(
-    info: Info,
-    view: type[V],
-    pick: Callable[[Descriptions], Any],
-    load: Callable[[], Awaitable[Any]],
-    as_of: int | None = None,
+    info: Info, view: type[V], index: str, parent: str, id_: int, as_of: int | None = None
 ) -> list[V]:
-    found = pick(info.context.descriptions)
-    if found is not None:
-        return [view.of(item, as_of) for item in found]
+    """The children of `id_` in the request's copy (`Descriptions.<index>`) when it holds
+    the parent (`Descriptions.<parent>`), or else from the DataLoader named `index`."""
+    described = info.context.descriptions
+    if id_ in getattr(described, parent):
+        return [view.of(item, as_of) for item in getattr(described, index).get(id_, ())]
 
     async def loaded() -> list[V]:
-        return [view.of(item, as_of) for item in await load()]
+        return [view.of(item, as_of) for item in await getattr(_loaders(info), index).load(id_)]
 
     return cast(list[V], loaded())
 
@@ -161,12 +153,7 @@ class Source(RecordView):
 def _source(info: Info, source_id: int | None) -> Source | None:
     if source_id is None:
         return None
-    return _related(
-        info,
-        Source,
-        lambda d: d.source.get(source_id),
-        lambda: _loaders(info).source.load(source_id),
-    )
+    return _related(info, Source, "source", source_id)
 
 
 @strawberry.type(description="A survey: one series of waves asking the same kind of questions.")
@@ -188,46 +175,23 @@ class Survey(RecordView):
 
     @strawberry.field
     def waves(self, info: Info) -> list[Wave]:
-        id_ = self.record.id
-        return _children(
-            info,
-            Wave,
-            lambda d: d.waves_of_survey.get(id_, ()) if id_ in d.survey else None,
-            lambda: _loaders(info).waves_of_survey.load(id_),
-            self.as_of,
-        )
+        return _children(info, Wave, "waves_of_survey", "survey", self.record.id, self.as_of)
 
     @strawberry.field
     def questions(self, info: Info) -> list[Question]:
-        id_ = self.record.id
         return _children(
-            info,
-            Question,
-            lambda d: d.questions_of_survey.get(id_, ()) if id_ in d.survey else None,
-            lambda: _loaders(info).questions_of_survey.load(id_),
-            self.as_of,
+            info, Question, "questions_of_survey", "survey", self.record.id, self.as_of
         )
 
     @strawberry.field
     def indicators(self, info: Info) -> list[Indicator]:
-        id_ = self.record.id
         return _children(
-            info,
-            Indicator,
-            lambda d: d.indicators_of_survey.get(id_, ()) if id_ in d.survey else None,
-            lambda: _loaders(info).indicators_of_survey.load(id_),
-            self.as_of,
+            info, Indicator, "indicators_of_survey", "survey", self.record.id, self.as_of
         )
 
 
 def _survey(info: Info, survey_id: int, as_of: int | None) -> Survey:
-    return _related(
-        info,
-        Survey,
-        lambda d: d.survey.get(survey_id),
-        lambda: _loaders(info).survey.load(survey_id),
-        as_of,
-    )
+    return _related(info, Survey, "survey", survey_id, as_of)
 
 
 @strawberry.type(description="One round of a survey, by year.")
@@ -276,14 +240,7 @@ class Topic(RecordView):
 
     @strawberry.field
     def questions(self, info: Info) -> list[Question]:
-        id_ = self.record.id
-        return _children(
-            info,
-            Question,
-            lambda d: d.questions_of_topic.get(id_, ()) if id_ in d.topic else None,
-            lambda: _loaders(info).questions_of_topic.load(id_),
-            self.as_of,
-        )
+        return _children(info, Question, "questions_of_topic", "topic", self.record.id, self.as_of)
 
 
 @strawberry.type(description="A group of respondents; `all` is every responding municipality.")
@@ -318,14 +275,7 @@ class Question(RecordView):
 
     @strawberry.field
     def topic(self, info: Info) -> Topic:
-        id_ = self.record.topic_id
-        return _related(
-            info,
-            Topic,
-            lambda d: d.topic.get(id_),
-            lambda: _loaders(info).topic.load(id_),
-            self.as_of,
-        )
+        return _related(info, Topic, "topic", self.record.topic_id, self.as_of)
 
     @strawberry.field
     def options(self, info: Info) -> list[Option]:
@@ -333,23 +283,11 @@ class Question(RecordView):
 
 
 def _options(info: Info, question_id: int, as_of: int | None) -> list[Option]:
-    return _children(
-        info,
-        Option,
-        lambda d: d.options_of_question.get(question_id, ()) if question_id in d.question else None,
-        lambda: _loaders(info).options_of_question.load(question_id),
-        as_of,
-    )
+    return _children(info, Option, "options_of_question", "question", question_id, as_of)
 
 
 def _question(info: Info, question_id: int, as_of: int | None) -> Question:
-    return _related(
-        info,
-        Question,
-        lambda d: d.question.get(question_id),
-        lambda: _loaders(info).question.load(question_id),
-        as_of,
-    )
+    return _related(info, Question, "question", question_id, as_of)
 
 
 @strawberry.type(description="An answer option of a question.")
@@ -391,10 +329,7 @@ class Share(RecordView):
 
     @strawberry.field
     def wave(self, info: Info) -> Wave:
-        id_ = self.record.wave_id
-        return _related(
-            info, Wave, lambda d: d.wave.get(id_), lambda: _loaders(info).wave.load(id_), self.as_of
-        )
+        return _related(info, Wave, "wave", self.record.wave_id, self.as_of)
 
     @strawberry.field
     def question(self, info: Info) -> Question:
@@ -402,21 +337,11 @@ class Share(RecordView):
 
     @strawberry.field
     def option(self, info: Info) -> Option:
-        id_ = self.record.option_id
-        return _related(
-            info,
-            Option,
-            lambda d: d.option.get(id_),
-            lambda: _loaders(info).option.load(id_),
-            self.as_of,
-        )
+        return _related(info, Option, "option", self.record.option_id, self.as_of)
 
     @strawberry.field
     def segment(self, info: Info) -> Segment:
-        id_ = self.record.segment_id
-        return _related(
-            info, Segment, lambda d: d.segment.get(id_), lambda: _loaders(info).segment.load(id_)
-        )
+        return _related(info, Segment, "segment", self.record.segment_id)
 
     @strawberry.field
     def source(self, info: Info) -> Source:
