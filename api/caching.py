@@ -21,7 +21,6 @@ from importlib.metadata import PackageNotFoundError, version
 
 from sqlalchemy import Engine
 from sqlalchemy.exc import SQLAlchemyError
-from starlette.datastructures import Headers, MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from api.querying import run_query
@@ -69,30 +68,48 @@ class ReleaseClock:
         return self._release
 
 
-def etag(release: ReleaseRecord, scope: Scope) -> str:
-    headers = Headers(scope=scope)
+# The request headers the validators depend on, read in one pass over the raw list.
+_READ = {b"host", b"accept", b"accept-encoding", b"if-none-match", b"if-modified-since"}
+
+
+def _request_headers(scope: Scope) -> dict[bytes, str]:
+    found: dict[bytes, str] = {}
+    for name, value in scope["headers"]:
+        if name in _READ and name not in found:
+            found[name] = value.decode("latin-1")
+    return found
+
+
+def etag(release: ReleaseRecord, scope: Scope, headers: dict[bytes, str]) -> str:
     query = sorted(
         part for part in scope.get("query_string", b"").decode("latin-1").split("&") if part
     )
-    gzip = "gzip" in headers.get("accept-encoding", "")
+    gzip = "gzip" in headers.get(b"accept-encoding", "")
     key = "\n".join(
         [
             str(release.id),
             release.checksum,
             CODE_VERSION,
-            headers.get("host", ""),  # absolute links in bodies follow the host asked for
+            headers.get(b"host", ""),  # absolute links in bodies follow the host asked for
             scope["path"],
             "&".join(query),
-            headers.get("accept", ""),
+            headers.get(b"accept", ""),
             "gzip" if gzip else "identity",
         ]
     )
     return '"' + hashlib.sha256(key.encode()).hexdigest()[:32] + '"'
 
 
-@functools.lru_cache(maxsize=8)  # one release's date, formatted on every answer
-def _http_date(moment: dt.datetime) -> str:
-    return format_datetime(moment, usegmt=True)
+# What every validated answer says besides its ETag, as raw headers (names in lower case).
+VARY = b"Accept, Accept-Encoding"
+
+
+@functools.lru_cache(maxsize=8)  # one release's validators, built once, sent on every answer
+def _release_headers(moment: dt.datetime, max_age: int) -> tuple[tuple[bytes, bytes], ...]:
+    return (
+        (b"last-modified", format_datetime(moment, usegmt=True).encode()),
+        (b"cache-control", f"public, max-age={max_age}".encode()),
+    )
 
 
 def _matches(if_none_match: str, tag: str) -> bool:
@@ -145,26 +162,22 @@ class HTTPCaching:
             await self.app(scope, receive, send)
             return
 
-        tag = etag(release, scope)
-        validators = {
-            "ETag": tag,
-            "Vary": "Accept, Accept-Encoding",
-            "Last-Modified": _http_date(release.created_at),
-            "Cache-Control": f"public, max-age={self.max_age}",
-        }
-        request_headers = Headers(scope=scope)
-        if_none_match = request_headers.get("if-none-match")
+        request_headers = _request_headers(scope)
+        tag = etag(release, scope, request_headers)
+        validators = (
+            (b"etag", tag.encode()),
+            *_release_headers(release.created_at, self.max_age),
+        )
+        if_none_match = request_headers.get(b"if-none-match")
         if if_none_match is not None:
             fresh = _matches(if_none_match, tag)
         else:
-            if_modified_since = request_headers.get("if-modified-since")
+            if_modified_since = request_headers.get(b"if-modified-since")
             fresh = if_modified_since is not None and _not_modified_since(
                 if_modified_since, release
             )
         if fresh:
-            headers = [
-                (name.lower().encode(), value.encode()) for name, value in validators.items()
-            ]
+            headers = [validators[0], (b"vary", VARY), *validators[1:]]
             await send({"type": "http.response.start", "status": 304, "headers": headers})
             await send({"type": "http.response.body", "body": b""})
             return
@@ -185,8 +198,8 @@ class HTTPCaching:
             await self.app(scope, replay, send)
             return
         cache.for_release(release.id)
-        tag = etag(release, scope) + key
-        await _answer(self.app, scope, replay, send, cache, tag, {})
+        tag = etag(release, scope, _request_headers(scope)) + key
+        await _answer(self.app, scope, replay, send, cache, tag, ())
 
 
 async def _answer(
@@ -196,9 +209,10 @@ async def _answer(
     send: Send,
     cache: ResponseCache | None,
     key: str,
-    validators: dict[str, str],
+    validators: tuple[tuple[bytes, bytes], ...],
 ) -> None:
-    """Serve the kept answer for `key`, or run the app, adding `validators`, and keep it."""
+    """Serve the kept answer for `key`, or run the app, adding `validators` (and Vary when
+    there are any), and keep it."""
     if cache is not None and (answer := cache.get(key)) is not None:
         # A copy: the layers outside may add headers to the ones they are sent.
         headers = list(answer.headers)
@@ -212,19 +226,14 @@ async def _answer(
 
     async def send_with_validators(message: Message) -> None:
         nonlocal kept, start
-        if message["type"] == "http.response.start" and _keepable(message):
-            headers = MutableHeaders(scope=message)
-            if "no-store" in headers.get("cache-control", ""):
-                # A partial answer (a GraphQL field met an outage): neither kept nor validated.
+        if message["type"] == "http.response.start":
+            headers = _validated(message, validators)
+            if headers is None:  # not a 200, or no-store: neither kept nor validated
                 await send(message)
                 return
-            for name, value in validators.items():
-                if name == "Vary":
-                    _add_vary(headers, value)
-                else:
-                    headers[name] = value
+            message["headers"] = headers
             # A copy now: the layers outside may add headers to the ones they are sent.
-            start = {"status": message["status"], "headers": list(message["headers"])}
+            start = {"status": message["status"], "headers": list(headers)}
             kept = [] if cache is not None else None
         elif message["type"] == "http.response.body" and kept is not None and cache is not None:
             kept.append(message.get("body", b""))
@@ -237,18 +246,40 @@ async def _answer(
     await app(scope, receive, send_with_validators)
 
 
-def _add_vary(headers: MutableHeaders, value: str) -> None:
-    """Adds the names in `value` to Vary, each once (gzip has already named Accept-Encoding)."""
-    names = [name.strip() for name in headers.get("vary", "").split(",") if name.strip()]
+_REPLACED = {b"etag", b"last-modified", b"cache-control"}
+
+
+def _validated(
+    start: Message, validators: tuple[tuple[bytes, bytes], ...]
+) -> list[tuple[bytes, bytes]] | None:
+    """The start's headers with `validators` in place of any of the same name and Vary
+    naming what the ETag depends on; None for what is not kept: any status but 200, and
+    an answer whose app said `no-store` (a GraphQL query stopped by its time budget)."""
+    if start["status"] != 200:
+        return None
+    headers: list[tuple[bytes, bytes]] = []
+    vary: bytes | None = None
+    for name, value in start.get("headers", ()):
+        if name == b"cache-control" and b"no-store" in value:
+            return None
+        if not validators:
+            headers.append((name, value))
+        elif name == b"vary":
+            vary = value if vary is None else vary + b", " + value
+        elif name not in _REPLACED:
+            headers.append((name, value))
+    if validators:
+        headers.extend(validators)
+        headers.append((b"vary", VARY if vary is None else _merged_vary(vary, VARY)))
+    return headers
+
+
+def _merged_vary(present: bytes, added: bytes) -> bytes:
+    """`present` with each name of `added` it lacks (gzip has already named Accept-Encoding)."""
+    names = [name.strip() for name in present.split(b",") if name.strip()]
     known = {name.lower() for name in names}
-    names += [name.strip() for name in value.split(",") if name.strip().lower() not in known]
-    headers["Vary"] = ", ".join(names)
-
-
-def _keepable(start: Message) -> bool:
-    """A 200 whose app did not say `no-store` (a GraphQL query stopped by its time budget)."""
-    cache_control = Headers(raw=start.get("headers", [])).get("cache-control", "")
-    return start["status"] == 200 and "no-store" not in cache_control
+    names += [name.strip() for name in added.split(b",") if name.strip().lower() not in known]
+    return b", ".join(names)
 
 
 async def _read_body(receive: Receive, limit: int) -> tuple[bytes | None, Receive]:
