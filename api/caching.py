@@ -23,6 +23,7 @@ from sqlalchemy import Engine
 from sqlalchemy.exc import SQLAlchemyError
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from api.header_lists import RawHeaders, with_vary
 from api.querying import run_query
 from api.response_cache import Answer, ResponseCache
 from models import queries
@@ -249,37 +250,22 @@ async def _answer(
 _REPLACED = {b"etag", b"last-modified", b"cache-control"}
 
 
-def _validated(
-    start: Message, validators: tuple[tuple[bytes, bytes], ...]
-) -> list[tuple[bytes, bytes]] | None:
+def _validated(start: Message, validators: tuple[tuple[bytes, bytes], ...]) -> RawHeaders | None:
     """The start's headers with `validators` in place of any of the same name and Vary
     naming what the ETag depends on; None for what is not kept: any status but 200, and
     an answer whose app said `no-store` (a GraphQL query stopped by its time budget)."""
     if start["status"] != 200:
         return None
-    headers: list[tuple[bytes, bytes]] = []
-    vary: bytes | None = None
+    headers: RawHeaders = []
     for name, value in start.get("headers", ()):
         if name == b"cache-control" and b"no-store" in value:
             return None
-        if not validators:
+        if not validators or name not in _REPLACED:
             headers.append((name, value))
-        elif name == b"vary":
-            vary = value if vary is None else vary + b", " + value
-        elif name not in _REPLACED:
-            headers.append((name, value))
-    if validators:
-        headers.extend(validators)
-        headers.append((b"vary", VARY if vary is None else _merged_vary(vary, VARY)))
-    return headers
-
-
-def _merged_vary(present: bytes, added: bytes) -> bytes:
-    """`present` with each name of `added` it lacks (gzip has already named Accept-Encoding)."""
-    names = [name.strip() for name in present.split(b",") if name.strip()]
-    known = {name.lower() for name in names}
-    names += [name.strip() for name in added.split(b",") if name.strip().lower() not in known]
-    return b", ".join(names)
+    if not validators:
+        return headers
+    headers.extend(validators)
+    return with_vary(headers, VARY)  # gzip may have named Accept-Encoding already
 
 
 async def _read_body(receive: Receive, limit: int) -> tuple[bytes | None, Receive]:

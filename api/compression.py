@@ -10,9 +10,10 @@ passes, with the same rule: a body of unknown length (streamed) gets it too.
 
 from __future__ import annotations
 
-from starlette.datastructures import MutableHeaders
 from starlette.middleware.gzip import GZipMiddleware
 from starlette.types import Message, Receive, Scope, Send
+
+from api.header_lists import value_of, with_vary
 
 
 class Compression(GZipMiddleware):
@@ -24,14 +25,14 @@ class Compression(GZipMiddleware):
 
         async def send_with_vary(message: Message) -> None:
             if message["type"] == "http.response.start":
-                headers = MutableHeaders(scope=message)
-                length = headers.get("content-length")
+                headers = message.get("headers", [])
+                length = value_of(headers, b"content-length")
                 if (
                     (length is None or int(length) >= minimum)
-                    and "content-encoding" not in headers
+                    and value_of(headers, b"content-encoding") is None
                     and message["status"] != 206
                 ):
-                    headers.add_vary_header("Accept-Encoding")
+                    message["headers"] = with_vary(headers, b"Accept-Encoding")
             await send(message)
 
         await self.app(scope, receive, send_with_vary)

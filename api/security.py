@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from starlette.datastructures import MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 SECURITY_HEADERS = {
@@ -11,6 +10,9 @@ SECURITY_HEADERS = {
     # Links out of our pages tell the other site where they came from, not the query.
     "Referrer-Policy": "strict-origin-when-cross-origin",
 }
+_SECURITY_RAW = [
+    (name.lower().encode(), value.encode()) for name, value in SECURITY_HEADERS.items()
+]
 
 
 class SecurityHeaders:
@@ -24,9 +26,12 @@ class SecurityHeaders:
 
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
-                headers = MutableHeaders(scope=message)
-                for name, value in SECURITY_HEADERS.items():
-                    headers.setdefault(name, value)
+                headers = message.get("headers", [])
+                present = {name for name, _ in headers}
+                message["headers"] = [
+                    *headers,
+                    *(item for item in _SECURITY_RAW if item[0] not in present),
+                ]
             await send(message)
 
         await self.app(scope, receive, send_with_headers)
