@@ -7,13 +7,13 @@ from collections.abc import AsyncIterator
 
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
-from starlette.middleware.cors import CORSMiddleware
 from starlette.routing import Mount, Route
 
 from api import catalog, contract, docs, feed, graphql, health, problems, rest, web
 from api.body_limits import BodyCap, BodyLimits
 from api.caching import HTTPCaching, ReleaseClock
 from api.compression import Compression
+from api.cors import OpenCORS
 from api.querying import hold_descriptions
 from api.rate_limits import API_KEY_HEADER, RateLimiter, RateLimits
 from api.response_cache import ResponseCache
@@ -81,8 +81,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
         middleware=[
             # Open data: any page may read it from the browser, errors included.
             Middleware(
-                CORSMiddleware,
-                allow_origins=["*"],
+                OpenCORS,
                 allow_methods=["GET", "HEAD", "POST", "OPTIONS"],
                 allow_headers=ALLOWED_HEADERS,
                 expose_headers=EXPOSED_HEADERS,

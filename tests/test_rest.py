@@ -213,3 +213,27 @@ async def test_waves_list(client):
 async def test_cors_allows_any_origin(client):
     response = await client.get("/api/v1/surveys", headers={"Origin": "https://example.org"})
     assert response.headers["access-control-allow-origin"] == "*"
+    exposed = response.headers["access-control-expose-headers"].split(", ")
+    assert {"ETag", "Link", "RateLimit", "Retry-After"} <= set(exposed)
+    assert response.headers.get_list("vary") == ["Accept, Accept-Encoding, Origin"]
+
+
+async def test_an_answer_without_origin_says_it_varies_by_origin(client):
+    response = await client.get("/api/v1/surveys")
+    assert "access-control-allow-origin" not in response.headers
+    assert response.headers.get_list("vary") == ["Accept, Accept-Encoding, Origin"]
+
+
+async def test_cors_preflight_names_what_a_page_may_send(client):
+    response = await client.options(
+        "/api/v1/imports",
+        headers={
+            "Origin": "https://example.org",
+            "Access-Control-Request-Method": "POST",
+            "Access-Control-Request-Headers": "authorization, if-none-match",
+        },
+    )
+    assert response.status_code == 200
+    assert response.headers["access-control-allow-origin"] == "*"
+    assert "POST" in response.headers["access-control-allow-methods"]
+    assert response.headers["access-control-max-age"] == "86400"
