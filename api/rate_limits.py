@@ -55,13 +55,18 @@ class Policy:
     name: str
     item: RateLimitItem
 
-    @property
+    @functools.cached_property
     def quota(self) -> int:
         return self.item.amount
 
-    @property
+    @functools.cached_property
     def window(self) -> int:
         return self.item.get_expiry()
+
+    @functools.cached_property
+    def header(self) -> tuple[bytes, bytes]:
+        """RateLimit-Policy, the same on every answer under this policy."""
+        return (b"ratelimit-policy", f'"{self.name}";q={self.quota};w={self.window}'.encode())
 
 
 def policy_kind(path: str) -> str | None:
@@ -104,9 +109,8 @@ class Verdict:
     retry_after: int  # seconds until the next request is accepted (when not allowed)
 
     def headers(self) -> list[tuple[bytes, bytes]]:
-        policy = f'"{self.policy.name}";q={self.policy.quota};w={self.policy.window}'
         state = f'"{self.policy.name}";r={self.remaining};t={self.reset}'
-        return [(b"ratelimit-policy", policy.encode()), (b"ratelimit", state.encode())]
+        return [self.policy.header, (b"ratelimit", state.encode())]
 
 
 def _verdict(allowed: bool, policy: Policy, window: tuple[int, float, int, float]) -> Verdict:
