@@ -39,9 +39,12 @@ def _with_session(engine: Engine, fn: Callable[..., T], *args: Any, **kwargs: An
     """`fn` on a session of its own; every function run here only reads.
 
     The session is bound to one connection, and prepared reads run on it directly
-    (models.prepared.READS_ON): one connection a request, and no transaction to begin.
+    (models.prepared.READS_ON): one connection a request, and no Session transaction to
+    begin. On SQLite its reads share one snapshot (models.prepared.begin_snapshot).
     """
     with engine.connect() as connection, Session(bind=connection) as session:
+        if connection.dialect.name == "sqlite":
+            prepared.begin_snapshot(connection)
         session.info[prepared.READS_ON] = connection
         held = _HELD.get(engine)
         if held is not None:

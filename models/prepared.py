@@ -86,19 +86,35 @@ def rows(
     return _fetch(connection, compiled.sql, args)
 
 
-def _fetch(connection: Connection, sql: str, args: Any) -> Sequence[Any]:
+def begin_snapshot(connection: Connection) -> None:
+    """On SQLite, begin a read transaction on `connection`: its reads until the connection
+    goes back to the pool (whose reset rolls back) see one snapshot of the database.
+
+    Without it each statement is a transaction of its own: an import committed between two
+    reads of a request could give it figures of two releases, and SQLite takes and drops
+    its file locks for each statement (two fcntl calls and a stat, which under load cost
+    more than reading a few rows). DEFERRED: no lock is taken until the first read.
+    """
+    _fetch(connection, "BEGIN DEFERRED", (), announce=False)
+
+
+def _fetch(connection: Connection, sql: str, args: Any, *, announce: bool = True) -> Sequence[Any]:
     """Every row of `sql` from a cursor of the connection's driver; a driver error is raised
-    as SQLAlchemy's, and a connection the database dropped is discarded, as SQLAlchemy does."""
+    as SQLAlchemy's, and a connection the database dropped is discarded, as SQLAlchemy does.
+    A statement that reads no data is not `announce`d to the engine's listeners."""
     dbapi_connection = connection.connection
     cursor = dbapi_connection.cursor()
     # Listeners on the engine (statement logs, tracing, the tests' statement counts) see
-    # these statements as they see SQLAlchemy's own.
-    events = connection.dispatch
+    # these statements as they see SQLAlchemy's own. The flags are SQLAlchemy's own test
+    # for listeners: a new Connection's dispatch builds its joined listener lists on first
+    # look, which cost more than the read of a few rows.
+    listened = announce and (connection._has_events or connection.engine._has_events)
+    events = connection.dispatch if listened else None
     try:
-        if events.before_cursor_execute:
+        if events is not None and events.before_cursor_execute:
             events.before_cursor_execute(connection, cursor, sql, args, None, False)
         cursor.execute(sql, args)
-        if events.after_cursor_execute:
+        if events is not None and events.after_cursor_execute:
             events.after_cursor_execute(connection, cursor, sql, args, None, False)
         found: Sequence[Any] = cursor.fetchall()
     except connection.dialect.loaded_dbapi.Error as error:

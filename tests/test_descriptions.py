@@ -1,7 +1,12 @@
 """Descriptions are held in memory per release: what a new release adds is found at once,
 what it changes is served within release_check_seconds, and figures are always read fresh."""
 
+import sqlite3
+from typing import Any
+
 import pytest
+from psycopg.pq import TransactionStatus
+from sqlalchemy import event
 
 from seed.synthetic import Sizes, generate
 from tests.conftest import count_queries, data_statements, graphql
@@ -76,3 +81,34 @@ async def test_an_unknown_code_costs_one_statement_and_lists_the_known_ones(clie
     # Only the look for a newer release that might define the code.
     assert data_statements(statements) == []
     assert len(statements) <= 2
+
+
+def _in_transaction(dbapi_connection: Any) -> bool:
+    if isinstance(dbapi_connection, sqlite3.Connection):
+        return dbapi_connection.in_transaction
+    return bool(dbapi_connection.info.transaction_status != TransactionStatus.IDLE)
+
+
+async def test_the_reads_of_a_request_share_one_transaction(client, app):
+    """An import committed between two reads cannot give one answer figures of two releases."""
+    if app.state.response_cache is not None:
+        app.state.response_cache.clear()
+    engine = app.state.engine
+    seen: list[bool] = []
+
+    def after(connection: Any, *args: Any) -> None:
+        seen.append(_in_transaction(connection.connection.dbapi_connection))
+
+    event.listen(engine, "after_cursor_execute", after)
+    try:
+        response = await client.get("/api/v1/indicators/expected-better-quality")
+    finally:
+        event.remove(engine, "after_cursor_execute", after)
+    assert response.status_code == 200
+    assert len(seen) >= 2  # the shares and the published totals
+    assert all(seen)
+    raw = engine.raw_connection()  # and the transaction ended with the request
+    try:
+        assert not _in_transaction(raw.dbapi_connection)
+    finally:
+        raw.close()
