@@ -17,6 +17,7 @@ from models.tables import ShareStatus
 # Which reason wins when parts of a sum are missing for different reasons: the one that
 # tells the reader most (a qualitative statement says more than silence).
 _MISSING_PRECEDENCE = (ShareStatus.QUALITATIVE, ShareStatus.NOT_PUBLISHED)
+_WITH_VALUE = frozenset(status for status in ShareStatus if status.has_value)
 
 
 def _decimal(value: float) -> Decimal:
@@ -26,7 +27,7 @@ def _decimal(value: float) -> Decimal:
 def point_value(parts: Sequence[ShareRecord | None]) -> tuple[float | None, ShareStatus]:
     """The sum of the parts and its status; a part that is None has no row at all."""
     statuses = {part.status if part else ShareStatus.NOT_PUBLISHED for part in parts}
-    if not parts or not all(status.has_value for status in statuses):
+    if not parts or not statuses <= _WITH_VALUE:
         for status in _MISSING_PRECEDENCE:
             if status in statuses:
                 return None, status
