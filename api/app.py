@@ -10,6 +10,7 @@ from starlette.middleware import Middleware
 from starlette.routing import Mount, Route
 
 from api import catalog, contract, docs, feed, graphql, health, problems, rest, web
+from api.access_log import AccessLog
 from api.body_limits import BodyCap, BodyLimits
 from api.caching import HTTPCaching, ReleaseClock
 from api.compression import Compression
@@ -79,6 +80,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
             *web.routes,  # the front page, charts, the widget and oEmbed
         ],
         middleware=[
+            Middleware(AccessLog),  # written only where `kommunedigi serve` configured it
             # Open data: any page may read it from the browser, errors included.
             Middleware(
                 OpenCORS,
