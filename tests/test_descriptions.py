@@ -91,24 +91,24 @@ def _in_transaction(dbapi_connection: Any) -> bool:
 
 async def test_the_reads_of_a_request_share_one_transaction(client, app):
     """An import committed between two reads cannot give one answer figures of two releases."""
-    if app.state.response_cache is not None:
-        app.state.response_cache.clear()
     engine = app.state.engine
     seen: list[bool] = []
+    used: list[Any] = []
 
     def after(connection: Any, *args: Any) -> None:
-        seen.append(_in_transaction(connection.connection.dbapi_connection))
+        used.append(connection.connection.dbapi_connection)
+        seen.append(_in_transaction(used[-1]))
 
     event.listen(engine, "after_cursor_execute", after)
     try:
-        response = await client.get("/api/v1/indicators/expected-better-quality")
+        for _ in range(3):
+            if app.state.response_cache is not None:
+                app.state.response_cache.clear()
+            response = await client.get("/api/v1/indicators/expected-better-quality")
+            assert response.status_code == 200
     finally:
         event.remove(engine, "after_cursor_execute", after)
-    assert response.status_code == 200
-    assert len(seen) >= 2  # the shares and the published totals
+    assert len(seen) >= 6  # the shares and the published totals, three times
     assert all(seen)
-    raw = engine.raw_connection()  # and the transaction ended with the request
-    try:
-        assert not _in_transaction(raw.dbapi_connection)
-    finally:
-        raw.close()
+    # Every transaction ended with its request, on whichever connection read it.
+    assert not any(_in_transaction(connection) for connection in used)
