@@ -7,6 +7,7 @@ names none of them gets the default (harvesters often send `*/*` or odd lists).
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 
 from starlette.requests import Request
@@ -65,7 +66,8 @@ def negotiate(request: Request, offered: Sequence[str], *, parameter: str = "for
     return offered[0]
 
 
-def _accepted(header: str) -> list[str]:
+@functools.lru_cache(maxsize=256)  # clients send few distinct Accept headers; parse each once
+def _accepted(header: str) -> tuple[str, ...]:
     """Media ranges of an Accept header, most preferred first (q=0 dropped)."""
     ranges: list[tuple[float, int, str]] = []
     for position, part in enumerate(header.split(",")):
@@ -79,4 +81,4 @@ def _accepted(header: str) -> list[str]:
                     quality = 0.0
         if media and quality > 0:
             ranges.append((-quality, position, media.lower()))
-    return [media for _, _, media in sorted(ranges)]
+    return tuple(media for _, _, media in sorted(ranges))
