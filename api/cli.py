@@ -81,6 +81,7 @@ def serve(args: argparse.Namespace) -> int:
         # One line per answer from api.access_log, which costs a third of uvicorn's own.
         access_log=False,
         log_config=_log_config(),
+        server_header=False,  # no need to tell every client what serves it
         host=args.host,
         port=args.port,
         workers=args.workers,
