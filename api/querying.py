@@ -1,4 +1,4 @@
-"""Run a query-layer function with a session of its own: inline on SQLite, else in a thread.
+"""Run a query-layer function with a session: inline on SQLite, else in a thread.
 
 A SQLite database is a local file, and with the descriptions held in memory its reads
 take about a millisecond; a thread hop made the same work take twice as long (an
@@ -6,7 +6,8 @@ indicator's series: 0.96 ms inline, 1.81 ms through the threadpool, in-process).
 SQLite `run_query` reads on the event loop. A server database answers over the network,
 so its reads go to the threadpool, and so do reads of many rows (data files) and
 GraphQL's: its time budget stops a query at an await, and graphql-core leaves coroutines
-behind when cancelled elsewhere (`run_query_in_thread`).
+behind when cancelled elsewhere (`run_query_in_thread`). Reads on the loop share one
+connection and Session (`_LoopConnection`); a read in a thread gets its own from the pool.
 """
 
 from __future__ import annotations
@@ -111,8 +112,9 @@ class _LoopConnection:
         session, connection = self.held
         try:
             session.info.clear()
-            # Readers add no objects and begin no Session transaction; if one did, closing
-            # the Session (its transaction, its objects) is what a new one would start from.
+            # Prepared reads leave the Session untouched; a reader through the ORM (the
+            # release lookup, the catalog) leaves a transaction and maybe objects, and
+            # closing the Session ends them: a new Session starts from that state.
             if session.in_transaction() or len(session.identity_map):
                 session.close()
             if connection.invalidated:
