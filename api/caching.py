@@ -23,7 +23,7 @@ from sqlalchemy import Engine
 from sqlalchemy.exc import SQLAlchemyError
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from api.header_lists import RawHeaders, with_vary
+from api.header_lists import RawHeaders, value_of, with_replaced, with_vary
 from api.querying import run_query
 from api.response_cache import Answer, ResponseCache
 from models import queries
@@ -247,25 +247,17 @@ async def _answer(
     await app(scope, receive, send_with_validators)
 
 
-_REPLACED = {b"etag", b"last-modified", b"cache-control"}
-
-
 def _validated(start: Message, validators: tuple[tuple[bytes, bytes], ...]) -> RawHeaders | None:
     """The start's headers with `validators` in place of any of the same name and Vary
     naming what the ETag depends on; None for what is not kept: any status but 200, and
     an answer whose app said `no-store` (a GraphQL query stopped by its time budget)."""
-    if start["status"] != 200:
+    headers: RawHeaders = start.get("headers", [])
+    cache_control = value_of(headers, b"cache-control") or b""
+    if start["status"] != 200 or b"no-store" in cache_control:
         return None
-    headers: RawHeaders = []
-    for name, value in start.get("headers", ()):
-        if name == b"cache-control" and b"no-store" in value:
-            return None
-        if not validators or name not in _REPLACED:
-            headers.append((name, value))
     if not validators:
-        return headers
-    headers.extend(validators)
-    return with_vary(headers, VARY)  # gzip may have named Accept-Encoding already
+        return list(headers)
+    return with_vary(with_replaced(headers, validators), VARY)  # gzip may have named one
 
 
 async def _read_body(receive: Receive, limit: int) -> tuple[bytes | None, Receive]:

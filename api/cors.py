@@ -14,7 +14,7 @@ from collections.abc import Collection
 from starlette.middleware.cors import CORSMiddleware
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from api.header_lists import with_vary
+from api.header_lists import with_replaced, with_vary
 
 
 class OpenCORS(CORSMiddleware):
@@ -41,7 +41,6 @@ class OpenCORS(CORSMiddleware):
             (name.lower().encode("latin-1"), value.encode("latin-1"))
             for name, value in self.simple_headers.items()
         ]
-        self.simple_names = {name for name, _ in self.simple}
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http" or scope["method"] == "OPTIONS":
@@ -53,8 +52,7 @@ class OpenCORS(CORSMiddleware):
             if message["type"] == "http.response.start":
                 headers = message.get("headers", [])
                 if from_page:
-                    headers = [item for item in headers if item[0] not in self.simple_names]
-                    headers += self.simple
+                    headers = with_replaced(headers, self.simple)
                 message["headers"] = with_vary(headers, b"Origin")
             await send(message)
 

@@ -18,6 +18,14 @@ def value_of(headers: RawHeaders, name: bytes) -> bytes | None:
     return None
 
 
+def with_replaced(
+    headers: RawHeaders, items: RawHeaders | tuple[tuple[bytes, bytes], ...]
+) -> RawHeaders:
+    """`headers` without any header named in `items`, then `items`."""
+    names = {name for name, _ in items}
+    return [item for item in headers if item[0] not in names] + list(items)
+
+
 def with_vary(headers: RawHeaders, names: bytes) -> RawHeaders:
     """`headers` with one Vary header that names what the ones present name, then each
     of `names` (comma-separated) that they did not name yet, in that order."""
