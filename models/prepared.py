@@ -87,8 +87,9 @@ def rows(
 
 
 def begin_snapshot(connection: Connection) -> None:
-    """On SQLite, begin a read transaction on `connection`: its reads until the connection
-    goes back to the pool (whose reset rolls back) see one snapshot of the database.
+    """On SQLite, begin a read transaction on `connection`: its reads until the caller's
+    rollback (the pool's reset on return, or api.querying's end of a call) see one
+    snapshot of the database.
 
     Without it each statement is a transaction of its own: an import committed between two
     reads of a request could give it figures of two releases, and SQLite takes and drops
@@ -105,11 +106,8 @@ def _fetch(connection: Connection, sql: str, args: Any, *, announce: bool = True
     dbapi_connection = connection.connection
     cursor = dbapi_connection.cursor()
     # Listeners on the engine (statement logs, tracing, the tests' statement counts) see
-    # these statements as they see SQLAlchemy's own. The flags are SQLAlchemy's own test
-    # for listeners: a new Connection's dispatch builds its joined listener lists on first
-    # look, which cost more than the read of a few rows.
-    listened = announce and (connection._has_events or connection.engine._has_events)
-    events = connection.dispatch if listened else None
+    # these statements as they see SQLAlchemy's own.
+    events = connection.dispatch if announce else None
     try:
         if events is not None and events.before_cursor_execute:
             events.before_cursor_execute(connection, cursor, sql, args, None, False)
