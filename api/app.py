@@ -11,7 +11,7 @@ from starlette.middleware import Middleware
 from starlette.routing import Mount, Route
 
 from api import catalog, contract, docs, feed, graphql, health, problems, rest, web
-from api.access_log import AccessLog
+from api.access_log import AccessLog, lean_log_records
 from api.body_limits import BodyCap, BodyLimits
 from api.caching import HTTPCaching, ReleaseClock
 from api.compression import Compression
@@ -60,6 +60,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
         # What start-up made (modules, the app, table metadata) lives as long as the
         # worker: moved out of the collector's sight, full collections stop walking it.
         gc.freeze()
+        lean_log_records()
         yield
         await limiter.close()
         engine.dispose()
