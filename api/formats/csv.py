@@ -3,12 +3,15 @@
 Labels, texts and notes are in the language asked for; codes are never translated.
 Numbers have a dot for decimals and no exponent, as short as they read back exactly
 (23, 38.9, 0.9); a missing value is an empty cell, and `status` says why it is missing.
+Text that a spreadsheet would run as a formula is written with a leading apostrophe
+(`neutralised`), as OWASP advises for CSV injection.
 """
 
 from __future__ import annotations
 
 import csv
 import io
+import re
 from collections.abc import Iterable, Sequence
 from decimal import Decimal
 
@@ -37,6 +40,21 @@ def number(value: float | int | None) -> str:
     return text.rstrip("0").rstrip(".") if "." in text else text
 
 
+# A cell starting with one of these is a formula to Excel, LibreOffice or Google Sheets
+# (OWASP, CSV injection); NUL as well, by OWASP ASVS 1.2.10.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\0")
+_NUMBER = re.compile(r"-?[0-9]+(\.[0-9]+)?")  # as `number` writes one: never a formula
+
+
+def neutralised(cell: str) -> str:
+    """The cell as text a spreadsheet shows rather than runs: a leading apostrophe, which
+    spreadsheets read as "this cell is text", before any text that would start a formula.
+    Numbers (a change of -4, say) stay numbers."""
+    if cell.startswith(FORMULA_STARTS) and not _NUMBER.fullmatch(cell):
+        return "'" + cell
+    return cell
+
+
 def _in(record: object, name: str, lang: str) -> str:
     value = getattr(record, f"{name}_{lang}")
     return "" if value is None else str(value)
@@ -44,8 +62,12 @@ def _in(record: object, name: str, lang: str) -> str:
 
 def _write(rows: Iterable[Sequence[str]]) -> str:
     buffer = io.StringIO()
-    csv.writer(buffer, lineterminator="\r\n").writerows(rows)
+    csv.writer(buffer, lineterminator="\r\n").writerows(map(_neutralised_row, rows))
     return buffer.getvalue()
+
+
+def _neutralised_row(row: Sequence[str]) -> list[str]:
+    return [neutralised(cell) for cell in row]
 
 
 def _share_row(share: ShareRecord, lang: str) -> list[str]:
