@@ -74,7 +74,13 @@ def serve(args: argparse.Namespace) -> int:
         print(f"Loaded the published figures as release {result.release_id}.", file=sys.stderr)
     os.environ[f"{ENV_PREFIX}MIGRATE_ON_START"] = "false"
     os.environ[f"{ENV_PREFIX}SEED_ON_START"] = "false"
-    limits = server.ServerLimits.from_settings(settings)
+    limits = server.fit_open_files(server.ServerLimits.from_settings(settings))
+    if limits.max_connections < settings.max_connections:
+        print(
+            f"warning: the open-file limit (ulimit -Hn) leaves room for {limits.max_connections}"
+            f" connections per worker, not {ENV_PREFIX}MAX_CONNECTIONS={settings.max_connections}.",
+            file=sys.stderr,
+        )
     uvicorn.run(
         "api.app:create_app",
         factory=True,

@@ -24,8 +24,9 @@ from __future__ import annotations
 
 import asyncio
 import functools
+import resource
 import weakref
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import httptools
@@ -37,6 +38,10 @@ from uvicorn.server import ServerState
 
 from api.problems import MEDIA_TYPE, Problem
 from api.settings import Settings
+
+# Files a worker keeps open besides its connections: database connections (SQLite opens
+# three files for each thread's), the listening socket, logs.
+RESERVED_FILES = 256
 
 
 @dataclass(frozen=True)
@@ -56,6 +61,24 @@ class ServerLimits:
             max_header_fields=settings.max_header_fields,
             header_timeout=settings.header_timeout_seconds,
         )
+
+
+def fit_open_files(limits: ServerLimits) -> ServerLimits:
+    """Raise this process's open-file limit (workers inherit it) so that a worker can hold
+    max_connections; where the hard limit is lower, the limits with fewer connections."""
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    wanted = limits.max_connections + RESERVED_FILES
+    if soft == resource.RLIM_INFINITY or soft >= wanted:
+        return limits
+    raised = wanted if hard == resource.RLIM_INFINITY else min(wanted, hard)
+    try:
+        resource.setrlimit(resource.RLIMIT_NOFILE, (raised, hard))
+        soft = raised
+    except (ValueError, OSError):  # a system that caps it below the hard limit
+        pass
+    return replace(
+        limits, max_connections=max(1, min(limits.max_connections, soft - RESERVED_FILES))
+    )
 
 
 def protocol(limits: ServerLimits) -> functools.partial[LimitedHttpProtocol]:

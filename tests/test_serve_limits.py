@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import resource
 import socket
 import subprocess
 import sys
@@ -54,9 +55,15 @@ class Server:
     def peak_rss(self) -> int:
         return int(self.proc("status", r"^VmHWM:\s*(\d+) kB")[0]) * 1024
 
+    def open_files_limit(self) -> tuple[int, int]:
+        soft, hard = self.proc("limits", r"^Max open files\s+(\d+)\s+(\d+)")
+        return int(soft), int(hard)
+
 
 @contextmanager
-def serving(folder: Path, **settings: object) -> Iterator[Server]:
+def serving(
+    folder: Path, open_files: tuple[int, int] | None = None, **settings: object
+) -> Iterator[Server]:
     """`kommunedigi serve` with these settings (KOMMUNEDIGI_*), rate limits off."""
     port = free_port()
     environment = {"KOMMUNEDIGI_RATE_LIMIT_API": "", "KOMMUNEDIGI_RATE_LIMIT_HARVEST": ""}
@@ -66,6 +73,10 @@ def serving(folder: Path, **settings: object) -> Iterator[Server]:
                "--database-url", database]  # fmt: skip
     log = folder / f"serve-{port}.log"
 
+    def limit_open_files() -> None:
+        if open_files is not None:
+            resource.setrlimit(resource.RLIMIT_NOFILE, open_files)
+
     with log.open("wb") as sink:
         process = subprocess.Popen(
             command,
@@ -73,6 +84,7 @@ def serving(folder: Path, **settings: object) -> Iterator[Server]:
             env={**_inherited(), **environment},
             stdout=sink,
             stderr=subprocess.STDOUT,
+            preexec_fn=limit_open_files,
         )
     server = Server(port, process, log)
     try:
@@ -101,9 +113,11 @@ def patient(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
 
 @pytest.fixture(scope="module")
 def hasty(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
-    """A server that gives a client one second to send a request's head."""
+    """A server that gives a client one second to send a request's head, started with
+    room for 1,024 open files (as many shells give)."""
     folder = tmp_path_factory.mktemp("hasty")
-    with serving(folder, header_timeout_seconds=1) as server:
+    hard = resource.getrlimit(resource.RLIMIT_NOFILE)[1]
+    with serving(folder, open_files=(1024, hard), header_timeout_seconds=1) as server:
         yield server
 
 
@@ -380,6 +394,25 @@ def test_ordinary_requests_keep_their_connection(patient):
     assert statuses == [200] * 5
     ports = re.findall(rf'127\.0\.0\.1:(\d+) - "GET {SERIES} HTTP/1.1" 200', patient.output())
     assert len(set(ports[-5:])) == 1  # one connection for all five
+
+
+# The open-file limit.
+
+
+def test_serve_raises_the_open_file_limit_to_fit_max_connections(hasty):
+    hard = resource.getrlimit(resource.RLIMIT_NOFILE)[1]
+    if hard != resource.RLIM_INFINITY and hard < 4096 + 256:
+        pytest.skip(f"the hard open-file limit here is {hard}")
+    assert hasty.open_files_limit() == (4096 + 256, hard)  # started at 1024
+
+
+def test_serve_says_when_the_open_file_limit_holds_fewer_connections(tmp_path):
+    with serving(tmp_path, open_files=(1024, 1024)) as server:
+        assert httpx.get(f"{server.base}{SERIES}").status_code == 200
+        assert (
+            "warning: the open-file limit (ulimit -Hn) leaves room for 768 connections per"
+            " worker, not KOMMUNEDIGI_MAX_CONNECTIONS=4096." in server.output()
+        )
 
 
 # The settings.
