@@ -48,6 +48,7 @@ def _fault_line(error: SQLAlchemyError) -> str | None:
 def serve(args: argparse.Namespace) -> int:
     import uvicorn
 
+    from api import server
     from seed.first_start import prepare
 
     settings = _settings(args)
@@ -73,6 +74,13 @@ def serve(args: argparse.Namespace) -> int:
         print(f"Loaded the published figures as release {result.release_id}.", file=sys.stderr)
     os.environ[f"{ENV_PREFIX}MIGRATE_ON_START"] = "false"
     os.environ[f"{ENV_PREFIX}SEED_ON_START"] = "false"
+    limits = server.fit_open_files(server.ServerLimits.from_settings(settings))
+    if limits.max_connections < settings.max_connections:
+        print(
+            f"warning: the open-file limit (ulimit -Hn) leaves room for {limits.max_connections}"
+            f" connections per worker, not {ENV_PREFIX}MAX_CONNECTIONS={settings.max_connections}.",
+            file=sys.stderr,
+        )
     uvicorn.run(
         "api.app:create_app",
         factory=True,
@@ -85,9 +93,10 @@ def serve(args: argparse.Namespace) -> int:
         workers=args.workers,
         proxy_headers=args.proxy_headers,
         # Slow clients hold a connection, never a thread (the app is async); these bound how
-        # many connections a worker holds and how long an idle one stays open.
+        # long an idle connection stays open, and api.server how big and slow a request's
+        # head may be and how many connections and requests a worker holds.
         timeout_keep_alive=settings.keep_alive_seconds,
-        limit_concurrency=settings.max_concurrency,
+        http=server.protocol(limits),  # type: ignore[arg-type]  # called as a class would be
     )
     return 0
 

@@ -49,6 +49,10 @@ class Settings:
     rate_limit_key_factor: int = 10
     keep_alive_seconds: int = 5
     max_concurrency: int = 1000
+    max_connections: int = 4096
+    max_header_bytes: int = 65_536
+    max_header_fields: int = 100
+    header_timeout_seconds: float = 10.0
     debug: bool = False
 
     HELP = {
@@ -85,7 +89,11 @@ class Settings:
         "api_key_hashes": "SHA-256 hex digests of the API keys (X-API-Key) with higher limits",
         "rate_limit_key_factor": "how many times the limits a client with a known API key gets",
         "keep_alive_seconds": "seconds `kommunedigi serve` keeps an idle connection open",
-        "max_concurrency": "connections each worker of `kommunedigi serve` takes; beyond: 503",
+        "max_concurrency": "requests a worker of `kommunedigi serve` answers at once; beyond: 503",
+        "max_connections": "open connections per worker; beyond, the longest waiting is closed",
+        "max_header_bytes": "bytes a request's line and header fields may take; beyond: 431",
+        "max_header_fields": "header fields a request may send; beyond: 431",
+        "header_timeout_seconds": "seconds a client has to send a request's line and headers",
         "debug": "show tracebacks in error responses; never in production",
     }
 
@@ -139,9 +147,23 @@ class Settings:
         ):  # fmt: skip
             if getattr(self, name) < 0:
                 raise ValueError(f"{ENV_PREFIX}{name.upper()} must not be negative")
-        for name in ("rate_limit_key_factor", "keep_alive_seconds", "max_concurrency"):
+        for name in (
+            "rate_limit_key_factor", "keep_alive_seconds", "max_concurrency", "max_header_fields"
+        ):  # fmt: skip
             if getattr(self, name) < 1:
                 raise ValueError(f"{ENV_PREFIX}{name.upper()} must be at least 1")
+        if self.max_connections < self.max_concurrency:
+            raise ValueError(
+                f"{ENV_PREFIX}MAX_CONNECTIONS must be at least {ENV_PREFIX}MAX_CONCURRENCY:"
+                " every request being answered holds a connection"
+            )
+        if self.max_header_bytes <= self.graphql_max_query_bytes:
+            raise ValueError(
+                f"{ENV_PREFIX}MAX_HEADER_BYTES must be more than"
+                f" {ENV_PREFIX}GRAPHQL_MAX_QUERY_BYTES: a GraphQL query may come in the URL"
+            )
+        if not self.header_timeout_seconds > 0:
+            raise ValueError(f"{ENV_PREFIX}HEADER_TIMEOUT_SECONDS must be more than 0")
         for name in ("rate_limit_api", "rate_limit_harvest"):
             try:
                 parse_rate_limit(getattr(self, name))

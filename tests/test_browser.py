@@ -15,7 +15,6 @@ import os
 import subprocess
 import sys
 import threading
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -28,7 +27,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.conftest import ROOT, Databases
-from tests.test_cli import free_port
+from tests.test_cli import free_port, wait_until_healthy
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
@@ -62,16 +61,7 @@ def server(databases: Databases) -> Iterator[str]:
     assert process.stdout is not None
     base = f"http://{LOOPBACK}:{port}"
     try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                if httpx.get(f"{base}/health").json()["status"] == "ok":
-                    break
-            except httpx.TransportError:
-                pass
-            assert process.poll() is None, process.stdout.read().decode()
-            assert time.monotonic() < deadline, "the server did not start in 30 s"
-            time.sleep(0.2)
+        wait_until_healthy(base, process, lambda: process.stdout.read().decode())
         yield base
     finally:
         process.terminate()
