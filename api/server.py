@@ -272,7 +272,11 @@ class LimitedHttpProtocol(HttpToolsProtocol):
         )
         problem = Problem(503, "Server busy", detail, type="/problems/server-busy")
         body = orjson.dumps(problem.body())
-        headers = [(b"content-type", MEDIA_TYPE.encode()), (b"content-length", b"%d" % len(body))]
+        headers = [
+            (b"content-type", MEDIA_TYPE.encode()),
+            (b"content-length", b"%d" % len(body)),
+            (b"retry-after", b"1"),  # requests finish in milliseconds: a slot is soon free
+        ]
         await send({"type": "http.response.start", "status": 503, "headers": headers})
         await send({"type": "http.response.body", "body": body, "more_body": False})
 

@@ -362,6 +362,7 @@ def test_requests_beyond_max_concurrency_get_503_at_once(patient):
     assert busy.status_code == 503
     assert seconds < 1.0, f"the 503 took {seconds:.3f} s"
     assert busy.headers["content-type"] == "application/problem+json"
+    assert busy.headers["retry-after"] == "1"
     assert busy.json() == {
         "type": "/problems/server-busy",
         "title": "Server busy",
