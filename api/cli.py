@@ -88,6 +88,8 @@ def serve(args: argparse.Namespace) -> int:
         # many connections a worker holds and how long an idle one stays open.
         timeout_keep_alive=settings.keep_alive_seconds,
         limit_concurrency=settings.max_concurrency,
+        # After SIGTERM, answers under way get this long to finish; then they are cut.
+        timeout_graceful_shutdown=settings.graceful_shutdown_seconds,
     )
     return 0
 
