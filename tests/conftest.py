@@ -10,6 +10,10 @@ from __future__ import annotations
 
 import hashlib
 import os
+import socket
+import subprocess
+import sys
+import time
 import uuid
 from collections.abc import AsyncIterator, Iterator
 from contextlib import contextmanager
@@ -242,3 +246,36 @@ def pytest_terminal_summary(terminalreporter: Any) -> None:
         }
         why = f" ({'; '.join(sorted(reasons))})" if reasons else ""
         terminalreporter.write_line(f"backend {backend}: {summary}{why}")
+
+
+@contextmanager
+def served(database_url: str, environment: dict[str, str]) -> Iterator[tuple[Any, int]]:
+    """A `kommunedigi serve` process on `database_url` with `environment` added, and its
+    port, once it answers; killed at the end if it has not stopped."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    command = [sys.executable, "-m", "api", "serve", "--port", str(port),
+               "--database-url", database_url]  # fmt: skip
+    server = subprocess.Popen(
+        command,
+        cwd=ROOT,
+        env={**os.environ, **environment},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+    )
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                httpx.get(f"http://127.0.0.1:{port}/health")
+                break
+            except httpx.TransportError:
+                assert server.poll() is None, server.communicate()[0].decode()
+                assert time.monotonic() < deadline, "the server did not start in 30 s"
+                time.sleep(0.2)
+        yield server, port
+    finally:
+        if server.poll() is None:
+            server.kill()
+        server.communicate(timeout=10)
