@@ -144,10 +144,12 @@ class _GraphQLApp(GraphQL[Context, None]):
         try:
             decoded = orjson.loads(data)
         except orjson.JSONDecodeError as error:
+            if "depth limit" not in str(error):
+                raise  # Strawberry says the body is not JSON
             raise HTTPException(
                 400,
-                f"The request body could not be read as JSON ({error}): send a JSON object"
-                " with a `query`, and `variables` nested at most 1,024 deep if any",
+                "The request body nests JSON arrays or objects more than 1,024 deep:"
+                " send variables nested less deeply",
             ) from None
         if not isinstance(decoded, dict | list):
             # Strawberry expects an object (or a batch) and would fail on anything else.
