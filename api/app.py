@@ -107,6 +107,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
                 clock=ReleaseClock(engine, settings.release_check_seconds),
                 max_age=settings.cache_max_age,
                 cache=response_cache,
+                graphql_max_tokens=settings.graphql_max_tokens,
             ),
             Middleware(Compression, minimum_size=1024),
         ],

@@ -14,15 +14,16 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import hashlib
-import json
 import time
 from email.utils import format_datetime, parsedate_to_datetime
 from importlib.metadata import PackageNotFoundError, version
 
+import orjson
 from sqlalchemy import Engine
 from sqlalchemy.exc import SQLAlchemyError
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from api import document_tokens
 from api.header_lists import RawHeaders, value_of, with_replaced, with_vary
 from api.querying import run_query
 from api.response_cache import Answer, ResponseCache
@@ -139,11 +140,13 @@ class HTTPCaching:
         clock: ReleaseClock,
         max_age: int,
         cache: ResponseCache | None = None,
+        graphql_max_tokens: int = 2000,
     ) -> None:
         self.app = app
         self.clock = clock
         self.max_age = max_age
         self.cache = cache
+        self.graphql_max_tokens = graphql_max_tokens
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -194,7 +197,7 @@ class HTTPCaching:
         # A body over graphql_max_query_bytes never gets here (api.body_limits refuses it).
         body, replay = await _read_body(receive, cache.largest)
         release = await self.clock.current()
-        key = _graphql_key(body) if body is not None else None
+        key = _graphql_key(body, self.graphql_max_tokens) if body is not None else None
         if release is None or key is None:
             await self.app(scope, replay, send)
             return
@@ -281,21 +284,25 @@ async def _read_body(receive: Receive, limit: int) -> tuple[bytes | None, Receiv
     return (body if complete and messages[-1]["type"] == "http.request" else None), replay
 
 
-def _graphql_key(body: bytes) -> str | None:
-    """The request as GraphQL sees it: the document with whitespace folded, the variables
-    and the operation; None for anything else (it is then passed through, not kept)."""
+def _graphql_key(body: bytes, max_tokens: int) -> str | None:
+    """The request as GraphQL sees it: the document's tokens (api.document_tokens), the
+    variables and the operation; None for anything else, which is then passed through,
+    not kept: a body that is not JSON, or nests it too deeply for orjson to read or
+    write, and a document with too many tokens or none at all."""
     try:
-        request = json.loads(body)
-    except ValueError:
+        request = orjson.loads(body)
+    except orjson.JSONDecodeError:
         return None
     if not isinstance(request, dict) or not isinstance(request.get("query"), str):
         return None
-    normal = json.dumps(
-        [
-            " ".join(request["query"].split()),
-            request.get("variables") or {},
-            request.get("operationName"),
-        ],
-        sort_keys=True,
-    )
-    return ":" + hashlib.sha256(normal.encode()).hexdigest()[:32]
+    document = document_tokens.key(request["query"], max_tokens=max_tokens)
+    if document is None:
+        return None
+    try:
+        normal = orjson.dumps(
+            [document, request.get("variables") or {}, request.get("operationName")],
+            option=orjson.OPT_SORT_KEYS,
+        )
+    except orjson.JSONEncodeError:
+        return None
+    return ":" + hashlib.sha256(normal).hexdigest()[:32]

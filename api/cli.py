@@ -97,6 +97,8 @@ def serve(args: argparse.Namespace) -> int:
         # head may be and how many connections and requests a worker holds.
         timeout_keep_alive=settings.keep_alive_seconds,
         http=server.protocol(limits),  # type: ignore[arg-type]  # called as a class would be
+        # After SIGTERM, answers under way get this long to finish; then they are cut.
+        timeout_graceful_shutdown=settings.graceful_shutdown_seconds,
     )
     return 0
 

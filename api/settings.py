@@ -41,6 +41,7 @@ class Settings:
     graphql_max_depth: int = 10
     graphql_max_aliases: int = 30
     graphql_max_cost: int = 50_000
+    graphql_max_field_comparisons: int = 5_000
     graphql_timeout_seconds: float = 10.0
     rate_limit_api: str = "600/minute"
     rate_limit_harvest: str = "120/minute"
@@ -53,6 +54,7 @@ class Settings:
     max_header_bytes: int = 65_536
     max_header_fields: int = 100
     header_timeout_seconds: float = 10.0
+    graceful_shutdown_seconds: int = 5
     debug: bool = False
 
     HELP = {
@@ -82,7 +84,10 @@ class Settings:
         "graphql_max_depth": "how deeply a GraphQL query may nest fields",
         "graphql_max_aliases": "aliases a GraphQL document may use",
         "graphql_max_cost": "fields a GraphQL answer could hold, as estimated before it runs",
-        "graphql_timeout_seconds": "seconds a GraphQL query may run before it is stopped",
+        "graphql_max_field_comparisons": (
+            "same-named GraphQL fields the server compares to check that they agree"
+        ),
+        "graphql_timeout_seconds": "seconds a GraphQL query may take, checks included",
         "rate_limit_api": "requests per client to the API, as 600/minute (empty or 0: no limit)",
         "rate_limit_harvest": "requests per client for the catalog, feed, downloads and contracts",
         "rate_limit_storage": "where the counts are kept: memory:// per worker, or a redis:// URL",
@@ -94,6 +99,7 @@ class Settings:
         "max_header_bytes": "bytes a request's line and header fields may take; beyond: 431",
         "max_header_fields": "header fields a request may send; beyond: 431",
         "header_timeout_seconds": "seconds a client has to send a request's line and headers",
+        "graceful_shutdown_seconds": "seconds `kommunedigi serve` lets answers under way finish",
         "debug": "show tracebacks in error responses; never in production",
     }
 
@@ -135,7 +141,7 @@ class Settings:
                     )
         for name in (
             "graphql_max_query_bytes", "graphql_max_tokens", "graphql_max_depth",
-            "graphql_max_aliases", "graphql_max_cost",
+            "graphql_max_aliases", "graphql_max_cost", "graphql_max_field_comparisons",
         ):  # fmt: skip
             if getattr(self, name) < 1:
                 raise ValueError(f"{ENV_PREFIX}{name.upper()} must be at least 1")
@@ -148,7 +154,8 @@ class Settings:
             if getattr(self, name) < 0:
                 raise ValueError(f"{ENV_PREFIX}{name.upper()} must not be negative")
         for name in (
-            "rate_limit_key_factor", "keep_alive_seconds", "max_concurrency", "max_header_fields"
+            "rate_limit_key_factor", "keep_alive_seconds", "max_concurrency", "max_header_fields",
+            "graceful_shutdown_seconds",
         ):  # fmt: skip
             if getattr(self, name) < 1:
                 raise ValueError(f"{ENV_PREFIX}{name.upper()} must be at least 1")

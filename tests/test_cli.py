@@ -46,21 +46,6 @@ def free_port():
         return probe.getsockname()[1]
 
 
-def wait_until_healthy(base, process, output):
-    """Wait up to 30 s for a `kommunedigi serve` just started at `base` to say it is ok;
-    `output()` is what it printed, shown if it stops."""
-    deadline = time.monotonic() + 30
-    while True:
-        try:
-            if httpx.get(f"{base}/health").json()["status"] == "ok":
-                return
-        except httpx.TransportError:
-            pass
-        assert process.poll() is None, output()
-        assert time.monotonic() < deadline, "the server did not start in 30 s"
-        time.sleep(0.2)
-
-
 def test_serve_creates_seeds_and_serves_an_empty_database(fresh_database_url):
     port = free_port()
     command = [sys.executable, "-m", "api", "serve", "--port", str(port), "--workers", "2",

@@ -14,15 +14,16 @@ from graphql import GraphQLError
 from sqlalchemy import Engine
 from sqlalchemy.exc import SQLAlchemyError
 from starlette.requests import Request
-from starlette.responses import Response
+from starlette.responses import HTMLResponse, Response
 from starlette.types import Receive, Scope, Send
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
-from strawberry.extensions import MaskErrors, ParserCache, SchemaExtension, ValidationCache
+from strawberry.extensions import MaskErrors, SchemaExtension
 from strawberry.http import GraphQLHTTPResponse, GraphQLRequestData
 from strawberry.types import ExecutionContext, ExecutionResult
 
 from api.graphql import limits
+from api.graphql.documents import CheckedDocuments, Documents
 from api.graphql.errors import (
     DATABASE_UNAVAILABLE,
     MASKED,
@@ -36,6 +37,7 @@ from api.graphql.loaders import Loaders
 from api.graphql.query import Query
 from api.problems import Problem, log_fault, problem_response
 from api.querying import run_query_in_thread
+from api.security import graphiql_policy
 from api.settings import Settings
 from models import queries
 from models.descriptions import Descriptions
@@ -85,19 +87,19 @@ class _Schema(strawberry.Schema):
         super().process_errors(unexpected, execution_context)
 
 
-DOCUMENT_CACHE_SIZE = 256  # distinct GraphQL documents kept parsed and validated
-
-
 def make_schema(settings: Settings | None = None) -> strawberry.Schema:
     """The schema; limits and masking come from settings, the SDL does not depend on them."""
     settings = settings or Settings()
+    documents = Documents(
+        limits.validation_rules(settings),
+        max_tokens=settings.graphql_max_tokens,
+        budget_seconds=settings.graphql_timeout_seconds,
+    )
     # Factories, not instances: Strawberry builds a fresh extension for every request.
     extensions: list[Callable[[], SchemaExtension]] = [
         ProblemCodes,
+        lambda: CheckedDocuments(documents),
         *limits.extensions(settings),
-        # Parsed and validated documents are kept (module-level LRU caches in Strawberry).
-        lambda: ParserCache(maxsize=DOCUMENT_CACHE_SIZE),
-        lambda: ValidationCache(maxsize=DOCUMENT_CACHE_SIZE),
         HeldDescriptions,
     ]
     if not settings.debug:
@@ -113,6 +115,11 @@ class _GraphQLApp(GraphQL[Context, None]):
         super().__init__(schema, graphql_ide="graphiql")
         self.engine = engine
         self.settings = settings
+        self.ide_page = self.graphql_ide_html
+        self.ide_policy = graphiql_policy(self.ide_page)
+
+    async def render_graphql_ide(self, request: Request) -> Response:
+        return HTMLResponse(self.ide_page, headers={"Content-Security-Policy": self.ide_policy})
 
     async def get_context(self, request: Any, response: Any) -> Context:
         return Context(request, response, self.engine, self.settings, Loaders(self.engine))
@@ -134,7 +141,16 @@ class _GraphQLApp(GraphQL[Context, None]):
         return orjson.dumps(data)
 
     def decode_json(self, data: str | bytes) -> object:
-        decoded = orjson.loads(data)
+        try:
+            decoded = orjson.loads(data)
+        except orjson.JSONDecodeError as error:
+            if "depth limit" not in str(error):
+                raise  # Strawberry says the body is not JSON
+            raise HTTPException(
+                400,
+                "The request body nests JSON arrays or objects more than 1,024 deep:"
+                " send variables nested less deeply",
+            ) from None
         if not isinstance(decoded, dict | list):
             # Strawberry expects an object (or a batch) and would fail on anything else.
             raise HTTPException(400, "The request body must be a JSON object with a `query`")

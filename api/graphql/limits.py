@@ -1,11 +1,13 @@
 """What a GraphQL request may ask of the server, checked before any resolver runs.
 
-Strawberry's own extensions bound the document's tokens, depth and aliases, and
-graphql-core's MaxIntrospectionDepthRule bounds introspection (which the depth limit
-skips). Ours, here: every `first` within max_page_size and the estimated cost within
-graphql_max_cost, both checked with the request's variables before execution; the
-request's size (graphql_max_query_bytes) and its time budget (graphql_timeout_seconds)
-are applied by the app in api.graphql.
+The document's tokens (graphql_max_tokens) bound its parse (api.graphql.documents); its
+validation rules bound its depth, aliases and same-named fields, and graphql-core's
+MaxIntrospectionDepthRule bounds introspection (which the depth limit skips), each in
+time linear in the document (api.graphql.document_rules). Here, with the request's
+variables, before execution: the variables' types, every `first` within max_page_size
+and the estimated cost within graphql_max_cost. The request's size
+(graphql_max_query_bytes) and its time budget (graphql_timeout_seconds) are applied by
+the app in api.graphql.
 
 The cost is the number of fields the answer could hold: each field counts 1, and the
 fields under a list count once per item it may return: `first` (or its default) items
@@ -18,6 +20,8 @@ from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
 from graphql import (
+    ASTValidationRule,
+    DocumentNode,
     ExecutionResult as GraphQLExecutionResult,
     FieldNode,
     FragmentDefinitionNode,
@@ -35,18 +39,18 @@ from graphql import (
     get_named_type,
     get_nullable_type,
     is_list_type,
-    value_from_ast_untyped,
 )
+from graphql.execution.values import get_variable_values
 from graphql.utilities import get_operation_ast
-from graphql.validation import MaxIntrospectionDepthRule, ValidationContext, ValidationRule
-from strawberry.extensions import (
-    AddValidationRules,
-    MaxAliasesLimiter,
-    MaxTokensLimiter,
-    QueryDepthLimiter,
-    SchemaExtension,
+from graphql.validation import (
+    MaxIntrospectionDepthRule,
+    OverlappingFieldsCanBeMergedRule,
+    ValuesOfCorrectTypeRule,
+    specified_rules,
 )
+from strawberry.extensions import SchemaExtension
 
+from api.graphql import document_rules
 from api.problems import Problem
 from api.settings import Settings
 from models.filters import FilterError, PageRequest
@@ -61,35 +65,26 @@ TooSlow = "/problems/query-too-slow"
 
 def extensions(settings: Settings) -> list[Callable[[], SchemaExtension]]:
     """The limit extensions, as factories: Strawberry builds them afresh for each request."""
-    return [
-        lambda: MaxTokensLimiter(max_token_count=settings.graphql_max_tokens),
-        lambda: AddValidationRules([_depth_rule(settings.graphql_max_depth)]),
-        lambda: MaxAliasesLimiter(max_alias_count=settings.graphql_max_aliases),
-        IntrospectionDepth,
-        lambda: PagesAndCost(settings),
-    ]
+    return [lambda: PagesAndCost(settings)]
 
 
-def _depth_rule(max_depth: int) -> type[ValidationRule]:
-    """Strawberry's QueryDepthLimiter rule, run only on fragments it can follow.
-
-    It fails on a spread of an unknown fragment (KeyError) and on a long chain of
-    fragments (RecursionError); graphql-core's own rules reject both documents, clearly.
-    """
-    (depth_limit,) = QueryDepthLimiter(max_depth=max_depth).validation_rules
-
-    class DepthLimit(ValidationRule):
-        def __init__(self, context: ValidationContext) -> None:
-            super().__init__(context)
-            try:
-                depth_limit(context)  # it checks, and reports to the context, when made
-            except (KeyError, RecursionError):
-                pass
-
-    return DepthLimit
+def validation_rules(settings: Settings) -> tuple[type[ASTValidationRule], ...]:
+    """graphql-core's rules, three of them in a form that is linear in the document or
+    says what to fix (api.graphql.document_rules), and our depth and alias limits."""
+    replaced: dict[type[ASTValidationRule], type[ASTValidationRule]] = {
+        MaxIntrospectionDepthRule: _IntrospectionDepthRule,
+        ValuesOfCorrectTypeRule: document_rules.ValuesOfCorrectType,
+        OverlappingFieldsCanBeMergedRule: document_rules.overlap_rule(settings),
+    }
+    return (
+        *(replaced.get(rule, rule) for rule in specified_rules),
+        document_rules.shape_rule(settings),
+    )
 
 
 class _IntrospectionDepthRule(MaxIntrospectionDepthRule):
+    """graphql-core's recommended rule, with a message that says why."""
+
     def report_error(self, error: GraphQLError) -> None:
         detail = (
             "Introspection nests fields, interfaces, possibleTypes or inputFields more"
@@ -98,20 +93,9 @@ class _IntrospectionDepthRule(MaxIntrospectionDepthRule):
         super().report_error(GraphQLError(detail, error.nodes))
 
 
-class IntrospectionDepth(SchemaExtension):
-    """graphql-core's recommended rule (Strawberry runs it), with a message that says why."""
-
-    def on_operation(self) -> Iterator[None]:
-        context = self.execution_context
-        context.validation_rules = tuple(
-            _IntrospectionDepthRule if rule is MaxIntrospectionDepthRule else rule
-            for rule in context.validation_rules
-        )
-        yield
-
-
 class PagesAndCost(SchemaExtension):
-    """Rejects, before execution, a `first` out of range or a query that costs too much."""
+    """Rejects, before execution, variables of the wrong type, a `first` out of range or
+    a query that costs too much."""
 
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
@@ -121,18 +105,24 @@ class PagesAndCost(SchemaExtension):
         document = context.graphql_document
         operation = get_operation_ast(document, context.operation_name) if document else None
         if document is not None and operation is not None:
-            estimate = Cost(
-                context.schema._schema,
-                document.definitions,
-                operation,
-                context.variables or {},
-                self.settings,
-            )
-            errors = estimate.page_errors or self._cost_errors(estimate.total, operation)
+            errors = self._errors(context.schema._schema, document, operation)
             if errors:
                 # A result set here is returned instead of executing the document.
                 context.result = GraphQLExecutionResult(data=None, errors=errors)
         yield
+
+    def _errors(
+        self, schema: GraphQLSchema, document: DocumentNode, operation: OperationDefinitionNode
+    ) -> list[GraphQLError]:
+        variables = get_variable_values(
+            schema, operation.variable_definitions or (), self.execution_context.variables or {}
+        )
+        if isinstance(variables, list):
+            # The client's values, as graphql-core describes them; execution would have
+            # reported them wrapped, as an error of ours.
+            return [GraphQLError(error.message, error.nodes) for error in variables]
+        estimate = Cost(schema, document.definitions, operation, variables.coerced, self.settings)
+        return estimate.page_errors or self._cost_errors(estimate.total, operation)
 
     def _cost_errors(self, cost: int, operation: OperationDefinitionNode) -> list[GraphQLError]:
         limit = self.settings.graphql_max_cost
@@ -145,6 +135,11 @@ class PagesAndCost(SchemaExtension):
         )
         problem = Problem(400, "Query too costly", detail, type=CostlyQuery)
         return [GraphQLError(detail, operation, original_error=problem)]
+
+
+# A cost as (fixed, per item): fixed + per_item × the page size of the connection whose
+# `edges` it holds, so that a fragment is costed once whatever `first` it sits under.
+Affine = tuple[int, int]
 
 
 class Cost:
@@ -164,59 +159,54 @@ class Cost:
             for item in definitions
             if isinstance(item, FragmentDefinitionNode)
         }
-        self.variables = dict(variables)
-        for definition in operation.variable_definitions or ():
-            name = definition.variable.name.value
-            if name not in self.variables and definition.default_value is not None:
-                self.variables[name] = value_from_ast_untyped(definition.default_value)
+        self.variables = variables  # coerced: defaults applied
         self.settings = settings
         self.page_errors: list[GraphQLError] = []
-        self._fragment_costs: dict[tuple[str, int | None], int] = {}
+        self._fragment_costs: dict[str, Affine] = {}
         root = schema.get_root_type(operation.operation)
-        self.total = self.selections(root, operation.selection_set, None) if root else 0
+        fixed, per_item = self.selections(root, operation.selection_set) if root else (0, 0)
+        self.total = fixed + per_item * LIST_SIZE_GUESS  # `edges` outside a connection
 
-    def selections(self, parent: Any, selection_set: SelectionSetNode, page: int | None) -> int:
-        """`page`: the `first` of the connection whose fields these are, for its `edges`."""
-        total = 0
+    def selections(self, parent: Any, selection_set: SelectionSetNode) -> Affine:
+        fixed = per_item = 0
         for selection in selection_set.selections:
             if isinstance(selection, FieldNode):
-                total += self.field(parent, selection, page)
+                cost = self.field(parent, selection)
             elif isinstance(selection, InlineFragmentNode):
                 condition = selection.type_condition
                 inner = self.schema.get_type(condition.name.value) if condition else parent
-                total += self.selections(inner, selection.selection_set, page)
+                cost = self.selections(inner, selection.selection_set)
             elif isinstance(selection, FragmentSpreadNode):
-                total += self.fragment(selection.name.value, page)
-        return total
+                cost = self.fragment(selection.name.value)
+            fixed, per_item = fixed + cost[0], per_item + cost[1]
+        return fixed, per_item
 
-    def fragment(self, name: str, page: int | None) -> int:
+    def fragment(self, name: str) -> Affine:
         # Kept by name: a fragment spread many times is costed once, and a cycle (which
         # validation has already refused) cannot recurse for ever.
-        key = (name, page)
-        if key not in self._fragment_costs:
-            self._fragment_costs[key] = 0
+        if name not in self._fragment_costs:
+            self._fragment_costs[name] = (0, 0)
             fragment = self.fragments.get(name)
             if fragment is not None:
                 inner = self.schema.get_type(fragment.type_condition.name.value)
-                self._fragment_costs[key] = self.selections(inner, fragment.selection_set, page)
-        return self._fragment_costs[key]
+                self._fragment_costs[name] = self.selections(inner, fragment.selection_set)
+        return self._fragment_costs[name]
 
-    def field(self, parent: Any, node: FieldNode, page: int | None) -> int:
+    def field(self, parent: Any, node: FieldNode) -> Affine:
         name = node.name.value
         if name.startswith("__"):
-            return 0  # introspection: bounded by the schema and IntrospectionDepth
+            return 0, 0  # introspection: bounded by the schema and its depth rule
         definition = _field_of(parent, name)
         if definition is None or node.selection_set is None:
-            return 1
-        size, inner_page = 1, None
-        if "first" in definition.args:
-            inner_page = self.first(node, definition)
-        elif name == "edges" and page is not None:
-            size = page
-        elif is_list_type(get_nullable_type(definition.type)):
-            size = LIST_SIZE_GUESS
-        inner = get_named_type(definition.type)
-        return 1 + size * self.selections(inner, node.selection_set, inner_page)
+            return 1, 0
+        fixed, per_item = self.selections(get_named_type(definition.type), node.selection_set)
+        if "first" in definition.args:  # a connection: its page sizes the `edges` within
+            return 1 + fixed + per_item * self.first(node, definition), 0
+        inner = fixed + per_item * LIST_SIZE_GUESS
+        is_list = is_list_type(get_nullable_type(definition.type))
+        if name == "edges" and is_list:
+            return 1, inner  # one per item of the page around
+        return 1 + (LIST_SIZE_GUESS if is_list else 1) * inner, 0
 
     def first(self, node: FieldNode, definition: GraphQLField) -> int:
         """The page size `first` asks for; a wrong one is noted and counted as the default."""
