@@ -8,6 +8,9 @@ so its reads go to the threadpool, and so do reads of many rows (data files) and
 GraphQL's: its time budget stops a query at an await, and graphql-core leaves coroutines
 behind when cancelled elsewhere (`run_query_in_thread`). Reads on the loop share one
 connection and Session (`_LoopConnection`); a read in a thread gets its own from the pool.
+Both are marked as reads (models.db.for_reads): they keep the bounds that writers lift,
+and on SQLite wait for another connection's lock at most `sqlite_read_busy_timeout` (on
+the loop, every request waits with it).
 """
 
 from __future__ import annotations
@@ -22,6 +25,7 @@ from sqlmodel import Session
 from starlette.concurrency import run_in_threadpool
 
 from models import prepared, queries
+from models.db import for_reads
 from models.descriptions import DescriptionCache
 
 T = TypeVar("T")
@@ -38,7 +42,7 @@ def hold_descriptions(engine: Engine, check_seconds: float) -> DescriptionCache:
 
 def _with_session(engine: Engine, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
     """`fn` on a session of its own and a connection from the pool (any thread)."""
-    with engine.connect() as connection, Session(bind=connection) as session:
+    with for_reads(engine.connect()) as connection, Session(bind=connection) as session:
         return _read(session, connection, fn, *args, **kwargs)
 
 
@@ -100,7 +104,7 @@ class _LoopConnection:
     def session_and_connection(self) -> tuple[Session, Connection]:
         if self.held is None or self.held[1].invalidated:
             self.release()
-            connection = self.engine.connect()
+            connection = for_reads(self.engine.connect())
             self.held = (Session(bind=connection), connection)
         return self.held
 

@@ -40,6 +40,8 @@ _POSTGRES: dict[str, Fault] = {
     "53100": Fault("unwritable", "the database server's disk is full"),
     "53200": Fault("unavailable", "the database server is out of memory"),
     "53300": Fault("unavailable", "the database server has no free connections"),
+    # statement_timeout (models.db): a read the server stopped after running too long
+    "57014": Fault("unavailable", "the database took too long to answer"),
     "57P01": Fault("unavailable", "the database server is shutting down"),
     "57P02": Fault("unavailable", "the database server is shutting down"),
     "57P03": Fault("unavailable", "the database server is starting up"),

@@ -7,7 +7,8 @@ import asyncio
 import hashlib
 import socket
 import threading
-from collections.abc import Iterator
+import time
+from collections.abc import Awaitable, Iterator
 from pathlib import Path
 
 import httpx
@@ -16,6 +17,7 @@ import pytest
 from sqlalchemy import Engine, create_engine, event, make_url, text
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.pool import Pool
+from sqlmodel import Session
 from starlette.applications import Starlette
 
 from api.app import create_app
@@ -441,3 +443,143 @@ def test_disk_full_mid_import_leaves_nothing_half_written(seeded, databases, tmp
     assert "Traceback" not in error
     assert database_digest(seeded) == before
     assert releases(seeded) == count
+
+
+# The bounds are for reads: an import is one transaction, and waits as long as it must ---
+
+
+async def timed(call: Awaitable[httpx.Response]) -> tuple[httpx.Response, float]:
+    start = time.monotonic()
+    response = await call
+    return response, time.monotonic() - start
+
+
+async def test_a_read_that_runs_too_long_is_stopped_by_the_server(proxied, monkeypatch):
+    from models import queries
+
+    _, url = proxied
+    app = create_app(Settings(database_url=url, database_statement_timeout=1))
+
+    def slow(session):
+        session.execute(text("SELECT pg_sleep(3)"))
+
+    monkeypatch.setattr(queries, "list_topics", slow)
+    async with client_of(app) as client:
+        response, took = await timed(client.get("/api/v1/topics"))
+    app.state.engine.dispose()
+    assert response.status_code == 503
+    assert response.headers["retry-after"] == "5"
+    detail = "The database took too long to answer; please retry in 5 seconds."
+    assert response.json()["detail"] == detail
+    assert took < 2, took
+
+
+def test_an_import_is_not_stopped_by_the_read_statement_timeout(
+    postgres, tmp_path, monkeypatch, capsys
+):
+    url = postgres.new()
+    assert main(["seed", "--database-url", url]) == 0
+    engine = create_engine(url)
+    with engine.begin() as connection:  # each release written takes 1.5 s
+        connection.execute(
+            text(
+                "CREATE FUNCTION slow_release() RETURNS trigger AS $$ BEGIN"
+                " PERFORM pg_sleep(1.5); RETURN NEW; END $$ LANGUAGE plpgsql"
+            )
+        )
+        connection.execute(
+            text(
+                "CREATE TRIGGER slow_release BEFORE INSERT ON release"
+                " FOR EACH ROW EXECUTE FUNCTION slow_release()"
+            )
+        )
+    engine.dispose()
+    monkeypatch.setenv("KOMMUNEDIGI_DATABASE_STATEMENT_TIMEOUT", "1")
+    package = big_package(tmp_path / "package", options=2, segments=2)
+    assert main(["import", str(package), "--database-url", url]) == 0, capsys.readouterr().err
+    assert releases(url) == 2
+
+
+@pytest.mark.parametrize(
+    ("variable", "value", "message"),
+    [
+        (
+            "DATABASE_STATEMENT_TIMEOUT",
+            "-1",
+            "KOMMUNEDIGI_DATABASE_STATEMENT_TIMEOUT must not be negative",
+        ),
+        (
+            "SQLITE_READ_BUSY_TIMEOUT",
+            "-0.1",
+            "KOMMUNEDIGI_SQLITE_READ_BUSY_TIMEOUT must not be negative",
+        ),
+    ],
+)
+def test_a_wait_out_of_range_stops_start_up(variable, value, message):
+    with pytest.raises(ValueError) as raised:
+        Settings.from_environ({f"KOMMUNEDIGI_{variable}": value})
+    assert str(raised.value) == message
+
+
+def test_waits_are_read_from_the_environment():
+    settings = Settings.from_environ(
+        {
+            "KOMMUNEDIGI_SQLITE_READ_BUSY_TIMEOUT": "0.5",
+            "KOMMUNEDIGI_DATABASE_STATEMENT_TIMEOUT": "0",
+        }
+    )
+    assert (settings.sqlite_read_busy_timeout, settings.database_statement_timeout) == (0.5, 0)
+
+
+async def test_connections_carry_the_bounds_and_a_url_s_own_parameters_win(postgres):
+    from api.querying import run_query
+    from models.db import make_engine
+
+    url = make_url(postgres.new()).update_query_dict(
+        {"keepalives_idle": "7", "options": "-c idle_in_transaction_session_timeout=7s"}
+    )
+    settings = Settings(database_url=url.render_as_string(False), database_tcp_timeout=12)
+    engine = make_engine(settings.database_url, **settings.engine_options)
+
+    def bounds(session):
+        parameters = session.connection().connection.driver_connection.info.get_parameters()
+        shown = session.execute(
+            text(
+                "SELECT current_setting('statement_timeout'),"
+                " current_setting('idle_in_transaction_session_timeout')"
+            )
+        ).one()
+        return parameters, tuple(shown)
+
+    parameters, on_reads = await run_query(engine, bounds)
+    with Session(engine) as session:  # as an import writes
+        _, on_writes = bounds(session)
+    engine.dispose()
+    assert {name: parameters.get(name) for name in (
+        "connect_timeout", "keepalives", "keepalives_idle", "keepalives_interval",
+        "keepalives_count", "tcp_user_timeout",
+    )} == {
+        "connect_timeout": "5", "keepalives": "1", "keepalives_idle": "7",
+        "keepalives_interval": "2", "keepalives_count": "3", "tcp_user_timeout": "12000",
+    }  # fmt: skip
+    assert on_reads == ("30s", "7s")
+    assert on_writes == ("0", "0")
+
+
+async def test_sqlite_reads_wait_for_a_lock_less_than_writes(tmp_path):
+    from api.querying import run_query, run_query_in_thread
+    from models.db import make_engine
+
+    settings = Settings(database_url=f"sqlite:///{tmp_path / 'db.sqlite3'}")
+    engine = make_engine(settings.database_url, **settings.engine_options)
+
+    def busy_timeout(session):
+        return session.execute(text("PRAGMA busy_timeout")).scalar_one()
+
+    with Session(engine) as session:  # as an import writes
+        assert busy_timeout(session) == 5000
+    assert await run_query(engine, busy_timeout) == 100  # on the event loop
+    assert await run_query_in_thread(engine, busy_timeout) == 100
+    with Session(engine) as session:  # a pooled connection a read has used, writing
+        assert busy_timeout(session) == 5000
+    engine.dispose()
