@@ -10,20 +10,23 @@ behind when cancelled elsewhere (`run_query_in_thread`). Reads on the loop share
 connection and Session (`_LoopConnection`); a read in a thread gets its own from the pool.
 Both are marked as reads (models.db.for_reads): they keep the bounds that writers lift,
 and on SQLite wait for another connection's lock at most `sqlite_read_busy_timeout` (on
-the loop, every request waits with it).
+the loop, every request waits with it). A read in a thread is waited for within the
+bounds of api.breaker, so that no request waits long for a database that does not answer.
 """
 
 from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable
+from functools import partial
 from typing import Any, TypeVar
 from weakref import WeakKeyDictionary
 
 from sqlalchemy import Connection, Engine, event
 from sqlmodel import Session
-from starlette.concurrency import run_in_threadpool
 
+from api.breaker import Breaker
+from api.settings import Settings
 from models import prepared, queries
 from models.db import for_reads
 from models.descriptions import DescriptionCache
@@ -38,6 +41,27 @@ def hold_descriptions(engine: Engine, check_seconds: float) -> DescriptionCache:
     """Keep the newest release's descriptions in memory for every query on `engine`."""
     held = _HELD[engine] = DescriptionCache(check_seconds)
     return held
+
+
+def bound_waits(engine: Engine, settings: Settings) -> None:
+    """Bound how long a request waits for `engine`'s database (create_app calls it)."""
+    wait, statement = settings.database_wait_timeout, settings.database_statement_timeout
+    _BREAKERS[engine] = Breaker(
+        engine,
+        wait=wait,
+        # A statement the server stops has its error back within `wait`.
+        read=statement + wait if statement else None,
+        pause=settings.retry_after_seconds,
+    )
+
+
+_BREAKERS: WeakKeyDictionary[Engine, Breaker] = WeakKeyDictionary()
+
+
+def _breaker(engine: Engine) -> Breaker:
+    if engine not in _BREAKERS:
+        bound_waits(engine, Settings())
+    return _BREAKERS[engine]
 
 
 def _with_session(engine: Engine, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
@@ -158,4 +182,12 @@ async def run_query(engine: Engine, fn: Callable[..., T], *args: Any, **kwargs: 
 
 async def run_query_in_thread(engine: Engine, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
     """`fn(session, *args, **kwargs)` in the threadpool (a Session is never shared by threads)."""
-    return await run_in_threadpool(_with_session, engine, fn, *args, **kwargs)
+    return await _breaker(engine).call(partial(_with_session, engine, fn, *args, **kwargs))
+
+
+async def run_check(engine: Engine, fn: Callable[[Session], T]) -> T:
+    """`fn(session)` as run_query runs it, waiting at most `database_wait_timeout` for a
+    server database: for /health and the release clock."""
+    if engine.dialect.name == "sqlite":
+        return await run_query(engine, fn)
+    return await _breaker(engine).call(partial(_with_session, engine, fn), check=True)

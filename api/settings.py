@@ -26,6 +26,7 @@ class Settings:
     database_statement_timeout: int = 30
     database_idle_timeout: int = 60
     database_tcp_timeout: int = 30
+    database_wait_timeout: float = 1.5
     sqlite_busy_timeout: float = 5.0
     sqlite_read_busy_timeout: float = 0.1
     default_page_size: int = 100
@@ -72,6 +73,8 @@ class Settings:
         " limit)",
         "database_tcp_timeout": "seconds a silent PostgreSQL connection is kept (TCP keepalives,"
         " tcp_user_timeout; 0: the system's)",
+        "database_wait_timeout": "seconds a request waits for a database that does not answer;"
+        " then a kept answer or 503",
         "sqlite_busy_timeout": "seconds a SQLite write waits for another connection's lock",
         "sqlite_read_busy_timeout": "seconds a SQLite read waits for a lock (on the event loop:"
         " all requests wait)",
@@ -160,6 +163,8 @@ class Settings:
                 raise ValueError(f"{ENV_PREFIX}{name.upper()} must be at least 1")
         if not self.graphql_timeout_seconds > 0:
             raise ValueError(f"{ENV_PREFIX}GRAPHQL_TIMEOUT_SECONDS must be more than 0")
+        if not self.database_wait_timeout > 0:
+            raise ValueError(f"{ENV_PREFIX}DATABASE_WAIT_TIMEOUT must be more than 0")
         for name in (
             "max_cells", "cache_max_age", "response_cache_bytes", "release_check_seconds",
             "retry_after_seconds", "max_upload_bytes", "database_connect_timeout",

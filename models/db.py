@@ -17,6 +17,7 @@ from typing import Any
 from weakref import WeakKeyDictionary
 
 from sqlalchemy import URL, Connection, Engine, create_engine, event, make_url
+from sqlalchemy.pool import NullPool
 from sqlmodel import Session
 
 from models import tables  # noqa: F401  (registers every table on SQLModel.metadata)
@@ -38,7 +39,13 @@ class Timeouts:
 _READS = "kommunedigi_reads"
 
 
-_MADE: WeakKeyDictionary[Engine, Timeouts] = WeakKeyDictionary()
+@dataclass(frozen=True)
+class _Made:
+    timeouts: Timeouts
+    unpooled: Engine  # the same database without a pool, for `ping`
+
+
+_MADE: WeakKeyDictionary[Engine, _Made] = WeakKeyDictionary()
 
 
 def make_engine(url: str, *, timeouts: Timeouts | None = None, **options: Any) -> Engine:
@@ -66,7 +73,8 @@ def make_engine(url: str, *, timeouts: Timeouts | None = None, **options: Any) -
         engine = create_engine(url, pool_pre_ping=True, connect_args=connect_args, **options)
         if "options" in connect_args:
             event.listen(engine, "begin", _writers_unbounded)
-    _MADE[engine] = timeouts
+    unpooled = create_engine(url, poolclass=NullPool, connect_args=connect_args)
+    _MADE[engine] = _Made(timeouts, unpooled)
     return engine
 
 
@@ -126,7 +134,7 @@ def _sqlite_writers_wait(connection: Connection) -> None:
     """A transaction that is not a read waits for a lock as long as a write may."""
     made = _MADE.get(connection.engine)
     if made is not None and not connection.get_execution_options().get(_READS):
-        _run(connection, _busy(made.busy))
+        _run(connection, _busy(made.timeouts.busy))
 
 
 def _busy(seconds: float) -> str:
@@ -148,8 +156,16 @@ def for_reads(connection: Connection) -> Connection:
     and on SQLite it waits for a lock only as long as a read may."""
     made = _MADE.get(connection.engine)
     if made is not None and connection.dialect.name == "sqlite":
-        _run(connection, _busy(made.read_busy))
+        _run(connection, _busy(made.timeouts.read_busy))
     return connection.execution_options(**{_READS: True})
+
+
+def ping(engine: Engine) -> None:
+    """Ask the database the simplest question on a new connection of its own: the pool's
+    may all be held by reads that wait, and none of them proves the database answers."""
+    made = _MADE.get(engine)
+    with (made.unpooled if made else engine).connect() as connection:
+        connection.exec_driver_sql("SELECT 1")
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:

@@ -1,12 +1,11 @@
-"""Faults around the code: a database that goes away is a 503 with Retry-After and the
-service comes back by itself; a database that cannot be written stops an import cleanly."""
+"""Faults around the code: a database that goes away or falls silent is a 503 with
+Retry-After within a bounded time, kept answers are still served, and the service comes
+back by itself; a database that cannot be written stops an import cleanly."""
 
 from __future__ import annotations
 
 import asyncio
 import hashlib
-import socket
-import threading
 import time
 from collections.abc import Awaitable, Iterator
 from pathlib import Path
@@ -24,88 +23,13 @@ from api.app import create_app
 from api.cli import main
 from api.settings import Settings
 from tests.conftest import Databases, database_digest, graphql, postgres_server_url
+from tests.network_helpers import CuttableProxy, free_port, served
 
 pytestmark = pytest.mark.anyio
 
 PROBLEM = "application/problem+json"
 UNAVAILABLE = "/problems/database-unavailable"
 TOKEN = "fault tests"
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
-
-
-class CuttableProxy:
-    """A TCP proxy to the database that a test can cut (listener and every live connection
-    closed) and restore on the same port.
-
-    It runs its own event loop in a thread: the app's database calls block (create_app,
-    the threadpool), and must not wait on the test's own loop.
-    """
-
-    def __init__(self, target_host: str, target_port: int) -> None:
-        self.target = (target_host, target_port)
-        self.port = free_port()
-        self.loop = asyncio.new_event_loop()
-        self.thread = threading.Thread(target=self.loop.run_forever, daemon=True)
-        self.thread.start()
-        self.server: asyncio.Server | None = None
-        self.connections: set[asyncio.StreamWriter] = set()
-
-    def _run(self, coroutine: object) -> None:
-        asyncio.run_coroutine_threadsafe(coroutine, self.loop).result(timeout=10)  # type: ignore[arg-type]
-
-    def restore(self) -> None:
-        self._run(self._listen())
-
-    def cut(self) -> None:
-        self._run(self._cut())
-
-    def close(self) -> None:
-        if self.server is not None:
-            self.cut()
-        self.loop.call_soon_threadsafe(self.loop.stop)
-        self.thread.join(timeout=10)
-        self.loop.close()
-
-    async def _listen(self) -> None:
-        self.server = await asyncio.start_server(self._pipe, "127.0.0.1", self.port)
-
-    async def _cut(self) -> None:
-        assert self.server is not None
-        self.server.close()
-        for writer in list(self.connections):
-            writer.transport.abort()  # as a crashed server or a pulled cable would
-        self.connections.clear()
-        await self.server.wait_closed()
-        self.server = None
-
-    async def _pipe(
-        self, client: asyncio.StreamReader, client_writer: asyncio.StreamWriter
-    ) -> None:
-        try:
-            upstream, upstream_writer = await asyncio.open_connection(*self.target)
-        except OSError:
-            client_writer.transport.abort()
-            return
-        self.connections |= {client_writer, upstream_writer}
-
-        async def copy(source: asyncio.StreamReader, sink: asyncio.StreamWriter) -> None:
-            try:
-                while data := await source.read(65536):
-                    sink.write(data)
-                    await sink.drain()
-            except (ConnectionError, OSError):
-                pass
-            finally:
-                sink.transport.abort()
-
-        await asyncio.gather(copy(client, upstream_writer), copy(upstream, client_writer))
-        self.connections -= {client_writer, upstream_writer}
 
 
 @pytest.fixture
@@ -219,6 +143,113 @@ async def test_started_while_the_database_is_down_serves_once_it_returns(proxied
         assert (await client.get("/health")).status_code == 200
         assert (await client.get("/api/v1/surveys")).status_code == 200
     app.state.engine.dispose()
+
+
+# A silent partition: packets dropped, nothing reset -------------------------------------
+
+KEPT_SHARES = {"wave": "2015"}
+TOPICS = "{ topics { code } }"
+IN_TIME = 2.0  # seconds: the most any request may take while the database is silent
+
+
+async def timed(call: Awaitable[httpx.Response]) -> tuple[httpx.Response, float]:
+    start = time.monotonic()
+    response = await call
+    return response, time.monotonic() - start
+
+
+def silent(retry_after: int) -> str:
+    return f"The database did not answer in time; please retry in {retry_after} seconds."
+
+
+async def test_a_silent_partition_is_answered_in_time_and_heals_without_restart(proxied):
+    """The default wait (database_wait_timeout) with a short pause, for a quick recovery."""
+    proxy, url = proxied
+    app = create_app(Settings(database_url=url, retry_after_seconds=1))
+    async with client_of(app) as client:
+        kept = await client.get("/api/v1/shares", params=KEPT_SHARES)
+        kept_query = await client.post("/graphql", json={"query": SEGMENTS})
+        assert (kept.status_code, kept_query.status_code) == (200, 200)
+
+        proxy.freeze(at_most=60)  # code that waits for it fails below, after a minute
+        times: list[tuple[str, float]] = []
+        for limit in (5, 6, 7, 8):  # a page size not asked before: nothing kept
+            uncached, took = await timed(
+                client.get("/api/v1/shares", params={"wave": "2017", "limit": limit})
+            )
+            times.append(("REST, not kept", took))
+            assert uncached.status_code == 503
+            assert uncached.headers["retry-after"] == "1"
+            assert uncached.json() == {
+                "type": UNAVAILABLE,
+                "title": "Database unavailable",
+                "status": 503,
+                "detail": silent(1),
+                "instance": "/api/v1/shares",
+            }
+            served, took = await timed(client.get("/api/v1/shares", params=KEPT_SHARES))
+            times.append(("REST, kept", took))
+            assert (served.status_code, served.content) == (200, kept.content)
+            validated, took = await timed(
+                client.get(
+                    "/api/v1/shares",
+                    params=KEPT_SHARES,
+                    headers={"If-None-Match": kept.headers["etag"]},
+                )
+            )
+            times.append(("REST, 304", took))
+            assert validated.status_code == 304
+            query, took = await timed(client.post("/graphql", json={"query": TOPICS}))
+            times.append(("GraphQL, not kept", took))
+            assert query.status_code == 503
+            assert query.headers["retry-after"] == "1"
+            assert query.json()["errors"] == [
+                {
+                    "message": f"Database unavailable: {silent(1)}",
+                    "locations": [{"line": 1, "column": 3}],
+                    "path": ["topics"],
+                    "extensions": {"code": UNAVAILABLE},
+                }
+            ]
+            served_query, took = await timed(client.post("/graphql", json={"query": SEGMENTS}))
+            times.append(("GraphQL, kept", took))
+            assert (served_query.status_code, served_query.content) == (200, kept_query.content)
+            health, took = await timed(client.get("/health"))
+            times.append(("/health", took))
+            assert health.status_code == 503
+            assert health.headers["retry-after"] == "1"
+        assert all(took < IN_TIME for _, took in times), times
+
+        proxy.thaw()  # the same app object: no restart
+        thawed = time.monotonic()
+        while (await client.get("/health")).status_code != 200:
+            assert time.monotonic() - thawed < 5, "not served again within 5 s of the thaw"
+            await asyncio.sleep(0.05)
+        fresh = await client.get("/api/v1/shares", params={"wave": "2017", "limit": 5})
+        assert fresh.status_code == 200
+        assert (await client.post("/graphql", json={"query": TOPICS})).status_code == 200
+    app.state.engine.dispose()
+
+
+def test_served_health_answers_in_time_during_a_silent_partition(proxied):
+    """`kommunedigi serve` itself: the server's /health, asked over TCP."""
+    proxy, url = proxied
+    with served(url, {"KOMMUNEDIGI_RETRY_AFTER_SECONDS": "1"}) as address:
+        assert httpx.get(f"{address}/health").status_code == 200
+        proxy.freeze(at_most=60)
+        try:
+            for _ in range(5):
+                start = time.monotonic()
+                response = httpx.get(f"{address}/health", timeout=30)
+                took = time.monotonic() - start
+                assert (response.status_code, response.headers["retry-after"]) == (503, "1")
+                assert took < IN_TIME, took
+        finally:
+            proxy.thaw()
+        thawed = time.monotonic()
+        while httpx.get(f"{address}/health", timeout=30).status_code != 200:
+            assert time.monotonic() - thawed < 5, "not served again within 5 s of the thaw"
+            time.sleep(0.05)
 
 
 @pytest.mark.parametrize("backend", ["sqlite", "postgresql"])
@@ -448,12 +479,6 @@ def test_disk_full_mid_import_leaves_nothing_half_written(seeded, databases, tmp
 # The bounds are for reads: an import is one transaction, and waits as long as it must ---
 
 
-async def timed(call: Awaitable[httpx.Response]) -> tuple[httpx.Response, float]:
-    start = time.monotonic()
-    response = await call
-    return response, time.monotonic() - start
-
-
 async def test_a_read_that_runs_too_long_is_stopped_by_the_server(proxied, monkeypatch):
     from models import queries
 
@@ -503,6 +528,7 @@ def test_an_import_is_not_stopped_by_the_read_statement_timeout(
 @pytest.mark.parametrize(
     ("variable", "value", "message"),
     [
+        ("DATABASE_WAIT_TIMEOUT", "0", "KOMMUNEDIGI_DATABASE_WAIT_TIMEOUT must be more than 0"),
         (
             "DATABASE_STATEMENT_TIMEOUT",
             "-1",
@@ -523,12 +549,9 @@ def test_a_wait_out_of_range_stops_start_up(variable, value, message):
 
 def test_waits_are_read_from_the_environment():
     settings = Settings.from_environ(
-        {
-            "KOMMUNEDIGI_SQLITE_READ_BUSY_TIMEOUT": "0.5",
-            "KOMMUNEDIGI_DATABASE_STATEMENT_TIMEOUT": "0",
-        }
+        {"KOMMUNEDIGI_DATABASE_WAIT_TIMEOUT": "0.5", "KOMMUNEDIGI_DATABASE_STATEMENT_TIMEOUT": "0"}
     )
-    assert (settings.sqlite_read_busy_timeout, settings.database_statement_timeout) == (0.5, 0)
+    assert (settings.database_wait_timeout, settings.database_statement_timeout) == (0.5, 0)
 
 
 async def test_connections_carry_the_bounds_and_a_url_s_own_parameters_win(postgres):
