@@ -115,7 +115,7 @@ class _LoopConnection:
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
         self.held: tuple[Session, Connection] | None = None
-        event.listen(engine, "engine_disposed", lambda _engine: self.release())
+        event.listen(engine, "engine_disposed", lambda _engine: self.release(discard=True))
 
     @classmethod
     def of(cls, engine: Engine) -> _LoopConnection:
@@ -153,11 +153,15 @@ class _LoopConnection:
             self.release()
             raise
 
-    def release(self) -> None:
+    def release(self, *, discard: bool = False) -> None:
         held, self.held = self.held, None
         if held is not None:
             session, connection = held
             session.close()
+            if discard and not connection.invalidated:
+                # Its pool is gone (a disposed engine): closed now, not left open until the
+                # collector finds it, so that the file is free for others.
+                connection.invalidate()
             connection.close()
 
     def __del__(self) -> None:

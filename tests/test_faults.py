@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
+import sqlite3
 import time
 from collections.abc import Awaitable, Iterator
 from pathlib import Path
@@ -149,6 +150,7 @@ async def test_started_while_the_database_is_down_serves_once_it_returns(proxied
 
 KEPT_SHARES = {"wave": "2015"}
 TOPICS = "{ topics { code } }"
+FIGURES = "{ shares(filter: {waves: [2017]}) { totalCount } }"
 IN_TIME = 2.0  # seconds: the most any request may take while the database is silent
 
 
@@ -250,6 +252,76 @@ def test_served_health_answers_in_time_during_a_silent_partition(proxied):
         while httpx.get(f"{address}/health", timeout=30).status_code != 200:
             assert time.monotonic() - thawed < 5, "not served again within 5 s of the thaw"
             time.sleep(0.05)
+
+
+@pytest.fixture
+def sqlite_seeded(tmp_path: Path) -> str:
+    url = f"sqlite:///{tmp_path / 'seeded.sqlite3'}"
+    assert main(["seed", "--database-url", url]) == 0
+    return url
+
+
+async def test_sqlite_reads_go_on_while_another_connection_writes(sqlite_seeded):
+    """WAL: a write held open elsewhere (an import, a shell) holds up no read."""
+    app = create_app(Settings(database_url=sqlite_seeded, release_check_seconds=0))
+    writer = sqlite3.connect(make_url(sqlite_seeded).database or "", isolation_level=None)
+    writer.execute("BEGIN EXCLUSIVE")  # in WAL the same as IMMEDIATE: readers go on
+    writer.execute("UPDATE release SET message = message || '.'")
+    try:
+        async with client_of(app) as client:
+            for call in (
+                client.get("/api/v1/shares", params={"wave": "2017"}),
+                client.post("/graphql", json={"query": FIGURES}),
+                client.get("/health"),
+            ):
+                response, took = await timed(call)
+                assert response.status_code == 200
+                assert took < IN_TIME / 2, took
+    finally:
+        writer.execute("ROLLBACK")
+        writer.close()
+    app.state.engine.dispose()
+
+
+async def test_sqlite_file_held_by_another_program_is_a_quick_503(sqlite_seeded):
+    """What does stop a WAL reader: a connection in exclusive locking mode (as the sqlite3
+    shell can be put) holding the file. Reads wait sqlite_read_busy_timeout, not 5 s."""
+    app = create_app(
+        Settings(database_url=sqlite_seeded, release_check_seconds=0, retry_after_seconds=1)
+    )
+    async with client_of(app) as client:
+        kept = await client.get("/api/v1/shares", params=KEPT_SHARES)
+        assert kept.status_code == 200
+        app.state.engine.dispose()  # such a program can take the file only while no one has it
+        holder = sqlite3.connect(make_url(sqlite_seeded).database or "", isolation_level=None)
+        holder.execute("PRAGMA locking_mode = EXCLUSIVE")
+        holder.execute("BEGIN EXCLUSIVE")
+        holder.execute("COMMIT")  # the lock stays until the connection closes
+        try:
+            times: list[tuple[str, float]] = []
+            for limit in (5, 6, 7):
+                uncached, took = await timed(
+                    client.get("/api/v1/shares", params={"wave": "2017", "limit": limit})
+                )
+                times.append(("REST, not kept", took))
+                assert (uncached.status_code, uncached.headers["retry-after"]) == (503, "1")
+                detail = "The database is busy; please retry in 1 seconds."
+                assert uncached.json()["detail"] == detail
+                served, took = await timed(client.get("/api/v1/shares", params=KEPT_SHARES))
+                times.append(("REST, kept", took))
+                assert (served.status_code, served.content) == (200, kept.content)
+                query, took = await timed(client.post("/graphql", json={"query": FIGURES}))
+                times.append(("GraphQL", took))
+                assert query.status_code == 503
+                health, took = await timed(client.get("/health"))
+                times.append(("/health", took))
+                assert health.status_code == 503
+            assert all(took < IN_TIME / 2 for _, took in times), times
+        finally:
+            holder.close()
+        again = await client.get("/api/v1/shares", params={"wave": "2017", "limit": 5})
+        assert again.status_code == 200
+    app.state.engine.dispose()
 
 
 @pytest.mark.parametrize("backend", ["sqlite", "postgresql"])
