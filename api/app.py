@@ -16,7 +16,7 @@ from api.body_limits import BodyCap, BodyLimits
 from api.caching import HTTPCaching, ReleaseClock
 from api.compression import Compression
 from api.cors import OpenCORS
-from api.querying import hold_descriptions
+from api.querying import bound_waits, hold_descriptions
 from api.rate_limits import API_KEY_HEADER, RateLimiter, RateLimits
 from api.response_cache import ResponseCache
 from api.rest import imports
@@ -51,6 +51,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
     settings = settings or Settings.from_environ()
     limiter = RateLimiter(settings)  # first: a bad store stops start-up before anything opens
     engine = make_engine(settings.database_url, **settings.engine_options)
+    bound_waits(engine, settings)  # a silent database: a kept answer or a 503, in time
     prepare(engine, migrate_schema=settings.migrate_on_start, load_seed=settings.seed_on_start)
     # Descriptions are read once per release and worker; a new release is noticed as data is.
     hold_descriptions(engine, settings.release_check_seconds)

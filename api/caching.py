@@ -25,7 +25,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from api import document_tokens
 from api.header_lists import RawHeaders, value_of, with_replaced, with_vary
-from api.querying import run_query
+from api.querying import run_check
 from api.response_cache import Answer, ResponseCache
 from models import queries
 from models.faults import unavailable
@@ -48,7 +48,9 @@ class ReleaseClock:
 
     While the database is unavailable it keeps answering with the release it saw last
     (stale-if-error): validators still match, so 304s and kept answers are still served,
-    and every request asks the database again until it answers.
+    and it asks again `interval` seconds later, as after an answer, so that what is kept
+    is served without a wait meanwhile. A database that does not answer is waited for at
+    most `database_wait_timeout` (api.querying.run_check).
     """
 
     def __init__(self, engine: Engine, interval: float) -> None:
@@ -61,11 +63,13 @@ class ReleaseClock:
         now = time.monotonic()
         if now - self._checked >= self.interval:
             try:
-                self._release = await run_query(self.engine, queries.current_release)
+                self._release = await run_check(self.engine, queries.current_release)
             except SQLAlchemyError as error:
-                if unavailable(error):
-                    return self._release  # None if never seen: the request meets the outage
-                return None  # no validators; the request itself will meet the failure
+                if not unavailable(error):
+                    return None  # no validators; the request itself will meet the failure
+                if self._release is not None:
+                    self._checked = now
+                return self._release  # None if never seen: the request meets the outage
             self._checked = now
         return self._release
 

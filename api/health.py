@@ -1,4 +1,6 @@
-"""/health: is the database answering, and which data release is served."""
+"""/health: is the database answering, and which data release is served.
+
+It waits at most `database_wait_timeout` for the answer (api.querying.run_check)."""
 
 from __future__ import annotations
 
@@ -7,7 +9,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from api.problems import log_fault, logger
-from api.querying import run_query
+from api.querying import run_check
 from api.responses import JSONResponse
 from models import queries
 from models.faults import fault
@@ -15,7 +17,7 @@ from models.faults import fault
 
 async def health(request: Request) -> Response:
     try:
-        release = await run_query(request.app.state.engine, queries.current_release)
+        release = await run_check(request.app.state.engine, queries.current_release)
     except SQLAlchemyError as error:
         # Whatever the cause, the service cannot answer: an orchestrator should know.
         found = fault(error)

@@ -8,20 +8,27 @@ so its reads go to the threadpool, and so do reads of many rows (data files) and
 GraphQL's: its time budget stops a query at an await, and graphql-core leaves coroutines
 behind when cancelled elsewhere (`run_query_in_thread`). Reads on the loop share one
 connection and Session (`_LoopConnection`); a read in a thread gets its own from the pool.
+Both are marked as reads (models.db.for_reads): they keep the bounds that writers lift,
+and on SQLite wait for another connection's lock at most `sqlite_read_busy_timeout` (on
+the loop, every request waits with it). A read in a thread is waited for within the
+bounds of api.breaker, so that no request waits long for a database that does not answer.
 """
 
 from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable
+from functools import partial
 from typing import Any, TypeVar
 from weakref import WeakKeyDictionary
 
 from sqlalchemy import Connection, Engine, event
 from sqlmodel import Session
-from starlette.concurrency import run_in_threadpool
 
+from api.breaker import Breaker
+from api.settings import Settings
 from models import prepared, queries
+from models.db import for_reads
 from models.descriptions import DescriptionCache
 
 T = TypeVar("T")
@@ -36,9 +43,30 @@ def hold_descriptions(engine: Engine, check_seconds: float) -> DescriptionCache:
     return held
 
 
+def bound_waits(engine: Engine, settings: Settings) -> None:
+    """Bound how long a request waits for `engine`'s database (create_app calls it)."""
+    wait, statement = settings.database_wait_timeout, settings.database_statement_timeout
+    _BREAKERS[engine] = Breaker(
+        engine,
+        wait=wait,
+        # A statement the server stops has its error back within `wait`.
+        read=statement + wait if statement else None,
+        pause=settings.retry_after_seconds,
+    )
+
+
+_BREAKERS: WeakKeyDictionary[Engine, Breaker] = WeakKeyDictionary()
+
+
+def _breaker(engine: Engine) -> Breaker:
+    if engine not in _BREAKERS:
+        bound_waits(engine, Settings())
+    return _BREAKERS[engine]
+
+
 def _with_session(engine: Engine, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
     """`fn` on a session of its own and a connection from the pool (any thread)."""
-    with engine.connect() as connection, Session(bind=connection) as session:
+    with for_reads(engine.connect()) as connection, Session(bind=connection) as session:
         return _read(session, connection, fn, *args, **kwargs)
 
 
@@ -87,7 +115,7 @@ class _LoopConnection:
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
         self.held: tuple[Session, Connection] | None = None
-        event.listen(engine, "engine_disposed", lambda _engine: self.release())
+        event.listen(engine, "engine_disposed", lambda _engine: self.release(discard=True))
 
     @classmethod
     def of(cls, engine: Engine) -> _LoopConnection:
@@ -100,7 +128,7 @@ class _LoopConnection:
     def session_and_connection(self) -> tuple[Session, Connection]:
         if self.held is None or self.held[1].invalidated:
             self.release()
-            connection = self.engine.connect()
+            connection = for_reads(self.engine.connect())
             self.held = (Session(bind=connection), connection)
         return self.held
 
@@ -125,11 +153,15 @@ class _LoopConnection:
             self.release()
             raise
 
-    def release(self) -> None:
+    def release(self, *, discard: bool = False) -> None:
         held, self.held = self.held, None
         if held is not None:
             session, connection = held
             session.close()
+            if discard and not connection.invalidated:
+                # Its pool is gone (a disposed engine): closed now, not left open until the
+                # collector finds it, so that the file is free for others.
+                connection.invalidate()
             connection.close()
 
     def __del__(self) -> None:
@@ -154,4 +186,12 @@ async def run_query(engine: Engine, fn: Callable[..., T], *args: Any, **kwargs: 
 
 async def run_query_in_thread(engine: Engine, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
     """`fn(session, *args, **kwargs)` in the threadpool (a Session is never shared by threads)."""
-    return await run_in_threadpool(_with_session, engine, fn, *args, **kwargs)
+    return await _breaker(engine).call(partial(_with_session, engine, fn, *args, **kwargs))
+
+
+async def run_check(engine: Engine, fn: Callable[[Session], T]) -> T:
+    """`fn(session)` as run_query runs it, waiting at most `database_wait_timeout` for a
+    server database: for /health and the release clock."""
+    if engine.dialect.name == "sqlite":
+        return await run_query(engine, fn)
+    return await _breaker(engine).call(partial(_with_session, engine, fn), check=True)

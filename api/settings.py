@@ -22,6 +22,13 @@ class Settings:
     pool_max_overflow: int = 10
     pool_timeout: int = 30
     pool_recycle: int = 1800
+    database_connect_timeout: int = 5
+    database_statement_timeout: int = 30
+    database_idle_timeout: int = 60
+    database_tcp_timeout: int = 30
+    database_wait_timeout: float = 1.5
+    sqlite_busy_timeout: float = 5.0
+    sqlite_read_busy_timeout: float = 0.1
     default_page_size: int = 100
     max_page_size: int = 1000
     max_cells: int = 10000
@@ -65,6 +72,18 @@ class Settings:
         "pool_max_overflow": "connections a worker may open beyond pool_size under load",
         "pool_timeout": "seconds a request waits for a free connection before failing",
         "pool_recycle": "seconds after which a pooled connection is replaced",
+        "database_connect_timeout": "seconds to open a connection to PostgreSQL (0: no limit)",
+        "database_statement_timeout": "seconds a read's statement may run on PostgreSQL"
+        " (0: no limit; imports have none)",
+        "database_idle_timeout": "seconds PostgreSQL lets a read's transaction sit idle (0: no"
+        " limit)",
+        "database_tcp_timeout": "seconds a silent PostgreSQL connection is kept (TCP keepalives,"
+        " tcp_user_timeout; 0: the system's)",
+        "database_wait_timeout": "seconds a request waits for a database that does not answer;"
+        " then a kept answer or 503",
+        "sqlite_busy_timeout": "seconds a SQLite write waits for another connection's lock",
+        "sqlite_read_busy_timeout": "seconds a SQLite read waits for a lock (on the event loop:"
+        " all requests wait)",
         "default_page_size": "rows in a page of /api/v1/shares when no limit is given",
         "max_page_size": "the largest limit (REST) or first (GraphQL) a reader may ask for",
         "max_cells": "the most shares one data or download request may select",
@@ -112,11 +131,22 @@ class Settings:
         return _digests(self.api_key_hashes)
 
     @property
-    def engine_options(self) -> dict[str, int]:
-        """Pool settings for a server database; SQLite opens a file and needs none."""
+    def engine_options(self) -> dict[str, Any]:
+        """models.db.make_engine's options: timeouts, and a server database's pool."""
+        from models.db import Timeouts  # the models stay unloaded until an engine is made
+
+        timeouts = Timeouts(
+            connect=self.database_connect_timeout,
+            statement=self.database_statement_timeout,
+            idle=self.database_idle_timeout,
+            tcp=self.database_tcp_timeout,
+            busy=self.sqlite_busy_timeout,
+            read_busy=self.sqlite_read_busy_timeout,
+        )
         if self.database_url.startswith("sqlite"):
-            return {}
+            return {"timeouts": timeouts}
         return {
+            "timeouts": timeouts,
             "pool_size": self.pool_size,
             "max_overflow": self.pool_max_overflow,
             "pool_timeout": self.pool_timeout,
@@ -147,9 +177,13 @@ class Settings:
                 raise ValueError(f"{ENV_PREFIX}{name.upper()} must be at least 1")
         if not self.graphql_timeout_seconds > 0:
             raise ValueError(f"{ENV_PREFIX}GRAPHQL_TIMEOUT_SECONDS must be more than 0")
+        if not self.database_wait_timeout > 0:
+            raise ValueError(f"{ENV_PREFIX}DATABASE_WAIT_TIMEOUT must be more than 0")
         for name in (
             "max_cells", "cache_max_age", "response_cache_bytes", "release_check_seconds",
-            "retry_after_seconds", "max_upload_bytes",
+            "retry_after_seconds", "max_upload_bytes", "database_connect_timeout",
+            "database_statement_timeout", "database_idle_timeout", "database_tcp_timeout",
+            "sqlite_busy_timeout", "sqlite_read_busy_timeout",
         ):  # fmt: skip
             if getattr(self, name) < 0:
                 raise ValueError(f"{ENV_PREFIX}{name.upper()} must not be negative")

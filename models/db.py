@@ -1,33 +1,171 @@
-"""Engine and sessions: the only place that opens a database."""
+"""Engine and sessions: the only place that opens a database.
+
+How long a database may keep its caller waiting is bounded at every level a connection
+has (`Timeouts`): opening it, each statement, a transaction left idle, a network gone
+silent, and (SQLite) another connection's lock. The statement and idle bounds are for
+reads, and so is SQLite's short wait for a lock: a writer (an import, a migration, the
+seed) is one transaction that would only be lost and started again if a clock cut it,
+so each transaction on a connection not marked `for_reads` lifts them for itself.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass, replace
 from typing import Any
+from weakref import WeakKeyDictionary
 
-from sqlalchemy import Engine, create_engine, event, make_url
+from sqlalchemy import URL, Connection, Engine, create_engine, event, make_url
+from sqlalchemy.pool import NullPool
 from sqlmodel import Session
 
 from models import tables  # noqa: F401  (registers every table on SQLModel.metadata)
 
-CONNECT_TIMEOUT_SECONDS = 5  # for a server database; a URL's ?connect_timeout= wins
+
+@dataclass(frozen=True)
+class Timeouts:
+    """Seconds a connection may keep its caller waiting; 0: no limit."""
+
+    connect: int = 5  # PostgreSQL: to open a connection
+    statement: int = 30  # PostgreSQL: one statement of a read
+    idle: int = 60  # PostgreSQL: a read's transaction left idle
+    tcp: int = 30  # PostgreSQL: the network silent (keepalives, unacknowledged sends)
+    busy: float = 5.0  # SQLite: a write, for another connection's lock
+    read_busy: float = 0.1  # SQLite: a read, for another connection's lock
 
 
-def make_engine(url: str, **options: Any) -> Engine:
-    """The one `create_engine` call: SQLite gets foreign keys and WAL; others, a checked pool."""
-    if url.startswith("sqlite"):
-        engine = create_engine(url, connect_args={"check_same_thread": False}, **options)
-        event.listen(engine, "connect", _sqlite_pragmas)
-        return engine
-    # pool_pre_ping: a connection the database dropped (a restart, an outage) is replaced
-    # on checkout, so the first request after it returns is served without a restart.
+# On a read's connection: its transactions keep the read bounds.
+_READS = "kommunedigi_reads"
+
+
+@dataclass(frozen=True)
+class _Made:
+    timeouts: Timeouts
+    unpooled: Engine  # the same database without a pool, for `ping`
+
+
+_MADE: WeakKeyDictionary[Engine, _Made] = WeakKeyDictionary()
+
+
+def make_engine(url: str, *, timeouts: Timeouts | None = None, **options: Any) -> Engine:
+    """The one `create_engine` call: SQLite gets foreign keys and WAL; others, a checked pool.
+
+    A URL's own query parameters (`?connect_timeout=`, `?keepalives_idle=`, `?timeout=`)
+    win over `timeouts`; its `options=` are sent after ours, so its `-c` settings win too.
+    """
+    timeouts = timeouts or Timeouts()
     parsed = make_url(url)
-    connect_args: dict[str, Any] = {}
-    if parsed.get_backend_name() == "postgresql" and "connect_timeout" not in parsed.query:
-        # A host that does not answer is a quick 503, not a request hung for minutes.
-        connect_args["connect_timeout"] = CONNECT_TIMEOUT_SECONDS
-    return create_engine(url, pool_pre_ping=True, connect_args=connect_args, **options)
+    if parsed.get_backend_name() == "sqlite":
+        if "timeout" in parsed.query:  # the URL's wait for a lock, for reads and writes alike
+            given = float(str(parsed.query["timeout"]))
+            timeouts = replace(timeouts, busy=given, read_busy=given)
+        # A read's wait from the start: opening a connection reads the file (the pragmas).
+        connect_args = {"check_same_thread": False, "timeout": timeouts.read_busy}
+        engine = create_engine(url, connect_args=connect_args, **options)
+        event.listen(engine, "connect", _sqlite_pragmas)
+        event.listen(engine, "begin", _sqlite_writers_wait)
+    else:
+        postgres = parsed.get_backend_name() == "postgresql"
+        connect_args = _postgres_connect_args(parsed, timeouts) if postgres else {}
+        # pool_pre_ping: a connection the database dropped (a restart, an outage) is
+        # replaced on checkout, so the first request after it returns is served.
+        engine = create_engine(url, pool_pre_ping=True, connect_args=connect_args, **options)
+        if "options" in connect_args:
+            event.listen(engine, "begin", _writers_unbounded)
+    unpooled = create_engine(url, poolclass=NullPool, connect_args=connect_args)
+    _MADE[engine] = _Made(timeouts, unpooled)
+    return engine
+
+
+def _postgres_connect_args(parsed: URL, timeouts: Timeouts) -> dict[str, Any]:
+    """The client's and the server's bounds, but for those the URL sets itself."""
+    found = {
+        name: value
+        for name, value in _postgres_client(timeouts).items()
+        if name not in parsed.query
+    }
+    if server := _postgres_server(timeouts):
+        given = parsed.query.get("options", ())
+        found["options"] = " ".join([server, *([given] if isinstance(given, str) else given)])
+    return found
+
+
+def _postgres_client(timeouts: Timeouts) -> dict[str, Any]:
+    """libpq's own bounds: on opening, and on a network that stops answering."""
+    found: dict[str, Any] = {}
+    if timeouts.connect:
+        found["connect_timeout"] = timeouts.connect  # a host that does not answer: a quick 503
+    if timeouts.tcp:
+        # Keepalives find a peer gone silent while we wait for its answer; tcp_user_timeout
+        # (Linux) ends a send it never acknowledges. Both give up after `tcp` seconds.
+        found |= {
+            "keepalives": 1,
+            "keepalives_idle": max(1, timeouts.tcp // 2),
+            "keepalives_interval": max(1, timeouts.tcp // 6),
+            "keepalives_count": 3,
+            "tcp_user_timeout": timeouts.tcp * 1000,
+        }
+    return found
+
+
+def _postgres_server(timeouts: Timeouts) -> str:
+    """The server's own bounds for reads, as startup options (empty: none)."""
+    settings = {
+        "statement_timeout": timeouts.statement,
+        "idle_in_transaction_session_timeout": timeouts.idle,
+    }
+    return " ".join(f"-c {name}={seconds}s" for name, seconds in settings.items() if seconds)
+
+
+_UNBOUNDED = (
+    "SELECT set_config('statement_timeout', '0', true),"
+    " set_config('idle_in_transaction_session_timeout', '0', true)"
+)
+
+
+def _writers_unbounded(connection: Connection) -> None:
+    """A transaction that is not a read runs without the read bounds (until it ends)."""
+    if not connection.get_execution_options().get(_READS):
+        _run(connection, _UNBOUNDED)
+
+
+def _sqlite_writers_wait(connection: Connection) -> None:
+    """A transaction that is not a read waits for a lock as long as a write may."""
+    made = _MADE.get(connection.engine)
+    if made is not None and not connection.get_execution_options().get(_READS):
+        _run(connection, _busy(made.timeouts.busy))
+
+
+def _busy(seconds: float) -> str:
+    return f"PRAGMA busy_timeout = {round(seconds * 1000)}"
+
+
+def _run(connection: Connection, sql: str) -> None:
+    # On the driver's cursor: inside a "begin" listener SQLAlchemy's transaction is not in
+    # place yet, and a read must not begin one.
+    cursor = connection.connection.cursor()
+    try:
+        cursor.execute(sql)
+    finally:
+        cursor.close()
+
+
+def for_reads(connection: Connection) -> Connection:
+    """`connection`, marked as one that only reads: its transactions keep the read bounds,
+    and on SQLite it waits for a lock only as long as a read may."""
+    made = _MADE.get(connection.engine)
+    if made is not None and connection.dialect.name == "sqlite":
+        _run(connection, _busy(made.timeouts.read_busy))
+    return connection.execution_options(**{_READS: True})
+
+
+def ping(engine: Engine) -> None:
+    """Ask the database the simplest question on a new connection of its own: the pool's
+    may all be held by reads that wait, and none of them proves the database answers."""
+    made = _MADE.get(engine)
+    with (made.unpooled if made else engine).connect() as connection:
+        connection.exec_driver_sql("SELECT 1")
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:

@@ -5,6 +5,9 @@
     Unwritable    the database answers but cannot store (a read-only file or server, a
                   full disk, no write permission); someone has to act before a retry helps
 
+`NoAnswer` is raised where a caller stops waiting for a database that has not answered
+(api.querying): it is unavailable, though the thread that asked may still be waiting.
+
 `fault(error)` says which, or None: anything else (a wrong statement, a missing table,
 a broken constraint) is a bug and must stay a 500 with its traceback in the log.
 """
@@ -14,7 +17,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
-from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError, TimeoutError as PoolTimeout
+from sqlalchemy.exc import (
+    DBAPIError,
+    InterfaceError,
+    OperationalError,
+    SQLAlchemyError,
+    TimeoutError as PoolTimeout,
+)
 
 Kind = Literal["unavailable", "unwritable"]
 
@@ -40,6 +49,8 @@ _POSTGRES: dict[str, Fault] = {
     "53100": Fault("unwritable", "the database server's disk is full"),
     "53200": Fault("unavailable", "the database server is out of memory"),
     "53300": Fault("unavailable", "the database server has no free connections"),
+    # statement_timeout (models.db): a read the server stopped after running too long
+    "57014": Fault("unavailable", "the database took too long to answer"),
     "57P01": Fault("unavailable", "the database server is shutting down"),
     "57P02": Fault("unavailable", "the database server is shutting down"),
     "57P03": Fault("unavailable", "the database server is starting up"),
@@ -49,10 +60,17 @@ _POSTGRES: dict[str, Fault] = {
 _POSTGRES_CLASSES = {"08": Fault("unavailable", "the connection to the database failed")}
 
 UNREACHABLE = Fault("unavailable", "the database is unreachable")
+SILENT = Fault("unavailable", "the database did not answer in time")
+
+
+class NoAnswer(SQLAlchemyError):
+    """The database did not answer within the time its caller waits."""
 
 
 def fault(error: BaseException) -> Fault | None:
     """What went wrong around the code, or None when the code itself is at fault."""
+    if isinstance(error, NoAnswer):
+        return SILENT
     if isinstance(error, PoolTimeout):
         return Fault("unavailable", "no database connection became free in time")
     if not isinstance(error, DBAPIError):

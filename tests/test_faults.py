@@ -1,13 +1,14 @@
-"""Faults around the code: a database that goes away is a 503 with Retry-After and the
-service comes back by itself; a database that cannot be written stops an import cleanly."""
+"""Faults around the code: a database that goes away or falls silent is a 503 with
+Retry-After within a bounded time, kept answers are still served, and the service comes
+back by itself; a database that cannot be written stops an import cleanly."""
 
 from __future__ import annotations
 
 import asyncio
 import hashlib
-import socket
-import threading
-from collections.abc import Iterator
+import sqlite3
+import time
+from collections.abc import Awaitable, Iterator
 from pathlib import Path
 
 import httpx
@@ -16,94 +17,20 @@ import pytest
 from sqlalchemy import Engine, create_engine, event, make_url, text
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.pool import Pool
+from sqlmodel import Session
 from starlette.applications import Starlette
 
 from api.app import create_app
 from api.cli import main
 from api.settings import Settings
 from tests.conftest import Databases, database_digest, graphql, postgres_server_url
+from tests.network_helpers import CuttableProxy, free_port, served
 
 pytestmark = pytest.mark.anyio
 
 PROBLEM = "application/problem+json"
 UNAVAILABLE = "/problems/database-unavailable"
 TOKEN = "fault tests"
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
-
-
-class CuttableProxy:
-    """A TCP proxy to the database that a test can cut (listener and every live connection
-    closed) and restore on the same port.
-
-    It runs its own event loop in a thread: the app's database calls block (create_app,
-    the threadpool), and must not wait on the test's own loop.
-    """
-
-    def __init__(self, target_host: str, target_port: int) -> None:
-        self.target = (target_host, target_port)
-        self.port = free_port()
-        self.loop = asyncio.new_event_loop()
-        self.thread = threading.Thread(target=self.loop.run_forever, daemon=True)
-        self.thread.start()
-        self.server: asyncio.Server | None = None
-        self.connections: set[asyncio.StreamWriter] = set()
-
-    def _run(self, coroutine: object) -> None:
-        asyncio.run_coroutine_threadsafe(coroutine, self.loop).result(timeout=10)  # type: ignore[arg-type]
-
-    def restore(self) -> None:
-        self._run(self._listen())
-
-    def cut(self) -> None:
-        self._run(self._cut())
-
-    def close(self) -> None:
-        if self.server is not None:
-            self.cut()
-        self.loop.call_soon_threadsafe(self.loop.stop)
-        self.thread.join(timeout=10)
-        self.loop.close()
-
-    async def _listen(self) -> None:
-        self.server = await asyncio.start_server(self._pipe, "127.0.0.1", self.port)
-
-    async def _cut(self) -> None:
-        assert self.server is not None
-        self.server.close()
-        for writer in list(self.connections):
-            writer.transport.abort()  # as a crashed server or a pulled cable would
-        self.connections.clear()
-        await self.server.wait_closed()
-        self.server = None
-
-    async def _pipe(
-        self, client: asyncio.StreamReader, client_writer: asyncio.StreamWriter
-    ) -> None:
-        try:
-            upstream, upstream_writer = await asyncio.open_connection(*self.target)
-        except OSError:
-            client_writer.transport.abort()
-            return
-        self.connections |= {client_writer, upstream_writer}
-
-        async def copy(source: asyncio.StreamReader, sink: asyncio.StreamWriter) -> None:
-            try:
-                while data := await source.read(65536):
-                    sink.write(data)
-                    await sink.drain()
-            except (ConnectionError, OSError):
-                pass
-            finally:
-                sink.transport.abort()
-
-        await asyncio.gather(copy(client, upstream_writer), copy(upstream, client_writer))
-        self.connections -= {client_writer, upstream_writer}
 
 
 @pytest.fixture
@@ -216,6 +143,184 @@ async def test_started_while_the_database_is_down_serves_once_it_returns(proxied
         proxy.restore()
         assert (await client.get("/health")).status_code == 200
         assert (await client.get("/api/v1/surveys")).status_code == 200
+    app.state.engine.dispose()
+
+
+# A silent partition: packets dropped, nothing reset -------------------------------------
+
+KEPT_SHARES = {"wave": "2015"}
+TOPICS = "{ topics { code } }"
+FIGURES = "{ shares(filter: {waves: [2017]}) { totalCount } }"
+IN_TIME = 2.0  # seconds: the most any request may take while the database is silent
+
+
+async def timed(call: Awaitable[httpx.Response]) -> tuple[httpx.Response, float]:
+    start = time.monotonic()
+    response = await call
+    return response, time.monotonic() - start
+
+
+def silent(retry_after: int) -> str:
+    return f"The database did not answer in time; please retry in {retry_after} seconds."
+
+
+async def test_a_silent_partition_is_answered_in_time_and_heals_without_restart(proxied):
+    """The default wait (database_wait_timeout) with a short pause, for a quick recovery."""
+    proxy, url = proxied
+    app = create_app(Settings(database_url=url, retry_after_seconds=1))
+    async with client_of(app) as client:
+        kept = await client.get("/api/v1/shares", params=KEPT_SHARES)
+        kept_query = await client.post("/graphql", json={"query": SEGMENTS})
+        assert (kept.status_code, kept_query.status_code) == (200, 200)
+
+        proxy.freeze(at_most=60)  # code that waits for it fails below, after a minute
+        times: list[tuple[str, float]] = []
+        for limit in (5, 6, 7, 8):  # a page size not asked before: nothing kept
+            uncached, took = await timed(
+                client.get("/api/v1/shares", params={"wave": "2017", "limit": limit})
+            )
+            times.append(("REST, not kept", took))
+            assert uncached.status_code == 503
+            assert uncached.headers["retry-after"] == "1"
+            assert uncached.json() == {
+                "type": UNAVAILABLE,
+                "title": "Database unavailable",
+                "status": 503,
+                "detail": silent(1),
+                "instance": "/api/v1/shares",
+            }
+            served, took = await timed(client.get("/api/v1/shares", params=KEPT_SHARES))
+            times.append(("REST, kept", took))
+            assert (served.status_code, served.content) == (200, kept.content)
+            validated, took = await timed(
+                client.get(
+                    "/api/v1/shares",
+                    params=KEPT_SHARES,
+                    headers={"If-None-Match": kept.headers["etag"]},
+                )
+            )
+            times.append(("REST, 304", took))
+            assert validated.status_code == 304
+            query, took = await timed(client.post("/graphql", json={"query": TOPICS}))
+            times.append(("GraphQL, not kept", took))
+            assert query.status_code == 503
+            assert query.headers["retry-after"] == "1"
+            assert query.json()["errors"] == [
+                {
+                    "message": f"Database unavailable: {silent(1)}",
+                    "locations": [{"line": 1, "column": 3}],
+                    "path": ["topics"],
+                    "extensions": {"code": UNAVAILABLE},
+                }
+            ]
+            served_query, took = await timed(client.post("/graphql", json={"query": SEGMENTS}))
+            times.append(("GraphQL, kept", took))
+            assert (served_query.status_code, served_query.content) == (200, kept_query.content)
+            health, took = await timed(client.get("/health"))
+            times.append(("/health", took))
+            assert health.status_code == 503
+            assert health.headers["retry-after"] == "1"
+        assert all(took < IN_TIME for _, took in times), times
+
+        proxy.thaw()  # the same app object: no restart
+        thawed = time.monotonic()
+        while (await client.get("/health")).status_code != 200:
+            assert time.monotonic() - thawed < 5, "not served again within 5 s of the thaw"
+            await asyncio.sleep(0.05)
+        fresh = await client.get("/api/v1/shares", params={"wave": "2017", "limit": 5})
+        assert fresh.status_code == 200
+        assert (await client.post("/graphql", json={"query": TOPICS})).status_code == 200
+    app.state.engine.dispose()
+
+
+def test_served_health_answers_in_time_during_a_silent_partition(proxied):
+    """`kommunedigi serve` itself: the server's /health, asked over TCP."""
+    proxy, url = proxied
+    with served(url, {"KOMMUNEDIGI_RETRY_AFTER_SECONDS": "1"}) as address:
+        assert httpx.get(f"{address}/health").status_code == 200
+        proxy.freeze(at_most=60)
+        try:
+            for _ in range(5):
+                start = time.monotonic()
+                response = httpx.get(f"{address}/health", timeout=30)
+                took = time.monotonic() - start
+                assert (response.status_code, response.headers["retry-after"]) == (503, "1")
+                assert took < IN_TIME, took
+        finally:
+            proxy.thaw()
+        thawed = time.monotonic()
+        while httpx.get(f"{address}/health", timeout=30).status_code != 200:
+            assert time.monotonic() - thawed < 5, "not served again within 5 s of the thaw"
+            time.sleep(0.05)
+
+
+@pytest.fixture
+def sqlite_seeded(tmp_path: Path) -> str:
+    url = f"sqlite:///{tmp_path / 'seeded.sqlite3'}"
+    assert main(["seed", "--database-url", url]) == 0
+    return url
+
+
+async def test_sqlite_reads_go_on_while_another_connection_writes(sqlite_seeded):
+    """WAL: a write held open elsewhere (an import, a shell) holds up no read."""
+    app = create_app(Settings(database_url=sqlite_seeded, release_check_seconds=0))
+    writer = sqlite3.connect(make_url(sqlite_seeded).database or "", isolation_level=None)
+    writer.execute("BEGIN EXCLUSIVE")  # in WAL the same as IMMEDIATE: readers go on
+    writer.execute("UPDATE release SET message = message || '.'")
+    try:
+        async with client_of(app) as client:
+            for call in (
+                client.get("/api/v1/shares", params={"wave": "2017"}),
+                client.post("/graphql", json={"query": FIGURES}),
+                client.get("/health"),
+            ):
+                response, took = await timed(call)
+                assert response.status_code == 200
+                assert took < IN_TIME / 2, took
+    finally:
+        writer.execute("ROLLBACK")
+        writer.close()
+    app.state.engine.dispose()
+
+
+async def test_sqlite_file_held_by_another_program_is_a_quick_503(sqlite_seeded):
+    """What does stop a WAL reader: a connection in exclusive locking mode (as the sqlite3
+    shell can be put) holding the file. Reads wait sqlite_read_busy_timeout, not 5 s."""
+    app = create_app(
+        Settings(database_url=sqlite_seeded, release_check_seconds=0, retry_after_seconds=1)
+    )
+    async with client_of(app) as client:
+        kept = await client.get("/api/v1/shares", params=KEPT_SHARES)
+        assert kept.status_code == 200
+        app.state.engine.dispose()  # such a program can take the file only while no one has it
+        holder = sqlite3.connect(make_url(sqlite_seeded).database or "", isolation_level=None)
+        holder.execute("PRAGMA locking_mode = EXCLUSIVE")
+        holder.execute("BEGIN EXCLUSIVE")
+        holder.execute("COMMIT")  # the lock stays until the connection closes
+        try:
+            times: list[tuple[str, float]] = []
+            for limit in (5, 6, 7):
+                uncached, took = await timed(
+                    client.get("/api/v1/shares", params={"wave": "2017", "limit": limit})
+                )
+                times.append(("REST, not kept", took))
+                assert (uncached.status_code, uncached.headers["retry-after"]) == (503, "1")
+                detail = "The database is busy; please retry in 1 seconds."
+                assert uncached.json()["detail"] == detail
+                served, took = await timed(client.get("/api/v1/shares", params=KEPT_SHARES))
+                times.append(("REST, kept", took))
+                assert (served.status_code, served.content) == (200, kept.content)
+                query, took = await timed(client.post("/graphql", json={"query": FIGURES}))
+                times.append(("GraphQL", took))
+                assert query.status_code == 503
+                health, took = await timed(client.get("/health"))
+                times.append(("/health", took))
+                assert health.status_code == 503
+            assert all(took < IN_TIME / 2 for _, took in times), times
+        finally:
+            holder.close()
+        again = await client.get("/api/v1/shares", params={"wave": "2017", "limit": 5})
+        assert again.status_code == 200
     app.state.engine.dispose()
 
 
@@ -441,3 +546,135 @@ def test_disk_full_mid_import_leaves_nothing_half_written(seeded, databases, tmp
     assert "Traceback" not in error
     assert database_digest(seeded) == before
     assert releases(seeded) == count
+
+
+# The bounds are for reads: an import is one transaction, and waits as long as it must ---
+
+
+async def test_a_read_that_runs_too_long_is_stopped_by_the_server(proxied, monkeypatch):
+    from models import queries
+
+    _, url = proxied
+    app = create_app(Settings(database_url=url, database_statement_timeout=1))
+
+    def slow(session):
+        session.execute(text("SELECT pg_sleep(3)"))
+
+    monkeypatch.setattr(queries, "list_topics", slow)
+    async with client_of(app) as client:
+        response, took = await timed(client.get("/api/v1/topics"))
+    app.state.engine.dispose()
+    assert response.status_code == 503
+    assert response.headers["retry-after"] == "5"
+    detail = "The database took too long to answer; please retry in 5 seconds."
+    assert response.json()["detail"] == detail
+    assert took < 2, took
+
+
+def test_an_import_is_not_stopped_by_the_read_statement_timeout(
+    postgres, tmp_path, monkeypatch, capsys
+):
+    url = postgres.new()
+    assert main(["seed", "--database-url", url]) == 0
+    engine = create_engine(url)
+    with engine.begin() as connection:  # each release written takes 1.5 s
+        connection.execute(
+            text(
+                "CREATE FUNCTION slow_release() RETURNS trigger AS $$ BEGIN"
+                " PERFORM pg_sleep(1.5); RETURN NEW; END $$ LANGUAGE plpgsql"
+            )
+        )
+        connection.execute(
+            text(
+                "CREATE TRIGGER slow_release BEFORE INSERT ON release"
+                " FOR EACH ROW EXECUTE FUNCTION slow_release()"
+            )
+        )
+    engine.dispose()
+    monkeypatch.setenv("KOMMUNEDIGI_DATABASE_STATEMENT_TIMEOUT", "1")
+    package = big_package(tmp_path / "package", options=2, segments=2)
+    assert main(["import", str(package), "--database-url", url]) == 0, capsys.readouterr().err
+    assert releases(url) == 2
+
+
+@pytest.mark.parametrize(
+    ("variable", "value", "message"),
+    [
+        ("DATABASE_WAIT_TIMEOUT", "0", "KOMMUNEDIGI_DATABASE_WAIT_TIMEOUT must be more than 0"),
+        (
+            "DATABASE_STATEMENT_TIMEOUT",
+            "-1",
+            "KOMMUNEDIGI_DATABASE_STATEMENT_TIMEOUT must not be negative",
+        ),
+        (
+            "SQLITE_READ_BUSY_TIMEOUT",
+            "-0.1",
+            "KOMMUNEDIGI_SQLITE_READ_BUSY_TIMEOUT must not be negative",
+        ),
+    ],
+)
+def test_a_wait_out_of_range_stops_start_up(variable, value, message):
+    with pytest.raises(ValueError) as raised:
+        Settings.from_environ({f"KOMMUNEDIGI_{variable}": value})
+    assert str(raised.value) == message
+
+
+def test_waits_are_read_from_the_environment():
+    settings = Settings.from_environ(
+        {"KOMMUNEDIGI_DATABASE_WAIT_TIMEOUT": "0.5", "KOMMUNEDIGI_DATABASE_STATEMENT_TIMEOUT": "0"}
+    )
+    assert (settings.database_wait_timeout, settings.database_statement_timeout) == (0.5, 0)
+
+
+async def test_connections_carry_the_bounds_and_a_url_s_own_parameters_win(postgres):
+    from api.querying import run_query
+    from models.db import make_engine
+
+    url = make_url(postgres.new()).update_query_dict(
+        {"keepalives_idle": "7", "options": "-c idle_in_transaction_session_timeout=7s"}
+    )
+    settings = Settings(database_url=url.render_as_string(False), database_tcp_timeout=12)
+    engine = make_engine(settings.database_url, **settings.engine_options)
+
+    def bounds(session):
+        parameters = session.connection().connection.driver_connection.info.get_parameters()
+        shown = session.execute(
+            text(
+                "SELECT current_setting('statement_timeout'),"
+                " current_setting('idle_in_transaction_session_timeout')"
+            )
+        ).one()
+        return parameters, tuple(shown)
+
+    parameters, on_reads = await run_query(engine, bounds)
+    with Session(engine) as session:  # as an import writes
+        _, on_writes = bounds(session)
+    engine.dispose()
+    assert {name: parameters.get(name) for name in (
+        "connect_timeout", "keepalives", "keepalives_idle", "keepalives_interval",
+        "keepalives_count", "tcp_user_timeout",
+    )} == {
+        "connect_timeout": "5", "keepalives": "1", "keepalives_idle": "7",
+        "keepalives_interval": "2", "keepalives_count": "3", "tcp_user_timeout": "12000",
+    }  # fmt: skip
+    assert on_reads == ("30s", "7s")
+    assert on_writes == ("0", "0")
+
+
+async def test_sqlite_reads_wait_for_a_lock_less_than_writes(tmp_path):
+    from api.querying import run_query, run_query_in_thread
+    from models.db import make_engine
+
+    settings = Settings(database_url=f"sqlite:///{tmp_path / 'db.sqlite3'}")
+    engine = make_engine(settings.database_url, **settings.engine_options)
+
+    def busy_timeout(session):
+        return session.execute(text("PRAGMA busy_timeout")).scalar_one()
+
+    with Session(engine) as session:  # as an import writes
+        assert busy_timeout(session) == 5000
+    assert await run_query(engine, busy_timeout) == 100  # on the event loop
+    assert await run_query_in_thread(engine, busy_timeout) == 100
+    with Session(engine) as session:  # a pooled connection a read has used, writing
+        assert busy_timeout(session) == 5000
+    engine.dispose()
