@@ -10,10 +10,6 @@ from __future__ import annotations
 
 import hashlib
 import os
-import socket
-import subprocess
-import sys
-import time
 import uuid
 from collections.abc import AsyncIterator, Iterator
 from contextlib import contextmanager
@@ -246,44 +242,3 @@ def pytest_terminal_summary(terminalreporter: Any) -> None:
         }
         why = f" ({'; '.join(sorted(reasons))})" if reasons else ""
         terminalreporter.write_line(f"backend {backend}: {summary}{why}")
-
-
-def wait_until_healthy(base: str, process: Any, output: Any) -> None:
-    """Wait up to 30 s for a `kommunedigi serve` just started at `base` to say it is ok;
-    `output()` is what it printed, shown if it stops."""
-    deadline = time.monotonic() + 30
-    while True:
-        try:
-            if httpx.get(f"{base}/health").json()["status"] == "ok":
-                return
-        except httpx.TransportError:
-            pass
-        assert process.poll() is None, output()
-        assert time.monotonic() < deadline, "the server did not start in 30 s"
-        time.sleep(0.2)
-
-
-@contextmanager
-def served(database_url: str, environment: dict[str, str]) -> Iterator[tuple[Any, int]]:
-    """A `kommunedigi serve` process on `database_url` with `environment` added, and its
-    port, once it answers; killed at the end if it has not stopped."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    command = [sys.executable, "-m", "api", "serve", "--port", str(port),
-               "--database-url", database_url]  # fmt: skip
-    server = subprocess.Popen(
-        command,
-        cwd=ROOT,
-        env={**os.environ, **environment},
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-    )
-    try:
-        base = f"http://127.0.0.1:{port}"
-        wait_until_healthy(base, server, lambda: server.communicate()[0].decode())
-        yield server, port
-    finally:
-        if server.poll() is None:
-            server.kill()
-        server.communicate(timeout=10)

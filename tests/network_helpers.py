@@ -125,8 +125,10 @@ class CuttableProxy:
 
 
 @contextmanager
-def served(database_url: str, environment: Mapping[str, str]) -> Iterator[str]:
-    """The address of a `kommunedigi serve` started with `environment` added, once it
+def served(
+    database_url: str, environment: Mapping[str, str]
+) -> Iterator[tuple[subprocess.Popen[bytes], str]]:
+    """A `kommunedigi serve` started with `environment` added, and its address, once it
     answers; it is stopped after (killed if it does not stop)."""
     port = free_port()
     command = [sys.executable, "-m", "api", "serve", "--port", str(port),
@@ -140,16 +142,8 @@ def served(database_url: str, environment: Mapping[str, str]) -> Iterator[str]:
     )
     address = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                httpx.get(f"{address}/health")
-                break
-            except httpx.TransportError:
-                assert server.poll() is None, server.communicate()[0].decode()
-                assert time.monotonic() < deadline, "the server did not start in 30 s"
-                time.sleep(0.2)
-        yield address
+        wait_until_healthy(address, server, lambda: server.communicate()[0].decode())
+        yield server, address
     finally:
         server.terminate()
         try:
@@ -157,3 +151,18 @@ def served(database_url: str, environment: Mapping[str, str]) -> Iterator[str]:
         except subprocess.TimeoutExpired:
             server.kill()
             server.communicate()
+
+
+def wait_until_healthy(base: str, process: subprocess.Popen[Any], output: Any) -> None:
+    """Wait up to 30 s for a `kommunedigi serve` just started at `base` to say it is ok;
+    `output()` is what it printed, shown if it stops."""
+    deadline = time.monotonic() + 30
+    while True:
+        try:
+            if httpx.get(f"{base}/health").json()["status"] == "ok":
+                return
+        except httpx.TransportError:
+            pass
+        assert process.poll() is None, output()
+        assert time.monotonic() < deadline, "the server did not start in 30 s"
+        time.sleep(0.2)

@@ -26,8 +26,8 @@ import httpx
 import pytest
 from playwright.sync_api import expect
 
-from tests.conftest import ROOT, Databases, wait_until_healthy
-from tests.test_cli import free_port
+from tests.conftest import ROOT, Databases
+from tests.network_helpers import free_port, wait_until_healthy
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]

@@ -1,6 +1,5 @@
 """The kommunedigi command, run as a user runs it."""
 
-import socket
 import subprocess
 import sys
 import time
@@ -11,6 +10,7 @@ from api.cli import main
 from api.graphql import sdl
 from models import migrate
 from tests.conftest import ROOT, database_digest
+from tests.network_helpers import free_port
 
 
 def test_seed_twice_changes_nothing(fresh_database_url, capsys):
@@ -38,12 +38,6 @@ def test_export_schema_writes_the_sdl(tmp_path):
     target = tmp_path / "schema.graphql"
     assert main(["export-schema", "--output", str(target)]) == 0
     assert target.read_text(encoding="utf-8") == sdl()
-
-
-def free_port():
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def test_serve_creates_seeds_and_serves_an_empty_database(fresh_database_url):

@@ -10,7 +10,6 @@ from __future__ import annotations
 import csv
 import io
 import re
-import socket
 from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import cache
@@ -32,6 +31,7 @@ from starlette.schemas import SchemaGenerator
 from api.app import create_app
 from api.settings import Settings
 from models.migrate import upgrade
+from tests.network_helpers import free_port
 
 pytestmark = pytest.mark.anyio
 
@@ -547,13 +547,6 @@ async def test_health_of_an_unreachable_database_is_503(spec, tmp_path):
         transport = httpx.ASGITransport(app=app)
         async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as client:
             await exchange(client, spec, "GET", "/health", 503)
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
 
 
 @pytest.mark.parametrize(

@@ -236,7 +236,7 @@ async def test_a_silent_partition_is_answered_in_time_and_heals_without_restart(
 def test_served_health_answers_in_time_during_a_silent_partition(proxied):
     """`kommunedigi serve` itself: the server's /health, asked over TCP."""
     proxy, url = proxied
-    with served(url, {"KOMMUNEDIGI_RETRY_AFTER_SECONDS": "1"}) as address:
+    with served(url, {"KOMMUNEDIGI_RETRY_AFTER_SECONDS": "1"}) as (_, address):
         assert httpx.get(f"{address}/health").status_code == 200
         proxy.freeze(at_most=60)
         try:

@@ -4,9 +4,6 @@ import hashlib
 import logging
 import os
 import socket
-import subprocess
-import sys
-import time
 import uuid
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
@@ -18,8 +15,7 @@ from starlette.applications import Starlette
 
 from api.app import create_app
 from api.settings import Settings
-from tests.conftest import ROOT
-from tests.test_cli import free_port
+from tests.network_helpers import served
 
 pytestmark = pytest.mark.anyio
 
@@ -338,37 +334,19 @@ async def test_workers_sharing_redis_share_the_counts(limited, redis_url):
 
 def test_a_served_burst_is_refused_while_another_address_is_served(fresh_database_url):
     """Over real TCP with `kommunedigi serve`: 127.0.0.1 bursts, 127.0.0.2 is still served."""
-    port = free_port()
-    environment = {**os.environ, "KOMMUNEDIGI_RATE_LIMIT_API": "5/minute"}
-    command = [sys.executable, "-m", "api", "serve", "--port", str(port),
-               "--database-url", fresh_database_url]  # fmt: skip
-    server = subprocess.Popen(
-        command, cwd=ROOT, env=environment, stdout=subprocess.PIPE, stderr=subprocess.STDOUT
-    )
-    url = f"http://127.0.0.1:{port}/api/v1/topics"
-    try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                httpx.get(f"http://127.0.0.1:{port}/health")
-                break
-            except httpx.TransportError:
-                assert server.poll() is None, server.stdout and server.stdout.read().decode()
-                assert time.monotonic() < deadline, "the server did not start in 30 s"
-                time.sleep(0.2)
+    environment = {"KOMMUNEDIGI_RATE_LIMIT_API": "5/minute"}
+    with served(fresh_database_url, environment) as (_, address):
+        url = f"{address}/api/v1/topics"
         with httpx.Client() as first:
             burst = [first.get(url) for _ in range(8)]
         other = httpx.Client(transport=httpx.HTTPTransport(local_address="127.0.0.2"))
         with other:
-            served = other.get(url)
-    finally:
-        server.terminate()
-        server.communicate(timeout=10)
+            answer = other.get(url)
     assert [a.status_code for a in burst] == [200] * 5 + [429] * 3
     assert burst[-1].headers["content-type"] == "application/problem+json"
     assert int(burst[-1].headers["retry-after"]) >= 1
-    assert served.status_code == 200
-    assert served.headers["ratelimit"].startswith('"api";r=4;')
+    assert answer.status_code == 200
+    assert answer.headers["ratelimit"].startswith('"api";r=4;')
 
 
 async def test_a_refused_client_is_served_again_as_its_window_moves_on(limited, monkeypatch):

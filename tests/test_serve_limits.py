@@ -24,8 +24,8 @@ import httpx
 import pytest
 
 from api.settings import Settings
-from tests.conftest import ROOT, wait_until_healthy
-from tests.test_cli import free_port
+from tests.conftest import ROOT
+from tests.network_helpers import free_port, wait_until_healthy
 
 SERIES = "/api/v1/indicators/expected-better-quality"
 HEAD = b"GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\n"
