@@ -35,7 +35,7 @@ from models.tables import (
     Wave,
 )
 from seed.bulk import write_shares
-from seed.checks import Checked, Checker, Figure
+from seed.checks import CONTROL_BUT_LINES, Checked, Checker, Figure
 from seed.issues import Issue
 from seed.package import Package
 from seed.releases import WAIT_SECONDS, lock_releases, open_release
@@ -154,6 +154,9 @@ def import_package(
     what it wrote (seed.releases.ImportInProgress when it takes longer).
     """
     report = Report(package.name, package.checksum, dry_run, issues=list(package.issues))
+    if CONTROL_BUT_LINES.search(message):
+        expected = "a message without control characters other than tab and line breaks"
+        report.issues.append(Issue("message", None, None, message, expected))
     if report.errors:
         raise ImportRejected(report)
     with Session(engine) as session:
