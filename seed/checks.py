@@ -164,10 +164,11 @@ class Checker:
     def plain(self, row: Row, column: str, *, lines: bool) -> str:
         """The cell as it is; reported if it holds a control character (`lines`: but tab,
         line feed and carriage return, as a paragraph may)."""
-        if (CONTROL_BUT_LINES if lines else CONTROL).search(row[column]):
+        value = row[column]
+        if (CONTROL_BUT_LINES if lines else CONTROL).search(value):
             but = " other than tab and line breaks" if lines else ""
             self.bad(row, column, f"text without control characters{but}")
-        return row[column]
+        return value
 
     def code(self, row: Row, column: str, table: type[SQLModel]) -> str:
         """A code for `table`'s column of the same name, no longer than that column holds."""
