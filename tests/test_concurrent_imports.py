@@ -52,10 +52,10 @@ class Hold:
 
 @contextmanager
 def first_release_held(
-    target: Any = Engine, *, meanwhile: Callable[[], None] = lambda: None
+    target: Any = Engine, *, meanwhile: Callable[[], None] = lambda: None, seconds: float = HOLD
 ) -> Iterator[Hold]:
     """Holds the first import that makes a release row (on `target`, an engine or every
-    engine) before the row is written: calls `meanwhile`, then waits HOLD seconds."""
+    engine) before the row is written: calls `meanwhile`, then waits `seconds`."""
     hold = Hold()
     once = threading.Lock()
 
@@ -63,7 +63,7 @@ def first_release_held(
         if statement.startswith("INSERT INTO release") and once.acquire(blocking=False):
             hold.started.append(time.monotonic())
             meanwhile()
-            time.sleep(HOLD)
+            time.sleep(seconds)
             hold.ended.append(time.monotonic())
 
     event.listen(target, "before_cursor_execute", before)
@@ -189,8 +189,9 @@ async def test_two_imports_from_the_command_line_follow_each_other(
 
     first, second = (threading.Thread(target=run, args=(path,)) for path in paths)
     # The second command starts while the first is inside its transaction (one process
-    # would run the schema check of both at once, which Alembic does not allow).
-    with first_release_held(meanwhile=second.start) as hold:
+    # would run the schema check of both at once, which Alembic does not allow), and has
+    # three holds' time to reach its import.
+    with first_release_held(meanwhile=second.start, seconds=3 * HOLD) as hold:
         first.start()
         for thread in (first, second):
             thread.join(timeout=60)
@@ -227,6 +228,27 @@ def test_an_import_waits_at_most_as_long_as_told(fresh_database_url):
     assert 0.3 <= waited < 2
     assert (raised.value.waited, raised.value.retry_after) == (0.3, 1)
     assert database_digest(fresh_database_url) == before
+
+
+async def test_reads_go_on_while_an_import_holds_the_lock(steward, fresh_database_url):
+    client, _ = steward
+    locked, held_for = threading.Event(), 2.0
+
+    def another_import():
+        with release_lock_held(fresh_database_url):
+            locked.set()
+            time.sleep(held_for)
+
+    holder = threading.Thread(target=another_import)
+    holder.start()
+    locked.wait(timeout=10)
+    started = time.monotonic()
+    paths = ("/api/v1/releases", "/health", "/api/v1/indicators/action-plan", "/feed")
+    statuses = [(await client.get(path)).status_code for path in paths]
+    took = time.monotonic() - started
+    holder.join()
+    assert statuses == [200, 200, 200, 200]
+    assert took < held_for / 2
 
 
 def test_imports_wait_as_long_as_the_setting_says_by_default():
