@@ -4,7 +4,8 @@ Hierarchy:
 
     Problem                 an error the client can fix, or a known condition (status 4xx/503)
       ├── database_unavailable  503 /problems/database-unavailable, with Retry-After
-      └── database_unwritable   503 /problems/database-unwritable (an import could not write)
+      ├── database_unwritable   503 /problems/database-unwritable (an import could not write)
+      └── import_in_progress    409 /problems/import-in-progress, with Retry-After
     models.FilterError      raised by the query layer and the filters
       ├── InvalidFilter     400 /problems/invalid-parameter
       ├── UnknownCode       400 /problems/unknown-code
@@ -29,6 +30,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from models.faults import Fault, unavailable
 from models.filters import FilterError, TooManyCells, UnknownCode
+from seed.releases import ImportInProgress
 
 logger = logging.getLogger("kommunedigi")
 
@@ -94,6 +96,17 @@ class Problem(Exception):
             type="/problems/database-unwritable",
         )
 
+    @classmethod
+    def import_in_progress(cls, busy: ImportInProgress) -> Problem:
+        return cls(
+            409,
+            "Import in progress",
+            f"Another import is being written; this one waited {busy.waited:g} s for it and"
+            f" wrote nothing. Try again in {busy.retry_after} s.",
+            type="/problems/import-in-progress",
+            headers={"Retry-After": str(busy.retry_after)},
+        )
+
     def body(self, instance: str | None = None) -> dict[str, Any]:
         body: dict[str, Any] = {"type": self.type, "title": self.title, "status": self.status}
         if self.detail:
@@ -124,6 +137,11 @@ async def _problem(request: Request, exc: Exception) -> Response:
 async def _filter_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, FilterError)
     return problem_response(Problem.from_filter_error(exc), request)
+
+
+async def _import_in_progress(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, ImportInProgress)
+    return problem_response(Problem.import_in_progress(exc), request)
 
 
 _HTTP_TITLES = {404: "Not found", 405: "Method not allowed"}
@@ -201,5 +219,6 @@ class ServerErrors:
 HANDLERS = {
     Problem: _problem,
     FilterError: _filter_error,
+    ImportInProgress: _import_in_progress,
     HTTPException: _http_exception,
 }

@@ -43,6 +43,7 @@ class Settings:
     licence: str = ""
     import_token_hashes: str = ""
     max_upload_bytes: int = 50_000_000
+    import_wait_seconds: float = 30.0
     graphql_max_query_bytes: int = 20_000
     graphql_max_tokens: int = 2000
     graphql_max_depth: int = 10
@@ -98,6 +99,7 @@ class Settings:
         "licence": "licence URI for the data; empty: none stated (the data owner states none)",
         "import_token_hashes": "SHA-256 hex digests of the tokens that may import, comma-separated",
         "max_upload_bytes": "bytes a POST to /api/v1/imports may send",
+        "import_wait_seconds": "seconds an import waits for another to end, then gives up (409)",
         "graphql_max_query_bytes": "bytes a GraphQL request may send (the POST body or the URL)",
         "graphql_max_tokens": "tokens (names, brackets, values) a GraphQL document may hold",
         "graphql_max_depth": "how deeply a GraphQL query may nest fields",
@@ -175,10 +177,9 @@ class Settings:
         ):  # fmt: skip
             if getattr(self, name) < 1:
                 raise ValueError(f"{ENV_PREFIX}{name.upper()} must be at least 1")
-        if not self.graphql_timeout_seconds > 0:
-            raise ValueError(f"{ENV_PREFIX}GRAPHQL_TIMEOUT_SECONDS must be more than 0")
-        if not self.database_wait_timeout > 0:
-            raise ValueError(f"{ENV_PREFIX}DATABASE_WAIT_TIMEOUT must be more than 0")
+        for name in ("graphql_timeout_seconds", "database_wait_timeout", "import_wait_seconds"):
+            if not getattr(self, name) > 0:
+                raise ValueError(f"{ENV_PREFIX}{name.upper()} must be more than 0")
         for name in (
             "max_cells", "cache_max_age", "response_cache_bytes", "release_check_seconds",
             "retry_after_seconds", "max_upload_bytes", "database_connect_timeout",

@@ -4,6 +4,10 @@ Every row of every file is checked against what the database already knows and w
 the package itself adds, so a package may bring a new wave, question or survey along
 with its figures. Each problem becomes an Issue naming file, line, column, the value
 found and what was expected; checking goes on after a problem, so all are reported.
+
+Whatever the database or Python would choke on is such a problem, never an exception:
+numbers are written in ASCII digits, whole numbers fit an INTEGER column, a code fits
+its column, and text holds no control characters (PostgreSQL refuses NUL).
 """
 
 from __future__ import annotations
@@ -15,8 +19,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any, ClassVar, TypeVar
 
-from sqlalchemy import select
-from sqlmodel import Session, col
+from sqlalchemy import inspect, select
+from sqlmodel import AutoString, Session, SQLModel, col
 
 from models.filters import CODE_PATTERN
 from models.tables import (
@@ -35,7 +39,18 @@ from seed.issues import Issue, Row
 from seed.package import Package
 
 T = TypeVar("T")
-PARTIAL_DATE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
+# Digits are ASCII 0-9 only: int(), float() and Decimal() also read "7_6", "٧٦" and "７６"
+# as 76, and float() reads "nan" and "inf".
+DATE = re.compile(r"\d{4}-\d{2}-\d{2}", re.ASCII)
+PARTIAL_DATE = re.compile(r"\d{4}(-\d{2}(-\d{2})?)?", re.ASCII)
+# A decimal number with a dot, as a spreadsheet or JSON writes it: 12.5, .5, 1e-05.
+NUMBER = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?", re.ASCII)
+INTEGER_MAX = 2**31 - 1  # the largest an INTEGER column holds (PostgreSQL: 4 bytes)
+# C0 control characters and DEL: PostgreSQL refuses NUL in text, and none of them
+# belongs in a title or label. Longer texts may hold tabs and line breaks.
+CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+CONTROL_BUT_LINES = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+FOUND_SHOWN = 100  # characters of a cell an issue repeats
 SINGLE_CHOICE_TOLERANCE = 2.0  # percentage points a complete single-choice answer may miss 100 by
 METADATA = (
     "surveys",
@@ -133,19 +148,34 @@ class Checker:
     # Typed cells ----------------------------------------------------------------------
 
     def bad(self, row: Row, column: str, expected: str) -> None:
-        self.issues.append(Issue(row.file, row.line, column, row[column], expected))
+        found = row[column]
+        if len(found) > FOUND_SHOWN:  # a 5,000-digit number or a page of text: its start
+            found = f"{found[:FOUND_SHOWN]}… ({len(found):,} characters)"
+        self.issues.append(Issue(row.file, row.line, column, found, expected))
 
-    def text(self, row: Row, column: str) -> str:
+    def text(self, row: Row, column: str, *, lines: bool = False) -> str:
         if not row[column]:
             self.bad(row, column, "a text")
-        return row[column]
+        return self.plain(row, column, lines=lines)
 
-    def optional(self, row: Row, column: str) -> str | None:
-        return row[column] or None
+    def optional(self, row: Row, column: str, *, lines: bool = False) -> str | None:
+        return self.plain(row, column, lines=lines) or None
 
-    def code(self, row: Row, column: str) -> str:
-        if not CODE_PATTERN.match(row[column]):
-            self.bad(row, column, "a code: lowercase letters, digits and - _ . : (at most 128)")
+    def plain(self, row: Row, column: str, *, lines: bool) -> str:
+        """The cell as it is; reported if it holds a control character (`lines`: but tab,
+        line feed and carriage return, as a paragraph may)."""
+        value = row[column]
+        if (CONTROL_BUT_LINES if lines else CONTROL).search(value):
+            but = " other than tab and line breaks" if lines else ""
+            self.bad(row, column, f"text without control characters{but}")
+        return value
+
+    def code(self, row: Row, column: str, table: type[SQLModel]) -> str:
+        """A code for `table`'s column of the same name, no longer than that column holds."""
+        longest = _longest(table, column)
+        if not CODE_PATTERN.match(row[column]) or len(row[column]) > longest:
+            expected = f"a code: lowercase letters, digits and - _ . : (at most {longest})"
+            self.bad(row, column, expected)
         return row[column]
 
     def known(
@@ -158,10 +188,15 @@ class Checker:
         value = row[column]
         if not value:
             return None
-        if not (value.isascii() and value.isdigit()) or int(value) < 1:
+        significant = value.lstrip("0")
+        if not (value.isascii() and value.isdigit()) or not significant:
             self.bad(row, column, "a whole number of at least 1")
             return None
-        return int(value)
+        # Length first: int() refuses more than 4,300 digits with a ValueError.
+        if len(significant) > len(str(INTEGER_MAX)) or int(significant) > INTEGER_MAX:
+            self.bad(row, column, f"a whole number of at most {INTEGER_MAX}")
+            return None
+        return int(significant)
 
     def year(self, row: Row, column: str) -> int:
         value = row[column]
@@ -174,25 +209,29 @@ class Checker:
         value = row[column]
         if not value:
             return None
-        try:
-            number = Decimal(value)
-        except InvalidOperation:
+        if not NUMBER.fullmatch(value):
             hint = " with a dot as decimal mark" if "," in value else ""
             self.bad(row, column, f"a number{hint}")
             return None
-        if not number.is_finite() or not 0 <= number <= 100:
+        try:
+            number = Decimal(value)
+        except InvalidOperation:  # an exponent too large for any decimal
+            number = Decimal("Infinity")
+        if not 0 <= number <= 100:
             self.bad(row, column, "a percentage from 0 to 100")
             return None
-        return float(number)
+        return float(number) + 0.0  # -0 is stored as 0
 
     def date(self, row: Row, column: str) -> dt.date | None:
         if not row[column]:
             return None
         try:
-            return dt.date.fromisoformat(row[column])
+            if DATE.fullmatch(row[column]):
+                return dt.date.fromisoformat(row[column])
         except ValueError:
-            self.bad(row, column, "a date as YYYY-MM-DD")
-            return None
+            pass  # such as 2017-02-30
+        self.bad(row, column, "a date as YYYY-MM-DD")
+        return None
 
     def choice(self, row: Row, column: str, choices: Iterable[str]) -> str | None:
         options = list(choices)
@@ -222,24 +261,24 @@ class Checker:
         return checked
 
     def _surveys(self, row: Row) -> tuple[Any, dict[str, Any]]:
-        code = self.code(row, "code")
+        code = self.code(row, "code", Survey)
         self.surveys.add(code)
         return code, {
             "code": code,
             "title_nb": self.text(row, "title_nb"),
             "title_en": self.text(row, "title_en"),
             "publisher": self.text(row, "publisher"),
-            "description_nb": self.text(row, "description_nb"),
-            "description_en": self.text(row, "description_en"),
+            "description_nb": self.text(row, "description_nb", lines=True),
+            "description_en": self.text(row, "description_en", lines=True),
             "homepage": self.optional(row, "homepage"),
             "licence": self.optional(row, "licence"),
         }
 
     def _sources(self, row: Row) -> tuple[Any, dict[str, Any]]:
-        code = self.code(row, "code")
+        code = self.code(row, "code", Source)
         self.sources.add(code)
         published = row["published"]
-        if published and not PARTIAL_DATE.match(published):
+        if published and not _partial_date(published):
             self.bad(row, "published", "a date as YYYY-MM-DD, YYYY-MM or YYYY")
         return code, {
             "code": code,
@@ -247,14 +286,14 @@ class Checker:
             "publisher": self.text(row, "publisher"),
             "url": self.optional(row, "url"),
             "published": published or None,
-            "date_note_nb": self.optional(row, "date_note_nb"),
-            "date_note_en": self.optional(row, "date_note_en"),
-            "description_nb": self.text(row, "description_nb"),
-            "description_en": self.text(row, "description_en"),
+            "date_note_nb": self.optional(row, "date_note_nb", lines=True),
+            "date_note_en": self.optional(row, "date_note_en", lines=True),
+            "description_nb": self.text(row, "description_nb", lines=True),
+            "description_en": self.text(row, "description_en", lines=True),
         }
 
     def _topics(self, row: Row) -> tuple[Any, dict[str, Any]]:
-        code = self.code(row, "code")
+        code = self.code(row, "code", Topic)
         self.topics.add(code)
         return code, {
             "code": code,
@@ -263,11 +302,11 @@ class Checker:
         }
 
     def _segments(self, row: Row) -> tuple[Any, dict[str, Any]]:
-        code = self.code(row, "code")
+        code = self.code(row, "code", Segment)
         self.segments.add(code)
         return code, {
             "code": code,
-            "dimension": self.code(row, "dimension"),
+            "dimension": self.code(row, "dimension", Segment),
             "label_nb": self.text(row, "label_nb"),
             "label_en": self.text(row, "label_en"),
         }
@@ -289,12 +328,12 @@ class Checker:
             "response_rate": self.percent(row, "response_rate"),
             "published_on": self.date(row, "published_on"),
             "source": row["source"] or None,
-            "note_nb": self.optional(row, "note_nb"),
-            "note_en": self.optional(row, "note_en"),
+            "note_nb": self.optional(row, "note_nb", lines=True),
+            "note_en": self.optional(row, "note_en", lines=True),
         }
 
     def _questions(self, row: Row) -> tuple[Any, dict[str, Any]]:
-        code = self.code(row, "code")
+        code = self.code(row, "code", Question)
         self.known(row, "survey", self.surveys, "a survey")
         self.known(row, "topic", self.topics, "a topic")
         kind = self.choice(row, "kind", [kind.value for kind in QuestionKind])
@@ -307,15 +346,15 @@ class Checker:
             "survey": row["survey"],
             "topic": row["topic"],
             "kind": QuestionKind(kind) if kind else None,
-            "text_nb": self.text(row, "text_nb"),
-            "text_en": self.text(row, "text_en"),
-            "note_nb": self.optional(row, "note_nb"),
-            "note_en": self.optional(row, "note_en"),
+            "text_nb": self.text(row, "text_nb", lines=True),
+            "text_en": self.text(row, "text_en", lines=True),
+            "note_nb": self.optional(row, "note_nb", lines=True),
+            "note_en": self.optional(row, "note_en", lines=True),
         }
 
     def _options(self, row: Row) -> tuple[Any, dict[str, Any]]:
         self.known(row, "question", self.questions, "a question")
-        key = (row["question"], self.code(row, "code"))
+        key = (row["question"], self.code(row, "code", Option))
         self.options.add(key)
         return key, {
             "question": key[0],
@@ -325,7 +364,7 @@ class Checker:
         }
 
     def _indicators(self, row: Row) -> tuple[Any, dict[str, Any]]:
-        code = self.code(row, "code")
+        code = self.code(row, "code", Indicator)
         self.known(row, "question", self.questions, "a question")
         parts = [part.strip() for part in row["options"].split("+")]
         if any((row["question"], part) not in self.options for part in parts):
@@ -335,11 +374,11 @@ class Checker:
             "code": code,
             "question": row["question"],
             "options": parts,
-            "unit": row["unit"] or "percent",
+            "unit": self.optional(row, "unit") or "percent",
             "title_nb": self.text(row, "title_nb"),
             "title_en": self.text(row, "title_en"),
-            "description_nb": self.text(row, "description_nb"),
-            "description_en": self.text(row, "description_en"),
+            "description_nb": self.text(row, "description_nb", lines=True),
+            "description_en": self.text(row, "description_en", lines=True),
         }
 
     def _figures(self, rows: Iterable[Row]) -> dict[CellCodes, Figure]:
@@ -373,6 +412,9 @@ class Checker:
                 elif not ShareStatus(status).has_value and row["value"]:
                     self.bad(row, "value", f"no value, as the status {status} says it is missing")
             base_n = self.whole(row, "base_n")
+            locator = self.optional(row, "locator")
+            note_nb = self.optional(row, "note_nb", lines=True)
+            note_en = self.optional(row, "note_en", lines=True)
             cell = (row["survey"], year, row["question"], row["option"], row["segment"])
             if cell in lines:
                 self.bad(row, "option", f"one row per cell; line {lines[cell]} has this one")
@@ -383,9 +425,9 @@ class Checker:
                     base_n,
                     ShareStatus(status),
                     row["source"],
-                    self.optional(row, "locator"),
-                    self.optional(row, "note_nb"),
-                    self.optional(row, "note_en"),
+                    locator,
+                    note_nb,
+                    note_en,
                     keep_notes=row.file.lower().endswith(".json"),
                 )
         self._warn_single_choice(figures, lines)
@@ -442,6 +484,24 @@ class Checker:
             "value": value,
             "source": row["source"],
             "locator": self.optional(row, "locator"),
-            "note_nb": self.optional(row, "note_nb"),
-            "note_en": self.optional(row, "note_en"),
+            "note_nb": self.optional(row, "note_nb", lines=True),
+            "note_en": self.optional(row, "note_en", lines=True),
         }
+
+
+def _longest(table: type[SQLModel], column: str) -> int:
+    """The characters `table`'s text column holds (its VARCHAR length on PostgreSQL)."""
+    column_type = inspect(table).columns[column].type
+    assert isinstance(column_type, AutoString), f"{table.__name__}.{column} is no text"
+    return int(column_type.length)
+
+
+def _partial_date(text: str) -> bool:
+    """YYYY, YYYY-MM or YYYY-MM-DD, naming a month and day that exist."""
+    if not PARTIAL_DATE.fullmatch(text):
+        return False
+    try:
+        dt.date.fromisoformat(text + "-01" * (2 - text.count("-")))
+    except ValueError:
+        return False
+    return True

@@ -35,10 +35,10 @@ from models.tables import (
     Wave,
 )
 from seed.bulk import write_shares
-from seed.checks import Checked, Checker, Figure
+from seed.checks import CONTROL_BUT_LINES, Checked, Checker, Figure
 from seed.issues import Issue
 from seed.package import Package
-from seed.releases import open_release
+from seed.releases import WAIT_SECONDS, lock_releases, open_release
 
 T = TypeVar("T")
 Progress = Callable[[Iterable[T], str, int], Iterable[T]]
@@ -146,12 +146,21 @@ def import_package(
     message: str,
     dry_run: bool = False,
     progress: Progress[Any] = no_progress,
+    wait_seconds: float = WAIT_SECONDS,
 ) -> Report:
-    """Check and write `package` as one release; raises ImportRejected on any error."""
+    """Check and write `package` as one release; raises ImportRejected on any error.
+
+    Waits up to `wait_seconds` for an import already being written, then checks against
+    what it wrote (seed.releases.ImportInProgress when it takes longer).
+    """
     report = Report(package.name, package.checksum, dry_run, issues=list(package.issues))
+    if CONTROL_BUT_LINES.search(message):
+        expected = "a message without control characters other than tab and line breaks"
+        report.issues.append(Issue("message", None, None, message, expected))
     if report.errors:
         raise ImportRejected(report)
     with Session(engine) as session:
+        lock_releases(session, wait_seconds=wait_seconds)
         checked = Checker(session, report.issues).check(package, progress)
         if report.errors:
             raise ImportRejected(report)

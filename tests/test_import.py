@@ -91,7 +91,7 @@ MALFORMED = [
     (
         "not a finite number",
         lambda t: shares_file(t, row(value="NaN")),
-        "shares.csv:2: column value: found 'NaN', expected a percentage from 0 to 100",
+        "shares.csv:2: column value: found 'NaN', expected a number",
     ),
     (
         "value with a missing-status",
@@ -205,7 +205,7 @@ MALFORMED = [
         "code not URL-safe",
         lambda t: seed_copy(t, "topics.csv", "\npriority,", "\nPriority,"),
         "topics.csv:3: column code: found 'Priority', expected a code: lowercase letters, digits "
-        "and - _ . : (at most 128)",
+        "and - _ . : (at most 64)",
     ),
     (
         "question with an unknown topic",

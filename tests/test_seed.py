@@ -174,6 +174,6 @@ def test_seed_codes_must_be_usable_in_urls(tmp_path, fresh_database_url):
         seed(engine, Path(folder))
     assert str(raised.value.report.errors[0]) == (
         "topics.csv:3: column code: found 'Priority Area', "
-        "expected a code: lowercase letters, digits and - _ . : (at most 128)"
+        "expected a code: lowercase letters, digits and - _ . : (at most 64)"
     )
     engine.dispose()
