@@ -159,10 +159,11 @@ def import_(args: argparse.Namespace) -> int:
     if not path.exists():
         print(f"error: {path} does not exist", file=sys.stderr)
         return 2
-    engine = _engine(_settings(args))
+    settings = _settings(args)
+    engine = _engine(settings)
     try:
         prepare(engine, migrate_schema=True, load_seed=False)
-        loaded = package.read(path)
+        loaded = package.read(path, settings.import_limits)
         report = import_package(
             engine,
             loaded,

@@ -143,7 +143,7 @@ async def test_rejected_package_is_422_with_every_problem(writable):
         ("x" * 10_001, bearer(), 413, "Payload too large"),
         ("shares", {**bearer(), "Content-Type": "text/plain"}, 415, "Unsupported media type"),
         ("{}", {**bearer(), "Content-Type": "application/json"}, 422, "Import rejected"),
-        ("not a zip", {**bearer(), "Content-Type": "application/zip"}, 400, "Not a zip file"),
+        ("not a zip", {**bearer(), "Content-Type": "application/zip"}, 422, "Import rejected"),
     ],
 )
 async def test_unreadable_uploads_are_problems(writable, body, headers, status, title):
@@ -169,3 +169,4 @@ async def test_unknown_parameter_is_rejected_after_authentication(writable):
         "dryrun is not a parameter here; allowed: dry_run, lang, message"
     )
     assert database_digest(url) == before
+
