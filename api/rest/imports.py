@@ -101,7 +101,13 @@ async def _parts(request: Request, limits: ReadLimits) -> AsyncIterator[list[Par
         ]
         if not uploads:
             detail = "The form holds no files; attach the package's CSV files or a .zip."
-            raise Problem(400, "No files", detail)
+            raise Problem(
+                400,
+                "No files",
+                detail,
+                type="/problems/no-files",
+                errors=[{"parameter": "body", "detail": detail}],
+            )
         yield [Part(upload.filename or "", upload.size or 0, _opener(upload)) for upload in uploads]
     finally:
         await form.close()
