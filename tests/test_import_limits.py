@@ -339,7 +339,17 @@ async def test_unpacked_bytes_at_the_limit_are_read(seeded_url):
     ]
 
 
-async def test_rows_are_counted_across_files(seeded_url):
+@pytest.mark.parametrize(
+    "variable",
+    ["IMPORT_MAX_UNPACKED_BYTES", "IMPORT_MAX_FILES", "IMPORT_MAX_ROWS", "IMPORT_MAX_LINE_BYTES"],
+)
+def test_a_limit_of_zero_stops_start_up(variable):
+    with pytest.raises(ValueError) as raised:
+        Settings.from_environ({f"KOMMUNEDIGI_{variable}": "0"})
+    assert str(raised.value) == f"KOMMUNEDIGI_{variable} must be at least 1"
+
+
+async def test_rows_are_counted_across_files(seeded_url, tmp_path, capsys, monkeypatch):
     package = zipped({
         "shares.csv": shares(ROW_2015, OTHER_2015),
         "more.json": dataset(),
@@ -356,6 +366,14 @@ async def test_rows_are_counted_across_files(seeded_url):
     ]
     assert reported(await send(seeded_url, "upload.zip", package, import_max_rows=1)) == [
         ("shares.csv", 3, None, None, "at most 1 rows (CSV rows and JSON-stat cells)")
+    ]
+    path = tmp_path / "upload.zip"
+    path.write_bytes(package)
+    monkeypatch.setenv("KOMMUNEDIGI_IMPORT_MAX_ROWS", "1")
+    assert main(["import", str(path), "--dry-run", "--database-url", seeded_url]) == 1
+    assert capsys.readouterr().err.splitlines() == [
+        "shares.csv:3: expected at most 1 rows (CSV rows and JSON-stat cells)",
+        "1 errors; nothing was written.",
     ]
 
 
@@ -374,7 +392,7 @@ def test_command_counts_bytes_of_a_file_larger_than_stated(
         except BrokenPipeError:
             pass  # the reader stopped at the limit
 
-    writer = threading.Thread(target=write)
+    writer = threading.Thread(target=write, daemon=True)  # never holds up the run
     writer.start()
     monkeypatch.setenv("KOMMUNEDIGI_IMPORT_MAX_UNPACKED_BYTES", "100000")
     try:
