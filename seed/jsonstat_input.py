@@ -95,13 +95,14 @@ def _cells(name: str, dataset: Any, rows: Budget) -> list[Row]:
     base_ns = _by_index(extension.get("base_n"), count, "extension.base_n", scalar=True)
 
     found: list[Row] = []
+    axes = list(zip(ids, sizes, codes, strict=True))[::-1]  # the last varies fastest
     for index in range(count):
         value, status = values(index), statuses(index)
         if value is None and status is None:
             continue  # no figure in this cell
         cell: dict[str, str] = {}
         rest = index
-        for id_, size, dimension in reversed(list(zip(ids, sizes, codes, strict=True))):
+        for id_, size, dimension in axes:
             rest, position = divmod(rest, size)
             cell[id_] = dimension[position]
         source, base_n = sources(index), base_ns(index)

@@ -4,7 +4,8 @@
 other files describe what the figures refer to and are optional when the database
 already knows it. seed/data is a complete package and the reference for every column.
 Reading checks the encoding, the delimiter and the columns of each file, and reports
-every problem with file, line and column.
+every problem with file, line and column. Which file is which, and the limits on what a
+package may hold, are seed.unpacking's and seed.limits'; rows and lines are counted here.
 """
 
 from __future__ import annotations
