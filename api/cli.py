@@ -165,22 +165,31 @@ def import_(args: argparse.Namespace) -> int:
     from seed import package
     from seed.first_start import prepare
     from seed.importer import ImportRejected, import_package
+    from seed.releases import ImportInProgress
 
     path = Path(args.path)
     if not path.exists():
         print(f"error: {path} does not exist", file=sys.stderr)
         return 2
-    engine = _engine(_settings(args))
+    settings = _settings(args)
+    engine = _engine(settings)
     try:
         prepare(engine, migrate_schema=True, load_seed=False)
-        loaded = package.read(path)
+        loaded = package.read(path, settings.import_limits)
         report = import_package(
             engine,
             loaded,
             message=args.message or f"Import of {path.name}",
             dry_run=args.dry_run,
             progress=_say_progress if args.verbose else _progress,
+            wait_seconds=settings.import_wait_seconds,
         )
+    except ImportInProgress as busy:
+        print(
+            f"error: {busy}. Nothing was written; try again when it has finished.",
+            file=sys.stderr,
+        )
+        return 1
     except SQLAlchemyError as error:
         if (line := _fault_line(error)) is None:
             raise

@@ -10,6 +10,8 @@ Hierarchy:
       ├── InvalidFilter     400 /problems/invalid-parameter
       ├── UnknownCode       400 /problems/unknown-code
       └── TooManyCells      400 /problems/too-many-cells (the detail names max_cells)
+    starlette HTTPException 404 /problems/not-found, 405 /problems/method-not-allowed;
+                            400 from the form parser: a type per kind (_FORM_ERRORS)
 
 REST turns each into `application/problem+json`; GraphQL puts the same title and
 detail in `errors[].message` with `extensions.code` (see api.graphql). A database
@@ -146,9 +148,34 @@ async def _import_in_progress(request: Request, exc: Exception) -> Response:
 
 _HTTP_TITLES = {404: "Not found", 405: "Method not allowed"}
 
+# Starlette's form parser says what is wrong in a 400 HTTPException's detail; each kind
+# gets a type of its own, found by how the message starts. Another 400 is a bad request.
+_FORM_ERRORS = {
+    "Too many files.": ("/problems/too-many-files", "Too many files"),
+    "Too many fields.": ("/problems/too-many-fields", "Too many form fields"),
+    "Part exceeded maximum size": ("/problems/form-field-too-large", "Form field too large"),
+    "Invalid multipart data": ("/problems/invalid-form", "Invalid form"),
+    "Missing boundary in multipart": ("/problems/invalid-form", "Invalid form"),
+    "The Content-Disposition header field": ("/problems/invalid-form", "Invalid form"),
+}
+
+
+def _form_problem(exc: HTTPException) -> Problem | None:
+    """The problem for a 400 that Starlette's form parser raised, or None for another."""
+    if exc.status_code != 400:
+        return None
+    type_, title = next(
+        (found for start, found in _FORM_ERRORS.items() if exc.detail.startswith(start)),
+        ("/problems/bad-request", "Bad request"),
+    )
+    errors = [{"parameter": "body", "detail": exc.detail}]
+    return Problem(400, title, exc.detail, type=type_, errors=errors)
+
 
 async def _http_exception(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, HTTPException)
+    if (form := _form_problem(exc)) is not None:
+        return problem_response(form, request)
     title = _HTTP_TITLES.get(exc.status_code, exc.detail)
     detail = {
         404: f"Nothing is published at {request.url.path}; the API starts at /api/v1",

@@ -10,6 +10,8 @@ from typing import Any
 from limits import RateLimitItem, parse
 from starlette.config import Config
 
+from seed.limits import ReadLimits
+
 ENV_PREFIX = "KOMMUNEDIGI_"
 
 
@@ -44,6 +46,10 @@ class Settings:
     import_token_hashes: str = ""
     max_upload_bytes: int = 50_000_000
     import_wait_seconds: float = 30.0
+    import_max_unpacked_bytes: int = ReadLimits.unpacked_bytes
+    import_max_files: int = ReadLimits.files
+    import_max_rows: int = ReadLimits.rows
+    import_max_line_bytes: int = ReadLimits.line_bytes
     graphql_max_query_bytes: int = 20_000
     graphql_max_tokens: int = 2000
     graphql_max_depth: int = 10
@@ -100,6 +106,10 @@ class Settings:
         "import_token_hashes": "SHA-256 hex digests of the tokens that may import, comma-separated",
         "max_upload_bytes": "bytes a POST to /api/v1/imports may send",
         "import_wait_seconds": "seconds an import waits for another to end, then gives up (409)",
+        "import_max_unpacked_bytes": "bytes the files of one import may hold in all, unpacked",
+        "import_max_files": "files one import may hold (in a zip, a folder or a form)",
+        "import_max_rows": "rows one import may hold: CSV rows and the cells JSON-stat declares",
+        "import_max_line_bytes": "bytes one line of an imported CSV file may hold",
         "graphql_max_query_bytes": "bytes a GraphQL request may send (the POST body or the URL)",
         "graphql_max_tokens": "tokens (names, brackets, values) a GraphQL document may hold",
         "graphql_max_depth": "how deeply a GraphQL query may nest fields",
@@ -131,6 +141,15 @@ class Settings:
     @property
     def api_key_digests(self) -> tuple[str, ...]:
         return _digests(self.api_key_hashes)
+
+    @property
+    def import_limits(self) -> ReadLimits:
+        return ReadLimits(
+            unpacked_bytes=self.import_max_unpacked_bytes,
+            files=self.import_max_files,
+            rows=self.import_max_rows,
+            line_bytes=self.import_max_line_bytes,
+        )
 
     @property
     def engine_options(self) -> dict[str, Any]:
@@ -190,7 +209,8 @@ class Settings:
                 raise ValueError(f"{ENV_PREFIX}{name.upper()} must not be negative")
         for name in (
             "rate_limit_key_factor", "keep_alive_seconds", "max_concurrency", "max_header_fields",
-            "graceful_shutdown_seconds",
+            "graceful_shutdown_seconds", "import_max_unpacked_bytes", "import_max_files",
+            "import_max_rows", "import_max_line_bytes",
         ):  # fmt: skip
             if getattr(self, name) < 1:
                 raise ValueError(f"{ENV_PREFIX}{name.upper()} must be at least 1")

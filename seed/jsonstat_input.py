@@ -9,96 +9,193 @@ without a status is no figure at all and is skipped.
 
 JSON-stat has no room for notes in two languages, so a figure read from JSON-stat keeps
 the notes and locator it already has; a new one has none.
+
+Every part is checked for its shape before it is used, and the cells the sizes declare
+count against the package's rows before any is made: a malformed dataset is an issue
+naming the part (as the column), never an error of the reader.
 """
 
 from __future__ import annotations
 
 import json
 import math
-from typing import Any
+import re
+from collections.abc import Callable
+from itertools import islice
+from typing import Any, TypeGuard
 
 from seed.issues import Issue, Row
+from seed.limits import Budget
 
 DIMENSIONS = ("wave", "question", "option", "segment")
+CELL_INDEX = re.compile(r"[0-9]{1,18}")  # ASCII digits only: int() reads other digits too
+
+Cells = Callable[[int], Any]  # a value, status or extension field: cell index -> item
 
 
-def read(name: str, content: bytes, issues: list[Issue]) -> list[Row]:
-    def problem(where: str, found: Any, expected: str) -> list[Row]:
-        shown = None if found is None else json.dumps(found, ensure_ascii=False)[:80]
-        issues.append(Issue(name, None, where, shown, expected))
-        return []
+class _Malformed(Exception):
+    """A part of the dataset that is not as JSON-stat says: where, what, what was expected."""
 
+    def __init__(self, where: str | None, found: Any, expected: str) -> None:
+        self.where, self.found, self.expected = where, found, expected
+
+
+def read(name: str, content: bytes, issues: list[Issue], rows: Budget) -> list[Row]:
     try:
-        dataset = json.loads(content.decode("utf-8"))
+        text = content.decode("utf-8")
     except UnicodeDecodeError:
-        return problem("", None, "JSON in UTF-8")
+        issues.append(Issue(name, None, None, None, "JSON in UTF-8"))
+        return []
+    try:
+        dataset = json.loads(text)
     except json.JSONDecodeError as error:
         issues.append(Issue(name, error.lineno, None, None, f"JSON ({error.msg})"))
         return []
-    if not isinstance(dataset, dict) or dataset.get("class") != "dataset":
-        return problem("class", dataset.get("class") if isinstance(dataset, dict) else dataset,
-                       'a JSON-stat 2.0 dataset ("class": "dataset")')  # fmt: skip
-    ids, sizes = dataset.get("id"), dataset.get("size")
-    if not isinstance(ids, list) or sorted(ids) != sorted(DIMENSIONS):
-        return problem("id", ids, "the dimensions " + ", ".join(DIMENSIONS))
-    if not isinstance(sizes, list) or len(sizes) != len(ids):
-        return problem("size", sizes, f"{len(ids)} sizes, one per dimension")
-    codes: dict[str, list[str]] = {}
-    for id_, size in zip(ids, sizes, strict=True):
-        index = dataset.get("dimension", {}).get(id_, {}).get("category", {}).get("index")
-        if isinstance(index, dict):
-            index = sorted(index, key=index.__getitem__)
-        if not isinstance(index, list) or len(index) != size:
-            return problem(f"dimension.{id_}.category.index", index, f"{size} category codes")
-        codes[id_] = [str(code) for code in index]
-    count = math.prod(sizes)
-    values = _by_index(dataset.get("value"), count)
-    statuses = _by_index(dataset.get("status"), count)
-    extension = dataset.get("extension") or {}
-    sources = _by_index(extension.get("source"), count)
-    base_ns = _by_index(extension.get("base_n"), count)
-    if values is None:
-        return problem("value", dataset.get("value"), f"an array of {count} values or an object")
+    except RecursionError:
+        issues.append(Issue(name, None, None, None, "JSON nested less deeply"))
+        return []
+    except ValueError:  # an integer of more digits than Python converts
+        issues.append(Issue(name, None, None, None, "JSON with numbers of at most 4,300 digits"))
+        return []
+    try:
+        return _cells(name, dataset, rows)
+    except _Malformed as malformed:
+        issues.append(
+            Issue(name, None, malformed.where, _shown(malformed.found), malformed.expected)
+        )
+        return []
 
-    rows: list[Row] = []
+
+def _cells(name: str, dataset: Any, rows: Budget) -> list[Row]:
+    if not isinstance(dataset, dict):
+        raise _Malformed(None, dataset, 'a JSON-stat 2.0 dataset (an object, "class": "dataset")')
+    if dataset.get("class") != "dataset":
+        raise _Malformed(
+            "class", dataset.get("class"), 'a JSON-stat 2.0 dataset ("class": "dataset")'
+        )
+    ids, sizes = dataset.get("id"), dataset.get("size")
+    if not _list_of(ids, str) or sorted(ids) != sorted(DIMENSIONS):
+        raise _Malformed("id", ids, "the dimensions " + ", ".join(DIMENSIONS))
+    if not _list_of(sizes, int) or len(sizes) != len(ids) or min(sizes) < 1:
+        raise _Malformed(
+            "size", sizes, f"{len(ids)} whole numbers of at least 1, one per dimension"
+        )
+    count = math.prod(sizes)
+    if not rows.take(count):
+        expected = f"at most {rows.limit:,} cells (CSV rows and JSON-stat cells)"
+        raise _Malformed("size", sizes, expected)
+    dimensions = _object(dataset, "dimension")
+    codes = [_codes(dimensions, id_, size) for id_, size in zip(ids, sizes, strict=True)]
+    if dataset.get("value") is None:
+        raise _Malformed("value", None, f"an array of {count} values or an object by cell index")
+    values = _by_index(dataset.get("value"), count, "value", scalar=False)
+    statuses = _by_index(dataset.get("status"), count, "status", scalar=True)
+    extension = _object(dataset, "extension", missing_ok=True)
+    sources = _by_index(extension.get("source"), count, "extension.source", scalar=True)
+    base_ns = _by_index(extension.get("base_n"), count, "extension.base_n", scalar=True)
+
+    found: list[Row] = []
+    axes = list(zip(ids, sizes, codes, strict=True))[::-1]  # the last varies fastest
     for index in range(count):
-        value = values.get(index)
-        status = statuses.get(index) if statuses else None
+        value, status = values(index), statuses(index)
         if value is None and status is None:
             continue  # no figure in this cell
         cell: dict[str, str] = {}
         rest = index
-        for id_, size in reversed(list(zip(ids, sizes, strict=True))):
+        for id_, size, dimension in axes:
             rest, position = divmod(rest, size)
-            cell[id_] = codes[id_][position]
-        base_n = base_ns.get(index) if base_ns else None
-        source = sources.get(index) if sources else None
-        rows.append(
-            Row(
-                name,
-                index,
-                {
-                    "survey": "",
-                    "wave": cell["wave"],
-                    "question": cell["question"],
-                    "option": cell["option"],
-                    "segment": cell["segment"],
-                    "value": "" if value is None else str(value),
-                    "status": str(status or "published"),
-                    "source": "" if source is None else str(source),
-                    "base_n": "" if base_n is None else str(base_n),
-                },
-            )
-        )
-    return rows
+            cell[id_] = dimension[position]
+        source, base_n = sources(index), base_ns(index)
+        values_of_row = {
+            "survey": "",
+            "wave": cell["wave"],
+            "question": cell["question"],
+            "option": cell["option"],
+            "segment": cell["segment"],
+            "value": _text(value),
+            "status": _text(status) or "published",
+            "source": _text(source),
+            "base_n": _text(base_n),
+        }
+        found.append(Row(name, index, values_of_row))
+    return found
 
 
-def _by_index(field: Any, count: int) -> dict[int, Any] | None:
-    """A JSON-stat value, status or extension field as {cell index: item}."""
+def _list_of(items: object, kind: type) -> TypeGuard[list[Any]]:
+    """A non-empty list of `kind` (True and False are no whole numbers here)."""
+    return (
+        isinstance(items, list)
+        and bool(items)
+        and all(isinstance(item, kind) and not isinstance(item, bool) for item in items)
+    )
+
+
+def _object(parent: dict[str, Any], key: str, *, missing_ok: bool = False) -> dict[str, Any]:
+    found = parent.get(key)
+    if found is None and missing_ok:
+        return {}
+    if not isinstance(found, dict):
+        raise _Malformed(key, found, "an object")
+    return found
+
+
+def _codes(dimensions: dict[str, Any], id_: str, size: int) -> list[str]:
+    """A dimension's category codes in index order."""
+    where = f"dimension.{id_}.category.index"
+    dimension = dimensions.get(id_)
+    category = dimension.get("category") if isinstance(dimension, dict) else None
+    index = category.get("index") if isinstance(category, dict) else None
+    expected = f"{size} category codes: an array, or an object of positions 0 to {size - 1}"
+    if isinstance(index, dict):
+        positions = list(index.values())
+        if not _list_of(positions, int) or sorted(positions) != list(range(size)):
+            raise _Malformed(where, index, expected)
+        index = sorted(index, key=index.__getitem__)
+    if not isinstance(index, list) or len(index) != size:
+        raise _Malformed(where, index, expected)
+    if not all(isinstance(code, (str, int)) and not isinstance(code, bool) for code in index):
+        raise _Malformed(where, index, f"{size} category codes, each a string or a whole number")
+    return [str(code) for code in index]
+
+
+def _by_index(field: Any, count: int, where: str, *, scalar: bool) -> Cells:
+    """A value, status or extension field as a lookup by cell index; missing is None."""
     if field is None:
-        return None
+        return lambda index: None
     if isinstance(field, list):
-        return dict(enumerate(field))
+        if len(field) != count:
+            raise _Malformed(where, field, f"an array of {count} items, one per cell")
+        return field.__getitem__
     if isinstance(field, dict):
-        return {int(key): item for key, item in field.items() if str(key).isdigit()}
-    return dict.fromkeys(range(count), field)  # one item for every cell
+        by_index: dict[int, Any] = {}
+        for key, item in field.items():
+            if not CELL_INDEX.fullmatch(key) or int(key) >= count:
+                raise _Malformed(where, key, f"cell indexes from 0 to {count - 1}")
+            by_index[int(key)] = item
+        return by_index.get
+    if scalar and not isinstance(field, (dict, list)):
+        return lambda index: field  # one item for every cell
+    raise _Malformed(where, field, f"an array of {count} items or an object by cell index")
+
+
+def _text(item: Any) -> str:
+    """An item of a cell as the text a CSV cell would hold; the checks judge it."""
+    if item is None:
+        return ""
+    if isinstance(item, (list, dict)):
+        return _shown(item) or ""  # never a number: the checks say what was expected
+    return str(item)
+
+
+def _shown(found: Any) -> str | None:
+    """A short piece of what was found, for the issue (containers cut before dumping)."""
+    if found is None:
+        return None
+    if isinstance(found, list):
+        found = found[:10]
+    elif isinstance(found, dict):
+        found = dict(islice(found.items(), 10))
+    try:
+        return json.dumps(found, ensure_ascii=False)[:80]
+    except (RecursionError, ValueError):
+        return type(found).__name__

@@ -4,20 +4,29 @@
 other files describe what the figures refer to and are optional when the database
 already knows it. seed/data is a complete package and the reference for every column.
 Reading checks the encoding, the delimiter and the columns of each file, and reports
-every problem with file, line and column.
+every problem with file, line and column. Which file is which, and the limits on what a
+package may hold, are seed.unpacking's and seed.limits'; rows and lines are counted here.
 """
 
 from __future__ import annotations
 
+import codecs
 import csv
 import hashlib
-import io
-import zipfile
+import os
+import re
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from seed import jsonstat_input
 from seed.issues import Issue, Row
+from seed.limits import DEFAULT_LIMITS, Budget, ReadLimits
+from seed.unpacking import Opener, Part, Unpacker
+
+if TYPE_CHECKING:
+    from _csv import Reader
 
 # For each file: the columns it must have, then those it may have. Order is the load order.
 COLUMNS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
@@ -63,6 +72,8 @@ COLUMNS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     ),
 }
 FILES = tuple(COLUMNS)
+# A line and its line break: CR LF, LF, or a lone CR (as io's newline="" reads them).
+LINE = re.compile(rb"[^\r\n]*(\r\n|\r|\n|\Z)")
 
 
 @dataclass
@@ -77,27 +88,41 @@ class Package:
         return len(self.rows.get("shares", []))
 
 
-def read(path: Path) -> Package:
-    """Read a folder, a .zip of CSV files, or a single shares CSV."""
-    if path.suffix.lower() == ".json":
-        return from_files(path.name, {path.name: path.read_bytes()})
-    if path.is_dir():
-        files = {item.name: item.read_bytes() for item in sorted(path.iterdir()) if item.is_file()}
-    elif path.suffix.lower() == ".zip":
-        with zipfile.ZipFile(path) as archive:
-            files = {
-                Path(name).name: archive.read(name)
-                for name in sorted(archive.namelist())
-                if not name.endswith("/")
-            }
-    else:
-        files = {"shares.csv": path.read_bytes()}  # a single CSV holds the figures
-    return from_files(path.name, files)
+def read(path: Path, limits: ReadLimits = DEFAULT_LIMITS) -> Package:
+    """Read a folder, a .zip of CSV files, a JSON-stat dataset (.json) or a single shares CSV."""
+    issues: list[Issue] = []
+    with Unpacker(path.name, limits, issues) as unpacker:
+        if path.is_dir():
+            unpacker.add(path.name, _folder(path))
+        elif path.suffix.lower() == ".zip":
+            unpacker.add_zip(path.name, lambda: path.open("rb"))
+        else:  # a single CSV holds the figures
+            name = path.name if path.suffix.lower() == ".json" else "shares.csv"
+            unpacker.add(path.name, [Part(name, path.stat().st_size, lambda: path.open("rb"))])
+        files = unpacker.read()
+    return from_files(path.name, files, limits, issues)
 
 
-def from_files(name: str, files: dict[str, bytes]) -> Package:
-    """A package from file names and contents (the CLI and the upload endpoint both call this)."""
-    package = Package(name)
+def from_parts(name: str, parts: Sequence[Part], limits: ReadLimits) -> Package:
+    """A package sent as files (the API's upload): each .zip among them is unpacked."""
+    issues: list[Issue] = []
+    with Unpacker(name, limits, issues) as unpacker:
+        if sent := [part for part in parts if not _is_zip(part)]:
+            unpacker.add(name, sent)
+        for part in parts:
+            if _is_zip(part):
+                unpacker.add_zip(part.path.replace("\\", "/").rsplit("/", 1)[-1], part.open)
+        files = unpacker.read()
+    return from_files(name, files, limits, issues)
+
+
+def from_files(
+    name: str, files: dict[str, bytes], limits: ReadLimits, issues: list[Issue] | None = None
+) -> Package:
+    """A package from file names and contents, read within `limits`; `issues` are those
+    found unpacking it."""
+    package = Package(name, issues=[] if issues is None else issues)
+    unpacked_whole = not package.issues
     digest = hashlib.sha256()
     for file_name in sorted(files):
         digest.update(file_name.encode() + b"\0" + files[file_name] + b"\0")
@@ -105,65 +130,150 @@ def from_files(name: str, files: dict[str, bytes]) -> Package:
     known = {f"{stem}.csv" for stem in FILES}
     datasets = sorted(name for name in files if name.lower().endswith(".json"))
     for file_name in sorted(files):
-        if file_name not in known and file_name not in datasets and not file_name.startswith("."):
+        if file_name not in known and file_name not in datasets:
             expected = f"one of the files {', '.join(sorted(known))}, or JSON-stat (.json)"
             package.issues.append(Issue(file_name, None, None, None, expected))
-    if "shares.csv" not in files and not datasets:
+    if "shares.csv" not in files and not datasets and unpacked_whole:
         package.issues.append(
             Issue("shares.csv", None, None, None, "a shares.csv file or a JSON-stat dataset")
         )
+    rows = Budget(limits.rows)
     for stem in FILES:
         content = files.get(f"{stem}.csv")
-        if content is not None:
-            package.rows[stem] = _read_csv(f"{stem}.csv", content, COLUMNS[stem], package.issues)
+        if content is not None and not rows.spent:
+            reader = _CsvReader(f"{stem}.csv", COLUMNS[stem], limits, rows, package.issues)
+            package.rows[stem] = reader.read(content)
     for file_name in datasets:
-        rows = jsonstat_input.read(file_name, files[file_name], package.issues)
-        package.rows.setdefault("shares", []).extend(rows)
+        if not rows.spent:
+            cells = jsonstat_input.read(file_name, files[file_name], package.issues, rows)
+            package.rows.setdefault("shares", []).extend(cells)
     return package
 
 
-def _read_csv(
-    name: str,
-    content: bytes,
-    columns: tuple[tuple[str, ...], tuple[str, ...]],
-    issues: list[Issue],
-) -> list[Row]:
-    try:
-        text = content.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        line = content[: error.start].count(b"\n") + 1
-        found = content[error.start : error.end + 8].decode("latin-1")
-        issues.append(Issue(name, line, None, found, "text in UTF-8"))
-        return []
-    reader = csv.DictReader(io.StringIO(text, newline=""))
-    header = reader.fieldnames or []
-    if not header:
-        issues.append(Issue(name, 1, None, None, "a header row naming the columns"))
-        return []
-    if len(header) == 1:
-        for delimiter in (";", "\t", "|"):
-            if delimiter in header[0]:
-                issues.append(Issue(name, 1, None, delimiter, "columns separated by commas (,)"))
-                return []
-    required, optional = columns
-    for column in required:
-        if column not in header:
-            issues.append(Issue(name, 1, column, None, f"a column named {column}"))
-    for column in header:
-        if column not in required and column not in optional:
-            allowed = ", ".join(required + optional)
-            issues.append(Issue(name, 1, column, column, f"only the columns {allowed}"))
-    if any(issue.file == name for issue in issues):
-        return []
-    rows: list[Row] = []
-    for values in reader:
-        if None in values:  # more cells than the header has columns
-            issues.append(
-                Issue(name, reader.line_num, None, ",".join(values[None]), f"{len(header)} cells")
-            )
-            continue
-        if any(value is None for value in values.values()):
-            issues.append(Issue(name, reader.line_num, None, None, f"{len(header)} cells"))
-            continue
-        rows.append(Row(name, reader.line_num, values))
-    return rows
+def _is_zip(part: Part) -> bool:
+    return part.path.lower().endswith(".zip")
+
+
+def _folder(root: Path) -> Iterator[Part]:
+    """The files under `root`, lazily (reading stops at the limit), hidden folders left out."""
+    for folder, folders, names in os.walk(root):
+        folders[:] = sorted(name for name in folders if not name.startswith("."))
+        for name in sorted(names):
+            path = Path(folder, name)
+            try:
+                size = path.stat().st_size
+            except OSError:
+                size = 0  # opening it says why it cannot be read
+            yield Part(path.relative_to(root).as_posix(), size, _opener(path))
+
+
+def _opener(path: Path) -> Opener:
+    return lambda: path.open("rb")
+
+
+class _CsvReader:
+    """One CSV file's rows; every problem becomes an issue with its line."""
+
+    def __init__(
+        self,
+        name: str,
+        columns: tuple[tuple[str, ...], tuple[str, ...]],
+        limits: ReadLimits,
+        rows: Budget,
+        issues: list[Issue],
+    ) -> None:
+        self.name = name
+        self.columns = columns
+        self.limits = limits
+        self.rows = rows
+        self.issues = issues
+
+    def issue(self, line: int | None, column: str | None, found: str | None, expected: str) -> None:
+        self.issues.append(Issue(self.name, line, column, found, expected))
+
+    def read(self, content: bytes) -> list[Row]:
+        errors = len(self.issues)
+        reader = csv.reader(self._lines(content))
+        header_line, header = next(self._records(reader), (1, []))
+        if len(self.issues) > errors or not self._header_fits(header_line, header):
+            return []  # without the header's columns no row can be read
+        rows: list[Row] = []
+        width = len(header)
+        left = self.rows.limit - self.rows.used
+        for line, values in self._records(reader):
+            if len(values) > width:
+                self.issue(line, None, ",".join(values[width:]), f"{width} cells")
+            elif len(values) < width:
+                self.issue(line, None, None, f"{width} cells")
+            elif len(rows) == left:
+                expected = f"at most {self.limits.rows:,} rows (CSV rows and JSON-stat cells)"
+                self.issue(line, None, None, expected)
+                self.rows.take(1)
+                break
+            else:
+                rows.append(Row(self.name, line, dict(zip(header, values, strict=True))))
+        self.rows.take(len(rows))
+        return rows
+
+    def _records(self, reader: Reader) -> Iterator[tuple[int, list[str]]]:
+        """(line, cells) of each record that is not blank; a broken one is an issue."""
+        while True:
+            try:
+                values = next(reader)
+            except StopIteration:
+                return
+            except csv.Error as error:  # a field longer than csv's limit, over several lines
+                self.issue(reader.line_num, None, None, f"CSV as RFC 4180 writes it ({error})")
+                continue
+            if values:
+                yield reader.line_num, values
+
+    def _lines(self, content: bytes) -> Iterator[str]:
+        """The file's lines as text, each with its line break (as csv wants them), decoded
+        one by one: one over the limit is an issue and read as empty, without copying it;
+        one not in UTF-8 is an issue and ends the file."""
+        limit = self.limits.line_bytes
+        for line_num, line in enumerate(LINE.finditer(content), start=1):
+            start, end = line.span()
+            if start == end:
+                return  # the empty match at the end
+            length = line.start(1) - start
+            if length > limit:
+                found = f"a line of {length:,} bytes"
+                self.issue(line_num, None, found, f"lines of at most {limit:,} bytes")
+                yield "\n"
+                continue
+            raw = content[start:end]
+            if line_num == 1:
+                raw = raw.removeprefix(codecs.BOM_UTF8)
+            try:
+                yield raw.decode("utf-8")
+            except UnicodeDecodeError as error:
+                found = raw[error.start : error.end + 8].rstrip(b"\r\n").decode("latin-1")
+                self.issue(line_num, None, found, "text in UTF-8")
+                return
+
+    def _header_fits(self, line: int, header: list[str]) -> bool:
+        """Whether the header names the file's columns, each once; issues if not."""
+        errors = len(self.issues)
+        if not header:
+            self.issue(line, None, None, "a header row naming the columns")
+            return False
+        if len(header) == 1:
+            for delimiter in (";", "\t", "|"):
+                if delimiter in header[0]:
+                    self.issue(line, None, delimiter, "columns separated by commas (,)")
+                    return False
+        required, optional = self.columns
+        for column in required:
+            if column not in header:
+                self.issue(line, column, None, f"a column named {column}")
+        seen: set[str] = set()
+        for column in header:
+            if column in seen:
+                self.issue(line, column, column, "each column once")
+            elif column not in required and column not in optional:
+                allowed = ", ".join(required + optional)
+                self.issue(line, column, column, f"only the columns {allowed}")
+            seen.add(column)
+        return len(self.issues) == errors

@@ -26,6 +26,7 @@ from api.settings import Settings
 from models.db import make_engine
 from seed import package
 from seed.importer import import_package
+from seed.limits import DEFAULT_LIMITS
 from seed.releases import WAIT_SECONDS, ImportInProgress, lock_releases
 from tests.conftest import NO_RATE_LIMITS, database_digest
 
@@ -34,10 +35,6 @@ pytestmark = pytest.mark.anyio
 TOKEN = "concurrent imports"
 HOLD = 0.5
 HEADER = "survey,wave,question,option,segment,value,status,source"
-NOT_WIRED = (
-    "api/rest/imports.py and api/cli.py do not pass settings.import_wait_seconds to"
-    " import_package yet, nor does the command catch ImportInProgress"
-)
 
 
 def shares(wave, value):
@@ -217,7 +214,7 @@ def release_lock_held(url):
 def test_an_import_waits_at_most_as_long_as_told(fresh_database_url):
     assert main(["seed", "--database-url", fresh_database_url]) == 0
     before = database_digest(fresh_database_url)
-    loaded = package.from_files("upload", {"shares.csv": shares(2017, 77).encode()})
+    loaded = package.from_files("upload", {"shares.csv": shares(2017, 77).encode()}, DEFAULT_LIMITS)
     engine = make_engine(fresh_database_url)
     with release_lock_held(fresh_database_url):
         started = time.monotonic()
@@ -263,7 +260,6 @@ def test_a_wait_of_zero_stops_start_up():
     assert str(raised.value) == "KOMMUNEDIGI_IMPORT_WAIT_SECONDS must be more than 0"
 
 
-@pytest.mark.skip(reason=NOT_WIRED)
 async def test_an_import_over_http_that_waits_too_long_is_a_409(fresh_database_url):
     async with serving(fresh_database_url, import_wait_seconds=0.3) as (client, _):
         before = database_digest(fresh_database_url)
@@ -284,7 +280,6 @@ async def test_an_import_over_http_that_waits_too_long_is_a_409(fresh_database_u
     assert database_digest(fresh_database_url) == before
 
 
-@pytest.mark.skip(reason=NOT_WIRED)
 def test_an_import_command_that_waits_too_long_says_so(
     fresh_database_url, tmp_path, capsys, monkeypatch
 ):

@@ -143,7 +143,7 @@ async def test_rejected_package_is_422_with_every_problem(writable):
         ("x" * 10_001, bearer(), 413, "Payload too large"),
         ("shares", {**bearer(), "Content-Type": "text/plain"}, 415, "Unsupported media type"),
         ("{}", {**bearer(), "Content-Type": "application/json"}, 422, "Import rejected"),
-        ("not a zip", {**bearer(), "Content-Type": "application/zip"}, 400, "Not a zip file"),
+        ("not a zip", {**bearer(), "Content-Type": "application/zip"}, 422, "Import rejected"),
     ],
 )
 async def test_unreadable_uploads_are_problems(writable, body, headers, status, title):
@@ -168,4 +168,60 @@ async def test_unknown_parameter_is_rejected_after_authentication(writable):
     assert response.json()["errors"][0]["detail"] == (
         "dryrun is not a parameter here; allowed: dry_run, lang, message"
     )
+    assert database_digest(url) == before
+
+
+async def test_form_without_files_is_a_problem(writable):
+    client, url = writable
+    auth = {"Authorization": f"Bearer {TOKEN}"}
+    form = {"message": (None, b"a field, not a file")}
+    response = await client.post("/api/v1/imports", files=form, headers=auth)
+    assert response.status_code == 400
+    assert response.headers["content-type"] == "application/problem+json"
+    detail = "The form holds no files; attach the package's CSV files or a .zip."
+    assert response.json() == {
+        "type": "/problems/no-files",
+        "title": "No files",
+        "status": 400,
+        "detail": detail,
+        "instance": "/api/v1/imports",
+        "errors": [{"parameter": "body", "detail": detail}],
+    }
+
+
+@pytest.mark.parametrize(
+    ("files", "content_type", "problem"),
+    [
+        (
+            [("file", (f"{i}.csv", b"x", "text/csv")) for i in range(51)],
+            None,
+            ("/problems/too-many-files", "Too many files",
+             "Too many files. Maximum number of files is 50."),
+        ),
+        (
+            [("file", ("shares.csv", CORRECTED.encode(), "text/csv"))],
+            "multipart/form-data",  # without its boundary
+            ("/problems/invalid-form", "Invalid form", "Missing boundary in multipart."),
+        ),
+    ],
+)  # fmt: skip
+async def test_form_the_parser_refuses_is_a_stable_problem(writable, files, content_type, problem):
+    client, url = writable
+    before = database_digest(url)
+    request = client.build_request(
+        "POST", "/api/v1/imports", files=files, headers={"Authorization": f"Bearer {TOKEN}"}
+    )
+    if content_type:
+        request.headers["Content-Type"] = content_type
+    response = await client.send(request)
+    type_, title, detail = problem
+    assert response.status_code == 400
+    assert response.json() == {
+        "type": type_,
+        "title": title,
+        "status": 400,
+        "detail": detail,
+        "instance": "/api/v1/imports",
+        "errors": [{"parameter": "body", "detail": detail}],
+    }
     assert database_digest(url) == before

@@ -3,25 +3,28 @@
 Only a bearer token whose SHA-256 digest is in settings may import (401 without one,
 403 with another); the body is capped (413). The package is a multipart upload of CSV
 files (or one .zip), a `text/csv` body holding shares.csv, an `application/json` body
-holding a JSON-stat 2.0 dataset, or an `application/zip` body. `dry_run=true` checks
-and reports without writing. A database that cannot be written (read-only, full) is a
-503 problem that says so; the import is one transaction, so nothing is half-written.
+holding a JSON-stat 2.0 dataset, or an `application/zip` body. It is unpacked and read
+as `kommunedigi import` reads a package (seed.package, within the settings' import
+limits), in a thread, so that reads are answered meanwhile; every problem with it is a
+422 whose report names file, line and column. `dry_run=true` checks and reports without
+writing. A database that cannot be written (read-only, full) is a 503 problem that says
+so; the import is one transaction, so nothing is half-written.
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import hmac
 import io
-import zipfile
-from typing import Any
+from collections.abc import AsyncIterator
+from typing import IO, Any
 
 from sqlalchemy.exc import SQLAlchemyError
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 from starlette.requests import Request
 from starlette.responses import Response
-from starlette.types import Message
 
 from api.problems import Problem, log_fault
 from api.responses import JSONResponse
@@ -30,6 +33,8 @@ from api.settings import Settings
 from models.faults import fault
 from seed import package
 from seed.importer import ImportRejected, import_package
+from seed.limits import ReadLimits
+from seed.unpacking import Opener, Part
 
 
 def authorise(request: Request, settings: Settings) -> None:
@@ -60,56 +65,60 @@ def too_large(limit: int) -> Problem:
     )
 
 
-def _unzip(data: bytes, name: str) -> dict[str, bytes]:
-    try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            return {
-                item.filename.rsplit("/", 1)[-1]: archive.read(item)
-                for item in archive.infolist()
-                if not item.is_dir()
-            }
-    except zipfile.BadZipFile:
-        detail = f"{name} could not be read as a .zip archive"
-        raise Problem(400, "Not a zip file", detail) from None
+# What a raw body holds, by its media type; the name is the file it is read as.
+BODIES = {
+    "text/csv": "shares.csv",
+    "application/json": "dataset.json",  # a JSON-stat 2.0 dataset
+    "application/zip": "upload.zip",
+    "application/x-zip-compressed": "upload.zip",
+}
+FORM_FIELDS = 50  # text fields a form may have besides its files (none is read)
 
 
-async def _files(request: Request, body: bytes) -> dict[str, bytes]:
+@contextlib.asynccontextmanager
+async def _parts(request: Request, limits: ReadLimits) -> AsyncIterator[list[Part]]:
+    """The files the request sends, unread: a body held in memory, or a form's files
+    (Starlette spools each to disk beyond 1 MB while it parses the form as it arrives)."""
     content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
-    if content_type == "text/csv":
-        return {"shares.csv": body}
-    if content_type == "application/json":
-        return {"dataset.json": body}  # a JSON-stat 2.0 dataset
-    if content_type in ("application/zip", "application/x-zip-compressed"):
-        return _unzip(body, "the body")
-    if content_type == "multipart/form-data":
-        sent = False
-
-        async def replay() -> Message:
-            nonlocal sent
-            if sent:
-                return {"type": "http.disconnect"}
-            sent = True
-            return {"type": "http.request", "body": body, "more_body": False}
-
-        form = await Request(request.scope, replay).form(max_files=50, max_fields=50)
-        files: dict[str, bytes] = {}
-        for value in form.values():
-            if isinstance(value, UploadFile) and value.filename:
-                content = await value.read()
-                name = value.filename.rsplit("/", 1)[-1]
-                files |= _unzip(content, name) if name.lower().endswith(".zip") else {name: content}
+    if content_type in BODIES:
+        body = await request.body()  # capped at max_upload_bytes by api.body_limits
+        yield [Part(BODIES[content_type], len(body), lambda: io.BytesIO(body))]
+        return
+    if content_type != "multipart/form-data":
+        raise Problem(
+            415,
+            "Unsupported media type",
+            "Send multipart/form-data with the files, text/csv (shares.csv), application/json"
+            " (a JSON-stat dataset) or application/zip.",
+            type="/problems/unsupported-media-type",
+        )
+    form = await request.form(max_files=limits.files, max_fields=FORM_FIELDS)
+    try:
+        uploads = [
+            value
+            for _, value in form.multi_items()
+            if isinstance(value, UploadFile) and value.filename
+        ]
+        if not uploads:
+            detail = "The form holds no files; attach the package's CSV files or a .zip."
+            raise Problem(
+                400,
+                "No files",
+                detail,
+                type="/problems/no-files",
+                errors=[{"parameter": "body", "detail": detail}],
+            )
+        yield [Part(upload.filename or "", upload.size or 0, _opener(upload)) for upload in uploads]
+    finally:
         await form.close()
-        if not files:
-            detail = "The form holds no files; attach the package's CSV files."
-            raise Problem(400, "No files", detail)
-        return files
-    raise Problem(
-        415,
-        "Unsupported media type",
-        "Send multipart/form-data with the files, text/csv (shares.csv), application/json"
-        " (a JSON-stat dataset) or application/zip.",
-        type="/problems/unsupported-media-type",
-    )
+
+
+def _opener(upload: UploadFile) -> Opener:
+    def open_upload() -> contextlib.nullcontext[IO[bytes]]:
+        upload.file.seek(0)
+        return contextlib.nullcontext(upload.file)  # the form closes it
+
+    return open_upload
 
 
 async def create_import(request: Request) -> Response:
@@ -117,13 +126,19 @@ async def create_import(request: Request) -> Response:
     authorise(request, settings)
     params = Params(request.query_params, {"dry_run", "message"})
     dry_run = params.flag("dry_run")
-    body = await request.body()  # capped at max_upload_bytes by api.body_limits
-    files = await _files(request, body)
-    loaded = package.from_files("upload", files)
+    limits = settings.import_limits
+    async with _parts(request, limits) as parts:
+        # Unpacking and parsing are CPU work: in a thread, so that reads go on meanwhile.
+        loaded = await run_in_threadpool(package.from_parts, "upload", parts, limits)
     message = params.text("message") or "Import over the API"
     try:
         report = await run_in_threadpool(
-            import_package, request.app.state.engine, loaded, message=message, dry_run=dry_run
+            import_package,
+            request.app.state.engine,
+            loaded,
+            message=message,
+            dry_run=dry_run,
+            wait_seconds=settings.import_wait_seconds,
         )
     except SQLAlchemyError as error:
         # One transaction: whatever stopped it, the database is as it was.
@@ -141,8 +156,10 @@ async def create_import(request: Request) -> Response:
             f"{len(rejected.report.errors)} problems in the package; nothing was written.",
             type="/problems/import-rejected",
         )
+        # A package can hold an issue on every row: listed in a thread, like the reading.
+        listed = await run_in_threadpool(rejected.report.as_dict)
         return JSONResponse(
-            {**problem.body(request.url.path), "report": rejected.report.as_dict()},
+            {**problem.body(request.url.path), "report": listed},
             status_code=422,
             media_type="application/problem+json",
         )
