@@ -7,6 +7,7 @@ their operation, status and media type; and /openapi.json serves the file unchan
 
 from __future__ import annotations
 
+import ast
 import csv
 import io
 import re
@@ -31,6 +32,7 @@ from starlette.schemas import SchemaGenerator
 from api.app import create_app
 from api.settings import Settings
 from models.migrate import upgrade
+from tests.conftest import ROOT
 from tests.network_helpers import free_port
 
 pytestmark = pytest.mark.anyio
@@ -150,6 +152,31 @@ def assert_valid(pointer: str, instance: Any, what: str) -> None:
     assert not errors, f"{what} breaks {pointer}:\n" + "\n".join(errors[:20])
 
 
+def problem_catalogue(spec: dict[str, Any]) -> dict[str, set[int]]:
+    """Each documented problem type and the statuses of the answers that carry it."""
+    found: dict[str, set[int]] = {}
+    for entry in spec["components"]["schemas"]["ProblemType"]["oneOf"]:
+        statuses = entry["x-status"]
+        assert entry["const"] not in found, f"{entry['const']} is listed twice"
+        found[entry["const"]] = set(statuses if isinstance(statuses, list) else [statuses])
+    return found
+
+
+def assert_types_are_catalogued(
+    spec: dict[str, Any], status: int, media_type: str, payload: Any
+) -> None:
+    """A problem's type is listed with its status; a GraphQL error's code is listed."""
+    catalogue = problem_catalogue(spec)
+    if media_type == "application/problem+json":
+        assert status in catalogue.get(payload["type"], set()), (
+            f"{payload['type']} answered with {status}: not so in ProblemType"
+        )
+    elif media_type == "application/json" and isinstance(payload, dict):
+        for error in payload.get("errors") or []:
+            code = (error.get("extensions") or {}).get("code")
+            assert code is None or code in catalogue, f"{code} is not in ProblemType"
+
+
 # Walking the app ----------------------------------------------------------------------
 
 
@@ -215,6 +242,7 @@ async def exchange(
     schema_pointer = f"{response_pointer}/content/{escape(media_type)}/schema"
     payload = response.json() if media_type.endswith("json") else response.text
     assert_valid(schema_pointer, payload, f"{method.upper()} {url} ({status})")
+    assert_types_are_catalogued(spec, status, media_type, payload)
     if media_type == "text/csv":
         # A CSV body is only a string to the schema: check what RFC 4180 readers rely on.
         assert response.headers["content-type"] == "text/csv; charset=utf-8"
@@ -290,6 +318,55 @@ def test_object_schemas_are_closed(spec):
 
     walk(spec["components"]["schemas"], "#/components/schemas")
     assert open_objects == []
+
+
+# Problem types ------------------------------------------------------------------------
+
+PROBLEM_TYPE = re.compile(r"/problems/[a-z0-9-]+|about:blank")
+
+
+def problem_types_in_code() -> tuple[set[str], list[str]]:
+    """The problem types the code names as literals; and where it builds one at run time."""
+    named: set[str] = set()
+    built: list[str] = []
+    for folder in ("api", "models", "seed"):
+        for path in sorted((ROOT / folder).rglob("*.py")):
+            for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+                if isinstance(node, ast.Constant) and isinstance(node.value, str):
+                    if PROBLEM_TYPE.fullmatch(node.value):
+                        named.add(node.value)
+                elif isinstance(node, ast.JoinedStr) and "/problems/" in ast.unparse(node):
+                    built.append(f"{path.relative_to(ROOT)}:{node.lineno}")
+    return named, built
+
+
+async def test_every_problem_type_the_code_answers_is_catalogued(client, spec):
+    named, built = problem_types_in_code()
+    # The one type built at run time: a Starlette HTTPException's, by its title.
+    assert [where.split(":")[0] for where in built] == ["api/problems.py"], (
+        "name each problem type as a literal, so that this test finds it"
+    )
+    missing_path = await client.get("/api/v1/no-such-collection")
+    wrong_method = await client.delete("/api/v1/surveys")
+    answered = {missing_path.json()["type"], wrong_method.json()["type"]}
+    assert answered == {"/problems/not-found", "/problems/method-not-allowed"}
+    documented = set(problem_catalogue(spec))
+    assert {
+        "answered, not in ProblemType": sorted((named | answered) - documented),
+        "in ProblemType, never answered": sorted(documented - named - answered),
+    } == {"answered, not in ProblemType": [], "in ProblemType, never answered": []}
+
+
+def test_problem_types_the_documents_name_are_catalogued(spec):
+    catalogue = set(problem_catalogue(spec))
+    documents = [SPEC_FILE, ROOT / "README.md", *sorted((ROOT / "docs").rglob("*.md"))]
+    unknown = {
+        f"{found} in {document.relative_to(ROOT)}"
+        for document in documents
+        for found in re.findall(r"/problems/[a-z0-9-]*[a-z0-9]", document.read_text("utf-8"))
+        if found not in catalogue
+    }
+    assert sorted(unknown) == []
 
 
 # Routes -------------------------------------------------------------------------------
