@@ -7,7 +7,9 @@ their operation, status and media type; and /openapi.json serves the file unchan
 
 from __future__ import annotations
 
+import ast
 import csv
+import hashlib
 import io
 import re
 from collections.abc import Iterator
@@ -31,7 +33,10 @@ from starlette.schemas import SchemaGenerator
 from api.app import create_app
 from api.settings import Settings
 from models.migrate import upgrade
+from tests.conftest import NO_RATE_LIMITS, ROOT
 from tests.network_helpers import free_port
+from tests.test_concurrent_imports import release_lock_held
+from tests.test_faults import read_only
 
 pytestmark = pytest.mark.anyio
 
@@ -150,6 +155,31 @@ def assert_valid(pointer: str, instance: Any, what: str) -> None:
     assert not errors, f"{what} breaks {pointer}:\n" + "\n".join(errors[:20])
 
 
+def problem_catalogue(spec: dict[str, Any]) -> dict[str, set[int]]:
+    """Each documented problem type and the statuses of the answers that carry it."""
+    found: dict[str, set[int]] = {}
+    for entry in spec["components"]["schemas"]["ProblemType"]["oneOf"]:
+        statuses = entry["x-status"]
+        assert entry["const"] not in found, f"{entry['const']} is listed twice"
+        found[entry["const"]] = set(statuses if isinstance(statuses, list) else [statuses])
+    return found
+
+
+def assert_types_are_catalogued(
+    spec: dict[str, Any], status: int, media_type: str, payload: Any
+) -> None:
+    """A problem's type is listed with its status; a GraphQL error's code is listed."""
+    catalogue = problem_catalogue(spec)
+    if media_type == "application/problem+json":
+        assert status in catalogue.get(payload["type"], set()), (
+            f"{payload['type']} answered with {status}: not so in ProblemType"
+        )
+    elif media_type == "application/json" and isinstance(payload, dict):
+        for error in payload.get("errors") or []:
+            code = (error.get("extensions") or {}).get("code")
+            assert code is None or code in catalogue, f"{code} is not in ProblemType"
+
+
 # Walking the app ----------------------------------------------------------------------
 
 
@@ -180,8 +210,12 @@ async def exchange(
     url: str,
     status: int,
     body: Any = None,
+    **sent_as: Any,
 ) -> httpx.Response:
-    """Send a request the contract allows; check the response against the contract."""
+    """Send a request the contract allows; check the response against the contract.
+
+    `body` is sent as JSON; `sent_as` (content, files, headers) as httpx sends them.
+    """
     method = method.lower()
     parts = urlsplit(url)
     template = template_of(spec, parts.path)
@@ -197,7 +231,12 @@ async def exchange(
         request_schema = f"{request_pointer}/content/application~1json/schema"
         assert_valid(request_schema, body, f"the body of {method.upper()} {url}")
 
-    response = await client.request(method.upper(), url, json=body)
+    request = client.build_request(method.upper(), url, json=body, **sent_as)
+    media_type_sent = request.headers.get("content-type", "").split(";")[0].strip()
+    if media_type_sent and status != 415:  # a 415 is the answer to an undocumented one
+        request_body, _ = follow(spec, f"{operation_pointer}/requestBody")
+        assert media_type_sent in request_body["content"], f"{url} sends {media_type_sent}"
+    response = await client.send(request)
     assert response.status_code == status, response.text
 
     responses, _ = follow(spec, f"{operation_pointer}/responses")
@@ -215,6 +254,7 @@ async def exchange(
     schema_pointer = f"{response_pointer}/content/{escape(media_type)}/schema"
     payload = response.json() if media_type.endswith("json") else response.text
     assert_valid(schema_pointer, payload, f"{method.upper()} {url} ({status})")
+    assert_types_are_catalogued(spec, status, media_type, payload)
     if media_type == "text/csv":
         # A CSV body is only a string to the schema: check what RFC 4180 readers rely on.
         assert response.headers["content-type"] == "text/csv; charset=utf-8"
@@ -290,6 +330,55 @@ def test_object_schemas_are_closed(spec):
 
     walk(spec["components"]["schemas"], "#/components/schemas")
     assert open_objects == []
+
+
+# Problem types ------------------------------------------------------------------------
+
+PROBLEM_TYPE = re.compile(r"/problems/[a-z0-9-]+|about:blank")
+
+
+def problem_types_in_code() -> tuple[set[str], list[str]]:
+    """The problem types the code names as literals; and where it builds one at run time."""
+    named: set[str] = set()
+    built: list[str] = []
+    for folder in ("api", "models", "seed"):
+        for path in sorted((ROOT / folder).rglob("*.py")):
+            for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+                if isinstance(node, ast.Constant) and isinstance(node.value, str):
+                    if PROBLEM_TYPE.fullmatch(node.value):
+                        named.add(node.value)
+                elif isinstance(node, ast.JoinedStr) and "/problems/" in ast.unparse(node):
+                    built.append(f"{path.relative_to(ROOT)}:{node.lineno}")
+    return named, built
+
+
+async def test_every_problem_type_the_code_answers_is_catalogued(client, spec):
+    named, built = problem_types_in_code()
+    # The one type built at run time: a Starlette HTTPException's, by its title.
+    assert [where.split(":")[0] for where in built] == ["api/problems.py"], (
+        "name each problem type as a literal, so that this test finds it"
+    )
+    missing_path = await client.get("/api/v1/no-such-collection")
+    wrong_method = await client.delete("/api/v1/surveys")
+    answered = {missing_path.json()["type"], wrong_method.json()["type"]}
+    assert answered == {"/problems/not-found", "/problems/method-not-allowed"}
+    documented = set(problem_catalogue(spec))
+    assert {
+        "answered, not in ProblemType": sorted((named | answered) - documented),
+        "in ProblemType, never answered": sorted(documented - named - answered),
+    } == {"answered, not in ProblemType": [], "in ProblemType, never answered": []}
+
+
+def test_problem_types_the_documents_name_are_catalogued(spec):
+    catalogue = set(problem_catalogue(spec))
+    documents = [SPEC_FILE, ROOT / "README.md", *sorted((ROOT / "docs").rglob("*.md"))]
+    unknown = {
+        f"{found} in {document.relative_to(ROOT)}"
+        for document in documents
+        for found in re.findall(r"/problems/[a-z0-9-]*[a-z0-9]", document.read_text("utf-8"))
+        if found not in catalogue
+    }
+    assert sorted(unknown) == []
 
 
 # Routes -------------------------------------------------------------------------------
@@ -503,13 +592,16 @@ CASES = [
     ("POST", "/graphql", {"query": GRAPHQL_QUERY}, 200),
     ("POST", "/graphql", {"query": "{ shares(first: 0) { pageInfo { hasNextPage } } }"}, 200),
     ("POST", "/graphql", {"query": ""}, 400),
+    ("GET", "/graphql?query=mutation { x }", None, 400),
+    ("GET", "/graphql?query={ surveys { code } }&variables=not-json", None, 400),
+    ("GET", f"/graphql?query={{ surveys {{ code }} }}{' ' * 20_000}", None, 414),
 ]
 
 
 @pytest.mark.parametrize(
     ("method", "url", "body", "status"),
     CASES,
-    ids=[f"{method} {url} {status}" for method, url, _, status in CASES],
+    ids=[f"{method} {' '.join(url.split())[:100]} {status}" for method, url, _, status in CASES],
 )
 async def test_response_matches_the_contract(client, spec, method, url, body, status):
     await exchange(client, spec, method, url, status, body)
@@ -569,6 +661,27 @@ async def test_a_database_that_is_down_answers_the_documented_503(spec, url):
             await exchange(client, spec, "POST", "/graphql", 503, body)
 
 
+# What a GET needs besides its path to reach the database.
+DATABASE_QUERIES = {
+    "/oembed": "?url=http://testserver/embed/indicators/action-plan",
+    "/graphql": "?query={ surveys { code } }",
+}
+
+
+async def test_every_operation_that_reads_the_database_documents_its_503(spec):
+    """With the database down, an operation answers 503 if and only if it documents one."""
+    with app_on(f"postgresql+psycopg://postgres@127.0.0.1:{free_port()}/down") as app:
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as client:
+            for template, method in sorted(operations(spec)):
+                if method != "get":
+                    continue
+                path = template.replace("{code}", REAL_CODES.get(template, "x"))
+                url = path.replace("{id}", "1") + DATABASE_QUERIES.get(template, "")
+                reads = "503" in spec["paths"][template]["get"]["responses"]
+                await exchange(client, spec, "GET", url, 503 if reads else 200)
+
+
 async def test_health_of_an_empty_database(spec, tmp_path):
     with app_on(f"sqlite:///{tmp_path / 'empty.sqlite3'}") as app:
         upgrade(app.state.engine)
@@ -609,3 +722,126 @@ async def test_openapi_json_is_the_committed_document(client):
     assert response.headers["content-type"] == "application/json"
     with SPEC_FILE.open(encoding="utf-8") as handle:
         assert response.json() == yaml.safe_load(handle)
+
+
+# Imports ------------------------------------------------------------------------------
+
+TOKEN = "a data steward's token"
+STEWARD = {"Authorization": f"Bearer {TOKEN}"}
+SHARES = (
+    "survey,wave,question,option,segment,value,status,source\n"
+    "kommuneundersokelsen,2017,action-plan,yes,all,77,published,pr17\n"
+)
+CSV_BODY = {"content": SHARES, "headers": {**STEWARD, "Content-Type": "text/csv"}}
+UPLOAD = ("file", ("shares.csv", SHARES.encode(), "text/csv"))
+NAMELESS_PART = (
+    b'--b\r\nContent-Disposition: form-data; filename="shares.csv"\r\n\r\n'
+    + SHARES.encode()
+    + b"\r\n--b--\r\n"
+)
+
+
+def import_settings(**settings: Any) -> dict[str, Any]:
+    token_hash = hashlib.sha256(TOKEN.encode()).hexdigest()
+    return {"import_token_hashes": token_hash, **NO_RATE_LIMITS, **settings}
+
+
+IMPORT_CASES: dict[str, tuple[str, int, str | None, dict[str, Any]]] = {
+    "a dry run": ("?dry_run=true", 200, None, CSV_BODY),
+    "a dry run of a form": ("?dry_run=1", 200, None, {"files": [UPLOAD], "headers": STEWARD}),
+    "a new release": ("?message=Corrected", 201, None, CSV_BODY),
+    "a wrong flag": ("?dry_run=maybe", 400, "/problems/invalid-parameter", CSV_BODY),
+    "a form without files": (
+        "", 400, "/problems/no-files",
+        {"files": {"message": (None, b"a field")}, "headers": STEWARD},
+    ),
+    "too many files": (  # import_max_files=3
+        "", 400, "/problems/too-many-files", {"files": [UPLOAD] * 4, "headers": STEWARD},
+    ),
+    "too many fields": (
+        "", 400, "/problems/too-many-fields",
+        {"files": [*[(f"f{i}", (None, b"x")) for i in range(51)], UPLOAD], "headers": STEWARD},
+    ),
+    "a field too large": (
+        "", 400, "/problems/form-field-too-large",
+        {"files": [("note", (None, b"x" * 1_100_000)), UPLOAD], "headers": STEWARD},
+    ),
+    "a form without a boundary": (
+        "", 400, "/problems/invalid-form",
+        {"content": SHARES, "headers": {**STEWARD, "Content-Type": "multipart/form-data"}},
+    ),
+    "a part without a name": (
+        "", 400, "/problems/invalid-form",
+        {
+            "content": NAMELESS_PART,
+            "headers": {**STEWARD, "Content-Type": "multipart/form-data; boundary=b"},
+        },
+    ),
+    "no token": (
+        "", 401, "/problems/authentication-required",
+        {"content": SHARES, "headers": {"Content-Type": "text/csv"}},
+    ),
+    "a wrong token": (
+        "", 403, "/problems/forbidden",
+        {"content": SHARES, "headers": {"Authorization": "Bearer x", "Content-Type": "text/csv"}},
+    ),
+    "a body too large": (
+        "", 413, "/problems/payload-too-large",
+        {"content": b"x" * 2_000_001, "headers": CSV_BODY["headers"]},
+    ),
+    "plain text": (
+        "", 415, "/problems/unsupported-media-type",
+        {"content": SHARES, "headers": {**STEWARD, "Content-Type": "text/plain"}},
+    ),
+    "a zip that is not one": (
+        "", 422, "/problems/import-rejected",
+        {"content": SHARES, "headers": {**STEWARD, "Content-Type": "application/zip"}},
+    ),
+    "a wrong value": (
+        "", 422, "/problems/import-rejected",
+        {"content": SHARES.replace(",77,", ",seventy,"), "headers": CSV_BODY["headers"]},
+    ),
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("case", IMPORT_CASES)
+async def test_an_import_answers_as_the_contract_says(spec, fresh_database_url, case):
+    query, status, problem_type, sent_as = IMPORT_CASES[case]
+    settings = import_settings(max_upload_bytes=2_000_000, import_max_files=3)
+    with app_with(fresh_database_url, **settings) as app:
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as client:
+            url = f"/api/v1/imports{query}"
+            response = await exchange(client, spec, "POST", url, status, **sent_as)
+    assert response.json().get("type") == problem_type
+
+
+async def test_an_import_that_waits_too_long_answers_the_documented_409(spec, fresh_database_url):
+    with app_with(fresh_database_url, **import_settings(import_wait_seconds=0.2)) as app:
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as client:
+            with release_lock_held(fresh_database_url):
+                await exchange(client, spec, "POST", "/api/v1/imports", 409, **CSV_BODY)
+
+
+async def test_an_import_the_database_refuses_answers_the_documented_503(
+    spec, fresh_database_url, databases
+):
+    with app_with(fresh_database_url):
+        pass  # migrated and seeded, then opened read-only
+    with app_with(read_only(fresh_database_url, databases.backend), **import_settings()) as app:
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as client:
+            response = await exchange(client, spec, "POST", "/api/v1/imports", 503, **CSV_BODY)
+    assert response.json()["type"] == "/problems/database-unwritable"
+
+
+async def test_an_import_while_the_database_is_down_answers_the_documented_503(spec):
+    down = f"postgresql+psycopg://postgres@127.0.0.1:{free_port()}/down"
+    settings = import_settings(migrate_on_start=False, seed_on_start=False)
+    with app_with(down, **settings) as app:
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as client:
+            response = await exchange(client, spec, "POST", "/api/v1/imports", 503, **CSV_BODY)
+    assert response.json()["type"] == "/problems/database-unavailable"
+    assert response.headers["retry-after"] == "5"

@@ -223,6 +223,12 @@ async def test_the_limits_are_published_in_config(limited):
         "max_cells": 10000,
         "max_upload_bytes": 50000000,
         "cache_max_age": 300,
+        "database_wait_seconds": 1.5,
+        "request_head": {
+            "max_header_bytes": 65536,
+            "max_header_fields": 100,
+            "header_timeout_seconds": 10.0,
+        },
         "rate_limits": {
             "policies": [
                 {
@@ -255,7 +261,16 @@ async def test_the_limits_are_published_in_config(limited):
             "max_depth": 10,
             "max_aliases": 30,
             "max_cost": 50000,
+            "max_field_comparisons": 5000,
             "timeout_seconds": 10.0,
+        },
+        "imports": {
+            "max_upload_bytes": 50000000,
+            "max_unpacked_bytes": 100000000,
+            "max_files": 50,
+            "max_rows": 1000000,
+            "max_line_bytes": 65536,
+            "wait_seconds": 30.0,
         },
     }
     assert index.json()["links"]["config"] == "http://testserver/api/v1/config"
