@@ -216,17 +216,19 @@ class _CsvReader:
         return rows
 
     def _records(self, reader: Reader) -> Iterator[tuple[int, list[str]]]:
-        """(line, cells) of each record that is not blank; a broken one is an issue."""
+        """(line, cells) of each record that is not blank, named by the line it starts on (a
+        quoted cell may hold line breaks); a broken one is an issue."""
         while True:
+            start = reader.line_num + 1  # each record, a blank line too, begins a line
             try:
                 values = next(reader)
             except StopIteration:
                 return
             except csv.Error as error:  # a field longer than csv's limit, over several lines
-                self.issue(reader.line_num, None, None, f"CSV as RFC 4180 writes it ({error})")
+                self.issue(start, None, None, f"CSV as RFC 4180 writes it ({error})")
                 continue
             if values:
-                yield reader.line_num, values
+                yield start, values
 
     def _lines(self, content: bytes) -> Iterator[str]:
         """The file's lines as text, each with its line break (as csv wants them), decoded

@@ -39,6 +39,7 @@ CORRECTED = SHARES.replace(b",76,", b",77,")
 DIMENSIONS = ["wave", "question", "option", "segment"]
 MEDIA_TYPES = {"zip": "application/zip", "json": "application/json", "csv": "text/csv"}
 FOLDERS_RULE = "every file in one folder: the top, or one folder that holds them all"
+TEXT_IN_LINES = "text without control characters other than tab and line breaks"
 LISTED = sum(46 + len(str(i)) for i in range(2000))  # a zip's directory: 46 bytes and a name
 
 
@@ -167,8 +168,24 @@ CASES: list[Case] = [
         "a field over csv's limit, in lines within it",
         "shares.csv",
         lambda: shares(ROW + '"' + "\n".join(["x" * 50_000] * 3) + '"', ROW),
-        [("shares.csv", 4, None, None,
+        [("shares.csv", 2, None, None,
           "CSV as RFC 4180 writes it (field larger than field limit (131072))")],
+    ),
+    (
+        "a quoted cell over several lines, named by the line its row starts on",
+        "shares.csv",
+        lambda: shares(ROW_2015 + '"one\ntwo\x07"', ROW.replace(",76,", ",120,")),
+        [("shares.csv", 2, "note_nb", "one\ntwo\x07", TEXT_IN_LINES),
+         ("shares.csv", 4, "value", "120", "a percentage from 0 to 100")],
+    ),
+    (
+        "a bare CR in a quoted cell, in a file of CR LF lines",
+        "shares.csv",
+        lambda: shares(ROW_2015 + '"one\rtwo\x07"', ROW.replace(",76,", ",120,")).replace(
+            b"\n", b"\r\n"
+        ),
+        [("shares.csv", 2, "note_nb", "one\rtwo\x07", TEXT_IN_LINES),
+         ("shares.csv", 4, "value", "120", "a percentage from 0 to 100")],
     ),
     (
         "a duplicated column",
