@@ -476,10 +476,6 @@ async def test_form_files_of_one_field_are_all_read(seeded_url):
     assert (response.status_code, response.json()["changed"]) == (200, 1)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="seed/importer.py stops before checking rows when the package has a file-level issue",
-)
 async def test_row_errors_are_reported_beside_file_errors(seeded_url, tmp_path, capsys):
     package = zipped({"shares.csv": shares(ROW.replace(",76,", ",120,")), "answers.csv": b"x\n"})
     expected = [
