@@ -151,7 +151,7 @@ class Checker:
     def __init__(self, session: Session, issues: list[Issue]) -> None:
         self.issues = issues
         self.unread: set[str] = set()  # files of the package not read whole
-        self.listed = True  # whether every file of the package could be listed
+        self.all_read = True  # whether every file was read as one of the package's
         self.unchecked: dict[tuple[str, str], Unchecked] = {}  # by file and column
         self.surveys = set(session.scalars(select(col(Survey.code))))
         self.sources = set(session.scalars(select(col(Source.code))))
@@ -234,13 +234,13 @@ class Checker:
         if found:
             return True
         defined_in = f"{DEFINED_IN[column]}.csv"
-        if self.listed and defined_in not in self.unread:
+        if self.all_read and defined_in not in self.unread:
             self.bad(row, column, expected)
             return False
         key = (row.file, column)
         if key not in self.unchecked:
             why = f"{defined_in} could not be read whole"
-            if not self.listed:
+            if not self.all_read:
                 why = "not every file of the package could be read"
             self.unchecked[key] = Unchecked(row, column, expected, why)
         self.unchecked[key].rows += 1
@@ -307,7 +307,7 @@ class Checker:
     def check(
         self, package: Package, progress: Callable[[Iterable[Row], str, int], Iterable[Row]]
     ) -> Checked:
-        self.unread, self.listed = package.unread, package.listed
+        self.unread, self.all_read = package.unread, package.whole
         checked = Checked()
         for stem in METADATA:
             seen: dict[Any, int] = {}
@@ -500,7 +500,7 @@ class Checker:
     def _warn_single_choice(
         self, figures: dict[CellCodes, Figure], firsts: dict[CellCodes, Row]
     ) -> None:
-        if not self.listed or {"questions.csv", "options.csv"} & self.unread:
+        if not self.all_read or {"questions.csv", "options.csv"} & self.unread:
             return  # a question's options or kind may be among what could not be read
         options: dict[str, int] = {}
         for question, _ in self.options:

@@ -84,11 +84,12 @@ class Package:
     issues: list[Issue] = field(default_factory=list)
     checksum: str = ""
     # What was not read whole: files left out (unreadable, twice in the package, past a
-    # limit) or with rows that could not be read; and whether every file could be listed
-    # at all (a zip that is no zip cannot). seed.checks looks for no code such a file may
-    # define, so that one unreadable file is one error, not one on each row that uses it.
+    # limit) or with rows that could not be read; and whether every file was read as one
+    # of the package's (not if a zip could not be listed, or a file's name is none of
+    # theirs: it may be any). seed.checks looks for no code such a file may define, so
+    # that one unreadable file is one error, not one on each row that uses it.
     unread: set[str] = field(default_factory=set)
-    listed: bool = True
+    whole: bool = True
 
     @property
     def share_count(self) -> int:
@@ -108,7 +109,7 @@ def read(path: Path, limits: ReadLimits = DEFAULT_LIMITS) -> Package:
             unpacker.add(path.name, [Part(name, path.stat().st_size, lambda: path.open("rb"))])
         files = unpacker.read()
     return from_files(
-        path.name, files, limits, issues, unread=unpacker.unread, listed=unpacker.listed
+        path.name, files, limits, issues, unread=unpacker.unread, whole=unpacker.listed
     )
 
 
@@ -122,7 +123,7 @@ def from_parts(name: str, parts: Sequence[Part], limits: ReadLimits) -> Package:
             if _is_zip(part):
                 unpacker.add_zip(part.path.replace("\\", "/").rsplit("/", 1)[-1], part.open)
         files = unpacker.read()
-    return from_files(name, files, limits, issues, unread=unpacker.unread, listed=unpacker.listed)
+    return from_files(name, files, limits, issues, unread=unpacker.unread, whole=unpacker.listed)
 
 
 def from_files(
@@ -132,12 +133,12 @@ def from_files(
     issues: list[Issue] | None = None,
     *,
     unread: Iterable[str] = (),
-    listed: bool = True,
+    whole: bool = True,
 ) -> Package:
     """A package from file names and contents, read within `limits`; `issues` are those
-    found unpacking it, `unread` the files it found and could not read, and `listed`
+    found unpacking it, `unread` the files it found and could not read, and `whole`
     whether it could list them all."""
-    package = Package(name, issues=[] if issues is None else issues, listed=listed)
+    package = Package(name, issues=[] if issues is None else issues, whole=whole)
     package.unread.update(unread)
     unpacked_whole = not package.issues
     digest = hashlib.sha256()
@@ -150,6 +151,7 @@ def from_files(
         if file_name not in known and file_name not in datasets:
             expected = f"one of the files {', '.join(sorted(known))}, or JSON-stat (.json)"
             package.issues.append(Issue(file_name, None, None, None, expected))
+            package.whole = False
     if "shares.csv" not in files and not datasets and unpacked_whole:
         package.issues.append(
             Issue("shares.csv", None, None, None, "a shares.csv file or a JSON-stat dataset")

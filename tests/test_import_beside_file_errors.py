@@ -22,6 +22,11 @@ NO_SOURCE = "kommuneundersokelsen,2017,action-plan,yes,all,76,published,nosuch"
 OPTIONS = "question,code,label_nb\naction-plan,maybe,Kanskje\n"
 QUESTIONS = "survey,code,topic,kind,text_nb\nkommuneundersokelsen,new-question,plans,scale,Ny\n"
 PERCENTAGE = "a percentage from 0 to 100"
+ONE_OF_THE_FILES = (
+    "one of the files indicators.csv, options.csv, published_totals.csv, questions.csv, "
+    "segments.csv, shares.csv, sources.csv, surveys.csv, topics.csv, waves.csv, or JSON-stat "
+    "(.json)"
+)
 
 
 def shares(*rows: str) -> str:
@@ -76,6 +81,20 @@ CASES: list[tuple[str, dict[str, str], list[Issue]]] = [
             ("warning", "shares.csv", 2, "option", "maybe",
              "an option of question action-plan; not checked in this row and 1 more, as "
              "options.csv could not be read whole"),
+        ],
+    ),
+    (
+        "options.csv misnamed: a file of another name may be any of the package's",
+        {
+            "option.csv": "question,code,label_nb,label_en\naction-plan,maybe,Kanskje,Maybe\n",
+            "shares.csv": shares(MAYBE_2015.replace(",10,", ",120,")),
+        },
+        [
+            ("error", "option.csv", None, None, None, ONE_OF_THE_FILES),
+            ("error", "shares.csv", 2, "value", "120", PERCENTAGE),
+            ("warning", "shares.csv", 2, "option", "maybe",
+             "an option of question action-plan; not checked, as not every file of the "
+             "package could be read"),
         ],
     ),
     (
