@@ -153,6 +153,7 @@ class Checker:
         self.unread: set[str] = set()  # files of the package not read whole
         self.all_read = True  # whether every file was read as one of the package's
         self.unchecked: dict[tuple[str, str], Unchecked] = {}  # by file and column
+        self.unresolved = 0  # references neither found nor reported: they are unchecked
         self.surveys = set(session.scalars(select(col(Survey.code))))
         self.sources = set(session.scalars(select(col(Source.code))))
         self.topics = set(session.scalars(select(col(Topic.code))))
@@ -216,27 +217,22 @@ class Checker:
             self.bad(row, column, expected)
         return row[column]
 
-    @property
-    def unresolved(self) -> int:
-        """References neither found nor reported, as what would define them was not read."""
-        return sum(unchecked.rows for unchecked in self.unchecked.values())
-
     def known(
         self, row: Row, column: str, known: Iterable[Any], what: str, key: Any = None
     ) -> bool:
         """Whether the code in `column` (or `key`) is among `known`; reported if not."""
-        found = (row[column] if key is None else key) in known
-        return self.refers(row, column, found, f"{what} known to the database or this package")
-
-    def refers(self, row: Row, column: str, found: bool, expected: str) -> bool:
-        """`found`, for the reference in `column`; if not found, an issue, or, when the file
-        that would define it was not read whole, one warning for all such references."""
-        if found:
+        if (row[column] if key is None else key) in known:
             return True
+        self.unknown(row, column, f"{what} known to the database or this package")
+        return False
+
+    def unknown(self, row: Row, column: str, expected: str) -> None:
+        """A reference in `column` not found: an issue, or, when the file that would define
+        it was not read whole, one warning for all such references of the file's column."""
         defined_in = f"{DEFINED_IN[column]}.csv"
         if self.all_read and defined_in not in self.unread:
             self.bad(row, column, expected)
-            return False
+            return
         key = (row.file, column)
         if key not in self.unchecked:
             why = f"{defined_in} could not be read whole"
@@ -244,7 +240,7 @@ class Checker:
                 why = "not every file of the package could be read"
             self.unchecked[key] = Unchecked(row, column, expected, why)
         self.unchecked[key].rows += 1
-        return False
+        self.unresolved += 1
 
     def whole(self, row: Row, column: str) -> int | None:
         value = row[column]
@@ -431,8 +427,8 @@ class Checker:
         code = self.code(row, "code", Indicator)
         self.known(row, "question", self.questions, "a question")
         parts = [part.strip() for part in row["options"].split("+")]
-        found = all((row["question"], part) in self.options for part in parts)
-        self.refers(row, "options", found, f"options of question {row['question']} joined by +")
+        if any((row["question"], part) not in self.options for part in parts):
+            self.unknown(row, "options", f"options of question {row['question']} joined by +")
         self.indicators.add(code)
         return code, {
             "code": code,
@@ -460,12 +456,13 @@ class Checker:
                 self.known(row, "survey", self.surveys, "a survey")
                 wave = f"a wave of survey {row['survey']}"
                 self.known(row, "wave", self.waves, wave, (row["survey"], year))
-            if self.known(row, "question", self.questions, "a question"):
-                if self.questions[row["question"]][0] != row["survey"]:
-                    self.bad(row, "question", f"a question of survey {row['survey']}")
-                else:
-                    found = (row["question"], row["option"]) in self.options
-                    self.refers(row, "option", found, f"an option of question {row['question']}")
+            question = self.questions.get(row["question"])
+            if question is None:
+                self.unknown(row, "question", "a question known to the database or this package")
+            elif question[0] != row["survey"]:
+                self.bad(row, "question", f"a question of survey {row['survey']}")
+            elif (row["question"], row["option"]) not in self.options:
+                self.unknown(row, "option", f"an option of question {row['question']}")
             self.known(row, "segment", self.segments, "a segment")
             self.known(row, "source", self.sources, "a source")
             status = self.choice(row, "status", statuses)
