@@ -38,7 +38,8 @@ class Timeouts:
     read_busy: float = 0.1  # SQLite: a read, for another connection's lock
 
 
-_SQLITE_BUSY = 5
+_SQLITE_BUSY = 5  # sqlite3's error code for a lock it could not take
+
 # On a read's connection: its transactions keep the read bounds.
 _READS = "kommunedigi_reads"
 

@@ -141,7 +141,7 @@ class Unchecked:
     rows: int = 0
 
     def issue(self) -> Issue:
-        found = self.first[self.column][:FOUND_SHOWN]
+        found = _shown(self.first[self.column])
         where = f" in this row and {self.rows - 1:,} more" if self.rows > 1 else ""
         expected = f"{self.expected}; not checked{where}, as {self.why}"
         return Issue(self.first.file, self.first.line, self.column, found, expected, warning=True)
@@ -187,10 +187,7 @@ class Checker:
     # Typed cells ----------------------------------------------------------------------
 
     def bad(self, row: Row, column: str, expected: str) -> None:
-        found = row[column]
-        if len(found) > FOUND_SHOWN:  # a 5,000-digit number or a page of text: its start
-            found = f"{found[:FOUND_SHOWN]}… ({len(found):,} characters)"
-        self.issues.append(Issue(row.file, row.line, column, found, expected))
+        self.issues.append(Issue(row.file, row.line, column, _shown(row[column]), expected))
 
     def text(self, row: Row, column: str, *, lines: bool = False) -> str:
         if not row[column]:
@@ -550,6 +547,13 @@ class Checker:
             "note_nb": self.optional(row, "note_nb", lines=True),
             "note_en": self.optional(row, "note_en", lines=True),
         }
+
+
+def _shown(found: str) -> str:
+    """A cell as an issue repeats it: of a 5,000-digit number or a page of text, its start."""
+    if len(found) > FOUND_SHOWN:
+        return f"{found[:FOUND_SHOWN]}… ({len(found):,} characters)"
+    return found
 
 
 def _longest(table: type[SQLModel], column: str) -> int:
