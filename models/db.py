@@ -10,9 +10,12 @@ so each transaction on a connection not marked `for_reads` lifts them for itself
 
 from __future__ import annotations
 
+import sqlite3
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
+from functools import partial
 from typing import Any
 from weakref import WeakKeyDictionary
 
@@ -34,6 +37,8 @@ class Timeouts:
     busy: float = 5.0  # SQLite: a write, for another connection's lock
     read_busy: float = 0.1  # SQLite: a read, for another connection's lock
 
+
+_SQLITE_BUSY = 5  # sqlite3's error code for a lock it could not take
 
 # On a read's connection: its transactions keep the read bounds.
 _READS = "kommunedigi_reads"
@@ -63,7 +68,7 @@ def make_engine(url: str, *, timeouts: Timeouts | None = None, **options: Any) -
         # A read's wait from the start: opening a connection reads the file (the pragmas).
         connect_args = {"check_same_thread": False, "timeout": timeouts.read_busy}
         engine = create_engine(url, connect_args=connect_args, **options)
-        event.listen(engine, "connect", _sqlite_pragmas)
+        event.listen(engine, "connect", partial(_sqlite_pragmas, timeouts))
         event.listen(engine, "begin", _sqlite_writers_wait)
     else:
         postgres = parsed.get_backend_name() == "postgresql"
@@ -168,11 +173,24 @@ def ping(engine: Engine) -> None:
         connection.exec_driver_sql("SELECT 1")
 
 
-def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+def _sqlite_pragmas(timeouts: Timeouts, dbapi_connection: Any, _record: Any) -> None:
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA foreign_keys = ON")
     # WAL lets readers go on while an import writes; a memory database ignores it.
-    cursor.execute("PRAGMA journal_mode = WAL")
+    started = time.monotonic()
+    try:
+        cursor.execute("PRAGMA journal_mode = WAL")
+    except sqlite3.OperationalError as error:
+        # Busy at once, without waiting: another connection is making the same new file
+        # WAL, and SQLite lets only one of two such connections wait (both would wait
+        # for ever). This one waits as a write does, then finds the file made WAL. A lock
+        # held for longer (busy after the wait) is still the caller's quick error.
+        at_once = time.monotonic() - started < timeouts.read_busy / 2
+        if error.sqlite_errorcode != _SQLITE_BUSY or not at_once:
+            raise
+        cursor.execute(_busy(timeouts.busy))
+        cursor.execute("PRAGMA journal_mode = WAL")
+        cursor.execute(_busy(timeouts.read_busy))
     cursor.close()
 
 

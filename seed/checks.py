@@ -5,6 +5,11 @@ the package itself adds, so a package may bring a new wave, question or survey a
 with its figures. Each problem becomes an Issue naming file, line, column, the value
 found and what was expected; checking goes on after a problem, so all are reported.
 
+The rows of the files that could be read are checked even when others could not. A
+code that an unread file may define (options.csv has a broken header, say) is not
+reported as unknown on every row that uses it: one warning per file and column says
+that those references were not checked, and why.
+
 Whatever the database or Python would choke on is such a problem, never an exception:
 numbers are written in ASCII digits, whole numbers fit an INTEGER column, a code fits
 its column, and text holds no control characters (PostgreSQL refuses NUL).
@@ -63,6 +68,19 @@ METADATA = (
     "indicators",
 )
 
+# The file that defines what a column refers to (or the database, when it knows it).
+DEFINED_IN = {
+    "survey": "surveys",
+    "source": "sources",
+    "topic": "topics",
+    "segment": "segments",
+    "wave": "waves",
+    "question": "questions",
+    "option": "options",
+    "options": "options",
+    "indicator": "indicators",
+}
+
 CellCodes = tuple[str, int, str, str, str]  # survey, wave, question, option, segment
 
 
@@ -112,9 +130,30 @@ class Checked:
         return [dict(values) for values in self.metadata.get(stem, [])]
 
 
+@dataclass
+class Unchecked:
+    """References of one file and column that could not be checked: the first, and how many."""
+
+    first: Row
+    column: str
+    expected: str
+    why: str  # what could not be read
+    rows: int = 0
+
+    def issue(self) -> Issue:
+        found = _shown(self.first[self.column])
+        where = f" in this row and {self.rows - 1:,} more" if self.rows > 1 else ""
+        expected = f"{self.expected}; not checked{where}, as {self.why}"
+        return Issue(self.first.file, self.first.line, self.column, found, expected, warning=True)
+
+
 class Checker:
     def __init__(self, session: Session, issues: list[Issue]) -> None:
         self.issues = issues
+        self.unread: set[str] = set()  # files of the package not read whole
+        self.all_read = True  # whether every file was read as one of the package's
+        self.unchecked: dict[tuple[str, str], Unchecked] = {}  # by file and column
+        self.unresolved = 0  # references neither found nor reported: they are unchecked
         self.surveys = set(session.scalars(select(col(Survey.code))))
         self.sources = set(session.scalars(select(col(Source.code))))
         self.topics = set(session.scalars(select(col(Topic.code))))
@@ -148,10 +187,7 @@ class Checker:
     # Typed cells ----------------------------------------------------------------------
 
     def bad(self, row: Row, column: str, expected: str) -> None:
-        found = row[column]
-        if len(found) > FOUND_SHOWN:  # a 5,000-digit number or a page of text: its start
-            found = f"{found[:FOUND_SHOWN]}… ({len(found):,} characters)"
-        self.issues.append(Issue(row.file, row.line, column, found, expected))
+        self.issues.append(Issue(row.file, row.line, column, _shown(row[column]), expected))
 
     def text(self, row: Row, column: str, *, lines: bool = False) -> str:
         if not row[column]:
@@ -180,9 +216,28 @@ class Checker:
 
     def known(
         self, row: Row, column: str, known: Iterable[Any], what: str, key: Any = None
-    ) -> None:
-        if (row[column] if key is None else key) not in known:
-            self.bad(row, column, f"{what} known to the database or this package")
+    ) -> bool:
+        """Whether the code in `column` (or `key`) is among `known`; reported if not."""
+        if (row[column] if key is None else key) in known:
+            return True
+        self.unknown(row, column, f"{what} known to the database or this package")
+        return False
+
+    def unknown(self, row: Row, column: str, expected: str) -> None:
+        """A reference in `column` not found: an issue, or, when the file that would define
+        it was not read whole, one warning for all such references of the file's column."""
+        defined_in = f"{DEFINED_IN[column]}.csv"
+        if self.all_read and defined_in not in self.unread:
+            self.bad(row, column, expected)
+            return
+        key = (row.file, column)
+        if key not in self.unchecked:
+            why = f"{defined_in} could not be read whole"
+            if not self.all_read:
+                why = "not every file of the package could be read"
+            self.unchecked[key] = Unchecked(row, column, expected, why)
+        self.unchecked[key].rows += 1
+        self.unresolved += 1
 
     def whole(self, row: Row, column: str) -> int | None:
         value = row[column]
@@ -245,6 +300,7 @@ class Checker:
     def check(
         self, package: Package, progress: Callable[[Iterable[Row], str, int], Iterable[Row]]
     ) -> Checked:
+        self.unread, self.all_read = package.unread, package.whole
         checked = Checked()
         for stem in METADATA:
             seen: dict[Any, int] = {}
@@ -258,6 +314,7 @@ class Checker:
         shares = package.rows.get("shares", [])
         checked.figures = self._figures(progress(shares, "Checking", len(shares)))
         checked.totals = [self._total(row) for row in package.rows.get("published_totals", [])]
+        self.issues.extend(unchecked.issue() for unchecked in self.unchecked.values())
         return checked
 
     def _surveys(self, row: Row) -> tuple[Any, dict[str, Any]]:
@@ -368,7 +425,7 @@ class Checker:
         self.known(row, "question", self.questions, "a question")
         parts = [part.strip() for part in row["options"].split("+")]
         if any((row["question"], part) not in self.options for part in parts):
-            self.bad(row, "options", f"options of question {row['question']} joined by +")
+            self.unknown(row, "options", f"options of question {row['question']} joined by +")
         self.indicators.add(code)
         return code, {
             "code": code,
@@ -383,25 +440,26 @@ class Checker:
 
     def _figures(self, rows: Iterable[Row]) -> dict[CellCodes, Figure]:
         figures: dict[CellCodes, Figure] = {}
-        lines: dict[CellCodes, int] = {}
+        firsts: dict[CellCodes, Row] = {}  # the row each cell is first given in
         statuses = [status.value for status in ShareStatus]
         for row in rows:
-            errors = len(self.issues)
-            if not row["survey"] and row["question"] in self.questions:
+            errors, unresolved = len(self.issues), self.unresolved
+            jsonstat = row.file.lower().endswith(".json")
+            if jsonstat and row["question"] in self.questions:
                 # JSON-stat has no survey dimension: a question belongs to one survey
                 row.values["survey"] = self.questions[row["question"]][0]
             year = self.year(row, "wave")
-            self.known(row, "survey", self.surveys, "a survey")
-            self.known(
-                row, "wave", self.waves, f"a wave of survey {row['survey']}", (row["survey"], year)
-            )
+            if row["survey"] or not jsonstat:  # else its unknown question is said below
+                self.known(row, "survey", self.surveys, "a survey")
+                wave = f"a wave of survey {row['survey']}"
+                self.known(row, "wave", self.waves, wave, (row["survey"], year))
             question = self.questions.get(row["question"])
             if question is None:
-                self.bad(row, "question", "a question known to the database or this package")
+                self.unknown(row, "question", "a question known to the database or this package")
             elif question[0] != row["survey"]:
                 self.bad(row, "question", f"a question of survey {row['survey']}")
             elif (row["question"], row["option"]) not in self.options:
-                self.bad(row, "option", f"an option of question {row['question']}")
+                self.unknown(row, "option", f"an option of question {row['question']}")
             self.known(row, "segment", self.segments, "a segment")
             self.known(row, "source", self.sources, "a source")
             status = self.choice(row, "status", statuses)
@@ -416,10 +474,10 @@ class Checker:
             note_nb = self.optional(row, "note_nb", lines=True)
             note_en = self.optional(row, "note_en", lines=True)
             cell = (row["survey"], year, row["question"], row["option"], row["segment"])
-            if cell in lines:
-                self.bad(row, "option", f"one row per cell; line {lines[cell]} has this one")
-            lines.setdefault(cell, row.line)
-            if len(self.issues) == errors and status is not None:
+            if cell in firsts:
+                self.bad(row, "option", f"one row per cell; line {firsts[cell].line} has this one")
+            firsts.setdefault(cell, row)
+            if len(self.issues) == errors and self.unresolved == unresolved and status is not None:
                 figures[cell] = Figure(
                     value,
                     base_n,
@@ -428,18 +486,20 @@ class Checker:
                     locator,
                     note_nb,
                     note_en,
-                    keep_notes=row.file.lower().endswith(".json"),
+                    keep_notes=jsonstat,
                 )
-        self._warn_single_choice(figures, lines)
+        self._warn_single_choice(figures, firsts)
         return figures
 
     def _warn_single_choice(
-        self, figures: dict[CellCodes, Figure], lines: dict[CellCodes, int]
+        self, figures: dict[CellCodes, Figure], firsts: dict[CellCodes, Row]
     ) -> None:
+        if not self.all_read or {"questions.csv", "options.csv"} & self.unread:
+            return  # a question's options or kind may be among what could not be read
         options: dict[str, int] = {}
         for question, _ in self.options:
             options[question] = options.get(question, 0) + 1
-        groups: dict[tuple[str, int, str, str], tuple[int, list[float]]] = {}
+        groups: dict[tuple[str, int, str, str], tuple[Row, list[float]]] = {}
         for cell, figure in figures.items():
             survey, wave, question, _, segment = cell
             if (
@@ -447,16 +507,16 @@ class Checker:
                 or figure.value is None
             ):
                 continue
-            first, values = groups.setdefault((survey, wave, question, segment), (lines[cell], []))
+            first, values = groups.setdefault((survey, wave, question, segment), (firsts[cell], []))
             values.append(figure.value)
-        for (_, wave, question, segment), (line, values) in groups.items():
+        for (_, wave, question, segment), (first, values) in groups.items():
             total = sum(values)
             complete = len(values) == options[question] > 1  # one option: the rest unknown
             if complete and abs(total - 100) > SINGLE_CHOICE_TOLERANCE:
                 self.issues.append(
                     Issue(
-                        "shares.csv",
-                        line,
+                        first.file,
+                        first.line,
                         "value",
                         f"{total:g}",
                         f"the shares of single-choice question {question} in wave {wave}, segment "
@@ -487,6 +547,13 @@ class Checker:
             "note_nb": self.optional(row, "note_nb", lines=True),
             "note_en": self.optional(row, "note_en", lines=True),
         }
+
+
+def _shown(found: str) -> str:
+    """A cell as an issue repeats it: of a 5,000-digit number or a page of text, its start."""
+    if len(found) > FOUND_SHOWN:
+        return f"{found[:FOUND_SHOWN]}… ({len(found):,} characters)"
+    return found
 
 
 def _longest(table: type[SQLModel], column: str) -> int:

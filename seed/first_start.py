@@ -11,7 +11,9 @@ from seed.loader import SeedResult, seed
 def prepare(
     engine: Engine, *, migrate_schema: bool = True, load_seed: bool = True
 ) -> SeedResult | None:
-    """Safe to repeat: an up-to-date, seeded database is only read, never written."""
+    """Safe to repeat: an up-to-date, seeded database is only read, never written. Safe
+    to run in several processes at once: they migrate one after another, and one loads
+    the seed while the others wait for it and report its release."""
     if migrate_schema:
         migrate.upgrade(engine)
     return seed(engine) if load_seed else None

@@ -151,16 +151,17 @@ def import_package(
     """Check and write `package` as one release; raises ImportRejected on any error.
 
     Waits up to `wait_seconds` for an import already being written, then checks against
-    what it wrote (seed.releases.ImportInProgress when it takes longer).
+    what it wrote (seed.releases.ImportInProgress when it takes longer). The rows of a
+    package that has errors already (a file that could not be read, say) are checked too,
+    without waiting: it is reported in full, and never written.
     """
     report = Report(package.name, package.checksum, dry_run, issues=list(package.issues))
     if CONTROL_BUT_LINES.search(message):
         expected = "a message without control characters other than tab and line breaks"
         report.issues.append(Issue("message", None, None, message, expected))
-    if report.errors:
-        raise ImportRejected(report)
     with Session(engine) as session:
-        lock_releases(session, wait_seconds=wait_seconds)
+        if not report.errors:
+            lock_releases(session, wait_seconds=wait_seconds)
         checked = Checker(session, report.issues).check(package, progress)
         if report.errors:
             raise ImportRejected(report)

@@ -17,12 +17,15 @@ naming the part (as the column), never an error of the reader.
 
 from __future__ import annotations
 
+import codecs
 import json
 import math
 import re
 from collections.abc import Callable
 from itertools import islice
 from typing import Any, TypeGuard
+
+import orjson
 
 from seed.issues import Issue, Row
 from seed.limits import Budget
@@ -42,20 +45,12 @@ class _Malformed(Exception):
 
 def read(name: str, content: bytes, issues: list[Issue], rows: Budget) -> list[Row]:
     try:
-        text = content.decode("utf-8")
-    except UnicodeDecodeError:
-        issues.append(Issue(name, None, None, None, "JSON in UTF-8"))
-        return []
-    try:
-        dataset = json.loads(text)
-    except json.JSONDecodeError as error:
-        issues.append(Issue(name, error.lineno, None, None, f"JSON ({error.msg})"))
-        return []
-    except RecursionError:
-        issues.append(Issue(name, None, None, None, "JSON nested less deeply"))
-        return []
-    except ValueError:  # an integer of more digits than Python converts
-        issues.append(Issue(name, None, None, None, "JSON with numbers of at most 4,300 digits"))
+        # orjson refuses, with its place, what Python's json lets through to fail later: a
+        # lone surrogate (text no report can be written in), an integer too long for int(),
+        # nesting over 1,024 levels deep. An integer over 64 bits is read as a float.
+        dataset = orjson.loads(content.removeprefix(codecs.BOM_UTF8))
+    except orjson.JSONDecodeError as error:
+        issues.append(_not_json(name, content, error))
         return []
     try:
         return _cells(name, dataset, rows)
@@ -64,6 +59,16 @@ def read(name: str, content: bytes, issues: list[Issue], rows: Budget) -> list[R
             Issue(name, None, malformed.where, _shown(malformed.found), malformed.expected)
         )
         return []
+
+
+def _not_json(name: str, content: bytes, error: orjson.JSONDecodeError) -> Issue:
+    try:
+        content.decode("utf-8")
+    except UnicodeDecodeError as undecodable:
+        line = content.count(b"\n", 0, undecodable.start) + 1
+        return Issue(name, line, None, None, "JSON in UTF-8")
+    where = f"at character {error.colno} of the line"
+    return Issue(name, error.lineno, None, None, f"JSON ({error.msg}, {where})")
 
 
 def _cells(name: str, dataset: Any, rows: Budget) -> list[Row]:

@@ -28,10 +28,18 @@ def seed(engine: Engine, folder: Path = DATA, *, message: str = MESSAGE) -> Seed
 
     Raises seed.importer.ImportRejected, listing every problem, when the folder has any.
     """
+    existing = _newest_release(engine)
+    if existing is None:
+        report = import_package(engine, package.read(folder), message=message)
+        if report.release_id is not None:
+            return SeedResult(report.release_id, created=True, shares=report.added)
+        # Nothing to change: another process seeded the database while this one waited
+        # for the release lock, and its release is the newest.
+        existing = _newest_release(engine)
+    assert existing is not None, "a database that holds the seed's figures holds a release"
+    return SeedResult(existing, created=False)
+
+
+def _newest_release(engine: Engine) -> int | None:
     with Session(engine) as session:
-        existing = session.scalars(select(col(Release.id)).order_by(col(Release.id).desc())).first()
-    if existing is not None:
-        return SeedResult(existing, created=False)
-    report = import_package(engine, package.read(folder), message=message)
-    assert report.release_id is not None, "a seed folder always adds figures"
-    return SeedResult(report.release_id, created=True, shares=report.added)
+        return session.scalars(select(col(Release.id)).order_by(col(Release.id).desc())).first()

@@ -15,8 +15,9 @@ import csv
 import hashlib
 import os
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -82,6 +83,13 @@ class Package:
     rows: dict[str, list[Row]] = field(default_factory=dict)
     issues: list[Issue] = field(default_factory=list)
     checksum: str = ""
+    # What was not read whole: files left out (unreadable, twice in the package, past a
+    # limit) or with rows that could not be read; and whether every file was read as one
+    # of the package's (not if a zip could not be listed, or a file's name is none of
+    # theirs: it may be any). seed.checks looks for no code such a file may define, so
+    # that one unreadable file is one error, not one on each row that uses it.
+    unread: set[str] = field(default_factory=set)
+    whole: bool = True
 
     @property
     def share_count(self) -> int:
@@ -100,7 +108,9 @@ def read(path: Path, limits: ReadLimits = DEFAULT_LIMITS) -> Package:
             name = path.name if path.suffix.lower() == ".json" else "shares.csv"
             unpacker.add(path.name, [Part(name, path.stat().st_size, lambda: path.open("rb"))])
         files = unpacker.read()
-    return from_files(path.name, files, limits, issues)
+    return from_files(
+        path.name, files, limits, issues, unread=unpacker.unread, whole=unpacker.listed
+    )
 
 
 def from_parts(name: str, parts: Sequence[Part], limits: ReadLimits) -> Package:
@@ -113,15 +123,23 @@ def from_parts(name: str, parts: Sequence[Part], limits: ReadLimits) -> Package:
             if _is_zip(part):
                 unpacker.add_zip(part.path.replace("\\", "/").rsplit("/", 1)[-1], part.open)
         files = unpacker.read()
-    return from_files(name, files, limits, issues)
+    return from_files(name, files, limits, issues, unread=unpacker.unread, whole=unpacker.listed)
 
 
 def from_files(
-    name: str, files: dict[str, bytes], limits: ReadLimits, issues: list[Issue] | None = None
+    name: str,
+    files: dict[str, bytes],
+    limits: ReadLimits,
+    issues: list[Issue] | None = None,
+    *,
+    unread: Iterable[str] = (),
+    whole: bool = True,
 ) -> Package:
     """A package from file names and contents, read within `limits`; `issues` are those
-    found unpacking it."""
-    package = Package(name, issues=[] if issues is None else issues)
+    found unpacking it, `unread` the files it found and could not read, and `whole`
+    whether it could list them all."""
+    package = Package(name, issues=[] if issues is None else issues, whole=whole)
+    package.unread.update(unread)
     unpacked_whole = not package.issues
     digest = hashlib.sha256()
     for file_name in sorted(files):
@@ -133,6 +151,7 @@ def from_files(
         if file_name not in known and file_name not in datasets:
             expected = f"one of the files {', '.join(sorted(known))}, or JSON-stat (.json)"
             package.issues.append(Issue(file_name, None, None, None, expected))
+            package.whole = False
     if "shares.csv" not in files and not datasets and unpacked_whole:
         package.issues.append(
             Issue("shares.csv", None, None, None, "a shares.csv file or a JSON-stat dataset")
@@ -140,14 +159,26 @@ def from_files(
     rows = Budget(limits.rows)
     for stem in FILES:
         content = files.get(f"{stem}.csv")
-        if content is not None and not rows.spent:
+        if content is not None:
             reader = _CsvReader(f"{stem}.csv", COLUMNS[stem], limits, rows, package.issues)
-            package.rows[stem] = reader.read(content)
+            package.rows[stem] = _whole(package, f"{stem}.csv", rows, partial(reader.read, content))
     for file_name in datasets:
-        if not rows.spent:
-            cells = jsonstat_input.read(file_name, files[file_name], package.issues, rows)
-            package.rows.setdefault("shares", []).extend(cells)
+        read = partial(jsonstat_input.read, file_name, files[file_name], package.issues, rows)
+        package.rows.setdefault("shares", []).extend(_whole(package, file_name, rows, read))
     return package
+
+
+def _whole(package: Package, name: str, rows: Budget, read: Callable[[], list[Row]]) -> list[Row]:
+    """The rows `read` gets from file `name`; the file counts as unread if reading it found
+    a problem, or if the package's rows ran out before it."""
+    if rows.spent:
+        package.unread.add(name)
+        return []
+    before = len(package.issues)
+    found = read()
+    if len(package.issues) > before:
+        package.unread.add(name)
+    return found
 
 
 def _is_zip(part: Part) -> bool:
@@ -216,17 +247,19 @@ class _CsvReader:
         return rows
 
     def _records(self, reader: Reader) -> Iterator[tuple[int, list[str]]]:
-        """(line, cells) of each record that is not blank; a broken one is an issue."""
+        """(line, cells) of each record that is not blank, named by the line it starts on (a
+        quoted cell may hold line breaks); a broken one is an issue."""
         while True:
+            start = reader.line_num + 1  # each record, a blank line too, begins a line
             try:
                 values = next(reader)
             except StopIteration:
                 return
             except csv.Error as error:  # a field longer than csv's limit, over several lines
-                self.issue(reader.line_num, None, None, f"CSV as RFC 4180 writes it ({error})")
+                self.issue(start, None, None, f"CSV as RFC 4180 writes it ({error})")
                 continue
             if values:
-                yield reader.line_num, values
+                yield start, values
 
     def _lines(self, content: bytes) -> Iterator[str]:
         """The file's lines as text, each with its line break (as csv wants them), decoded

@@ -66,6 +66,8 @@ class Unpacker:
         self.count = 0
         self.containers: list[str] = []
         self.stack = ExitStack()  # zips stay open until their files are read
+        self.listed = True  # False once a container's files cannot all be listed
+        self.unread: set[str] = set()  # names of files found and not read
 
     def __enter__(self) -> Unpacker:
         return self
@@ -86,6 +88,7 @@ class Unpacker:
                 return  # said once, for the container that passed the limit
             self.count += 1
             if self.too_many:
+                self.listed = False
                 found = f"more than {self.limits.files} files"
                 self.issues.append(
                     Issue(container, None, None, found, f"at most {self.limits.files} files")
@@ -106,15 +109,17 @@ class Unpacker:
         limit = self.limits.files * DIRECTORY_BYTES_PER_FILE
         try:
             stream = self.stack.enter_context(opener())
-            listed = _directory_bytes(stream)
-            if listed is not None and listed > limit:
-                found = f"a list of files of {listed:,} bytes"
+            directory = _directory_bytes(stream)
+            if directory is not None and directory > limit:
+                self.listed = False
+                found = f"a list of files of {directory:,} bytes"
                 self.issues.append(
                     Issue(container, None, None, found, f"at most {self.limits.files} files")
                 )
                 return
             archive = self.stack.enter_context(zipfile.ZipFile(stream))
         except UNREADABLE as error:
+            self.listed = False
             self.issues.append(Issue(container, None, None, None, f"a .zip archive ({error})"))
             return
         # Not ZipInfo.is_dir(): a damaged directory can hold an empty name.
@@ -122,7 +127,12 @@ class Unpacker:
         self.add(container, (_member(archive, info) for info in members))
 
     def read(self) -> dict[str, bytes]:
-        """Every file by name; files that break a rule or a limit are left out."""
+        """Every file by name; files that break a rule or a limit are left out (`unread`)."""
+        files = self._read()
+        self.unread = set(self.named) - set(files)
+        return files
+
+    def _read(self) -> dict[str, bytes]:
         if self.too_many:
             return {}
         declared = sum(part.size for parts in self.named.values() for part in parts)

@@ -482,3 +482,25 @@ def test_json_stat_that_is_not_a_dataset_is_rejected(seeded_url, tmp_path, capsy
     assert capsys.readouterr().err.startswith(
         "table.json: column class: found '\"collection\"', expected a JSON-stat 2.0 dataset"
     )
+
+
+def test_a_single_choice_sum_far_from_100_is_a_warning_on_its_file(seeded_url, tmp_path, capsys):
+    options = ["all-digital", "most-digital", "most-paper", "all-paper"]
+    codes = {"wave": ["2015"], "question": ["service-area-nursing-homes"], "option": options,
+             "segment": ["all"]}  # fmt: skip
+    dataset = {
+        "class": "dataset",
+        "id": list(codes),
+        "size": [len(index) for index in codes.values()],
+        "dimension": {id_: {"category": {"index": index}} for id_, index in codes.items()},
+        "value": [10, 10, 10, 20],
+        "extension": {"source": "cw15"},
+    }
+    path = tmp_path / "nursing-homes.json"
+    path.write_text(json.dumps(dataset), encoding="utf-8")
+    assert run_import(seeded_url, path, "--dry-run") == 0
+    assert capsys.readouterr().err.splitlines() == [
+        "nursing-homes.json:0: column value: warning: found '50', expected the shares of "
+        "single-choice question service-area-nursing-homes in wave 2015, segment all to sum "
+        "to about 100"
+    ]

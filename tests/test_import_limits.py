@@ -2,6 +2,7 @@
 read, and every malformed input an issue with its file, line and column, the same from
 `kommunedigi import` and from POST /api/v1/imports."""
 
+import codecs
 import hashlib
 import io
 import json
@@ -39,6 +40,7 @@ CORRECTED = SHARES.replace(b",76,", b",77,")
 DIMENSIONS = ["wave", "question", "option", "segment"]
 MEDIA_TYPES = {"zip": "application/zip", "json": "application/json", "csv": "text/csv"}
 FOLDERS_RULE = "every file in one folder: the top, or one folder that holds them all"
+TEXT_IN_LINES = "text without control characters other than tab and line breaks"
 LISTED = sum(46 + len(str(i)) for i in range(2000))  # a zip's directory: 46 bytes and a name
 
 
@@ -87,6 +89,19 @@ def dataset(**parts: object) -> bytes:
         "extension": {"source": "pr17"},
     }
     return json.dumps({**one_cell, **parts}).encode()
+
+
+SURROGATE = dataset(
+    dimension={
+        "wave": {"category": {"index": ["2017"]}},
+        "question": {"category": {"index": ["\ud800x"]}},
+        "option": {"category": {"index": ["yes"]}},
+        "segment": {"category": {"index": ["all"]}},
+    }
+)
+SURROGATE_AT = SURROGATE.index(b"\\ud800") + 1  # where its escape starts, counted from 1
+LONG_NUMBER = dataset().replace(b'"value": [76]', b'"value": [' + b"7" * 5000 + b"]")
+LONG_NUMBER_AT = LONG_NUMBER.index(b"[777") + 2
 
 
 def shares(*rows: str, header: str = HEADER) -> bytes:
@@ -167,8 +182,24 @@ CASES: list[Case] = [
         "a field over csv's limit, in lines within it",
         "shares.csv",
         lambda: shares(ROW + '"' + "\n".join(["x" * 50_000] * 3) + '"', ROW),
-        [("shares.csv", 4, None, None,
+        [("shares.csv", 2, None, None,
           "CSV as RFC 4180 writes it (field larger than field limit (131072))")],
+    ),
+    (
+        "a quoted cell over several lines, named by the line its row starts on",
+        "shares.csv",
+        lambda: shares(ROW_2015 + '"one\ntwo\x07"', ROW.replace(",76,", ",120,")),
+        [("shares.csv", 2, "note_nb", "one\ntwo\x07", TEXT_IN_LINES),
+         ("shares.csv", 4, "value", "120", "a percentage from 0 to 100")],
+    ),
+    (
+        "a bare CR in a quoted cell, in a file of CR LF lines",
+        "shares.csv",
+        lambda: shares(ROW_2015 + '"one\rtwo\x07"', ROW.replace(",76,", ",120,")).replace(
+            b"\n", b"\r\n"
+        ),
+        [("shares.csv", 2, "note_nb", "one\rtwo\x07", TEXT_IN_LINES),
+         ("shares.csv", 4, "value", "120", "a percentage from 0 to 100")],
     ),
     (
         "a duplicated column",
@@ -210,7 +241,30 @@ CASES: list[Case] = [
         "JSON-stat nested too deeply",
         "dataset.json",
         lambda: b"[" * 100_000 + b"]" * 100_000,
-        [("dataset.json", None, None, None, "JSON nested less deeply")],
+        [("dataset.json", 1, None, None,
+          "JSON (depth limit exceeded, at character 1026 of the line)")],
+    ),
+    (
+        "JSON-stat category code with a lone surrogate",
+        "dataset.json",
+        lambda: SURROGATE,
+        [("dataset.json", 1, None, None,
+          f"JSON (no low surrogate in string, at character {SURROGATE_AT} of the line)")],
+    ),
+    (
+        "JSON-stat not in UTF-8",
+        "dataset.json",
+        lambda: dataset(label="Kommuneundersøkelsen")
+        .replace(b", ", b",\n")
+        .replace(b"\\u00f8", "ø".encode("latin-1")),
+        [("dataset.json", 16, None, None, "JSON in UTF-8")],
+    ),
+    (
+        "JSON-stat value of 5,000 digits",
+        "dataset.json",
+        lambda: LONG_NUMBER,
+        [("dataset.json", 1, None, None, "JSON (number is infinity when parsed as double, "
+          f"at character {LONG_NUMBER_AT} of the line)")],
     ),
     (
         "JSON-stat extension as a list",
@@ -321,6 +375,12 @@ async def test_lines_and_files_at_their_limits_are_read(seeded_url, tmp_path, ca
     path.write_bytes(fifty)
     assert main(["import", str(path), "--dry-run", "--database-url", seeded_url]) == 0
     assert capsys.readouterr().out.startswith("Dry run, nothing written.")
+
+
+async def test_json_stat_after_a_byte_order_mark_is_read(seeded_url):
+    response = await send(seeded_url, "dataset.json", codecs.BOM_UTF8 + dataset())
+    assert response.status_code == 200, response.text
+    assert response.json()["unchanged"] == 1
 
 
 async def test_unpacked_bytes_at_the_limit_are_read(seeded_url):
@@ -459,10 +519,6 @@ async def test_form_files_of_one_field_are_all_read(seeded_url):
     assert (response.status_code, response.json()["changed"]) == (200, 1)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="seed/importer.py stops before checking rows when the package has a file-level issue",
-)
 async def test_row_errors_are_reported_beside_file_errors(seeded_url, tmp_path, capsys):
     package = zipped({"shares.csv": shares(ROW.replace(",76,", ",120,")), "answers.csv": b"x\n"})
     expected = [

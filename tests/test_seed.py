@@ -2,17 +2,27 @@
 
 import csv
 import shutil
+import subprocess
+import sys
+import threading
+import time
 from pathlib import Path
 
+import httpx
 import pytest
-from sqlmodel import col, select
+from sqlalchemy.exc import OperationalError
+from sqlmodel import Session, col, select
 
+from api.cli import main
 from models.db import make_engine
 from models.migrate import upgrade
 from models.tables import Release, ShareStatus
 from seed.importer import ImportRejected
 from seed.loader import DATA, seed
 from seed.package import FILES
+from seed.releases import lock_releases
+from tests.conftest import ROOT
+from tests.network_helpers import free_port, wait_until_healthy
 
 pytestmark = pytest.mark.anyio
 
@@ -177,3 +187,120 @@ def test_seed_codes_must_be_usable_in_urls(tmp_path, fresh_database_url):
         "expected a code: lowercase letters, digits and - _ . : (at most 64)"
     )
     engine.dispose()
+
+
+SEEDED_ONCE = [
+    "Loaded 21 shares as release 1.",
+    "Nothing to do: the database already holds release 1.",
+]
+
+
+def start_seeds(url: str, count: int) -> tuple[list[threading.Thread], list[object]]:
+    """`kommunedigi seed` in `count` threads let go at once; what each returns (or raises)
+    goes into the list."""
+    together = threading.Barrier(count)
+    outcomes: list[object] = []
+
+    def run() -> None:
+        together.wait()
+        try:
+            outcomes.append(main(["seed", "--database-url", url]))
+        except Exception as error:  # reported by the test, not lost in the thread
+            outcomes.append(repr(error))
+
+    threads = [threading.Thread(target=run) for _ in range(count)]
+    for thread in threads:
+        thread.start()
+    return threads, outcomes
+
+
+def finish(threads: list[threading.Thread]) -> None:
+    for thread in threads:
+        thread.join(timeout=120)
+        assert not thread.is_alive(), "a seed did not finish in 120 s"
+
+
+def release_ids(url: str) -> list[int | None]:
+    engine = make_engine(url)
+    with Session(engine) as session:
+        found = list(session.exec(select(Release.id).order_by(col(Release.id))))
+    engine.dispose()
+    return found
+
+
+def open_at_once(url: str) -> list[str]:
+    """`url` opened at the same moment by two engines, as by two processes: why each that
+    failed failed. (One engine opens its first connection alone.)"""
+    together = threading.Barrier(2)
+    failures: list[str] = []
+
+    def open_it() -> None:
+        engine = make_engine(url)
+        together.wait()
+        try:
+            with engine.connect() as connection:
+                connection.exec_driver_sql("SELECT 1")
+        except OperationalError as error:
+            failures.append(str(error.orig))
+        engine.dispose()
+
+    threads = [threading.Thread(target=open_it) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return failures
+
+
+def test_a_new_sqlite_file_opened_by_two_at_once_opens_for_both(tmp_path):
+    """Making a new file WAL, SQLite answers one of two connections busy at once (waiting
+    for each other, neither would go on): that one must wait and go on, not fail. Without
+    that about one in thirty pairs failed, so 200 pairs all but always show it."""
+    for attempt in range(200):
+        assert open_at_once(f"sqlite:///{tmp_path / f'{attempt}.sqlite3'}") == []
+
+
+def test_two_seeds_at_once_on_a_new_database_make_one_release(fresh_database_url, capsys):
+    """Both migrate (one after the other) and seed: one loads it, the other says so."""
+    threads, outcomes = start_seeds(fresh_database_url, 2)
+    finish(threads)
+    assert outcomes == [0, 0]
+    assert sorted(capsys.readouterr().out.splitlines()) == SEEDED_ONCE
+    assert release_ids(fresh_database_url) == [1]
+
+
+def test_a_seed_that_waited_for_another_reports_its_release(fresh_database_url, capsys):
+    """Both find no release and wait for the release lock, held here a while; the one that
+    gets it second finds the figures written, and reports the first one's release."""
+    engine = make_engine(fresh_database_url)
+    upgrade(engine)
+    with Session(engine) as session:
+        lock_releases(session)
+        threads, outcomes = start_seeds(fresh_database_url, 2)
+        time.sleep(1)  # both reach the lock: the seed's files are read in a few ms
+    engine.dispose()
+    finish(threads)
+    assert outcomes == [0, 0]
+    assert sorted(capsys.readouterr().out.splitlines()) == SEEDED_ONCE
+    assert release_ids(fresh_database_url) == [1]
+
+
+def test_serve_and_seed_started_together_on_a_new_database(fresh_database_url):
+    """Separate processes: `kommunedigi serve` with two workers and `kommunedigi seed`."""
+    port = free_port()
+    url = ["--database-url", fresh_database_url]
+    serve = [sys.executable, "-m", "api", "serve", "--port", str(port), "--workers", "2", *url]
+    server = subprocess.Popen(serve, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    seeding = subprocess.run(
+        [sys.executable, "-m", "api", "seed", *url], cwd=ROOT, capture_output=True, text=True
+    )
+    try:
+        wait_until_healthy(f"http://127.0.0.1:{port}", server, lambda: server.communicate()[0])
+        releases = httpx.get(f"http://127.0.0.1:{port}/api/v1/releases").json()["data"]
+    finally:
+        server.terminate()
+        output = server.communicate(timeout=30)[0].decode()
+    assert (seeding.returncode, seeding.stderr) == (0, "")
+    assert [release["id"] for release in releases] == [1]
+    loaded_by_server = "Loaded the published figures as release 1." in output
+    assert seeding.stdout == SEEDED_ONCE[loaded_by_server] + "\n"
