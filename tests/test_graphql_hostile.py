@@ -3,11 +3,13 @@ the issue's 100 ms, and a normal request sent at the same moment is answered as 
 
 import asyncio
 import base64
+import gc
 import hashlib
 import logging
 import signal
 import time
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import asynccontextmanager
 
 import httpx
 import pytest
@@ -22,9 +24,20 @@ NORMAL = {"query": "{ segments { code } }"}
 BOUND = 0.1  # seconds: the issue's bound for a hostile document and a normal request
 
 
-def fresh_client(database_url, **settings):
-    """A client of a new app, so that no document is kept from an earlier request."""
-    return serve(database_url, **{"response_cache_bytes": 0, **settings})
+@asynccontextmanager
+async def fresh_client(database_url, **settings):
+    """A client of a new app, so that no document is kept from an earlier request.
+
+    The objects the app made at start are moved out of the collector's sight, as a worker
+    of `kommunedigi serve` does (api.app's lifespan): otherwise a full collection over
+    everything the test session has made may fall inside a timed request."""
+    async with serve(database_url, **{"response_cache_bytes": 0, **settings}) as served:
+        gc.collect()
+        gc.freeze()
+        try:
+            yield served
+        finally:
+            gc.unfreeze()
 
 
 async def timed(client, body):
