@@ -10,18 +10,20 @@ from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.routing import Mount, Route
 
-from api import catalog, contract, docs, feed, graphql, health, problems, rest, web
-from api.access_log import AccessLog, lean_log_records
-from api.body_limits import BodyCap, BodyLimits
-from api.caching import HTTPCaching, ReleaseClock
-from api.compression import Compression
-from api.cors import OpenCORS
+from api import graphql, problems, rest, web
+from api.graphql.contract import graphql_sdl
+from api.http.access_log import AccessLog, lean_log_records
+from api.http.body_limits import BodyCap, BodyLimits
+from api.http.caching import HTTPCaching, ReleaseClock
+from api.http.compression import Compression
+from api.http.cors import OpenCORS
+from api.http.rate_limits import API_KEY_HEADER, RateLimiter, RateLimits
+from api.http.response_cache import ResponseCache
+from api.http.security import SecurityHeaders
 from api.querying import bound_waits, hold_descriptions
-from api.rate_limits import API_KEY_HEADER, RateLimiter, RateLimits
-from api.response_cache import ResponseCache
-from api.rest import imports
-from api.security import SecurityHeaders
+from api.rest import catalog, contract, feed, health, imports
 from api.settings import Settings
+from api.web import docs
 from models.db import make_engine
 from seed.first_start import prepare
 
@@ -75,7 +77,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
         routes=[
             Mount("/api/v1", routes=rest.routes, name="api"),
             Route("/graphql", graphql_app, methods=["GET", "POST"], include_in_schema=False),
-            Route("/graphql/schema.graphql", contract.graphql_sdl),
+            Route("/graphql/schema.graphql", graphql_sdl),
             Route("/openapi.json", contract.openapi_json),
             Route("/health", health.health),
             Route("/catalog", catalog.catalog),

@@ -48,7 +48,7 @@ def _fault_line(error: SQLAlchemyError) -> str | None:
 def serve(args: argparse.Namespace) -> int:
     import uvicorn
 
-    from api import server
+    from api.http import server
     from seed.first_start import prepare
 
     settings = _settings(args)
@@ -84,7 +84,7 @@ def serve(args: argparse.Namespace) -> int:
     uvicorn.run(
         "api.app:create_app",
         factory=True,
-        # One line per answer from api.access_log, which costs a third of uvicorn's own.
+        # One line per answer from api.http.access_log, which costs a third of uvicorn's own.
         access_log=False,
         log_config=_log_config(),
         server_header=False,  # no need to tell every client what serves it
@@ -93,7 +93,7 @@ def serve(args: argparse.Namespace) -> int:
         workers=args.workers,
         proxy_headers=args.proxy_headers,
         # Slow clients hold a connection, never a thread (the app is async); these bound how
-        # long an idle connection stays open, and api.server how big and slow a request's
+        # long an idle connection stays open, and api.http.server how big and slow a request's
         # head may be and how many connections and requests a worker holds.
         timeout_keep_alive=settings.keep_alive_seconds,
         http=server.protocol(limits),  # type: ignore[arg-type]  # called as a class would be
@@ -104,11 +104,11 @@ def serve(args: argparse.Namespace) -> int:
 
 
 def _log_config() -> dict[str, Any]:
-    """uvicorn's logging configuration with the access logger of api.access_log added
+    """uvicorn's logging configuration with the access logger of api.http.access_log added
     (uvicorn applies it in each worker it starts)."""
     from uvicorn.config import LOGGING_CONFIG
 
-    from api.access_log import LOG_CONFIG
+    from api.http.access_log import LOG_CONFIG
 
     config = copy.deepcopy(LOGGING_CONFIG)
     for section, entries in LOG_CONFIG.items():

@@ -4,7 +4,7 @@ import logging
 
 import pytest
 
-from api.access_log import LOGGER_NAME
+from api.http.access_log import LOGGER_NAME
 
 pytestmark = pytest.mark.anyio
 

@@ -13,9 +13,9 @@ import xml.etree.ElementTree as ElementTree
 import httpx
 import pytest
 
-from api import charts
 from api.app import create_app
 from api.settings import Settings
+from api.web import charts
 
 pytestmark = pytest.mark.anyio
 

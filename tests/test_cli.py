@@ -65,5 +65,5 @@ def test_serve_creates_seeds_and_serves_an_empty_database(fresh_database_url):
         output = server.communicate(timeout=10)[0].decode()
     assert "Loaded the published figures as release 1." in output
     assert "Started parent process" in output  # several workers, one seeding before them
-    # Each worker writes the access log (api.access_log), configured in the worker itself.
+    # Each worker writes the access log (api.http.access_log), configured in the worker itself.
     assert '"GET /api/v1/indicators/expected-better-quality HTTP/1.1" 200' in output

@@ -61,7 +61,7 @@ REAL_CODES = {
     "/api/v1/indicators/{code}/citation": "expected-better-quality",
 }
 
-# Besides /api/v1, the routes whose parameters are checked as the API's are (api.rest.params).
+# Besides /api/v1, the routes whose parameters are checked as the API's are (api.params).
 CHECKED_PARAMETERS = ("/charts/", "/embed/", "/oembed")
 
 

@@ -1,4 +1,4 @@
-"""Slow clients and big request heads against the real `kommunedigi serve` (api.server).
+"""Slow clients and big request heads against the real `kommunedigi serve` (api.http.server).
 
 Each server is the command as a user runs it, one worker, on a seeded SQLite file of its
 own. Misbehaving clients are raw sockets; well-behaved ones are httpx.

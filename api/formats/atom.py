@@ -1,4 +1,4 @@
-"""/feed: the release history as an Atom feed (RFC 4287), one entry per release, newest first.
+"""The release history as an Atom feed (RFC 4287), one entry per release, newest first.
 
 Written with the standard library's xml.etree: Atom needs a dozen elements, one namespace
 and correct escaping, all of which ElementTree does; a feed library would add a dependency
@@ -18,11 +18,6 @@ import uuid
 import xml.etree.ElementTree as ET
 from collections.abc import Sequence
 
-from starlette.requests import Request
-from starlette.responses import Response
-
-from api.querying import run_query
-from models import queries
 from models.records import ReleaseRecord
 
 ATOM = "http://www.w3.org/2005/Atom"
@@ -33,15 +28,6 @@ SUBTITLE = (
     "Each load of figures into kommunedigi, newest first, with how many figures it added,"
     " changed and removed."
 )
-
-
-async def feed(request: Request) -> Response:
-    """Query parameters are ignored: feed readers and proxies add their own."""
-    releases = await run_query(request.app.state.engine, queries.list_releases)
-    settings = request.app.state.settings
-    base = settings.base_url.rstrip("/") or str(request.base_url).rstrip("/")
-    body = build(releases, base=base, author=settings.publisher_name or "kommunedigi")
-    return Response(body, media_type=MEDIA_TYPE)
 
 
 def build(releases: Sequence[ReleaseRecord], *, base: str, author: str) -> bytes:

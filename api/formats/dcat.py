@@ -1,10 +1,11 @@
-"""/catalog: the DCAT-AP-NO 2 catalog that data.norge.no harvests to list our datasets.
+"""The DCAT-AP-NO 2 catalog that data.norge.no harvests to list our datasets, as RDF.
 
-The graph is built from the query layer on every request: one dcat:Dataset per published
-survey (generated test data is never listed), a dcat:Distribution per download format,
-and one dcat:DataService for the REST API. DCAT-AP-NO takes several values from EU
-controlled vocabularies; each such value here says which vocabulary it is in
-(skos:inScheme), so the catalog validates without the vocabularies themselves.
+The graph is built from the query layer on every request (api.rest.catalog): one
+dcat:Dataset per published survey (generated test data is never listed), a
+dcat:Distribution per download format, and one dcat:DataService for the REST API.
+DCAT-AP-NO takes several values from EU controlled vocabularies; each such value here
+says which vocabulary it is in (skos:inScheme), so the catalog validates without the
+vocabularies themselves.
 
 Links are absolute: from the setting `base_url`, or from the request when it is empty.
 """
@@ -19,14 +20,8 @@ from urllib.parse import quote
 
 from rdflib import BNode, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCAT, DCTERMS, FOAF, RDF, SKOS, XSD
-from starlette.requests import Request
-from starlette.responses import Response
 
-from api.formats import MEDIA_TYPES, negotiate
-from api.querying import run_query
 from api.settings import Settings
-from models import queries
-from models.filters import InvalidFilter
 from models.records import PublishedSurvey
 
 VCARD = Namespace("http://www.w3.org/2006/vcard/ns#")
@@ -142,18 +137,6 @@ PREFIXES = {
     "vcard": VCARD,
     "xsd": XSD,
 }
-
-
-async def catalog(request: Request) -> Response:
-    for name in request.query_params:
-        if name != "format":
-            raise InvalidFilter(name, f"{name} is not a parameter here; allowed: format")
-    chosen = negotiate(request, tuple(SERIALISATIONS))
-    surveys = await run_query(request.app.state.engine, queries.published_surveys)
-    settings: Settings = request.app.state.settings
-    graph = build(surveys, settings, settings.base_url or str(request.base_url))
-    # Vary: Accept is added with the validators by api.caching, which covers /catalog.
-    return Response(serialise(graph, chosen), media_type=MEDIA_TYPES[chosen])
 
 
 def serialise(graph: Graph, name: str) -> bytes:

@@ -35,9 +35,9 @@ from api.graphql.errors import (
 )
 from api.graphql.loaders import Loaders
 from api.graphql.query import Query
+from api.http.security import graphiql_policy
 from api.problems import Problem, log_fault, problem_response
 from api.querying import run_query_in_thread
-from api.security import graphiql_policy
 from api.settings import Settings
 from models import queries
 from models.descriptions import Descriptions
@@ -189,7 +189,7 @@ class _GraphQLApp(GraphQL[Context, None]):
             await super().__call__(scope, receive, send)
             return
         request = Request(scope, receive)
-        limit = self.settings.graphql_max_query_bytes  # a POST's body: api.body_limits
+        limit = self.settings.graphql_max_query_bytes  # a POST's body: api.http.body_limits
         try:
             if len(scope.get("query_string", b"")) > limit:
                 what = f"A GraphQL URL's query may hold at most {limit:,}"
@@ -209,7 +209,7 @@ class _GraphQLApp(GraphQL[Context, None]):
 
 
 def too_large(limit: int) -> Problem:
-    """The 413 for a GraphQL body over `limit` bytes (api.body_limits refuses it)."""
+    """The 413 for a GraphQL body over `limit` bytes (api.http.body_limits refuses it)."""
     return _too_large(413, "Payload too large", f"A GraphQL request may send at most {limit:,}")
 
 

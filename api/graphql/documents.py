@@ -3,7 +3,7 @@
 This replaces Strawberry's ParserCache and ValidationCache. They keep a document by its
 text, so a comment or a space made it new, and keep validation by the rule classes too,
 which our limits built anew for every request, so no validation was ever reused. Here a
-document is kept by its token stream (api.document_tokens) together with its validation
+document is kept by its token stream (api.http.document_tokens) together with its validation
 errors, which depend on nothing else: the rules are fixed when the schema is made.
 
 A document not seen before is parsed and validated in a thread, so the event loop keeps
@@ -37,8 +37,8 @@ from graphql.validation.validate import ValidationAbortedError
 from strawberry.extensions import SchemaExtension
 from strawberry.schema.schema import validate_document
 
-from api import document_tokens
 from api.graphql.limits import too_slow
+from api.http import document_tokens
 
 DOCUMENT_CACHE_SIZE = 256  # distinct documents kept parsed and validated
 # Documents checked at once: the work holds the interpreter's lock, so more threads would

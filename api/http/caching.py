@@ -23,10 +23,10 @@ from sqlalchemy import Engine
 from sqlalchemy.exc import SQLAlchemyError
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from api import document_tokens
-from api.header_lists import RawHeaders, value_of, with_replaced, with_vary
+from api.http import document_tokens
+from api.http.header_lists import RawHeaders, value_of, with_replaced, with_vary
+from api.http.response_cache import Answer, ResponseCache
 from api.querying import run_check
-from api.response_cache import Answer, ResponseCache
 from models import queries
 from models.faults import unavailable
 from models.records import ReleaseRecord
@@ -198,7 +198,7 @@ class HTTPCaching:
         self, scope: Scope, receive: Receive, send: Send, cache: ResponseCache
     ) -> None:
         """A GraphQL query sent by POST: kept like a GET, keyed by its normalised request."""
-        # A body over graphql_max_query_bytes never gets here (api.body_limits refuses it).
+        # A body over graphql_max_query_bytes never gets here (api.http.body_limits refuses it).
         body, replay = await _read_body(receive, cache.largest)
         release = await self.clock.current()
         key = _graphql_key(body, self.graphql_max_tokens) if body is not None else None
@@ -289,7 +289,7 @@ async def _read_body(receive: Receive, limit: int) -> tuple[bytes | None, Receiv
 
 
 def _graphql_key(body: bytes, max_tokens: int) -> str | None:
-    """The request as GraphQL sees it: the document's tokens (api.document_tokens), the
+    """The request as GraphQL sees it: the document's tokens (api.http.document_tokens), the
     variables and the operation; None for anything else, which is then passed through,
     not kept: a body that is not JSON, or nests it too deeply for orjson to read or
     write, and a document with too many tokens or none at all."""

@@ -13,7 +13,7 @@ from __future__ import annotations
 from starlette.middleware.gzip import GZipMiddleware
 from starlette.types import Message, Receive, Scope, Send
 
-from api.header_lists import value_of, with_vary
+from api.http.header_lists import value_of, with_vary
 
 
 class Compression(GZipMiddleware):

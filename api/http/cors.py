@@ -14,7 +14,7 @@ from collections.abc import Collection
 from starlette.middleware.cors import CORSMiddleware
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from api.header_lists import with_replaced, with_vary
+from api.http.header_lists import with_replaced, with_vary
 
 
 class OpenCORS(CORSMiddleware):

@@ -2,7 +2,7 @@
 
 Two texts that differ only in whitespace, commas or comments are the same document, and
 two that differ inside a string are not; so caches of documents (api.graphql.documents)
-and of answers (api.caching) key them by a digest of their token stream. Comments are
+and of answers (api.http.caching) key them by a digest of their token stream. Comments are
 skipped but counted, as graphql-core counts them against the token limit.
 """
 

@@ -10,7 +10,7 @@ buckets of its own. An unknown key changes nothing: the client counts by its add
 the policy names in the headers (`api`, not `api-key`) show that the key was not taken.
 
 The strategy is limits' sliding window counter: two counters per client and policy, kept
-in this worker (api.sliding_windows) or in Redis (through limits). A client may spend its
+in this worker (api.http.sliding_windows) or in Redis (through limits). A client may spend its
 whole quota in a burst; after that, as the previous window's weight decays, requests come
 back steadily rather than all at once at a window's edge, much like a token bucket
 refilling. A failing store lets requests through (logged): open data is better served
@@ -35,9 +35,9 @@ from limits.errors import StorageError
 from starlette.datastructures import Headers
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from api.http.sliding_windows import SlidingWindows
 from api.problems import MEDIA_TYPE
 from api.settings import ENV_PREFIX, Settings, parse_rate_limit
-from api.sliding_windows import SlidingWindows
 
 logger = logging.getLogger("kommunedigi")
 

@@ -1,7 +1,7 @@
 """Rendered answers kept per worker, so a repeated GET of data costs no query and no rendering.
 
 An entry is the status, headers and body of a 200 answer, keyed by its ETag: the release
-and the canonical request (api.caching), so a new release can never serve an old answer.
+and the canonical request (api.http.caching), so a new release can never serve an old answer.
 The cache is emptied when a new release is seen, and bounded by bytes (least recently
 used first out); an answer larger than an eighth of the bound, such as a bulk download,
 is passed through and not kept.

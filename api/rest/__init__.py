@@ -6,9 +6,9 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
+from api.params import Params
 from api.responses import JSONResponse
 from api.rest import citations, config, imports, indicators, questions, releases, shares, surveys
-from api.rest.params import Params
 
 
 async def index(request: Request) -> Response:

@@ -10,14 +10,14 @@ from __future__ import annotations
 from starlette.requests import Request
 from starlette.responses import Response
 
-from api.citations import Citation
-from api.formats import MEDIA_TYPES
+from api.formats.citations import Citation
 from api.links import base_url
+from api.params import Params
 from api.problems import Problem
 from api.querying import run_query
 from api.responses import JSONResponse
 from api.rest import datafiles, render
-from api.rest.params import Params
+from api.rest.negotiation import MEDIA_TYPES
 from models import queries
 
 FORMATS = ("json", "csl")

@@ -13,9 +13,9 @@ from typing import Any
 from starlette.requests import Request
 from starlette.responses import Response
 
-from api.rate_limits import API_KEY_HEADER, HARVEST_DOWNLOADS, HARVEST_PATHS, RateLimiter
+from api.http.rate_limits import API_KEY_HEADER, HARVEST_DOWNLOADS, HARVEST_PATHS, RateLimiter
+from api.params import Params
 from api.responses import JSONResponse
-from api.rest.params import Params
 from api.settings import Settings
 
 HARVEST_SCOPE = [*HARVEST_PATHS, *(f"{head}{{code}}{tail}" for head, tail in HARVEST_DOWNLOADS)]

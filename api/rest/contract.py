@@ -1,4 +1,4 @@
-"""The committed contracts, served as they are: OpenAPI as JSON, GraphQL as SDL."""
+"""/openapi.json: the committed REST contract (openapi/openapi.yaml), served as JSON."""
 
 from __future__ import annotations
 
@@ -8,13 +8,13 @@ from typing import Any
 
 import yaml
 from starlette.requests import Request
-from starlette.responses import PlainTextResponse, Response
+from starlette.responses import Response
 
-from api.graphql import sdl
 from api.responses import JSONResponse
 
 # In a checkout the contracts sit at the top of the repo; a wheel carries them in api/contract.
-_PLACES = (Path(__file__).parent / "contract", Path(__file__).parent.parent / "openapi")
+_API = Path(__file__).parent.parent
+_PLACES = (_API / "contract", _API.parent / "openapi")
 
 
 def contract_file(name: str) -> Path:
@@ -33,7 +33,3 @@ def openapi_document() -> dict[str, Any]:
 
 async def openapi_json(request: Request) -> Response:
     return JSONResponse(openapi_document())
-
-
-async def graphql_sdl(request: Request) -> Response:
-    return PlainTextResponse(sdl(), media_type="application/graphql; charset=utf-8")

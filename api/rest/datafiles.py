@@ -1,4 +1,4 @@
-"""Answers as data files: CSV and JSON-stat, in the format api.formats.negotiate picks.
+"""Answers as data files: CSV and JSON-stat, in the format api.rest.negotiation picks.
 
 A data file holds everything it covers rather than a page. Each is sent as an
 attachment with a file name, and says its language in Content-Language. CSV of shares
@@ -15,10 +15,11 @@ from typing import Any
 from starlette.requests import Request
 from starlette.responses import Response, StreamingResponse
 
-from api.formats import MEDIA_TYPES, csv, jsonstat, negotiate
+from api.formats import csv, jsonstat
+from api.params import Params
 from api.querying import run_query, run_query_in_thread
 from api.responses import JSONResponse
-from api.rest.params import Params
+from api.rest.negotiation import MEDIA_TYPES, negotiate
 from models import queries
 from models.filters import InvalidFilter, PageRequest, ShareFilter, TooManyCells
 from models.records import QuestionDimensions

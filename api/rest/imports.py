@@ -26,9 +26,9 @@ from starlette.datastructures import UploadFile
 from starlette.requests import Request
 from starlette.responses import Response
 
+from api.params import Params
 from api.problems import Problem, log_fault
 from api.responses import JSONResponse
-from api.rest.params import Params
 from api.settings import Settings
 from models.faults import fault
 from seed import package
@@ -56,7 +56,7 @@ def authorise(request: Request, settings: Settings) -> None:
 
 
 def too_large(limit: int) -> Problem:
-    """The 413 for an upload over `limit` bytes (api.body_limits refuses it)."""
+    """The 413 for an upload over `limit` bytes (api.http.body_limits refuses it)."""
     return Problem(
         413,
         "Payload too large",
@@ -81,7 +81,7 @@ async def _parts(request: Request, limits: ReadLimits) -> AsyncIterator[list[Par
     (Starlette spools each to disk beyond 1 MB while it parses the form as it arrives)."""
     content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
     if content_type in BODIES:
-        body = await request.body()  # capped at max_upload_bytes by api.body_limits
+        body = await request.body()  # capped at max_upload_bytes by api.http.body_limits
         yield [Part(BODIES[content_type], len(body), lambda: io.BytesIO(body))]
         return
     if content_type != "multipart/form-data":

@@ -9,10 +9,10 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from api.formats import csv, jsonstat
+from api.params import AS_OF, Params, release_as_of
 from api.problems import Problem
 from api.querying import run_query
 from api.rest import datafiles, render
-from api.rest.params import AS_OF, Params, release_as_of
 from models import queries
 
 

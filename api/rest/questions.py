@@ -10,10 +10,10 @@ from __future__ import annotations
 from starlette.requests import Request
 from starlette.responses import Response
 
+from api.params import AS_OF, Params, release_as_of
 from api.problems import Problem
 from api.querying import run_query
 from api.rest import datafiles, render, selection
-from api.rest.params import AS_OF, Params, release_as_of
 from models import queries
 from models.filters import ShareFilter
 

@@ -10,11 +10,11 @@ from __future__ import annotations
 from starlette.requests import Request
 from starlette.responses import Response
 
+from api.params import Params
 from api.problems import Problem
 from api.querying import run_query
 from api.responses import JSONResponse
 from api.rest import render
-from api.rest.params import Params
 from models import queries
 from models.records import ReleaseRecord
 

@@ -27,7 +27,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from fnmatch import fnmatchcase
 
-from api.rest.params import Params
+from api.params import Params
 from models.filters import CODE_PATTERN, InvalidFilter, UnknownCode
 from models.records import QuestionDimensions
 

@@ -22,7 +22,8 @@ from typing import Any
 
 import vl_convert
 
-from api import citations, wording
+from api import wording
+from api.formats import citations
 from models.filters import InvalidFilter
 from models.records import CitedIndicator
 

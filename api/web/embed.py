@@ -13,12 +13,11 @@ from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import Response
 
-from api import charts
 from api.links import base_url
+from api.params import Params
 from api.problems import Problem
 from api.querying import run_query
-from api.rest.params import Params
-from api.web import figures, pages
+from api.web import charts, figures, pages
 from api.web.params import CHART_PARAMETERS, chart_options
 from api.web.words import WORDS
 from models import queries

@@ -10,7 +10,8 @@ from dataclasses import dataclass
 
 from markupsafe import Markup
 
-from api import citations, wording
+from api import wording
+from api.formats import citations
 from models.records import CitedIndicator
 
 
@@ -28,7 +29,7 @@ class IndicatorView:
     code: str
     title: str
     description: str
-    chart: Markup  # the chart as inline SVG, drawn by api.charts
+    chart: Markup  # the chart as inline SVG, drawn by api.web.charts
     latest: str | None  # "64 %"
     latest_wave: int | None
     change: str | None  # "+40 prosentpoeng siden 2015"

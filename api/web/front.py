@@ -1,7 +1,7 @@
 """/: the front page, in bokmål (or English with ?lang=en), built from the database.
 
 What the data is and where it comes from, every indicator with its chart (inline SVG,
-drawn by api.charts) and latest value, and the ways in for developers. No script, and
+drawn by api.web.charts) and latest value, and the ways in for developers. No script, and
 every asset is served from here.
 """
 
@@ -11,11 +11,11 @@ from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import Response
 
-from api import charts, citations
+from api.formats import citations
 from api.links import base_url
+from api.params import Params
 from api.querying import run_query
-from api.rest.params import Params
-from api.web import figures, pages
+from api.web import charts, figures, pages
 from api.web.words import WORDS
 from models import queries
 

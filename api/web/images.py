@@ -1,6 +1,6 @@
 """/charts/indicators/{code}.svg, .png and .vl.json: an indicator's chart, or its spec.
 
-The three answers come from one Vega-Lite spec (api.charts), so the picture and the spec
+The three answers come from one Vega-Lite spec (api.web.charts), so the picture and the spec
 a page renders itself always agree.
 """
 
@@ -12,11 +12,11 @@ from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import Response
 
-from api import charts
+from api.params import Params
 from api.problems import Problem
 from api.querying import run_query
 from api.responses import JSONResponse
-from api.rest.params import Params
+from api.web import charts
 from api.web.params import CHART_PARAMETERS, chart_options
 from models import queries
 

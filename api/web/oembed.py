@@ -16,13 +16,13 @@ from urllib.parse import parse_qs, quote, unquote, urlencode, urlsplit
 from starlette.requests import Request
 from starlette.responses import Response
 
-from api import charts, citations
+from api.formats import citations
 from api.links import base_url
+from api.params import LANGUAGES, Params
 from api.problems import Problem
 from api.querying import run_query
 from api.responses import JSONResponse
-from api.rest.params import LANGUAGES, Params
-from api.web import embed
+from api.web import charts, embed
 from api.web.params import pixels
 from models import queries
 from models.filters import InvalidFilter

@@ -1,4 +1,4 @@
-"""HTML pages: the Jinja2 templates in api/templates, and the headers pages are sent with.
+"""HTML pages: the Jinja2 templates in api/web/templates, and the headers pages are sent with.
 
 Pages load nothing from elsewhere: a content security policy that allows no other
 origin says so to the browser. The widget, made to be framed by any site, carries its
@@ -16,7 +16,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.templating import Jinja2Templates
 
-HERE = Path(__file__).resolve().parent.parent
+HERE = Path(__file__).resolve().parent
 STATIC = HERE / "static"
 
 templates = Jinja2Templates(directory=HERE / "templates")

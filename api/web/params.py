@@ -1,6 +1,6 @@
 """The query parameters of charts, widgets and oEmbed: sizes in pixels and a theme.
 
-Each is checked as every parameter of the API is (api.rest.params.Params): given once,
+Each is checked as every parameter of the API is (api.params.Params): given once,
 of the right shape, within its bounds, and a mistake is a 400 that names it.
 """
 
@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from api import charts
-from api.rest.params import Params
+from api.params import Params
+from api.web import charts
 from models.filters import InvalidFilter
 
 CHART_PARAMETERS = ("width", "height", "theme")

@@ -1,0 +1,28 @@
+"""/catalog: the DCAT-AP-NO 2 catalog of our datasets (api.formats.dcat), for harvesters.
+
+Turtle by default; `?format=jsonld` or `rdfxml`, or the Accept header, asks for the others.
+"""
+
+from __future__ import annotations
+
+from starlette.requests import Request
+from starlette.responses import Response
+
+from api.formats.dcat import SERIALISATIONS, build, serialise
+from api.querying import run_query
+from api.rest.negotiation import MEDIA_TYPES, negotiate
+from api.settings import Settings
+from models import queries
+from models.filters import InvalidFilter
+
+
+async def catalog(request: Request) -> Response:
+    for name in request.query_params:
+        if name != "format":
+            raise InvalidFilter(name, f"{name} is not a parameter here; allowed: format")
+    chosen = negotiate(request, tuple(SERIALISATIONS))
+    surveys = await run_query(request.app.state.engine, queries.published_surveys)
+    settings: Settings = request.app.state.settings
+    graph = build(surveys, settings, settings.base_url or str(request.base_url))
+    # Vary: Accept is added with the validators by api.http.caching, which covers /catalog.
+    return Response(serialise(graph, chosen), media_type=MEDIA_TYPES[chosen])
