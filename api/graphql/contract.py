@@ -1,4 +1,4 @@
-"""/graphql/schema.graphql: the schema's SDL, as `kommunedigi export-sdl` writes it."""
+"""/graphql/schema.graphql: the schema's SDL, as `kommunedigi export-schema` writes it."""
 
 from __future__ import annotations
 
