@@ -121,6 +121,20 @@ def test_shared_parts_import_no_adapter():
     )
 
 
+def test_formats_know_no_http():
+    wrong = [
+        f"{where(path, line)} imports {imported}"
+        for path in source_files()
+        if within(module_name(path), ("api.formats",))
+        for line, imported in imports(path)
+        if within(imported, ("starlette",))
+    ]
+    assert not wrong, (
+        "api/formats turns records into files and knows no HTTP: take the request's "
+        "values as arguments, and leave requests and responses to the adapter:\n" + "\n".join(wrong)
+    )
+
+
 def test_the_rules_see_every_part():
     """The checks above mean something only if the parts they name exist."""
     names = {module_name(path) for path in source_files()}
