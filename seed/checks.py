@@ -27,6 +27,7 @@ from typing import Any, ClassVar, TypeVar
 from sqlalchemy import inspect, select
 from sqlmodel import AutoString, Session, SQLModel, col
 
+from models.changes import CellCodes
 from models.filters import CODE_PATTERN
 from models.tables import (
     Indicator,
@@ -80,8 +81,6 @@ DEFINED_IN = {
     "options": "options",
     "indicator": "indicators",
 }
-
-CellCodes = tuple[str, int, str, str, str]  # survey, wave, question, option, segment
 
 
 @dataclass(frozen=True)

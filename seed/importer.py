@@ -21,6 +21,7 @@ from typing import Any, TypeVar
 from sqlalchemy import Engine, select, update
 from sqlmodel import Session, SQLModel, col
 
+from models.changes import CellCodes, Change, Figure as Shown
 from models.tables import (
     Indicator,
     IndicatorOption,
@@ -44,41 +45,9 @@ T = TypeVar("T")
 Progress = Callable[[Iterable[T], str, int], Iterable[T]]
 CHUNK = 5000
 
-CellCodes = tuple[str, int, str, str, str]  # survey, wave, question, option, segment
-
 
 def no_progress(items: Iterable[T], label: str, total: int) -> Iterable[T]:
     return items
-
-
-@dataclass(frozen=True)
-class Change:
-    kind: str  # added, changed or removed
-    cell: CellCodes
-    old: tuple[float | None, str] | None  # value, status
-    new: tuple[float | None, str] | None
-
-    def __str__(self) -> str:
-        where = "/".join(str(part) for part in self.cell)
-        old = f"{self.old[0]} ({self.old[1]})" if self.old else ""
-        new = f"{self.new[0]} ({self.new[1]})" if self.new else ""
-        return f"{self.kind:8} {where}: {old}{' -> ' if old and new else ''}{new}"
-
-    def as_dict(self) -> dict[str, object]:
-        def figure(pair: tuple[float | None, str] | None) -> dict[str, object] | None:
-            return None if pair is None else {"value": pair[0], "status": pair[1]}
-
-        survey, wave, question, option, segment = self.cell
-        return {
-            "kind": self.kind,
-            "survey": survey,
-            "wave": wave,
-            "question": question,
-            "option": option,
-            "segment": segment,
-            "old": figure(self.old),
-            "new": figure(self.new),
-        }
 
 
 @dataclass
@@ -127,7 +96,7 @@ class Report:
             "described": self.described,
             "errors": [issue.as_dict() for issue in self.errors],
             "warnings": [issue.as_dict() for issue in self.warnings],
-            "changes": [change.as_dict() for change in self.changes],
+            "changes": [change.as_json() for change in self.changes],
         }
 
 
@@ -337,18 +306,20 @@ class _Writer:
             if found is not None and found[1] == stored:
                 self.report.unchanged += 1
                 continue
-            new = (figure.value, figure.status.value)
+            new = Shown(figure.value, figure.status)
             if found is None:
-                self.report.note(Change("added", cell, None, new))
+                self.report.note(Change.at("added", cell, None, new))
             else:
                 replaced.append(found[0])
-                self.report.note(Change("changed", cell, found[1][:3:2], new))
+                before = Shown.of(*found[1][:3:2])
+                self.report.note(Change.at("changed", cell, before, new))
             new_rows.append((*ids, *stored, self.release_id))
         if current:
             names = self._cell_names()
             for ids, (id_, old) in current.items():  # named (wave, question) pairs lack these
                 replaced.append(id_)
-                self.report.note(Change("removed", names(ids), old[:3:2], None))
+                gone = Shown.of(*old[:3:2])
+                self.report.note(Change.at("removed", names(ids), gone, None))
         for start in range(0, len(replaced), CHUNK):
             self.session.execute(
                 update(Share)
