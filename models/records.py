@@ -244,6 +244,12 @@ class Series:
             if point.change is not None and point.change_from is not None
         )
 
+    @property
+    def cited(self) -> frozenset[str]:
+        """The codes of every source the series cites, its published totals' included."""
+        totals = {point.published_total.source for point in self.points if point.published_total}
+        return frozenset(code for point in self.points for code in point.sources) | totals
+
 
 @dataclass(frozen=True, slots=True)
 class QuestionDetail:
