@@ -22,6 +22,7 @@ from rdflib.namespace import DCAT, DCTERMS, FOAF, RDF, SKOS, XSD
 from starlette.requests import Request
 from starlette.responses import Response
 
+from api import languages
 from api.formats import MEDIA_TYPES, negotiate
 from api.querying import run_query
 from api.settings import Settings
@@ -36,7 +37,7 @@ IANA = "https://www.iana.org/assignments/media-types/"
 ORGANISATIONS = "https://organization-catalog.fellesdatakatalog.digdir.no/organizations/"
 
 THEMES = ("GOVE", "TECH")  # government and public sector; science and technology
-LANGUAGES = ("NOB", "ENG")  # every text is in bokmål and English
+LANGUAGES = tuple(languages.EU_AUTHORITY[language] for language in languages.Language)
 FREQUENCY = "ANNUAL"  # the survey ran once a year
 SPATIAL = "NOR"  # Norwegian municipalities
 KEYWORDS = {
