@@ -13,7 +13,7 @@ from starlette.routing import Mount, Route
 from api import catalog, contract, docs, feed, graphql, health, problems, rest, web
 from api.access_log import AccessLog, lean_log_records
 from api.body_limits import BodyCap, BodyLimits
-from api.caching import HTTPCaching, ReleaseClock
+from api.caching import HTTPCaching, NewestRelease
 from api.compression import Compression
 from api.cors import OpenCORS
 from api.querying import bound_waits, hold_descriptions
@@ -23,6 +23,7 @@ from api.rest import imports
 from api.security import SecurityHeaders
 from api.settings import Settings
 from models.db import make_engine
+from models.release_clock import ReleaseClock
 from seed.first_start import prepare
 
 # What a browser script may read of a response (CORS hides other headers).
@@ -54,7 +55,8 @@ def create_app(settings: Settings | None = None) -> Starlette:
     bound_waits(engine, settings)  # a silent database: a kept answer or a 503, in time
     prepare(engine, migrate_schema=settings.migrate_on_start, load_seed=settings.seed_on_start)
     # Descriptions are read once per release and worker; a new release is noticed as data is.
-    hold_descriptions(engine, settings.release_check_seconds)
+    clock = ReleaseClock(settings.release_check_seconds)  # HTTP caching goes by it too
+    hold_descriptions(engine, clock)
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
@@ -105,7 +107,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
             # says which), and a kept one is never compressed again.
             Middleware(
                 HTTPCaching,
-                clock=ReleaseClock(engine, settings.release_check_seconds),
+                release=NewestRelease(engine, clock),
                 max_age=settings.cache_max_age,
                 cache=response_cache,
                 graphql_max_tokens=settings.graphql_max_tokens,

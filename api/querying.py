@@ -30,6 +30,7 @@ from api.settings import Settings
 from models import prepared, queries
 from models.db import for_reads
 from models.descriptions import DescriptionCache
+from models.release_clock import ReleaseClock
 
 T = TypeVar("T")
 
@@ -37,9 +38,9 @@ T = TypeVar("T")
 _HELD: WeakKeyDictionary[Engine, DescriptionCache] = WeakKeyDictionary()
 
 
-def hold_descriptions(engine: Engine, check_seconds: float) -> DescriptionCache:
+def hold_descriptions(engine: Engine, clock: ReleaseClock) -> DescriptionCache:
     """Keep the newest release's descriptions in memory for every query on `engine`."""
-    held = _HELD[engine] = DescriptionCache(check_seconds)
+    held = _HELD[engine] = DescriptionCache(clock)
     return held
 
 
@@ -170,7 +171,7 @@ class _LoopConnection:
 
 def _current(held: DescriptionCache, session: Session) -> Any:
     return held.current(
-        lambda: queries.newest_release_id(session), lambda: queries.load_descriptions(session)
+        lambda: queries.current_release(session), lambda: queries.load_descriptions(session)
     )
 
 
