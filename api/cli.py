@@ -84,7 +84,7 @@ def serve(args: argparse.Namespace) -> int:
     uvicorn.run(
         "api.app:create_app",
         factory=True,
-        # One line per answer from api.access_log, which costs a third of uvicorn's own.
+        # One line per answer from api.access_log, which costs a fraction of uvicorn's own.
         access_log=False,
         log_config=_log_config(),
         server_header=False,  # no need to tell every client what serves it

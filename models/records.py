@@ -148,7 +148,7 @@ class SegmentRecord:
 
 
 # Not frozen, unlike the other records: a page builds hundreds, and a frozen dataclass's
-# __init__ cost four times as much (7.5 against 1.9 µs). Read-only by convention.
+# __init__ costs several times as much (docs/benchmarks.md). Read-only by convention.
 @dataclass(slots=True)
 class ShareRecord:
     id: int
