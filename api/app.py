@@ -14,7 +14,7 @@ from api import graphql, problems, rest, web
 from api.graphql.contract import graphql_sdl
 from api.http.access_log import AccessLog, lean_log_records
 from api.http.body_limits import BodyCap, BodyLimits
-from api.http.caching import HTTPCaching, ReleaseClock
+from api.http.caching import HTTPCaching, NewestRelease
 from api.http.compression import Compression
 from api.http.cors import OpenCORS
 from api.http.rate_limits import API_KEY_HEADER, RateLimiter, RateLimits
@@ -25,6 +25,7 @@ from api.rest import catalog, contract, feed, health, imports
 from api.settings import Settings
 from api.web import docs
 from models.db import make_engine
+from models.release_clock import ReleaseClock
 from seed.first_start import prepare
 
 # What a browser script may read of a response (CORS hides other headers).
@@ -56,7 +57,8 @@ def create_app(settings: Settings | None = None) -> Starlette:
     bound_waits(engine, settings)  # a silent database: a kept answer or a 503, in time
     prepare(engine, migrate_schema=settings.migrate_on_start, load_seed=settings.seed_on_start)
     # Descriptions are read once per release and worker; a new release is noticed as data is.
-    hold_descriptions(engine, settings.release_check_seconds)
+    clock = ReleaseClock(settings.release_check_seconds)  # HTTP caching goes by it too
+    hold_descriptions(engine, clock)
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
@@ -107,7 +109,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
             # says which), and a kept one is never compressed again.
             Middleware(
                 HTTPCaching,
-                clock=ReleaseClock(engine, settings.release_check_seconds),
+                release=NewestRelease(engine, clock),
                 max_age=settings.cache_max_age,
                 cache=response_cache,
                 graphql_max_tokens=settings.graphql_max_tokens,

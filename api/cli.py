@@ -84,13 +84,13 @@ def serve(args: argparse.Namespace) -> int:
     uvicorn.run(
         "api.app:create_app",
         factory=True,
-        # One line per answer from api.http.access_log, which costs a third of uvicorn's own.
+        # One line per answer from api.http.access_log, which costs a fraction of uvicorn's own.
         access_log=False,
         log_config=_log_config(),
         server_header=False,  # no need to tell every client what serves it
         host=args.host,
         port=args.port,
-        workers=args.workers,
+        workers=settings.workers if args.workers is None else args.workers,
         proxy_headers=args.proxy_headers,
         # Slow clients hold a connection, never a thread (the app is async); these bound how
         # long an idle connection stays open, and api.http.server how big and slow a request's
@@ -280,7 +280,7 @@ def parser() -> argparse.ArgumentParser:
     run.add_argument(
         "--workers",
         type=_positive,
-        default=int(os.environ.get(f"{ENV_PREFIX}WORKERS", "1")),
+        default=None,  # Settings.workers
         help=f"worker processes (default {ENV_PREFIX}WORKERS or 1)",
     )
     run.add_argument(

@@ -12,6 +12,7 @@ from collections.abc import Collection
 from starlette.datastructures import QueryParams
 from starlette.requests import Request
 
+from api import languages
 from api.querying import run_query
 from models import queries
 from models.filters import (
@@ -25,8 +26,8 @@ from models.filters import (
 )
 from models.tables import ShareStatus
 
-LANGUAGES = ("nb", "en")
-DEFAULT_LANGUAGE = "nb"
+LANGUAGES = languages.CODES
+DEFAULT_LANGUAGE = languages.DEFAULT
 SHARE_FILTERS = ("survey", "wave", "question", "option", "segment", "status")
 AS_OF = "as_of"  # every endpoint that serves figures takes it
 MAX_TEXT = 200
@@ -65,7 +66,9 @@ class Params:
         if lang is None:
             return DEFAULT_LANGUAGE
         if lang not in LANGUAGES:
-            raise InvalidFilter("lang", f"lang={lang!r} is not offered; use one of: nb, en")
+            raise InvalidFilter(
+                "lang", f"lang={lang!r} is not offered; use one of: {', '.join(LANGUAGES)}"
+            )
         return lang
 
     def codes(self, name: str) -> tuple[str, ...]:

@@ -1,9 +1,8 @@
 """Run a query-layer function with a session: inline on SQLite, else in a thread.
 
 A SQLite database is a local file, and with the descriptions held in memory its reads
-take about a millisecond; a thread hop made the same work take twice as long (an
-indicator's series: 0.96 ms inline, 1.81 ms through the threadpool, in-process). So on
-SQLite `run_query` reads on the event loop. A server database answers over the network,
+are so short that a thread hop costs as much as the read itself (docs/benchmarks.md). So
+on SQLite `run_query` reads on the event loop. A server database answers over the network,
 so its reads go to the threadpool, and so do reads of many rows (data files) and
 GraphQL's: its time budget stops a query at an await, and graphql-core leaves coroutines
 behind when cancelled elsewhere (`run_query_in_thread`). Reads on the loop share one
@@ -30,6 +29,7 @@ from api.settings import Settings
 from models import prepared, queries
 from models.db import for_reads
 from models.descriptions import DescriptionCache
+from models.release_clock import ReleaseClock
 
 T = TypeVar("T")
 
@@ -37,9 +37,9 @@ T = TypeVar("T")
 _HELD: WeakKeyDictionary[Engine, DescriptionCache] = WeakKeyDictionary()
 
 
-def hold_descriptions(engine: Engine, check_seconds: float) -> DescriptionCache:
+def hold_descriptions(engine: Engine, clock: ReleaseClock) -> DescriptionCache:
     """Keep the newest release's descriptions in memory for every query on `engine`."""
-    held = _HELD[engine] = DescriptionCache(check_seconds)
+    held = _HELD[engine] = DescriptionCache(clock)
     return held
 
 
@@ -103,8 +103,8 @@ class _LoopConnection:
 
     Those reads run one at a time and never await, so one connection and one Session
     serve them all: making a Connection and a Session, checking the connection out of the
-    pool and back and closing the Session for each request was about 10% of the
-    instructions of an uncached indicator series. Each call ends its read transaction,
+    pool and back and closing the Session for each request was a tenth of the work of
+    an uncached indicator series. Each call ends its read transaction,
     and leaves the Session as a new one: no transaction, no objects, no info. The
     connection goes back to the pool when the engine is disposed (or collected), and is
     replaced when SQLAlchemy invalidates it.
@@ -170,7 +170,7 @@ class _LoopConnection:
 
 def _current(held: DescriptionCache, session: Session) -> Any:
     return held.current(
-        lambda: queries.newest_release_id(session), lambda: queries.load_descriptions(session)
+        lambda: queries.current_release(session), lambda: queries.load_descriptions(session)
     )
 
 
@@ -178,7 +178,7 @@ async def run_query(engine: Engine, fn: Callable[..., T], *args: Any, **kwargs: 
     """`fn(session, *args, **kwargs)`: inline on SQLite, else in the threadpool."""
     if engine.dialect.name == "sqlite":
         # Yield once first, so that the loop takes in other requests before this one holds
-        # it: under wrk -c32 that made p99 4.9x p50 rather than 12x, and 596 req/s not 428.
+        # it: under load that keeps the slowest answers near the median and raises the rate.
         await asyncio.sleep(0)
         return _on_the_loop(engine, fn, *args, **kwargs)
     return await run_query_in_thread(engine, fn, *args, **kwargs)

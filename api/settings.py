@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, fields
-from typing import Any
+from dataclasses import dataclass, field, fields
+from typing import Any, TypeVar
 
 from limits import RateLimitItem, parse
 from starlette.config import Config
@@ -14,125 +14,156 @@ from seed.limits import ReadLimits
 
 ENV_PREFIX = "KOMMUNEDIGI_"
 
+T = TypeVar("T")
+
+
+def setting(default: T, help: str) -> T:
+    """A field of Settings: its default, and its one line of help (the README's table)."""
+    return field(default=default, metadata={"help": help})
+
 
 @dataclass(frozen=True)
 class Settings:
-    database_url: str = "sqlite:///kommunedigi.sqlite3"
-    migrate_on_start: bool = True
-    seed_on_start: bool = True
-    pool_size: int = 5
-    pool_max_overflow: int = 10
-    pool_timeout: int = 30
-    pool_recycle: int = 1800
-    database_connect_timeout: int = 5
-    database_statement_timeout: int = 30
-    database_idle_timeout: int = 60
-    database_tcp_timeout: int = 30
-    database_wait_timeout: float = 1.5
-    sqlite_busy_timeout: float = 5.0
-    sqlite_read_busy_timeout: float = 0.1
-    default_page_size: int = 100
-    max_page_size: int = 1000
-    max_cells: int = 10000
-    cache_max_age: int = 300
-    response_cache_bytes: int = 64_000_000
-    release_check_seconds: int = 2
-    retry_after_seconds: int = 5
-    base_url: str = ""
-    publisher_name: str = ""
-    publisher_id: str = ""
-    contact_email: str = ""
-    licence: str = ""
-    import_token_hashes: str = ""
-    max_upload_bytes: int = 50_000_000
-    import_wait_seconds: float = 30.0
-    import_max_unpacked_bytes: int = ReadLimits.unpacked_bytes
-    import_max_files: int = ReadLimits.files
-    import_max_rows: int = ReadLimits.rows
-    import_max_line_bytes: int = ReadLimits.line_bytes
-    graphql_max_query_bytes: int = 20_000
-    graphql_max_tokens: int = 2000
-    graphql_max_depth: int = 10
-    graphql_max_aliases: int = 30
-    graphql_max_cost: int = 50_000
-    graphql_max_field_comparisons: int = 5_000
-    graphql_timeout_seconds: float = 10.0
-    rate_limit_api: str = "600/minute"
-    rate_limit_harvest: str = "120/minute"
-    rate_limit_storage: str = "memory://"
-    api_key_hashes: str = ""
-    rate_limit_key_factor: int = 10
-    keep_alive_seconds: int = 5
-    max_concurrency: int = 1000
-    max_connections: int = 4096
-    max_header_bytes: int = 65_536
-    max_header_fields: int = 100
-    header_timeout_seconds: float = 10.0
-    graceful_shutdown_seconds: int = 5
-    debug: bool = False
-
-    HELP = {
-        "database_url": "SQLAlchemy URL of the database; the default is a SQLite file here",
-        "migrate_on_start": "bring the schema to the newest migration when the app starts",
-        "seed_on_start": "load the published figures when the database holds no release yet",
-        "pool_size": "database connections each worker keeps open (not for SQLite)",
-        "pool_max_overflow": "connections a worker may open beyond pool_size under load",
-        "pool_timeout": "seconds a request waits for a free connection before failing",
-        "pool_recycle": "seconds after which a pooled connection is replaced",
-        "database_connect_timeout": "seconds to open a connection to PostgreSQL (0: no limit)",
-        "database_statement_timeout": "seconds a read's statement may run on PostgreSQL"
-        " (0: no limit; imports have none)",
-        "database_idle_timeout": "seconds PostgreSQL lets a read's transaction sit idle (0: no"
-        " limit)",
-        "database_tcp_timeout": "seconds a silent PostgreSQL connection is kept (TCP keepalives,"
+    database_url: str = setting(
+        "sqlite:///kommunedigi.sqlite3",
+        "SQLAlchemy URL of the database; the default is a SQLite file here",
+    )
+    migrate_on_start: bool = setting(
+        True, "bring the schema to the newest migration when the app starts"
+    )
+    seed_on_start: bool = setting(
+        True, "load the published figures when the database holds no release yet"
+    )
+    pool_size: int = setting(5, "database connections each worker keeps open (not for SQLite)")
+    pool_max_overflow: int = setting(
+        10, "connections a worker may open beyond pool_size under load"
+    )
+    pool_timeout: int = setting(30, "seconds a request waits for a free connection before failing")
+    pool_recycle: int = setting(1800, "seconds after which a pooled connection is replaced")
+    database_connect_timeout: int = setting(
+        5, "seconds to open a connection to PostgreSQL (0: no limit)"
+    )
+    database_statement_timeout: int = setting(
+        30, "seconds a read's statement may run on PostgreSQL (0: no limit; imports have none)"
+    )
+    database_idle_timeout: int = setting(
+        60, "seconds PostgreSQL lets a read's transaction sit idle (0: no limit)"
+    )
+    database_tcp_timeout: int = setting(
+        30,
+        "seconds a silent PostgreSQL connection is kept (TCP keepalives,"
         " tcp_user_timeout; 0: the system's)",
-        "database_wait_timeout": "seconds a request waits for a database that does not answer;"
-        " then a kept answer or 503",
-        "sqlite_busy_timeout": "seconds a SQLite write waits for another connection's lock",
-        "sqlite_read_busy_timeout": "seconds a SQLite read waits for a lock (on the event loop:"
-        " all requests wait)",
-        "default_page_size": "rows in a page of /api/v1/shares when no limit is given",
-        "max_page_size": "the largest limit (REST) or first (GraphQL) a reader may ask for",
-        "max_cells": "the most shares one data or download request may select",
-        "cache_max_age": "seconds a browser, proxy or CDN may reuse a GET answer (Cache-Control)",
-        "response_cache_bytes": "bytes of rendered answers each worker keeps (0: none)",
-        "release_check_seconds": "seconds between checks for a new release (0: on every request)",
-        "retry_after_seconds": "Retry-After seconds a client is told while the database is down",
-        "base_url": "public URL of the API for links in the catalog; empty: taken from the request",
-        "publisher_name": "who publishes this API, for the DCAT catalog",
-        "publisher_id": "the publisher's Norwegian organisation number (9 digits), for the catalog",
-        "contact_email": "contact point for the catalog's datasets",
-        "licence": "licence URI for the data; empty: none stated (the data owner states none)",
-        "import_token_hashes": "SHA-256 hex digests of the tokens that may import, comma-separated",
-        "max_upload_bytes": "bytes a POST to /api/v1/imports may send",
-        "import_wait_seconds": "seconds an import waits for another to end, then gives up (409)",
-        "import_max_unpacked_bytes": "bytes the files of one import may hold in all, unpacked",
-        "import_max_files": "files one import may hold (in a zip, a folder or a form)",
-        "import_max_rows": "rows one import may hold: CSV rows and the cells JSON-stat declares",
-        "import_max_line_bytes": "bytes one line of an imported CSV file may hold",
-        "graphql_max_query_bytes": "bytes a GraphQL request may send (the POST body or the URL)",
-        "graphql_max_tokens": "tokens (names, brackets, values) a GraphQL document may hold",
-        "graphql_max_depth": "how deeply a GraphQL query may nest fields",
-        "graphql_max_aliases": "aliases a GraphQL document may use",
-        "graphql_max_cost": "fields a GraphQL answer could hold, as estimated before it runs",
-        "graphql_max_field_comparisons": (
-            "same-named GraphQL fields the server compares to check that they agree"
-        ),
-        "graphql_timeout_seconds": "seconds a GraphQL query may take, checks included",
-        "rate_limit_api": "requests per client to the API, as 600/minute (empty or 0: no limit)",
-        "rate_limit_harvest": "requests per client for the catalog, feed, downloads and contracts",
-        "rate_limit_storage": "where the counts are kept: memory:// per worker, or a redis:// URL",
-        "api_key_hashes": "SHA-256 hex digests of the API keys (X-API-Key) with higher limits",
-        "rate_limit_key_factor": "how many times the limits a client with a known API key gets",
-        "keep_alive_seconds": "seconds `kommunedigi serve` keeps an idle connection open",
-        "max_concurrency": "requests a worker of `kommunedigi serve` answers at once; beyond: 503",
-        "max_connections": "open connections per worker; beyond, the longest waiting is closed",
-        "max_header_bytes": "bytes a request's line and header fields may take; beyond: 431",
-        "max_header_fields": "header fields a request may send; beyond: 431",
-        "header_timeout_seconds": "seconds a client has to send a request's line and headers",
-        "graceful_shutdown_seconds": "seconds `kommunedigi serve` lets answers under way finish",
-        "debug": "show tracebacks in error responses; never in production",
-    }
+    )
+    database_wait_timeout: float = setting(
+        1.5,
+        "seconds a request waits for a database that does not answer; then a kept answer or 503",
+    )
+    sqlite_busy_timeout: float = setting(
+        5.0, "seconds a SQLite write waits for another connection's lock"
+    )
+    sqlite_read_busy_timeout: float = setting(
+        0.1, "seconds a SQLite read waits for a lock (on the event loop: all requests wait)"
+    )
+    default_page_size: int = setting(100, "rows in a page of /api/v1/shares when no limit is given")
+    max_page_size: int = setting(
+        1000, "the largest limit (REST) or first (GraphQL) a reader may ask for"
+    )
+    max_cells: int = setting(10000, "the most shares one data or download request may select")
+    cache_max_age: int = setting(
+        300, "seconds a browser, proxy or CDN may reuse a GET answer (Cache-Control)"
+    )
+    response_cache_bytes: int = setting(
+        64_000_000, "bytes of rendered answers each worker keeps (0: none)"
+    )
+    release_check_seconds: int = setting(
+        2, "seconds between checks for a new release (0: on every request)"
+    )
+    retry_after_seconds: int = setting(
+        5, "Retry-After seconds a client is told while the database is down"
+    )
+    base_url: str = setting(
+        "", "public URL of the API for links in the catalog; empty: taken from the request"
+    )
+    publisher_name: str = setting("", "who publishes this API, for the DCAT catalog")
+    publisher_id: str = setting(
+        "", "the publisher's Norwegian organisation number (9 digits), for the catalog"
+    )
+    contact_email: str = setting("", "contact point for the catalog's datasets")
+    licence: str = setting(
+        "", "licence URI for the data; empty: none stated (the data owner states none)"
+    )
+    import_token_hashes: str = setting(
+        "", "SHA-256 hex digests of the tokens that may import, comma-separated"
+    )
+    max_upload_bytes: int = setting(50_000_000, "bytes a POST to /api/v1/imports may send")
+    import_wait_seconds: float = setting(
+        30.0, "seconds an import waits for another to end, then gives up (409)"
+    )
+    import_max_unpacked_bytes: int = setting(
+        ReadLimits.unpacked_bytes, "bytes the files of one import may hold in all, unpacked"
+    )
+    import_max_files: int = setting(
+        ReadLimits.files, "files one import may hold (in a zip, a folder or a form)"
+    )
+    import_max_rows: int = setting(
+        ReadLimits.rows, "rows one import may hold: CSV rows and the cells JSON-stat declares"
+    )
+    import_max_line_bytes: int = setting(
+        ReadLimits.line_bytes, "bytes one line of an imported CSV file may hold"
+    )
+    graphql_max_query_bytes: int = setting(
+        20_000, "bytes a GraphQL request may send (the POST body or the URL)"
+    )
+    graphql_max_tokens: int = setting(
+        2000, "tokens (names, brackets, values) a GraphQL document may hold"
+    )
+    graphql_max_depth: int = setting(10, "how deeply a GraphQL query may nest fields")
+    graphql_max_aliases: int = setting(30, "aliases a GraphQL document may use")
+    graphql_max_cost: int = setting(
+        50_000, "fields a GraphQL answer could hold, as estimated before it runs"
+    )
+    graphql_max_field_comparisons: int = setting(
+        5_000, "same-named GraphQL fields the server compares to check that they agree"
+    )
+    graphql_timeout_seconds: float = setting(
+        10.0, "seconds a GraphQL query may take, checks included"
+    )
+    rate_limit_api: str = setting(
+        "600/minute", "requests per client to the API, as 600/minute (empty or 0: no limit)"
+    )
+    rate_limit_harvest: str = setting(
+        "120/minute", "requests per client for the catalog, feed, downloads and contracts"
+    )
+    rate_limit_storage: str = setting(
+        "memory://", "where the counts are kept: memory:// per worker, or a redis:// URL"
+    )
+    api_key_hashes: str = setting(
+        "", "SHA-256 hex digests of the API keys (X-API-Key) with higher limits"
+    )
+    rate_limit_key_factor: int = setting(
+        10, "how many times the limits a client with a known API key gets"
+    )
+    keep_alive_seconds: int = setting(
+        5, "seconds `kommunedigi serve` keeps an idle connection open"
+    )
+    max_concurrency: int = setting(
+        1000, "requests a worker of `kommunedigi serve` answers at once; beyond: 503"
+    )
+    max_connections: int = setting(
+        4096, "open connections per worker; beyond, the longest waiting is closed"
+    )
+    max_header_bytes: int = setting(
+        65_536, "bytes a request's line and header fields may take; beyond: 431"
+    )
+    max_header_fields: int = setting(100, "header fields a request may send; beyond: 431")
+    header_timeout_seconds: float = setting(
+        10.0, "seconds a client has to send a request's line and headers"
+    )
+    graceful_shutdown_seconds: int = setting(
+        5, "seconds `kommunedigi serve` lets answers under way finish"
+    )
+    workers: int = setting(1, "worker processes for `kommunedigi serve`")
+    debug: bool = setting(False, "show tracebacks in error responses; never in production")
 
     @property
     def token_hashes(self) -> tuple[str, ...]:
@@ -247,10 +278,8 @@ class Settings:
             "str": str,
         }
         values = {
-            field.name: config(
-                field.name.upper(), cast=casts[str(field.type)], default=field.default
-            )
-            for field in fields(cls)
+            item.name: config(item.name.upper(), cast=casts[str(item.type)], default=item.default)
+            for item in fields(cls)
         }
         return cls(**values)
 

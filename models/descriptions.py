@@ -13,7 +13,6 @@ up to `interval` seconds serves what it knows and never fails on what it does no
 from __future__ import annotations
 
 import threading
-import time
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -23,12 +22,14 @@ from models.records import (
     IndicatorRecord,
     OptionRecord,
     QuestionRecord,
+    ReleaseRecord,
     SegmentRecord,
     SourceRecord,
     SurveyRecord,
     TopicRecord,
     WaveRecord,
 )
+from models.release_clock import ReleaseClock
 
 R = TypeVar("R")
 
@@ -134,36 +135,29 @@ class Descriptions:
 
 
 class DescriptionCache:
-    """One worker's descriptions of the newest release, checked at most every `interval` s.
+    """One worker's descriptions of the newest release, as its release clock last saw it.
 
-    `newest` gives the newest release id (one cheap statement) and `load` the descriptions;
-    both run on the caller's session, in the threadpool. One thread checks and loads while
-    the others wait for its copy, so concurrent requests after a release load it once.
+    `newest` looks up the newest release (one cheap statement) when the clock says it is
+    time, and `load` reads the descriptions; both run on the caller's session, in the
+    threadpool. One thread loads while the others wait for its copy, so concurrent
+    requests after a release load it once.
     """
 
-    def __init__(self, interval: float) -> None:
-        self.interval = interval
+    def __init__(self, clock: ReleaseClock) -> None:
+        self.clock = clock
         self._held: Descriptions | None = None
-        self._checked = float("-inf")
         self._lock = threading.Lock()
 
-    def _fresh(self) -> Descriptions | None:
-        held = self._held
-        return held if time.monotonic() - self._checked < self.interval else None
-
     def current(
-        self, newest: Callable[[], int | None], load: Callable[[], Descriptions]
+        self, newest: Callable[[], ReleaseRecord | None], load: Callable[[], Descriptions]
     ) -> Descriptions:
-        held = self._fresh()
-        if held is not None:
+        release = self.clock.newest(newest)
+        wanted = None if release is None else release.id
+        held = self._held
+        if held is not None and held.release_id == wanted:
             return held
         with self._lock:
-            held = self._fresh()
-            if held is not None:  # another thread has just checked
-                return held
-            checked = time.monotonic()
             held = self._held
-            if held is None or held.release_id != newest():
-                held = load()
-            self._held, self._checked = held, checked
+            if held is None or held.release_id != wanted:  # else another thread just loaded
+                held = self._held = load()
             return held

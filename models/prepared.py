@@ -1,12 +1,11 @@
 """Reads built and compiled once per shape, then run on a cursor of the database driver.
 
 The figures are read on every request, and SQLAlchemy's work per statement cost more than
-the database's. On a million shares, a page of 100 took 1.25 ms through Session.execute,
-0.27 ms as SQL compiled once and run with Connection.exec_driver_sql, and 0.22 ms on the
-driver's cursor; an indicator's series (two small reads) went from 0.94 to 0.51 ms per
-request between the last two. `_fetch` keeps what SQLAlchemy adds there that matters:
-engine listeners see each statement, driver errors are raised as SQLAlchemy's (which
-`models.faults` classifies) and a connection the database dropped is discarded.
+the database's: SQL compiled once and run on the driver's cursor takes a fraction of the
+time of Session.execute (docs/benchmarks.md). `_fetch` keeps what SQLAlchemy adds there
+that matters: engine listeners see each statement, driver errors are raised as
+SQLAlchemy's (which `models.faults` classifies) and a connection the database dropped is
+discarded.
 
 A shape is what the statement depends on: the caller's key, the parameters' names and the
 length of each list parameter. A list of n values is bound as n parameters (`one_of`):
@@ -28,7 +27,7 @@ from sqlalchemy.sql.compiler import SQLCompiler
 from sqlmodel import Session
 
 # A bound on the shapes kept: clients choose how many codes they filter by, and each
-# count is a shape. Past it the cache starts again (compiling a shape takes about 1 ms).
+# count is a shape. Past it the cache starts again (compiling a shape costs a few reads).
 MOST_SHAPES = 4096
 
 
@@ -44,9 +43,9 @@ _COMPILED: dict[Hashable, _Compiled] = {}
 
 
 # Session.info: a connection a session that only reads runs these reads on, outside the
-# Session's transaction. Beginning and ending that transaction cost about 70 µs a request,
-# more than the reads; a read needs none (SQLite and PostgreSQL each read one statement's
-# snapshot, and the connection's return to the pool ends what the driver began).
+# Session's transaction. Beginning and ending that transaction cost more than the reads;
+# a read needs none (SQLite and PostgreSQL each read one statement's snapshot, and the
+# connection's return to the pool ends what the driver began).
 READS_ON = "kommunedigi.reads_on"
 
 

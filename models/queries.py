@@ -738,8 +738,9 @@ def _all_shares(session: Session, filter: ShareFilter) -> list[ShareRecord]:
     return _shares(session, prepared.rows(session, "all", build, where))
 
 
-def _cited_sources(session: Session, shares: Iterable[ShareRecord]) -> tuple[SourceRecord, ...]:
-    found = sources_by_code(session, {share.source for share in shares})
+def _cited_sources(session: Session, codes: Iterable[str]) -> tuple[SourceRecord, ...]:
+    """The sources `codes` name, in code order: every list of cited sources is made here."""
+    found = sources_by_code(session, set(codes))
     return tuple(found[code] for code in sorted(found))
 
 
@@ -753,7 +754,8 @@ def share_table(session: Session, filter: ShareFilter) -> ShareTable:
         if not filter.waves or wave.year in filter.waves
     ]
     release = _release_served(session, filter.as_of)
-    return ShareTable(tuple(shares), tuple(waves), _cited_sources(session, shares), release)
+    sources = _cited_sources(session, (share.source for share in shares))
+    return ShareTable(tuple(shares), tuple(waves), sources, release)
 
 
 def question_dimensions(
@@ -800,7 +802,8 @@ def question_cube(
         )
     )
     release = _release_served(session, as_of)
-    table = ShareTable(tuple(shares), dimensions.waves, _cited_sources(session, shares), release)
+    sources = _cited_sources(session, (share.source for share in shares))
+    table = ShareTable(tuple(shares), dimensions.waves, sources, release)
     return QuestionCube(dimensions, table)
 
 
@@ -1147,10 +1150,7 @@ def indicator_detail(
         return None
     by_indicator = series_by_indicator(session, [indicator.id], segment=segment, as_of=as_of)
     series = by_indicator[indicator.id]
-    cited = {source for point in series.points for source in point.sources}
-    cited |= {point.published_total.source for point in series.points if point.published_total}
-    sources = sources_by_code(session, cited)
-    return IndicatorDetail(indicator, series, tuple(sources[code] for code in sorted(sources)))
+    return IndicatorDetail(indicator, series, _cited_sources(session, series.cited))
 
 
 def published_surveys(session: Session) -> list[PublishedSurvey]:
@@ -1172,13 +1172,6 @@ def published_surveys(session: Session) -> list[PublishedSurvey]:
 # Citations and charts ----------------------------------------------------------------
 
 
-def _cited_by(series: Series) -> set[str]:
-    """The codes of every source a series cites, its published totals' included."""
-    codes = {source for point in series.points for source in point.sources}
-    totals = {point.published_total.source for point in series.points if point.published_total}
-    return codes | totals
-
-
 def cited_indicator(session: Session, code: str, *, segment: str = "all") -> CitedIndicator | None:
     """An indicator's current series with its survey and the release: what a chart cites."""
     detail = indicator_detail(session, code, segment=segment)
@@ -1198,14 +1191,10 @@ def cited_indicators(session: Session) -> list[CitedIndicator]:
     surveys = {survey.id: survey for survey in _records(session, SurveyRecord, published)}
     indicators = [item for item in list_indicators(session) if item.survey_id in surveys]
     series = series_by_indicator(session, [item.id for item in indicators])
-    codes = {item.id: _cited_by(series[item.id]) for item in indicators}
-    sources = sources_by_code(session, set().union(*codes.values()))
     release = current_release(session)
     return [
         CitedIndicator(
-            IndicatorDetail(
-                item, series[item.id], tuple(sources[code] for code in sorted(codes[item.id]))
-            ),
+            IndicatorDetail(item, series[item.id], _cited_sources(session, series[item.id].cited)),
             surveys[item.survey_id],
             release,
         )
@@ -1221,9 +1210,8 @@ def cited_question(session: Session, code: str) -> CitedQuestion | None:
     shares = _all_shares(session, ShareFilter(questions=(code,)))
     survey = surveys_by_id(session, [question.survey_id])[question.survey_id]
     waves = tuple(sorted({share.wave for share in shares}))
-    return CitedQuestion(
-        question, survey, waves, _cited_sources(session, shares), current_release(session)
-    )
+    sources = _cited_sources(session, (share.source for share in shares))
+    return CitedQuestion(question, survey, waves, sources, current_release(session))
 
 
 def _published_sources(session: Session) -> list[SourceRecord]:

@@ -148,7 +148,7 @@ class SegmentRecord:
 
 
 # Not frozen, unlike the other records: a page builds hundreds, and a frozen dataclass's
-# __init__ cost four times as much (7.5 against 1.9 µs). Read-only by convention.
+# __init__ costs several times as much (docs/benchmarks.md). Read-only by convention.
 @dataclass(slots=True)
 class ShareRecord:
     id: int
@@ -243,6 +243,12 @@ class Series:
             for point in self.points
             if point.change is not None and point.change_from is not None
         )
+
+    @property
+    def cited(self) -> frozenset[str]:
+        """The codes of every source the series cites, its published totals' included."""
+        totals = {point.published_total.source for point in self.points if point.published_total}
+        return frozenset(code for point in self.points for code in point.sources) | totals
 
 
 @dataclass(frozen=True, slots=True)

@@ -167,7 +167,7 @@ class Share(SQLModel, table=True):
         ),
         # A page of one question's (or option's) shares in cell order: with the order in
         # the index, PostgreSQL stops at the page's end rather than walking the cell index
-        # for a question it guessed was common (10M shares: 317 ms against 0.1 ms).
+        # for a question it guessed was common (docs/benchmarks.md).
         Index("ix_share_question", "question_id", "wave_id", "option_id", "segment_id"),
         Index("ix_share_option", "option_id", "wave_id", "segment_id"),
         # Shares as of an earlier release, in cell order (the unique index above holds only

@@ -40,7 +40,7 @@ def write_shares(
 
     PostgreSQL: COPY. With `rebuild_keys` the share table's foreign keys and secondary
     indexes are dropped for the load and rebuilt after (checking each key once per row
-    made a million rows take 35 s instead of 5), which locks the table meanwhile: for
+    made a large load several times slower), which locks the table meanwhile: for
     generated data, not for imports beside live reads. Others: INSERT in batches.
     """
     connection = session.connection()

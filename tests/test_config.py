@@ -63,6 +63,7 @@ NOT_FOR_CLIENTS = {
     # A worker's capacity, shared by every client: no one client can keep within it, and
     # a 503 past it says when to retry. Idle connections and shutdown are the server's.
     "max_concurrency", "max_connections", "keep_alive_seconds", "graceful_shutdown_seconds",
+    "workers",
 }  # fmt: skip
 
 

@@ -21,6 +21,7 @@ from urllib.parse import quote
 from rdflib import BNode, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCAT, DCTERMS, FOAF, RDF, SKOS, XSD
 
+from api import languages
 from api.settings import Settings
 from models.records import PublishedSurvey
 
@@ -31,7 +32,7 @@ IANA = "https://www.iana.org/assignments/media-types/"
 ORGANISATIONS = "https://organization-catalog.fellesdatakatalog.digdir.no/organizations/"
 
 THEMES = ("GOVE", "TECH")  # government and public sector; science and technology
-LANGUAGES = ("NOB", "ENG")  # every text is in bokmål and English
+LANGUAGES = tuple(languages.EU_AUTHORITY[language] for language in languages.Language)
 FREQUENCY = "ANNUAL"  # the survey ran once a year
 SPATIAL = "NOR"  # Norwegian municipalities
 KEYWORDS = {

@@ -2,17 +2,13 @@
 
 from __future__ import annotations
 
-from enum import Enum
-
 import strawberry
 
+from api.languages import Language as Language  # re-exported: declared in the kit
 from models.tables import QuestionKind as QuestionKindValue, ShareStatus as ShareStatusValue
 
-
-@strawberry.enum(description="Language of labels and texts: Norwegian bokmål or English.")
-class Language(Enum):
-    NB = "nb"
-    EN = "en"
+# The kit's enum itself, so that GraphQL offers exactly the languages REST and the pages do.
+strawberry.enum(Language, description="Language of labels and texts: Norwegian bokmål or English.")
 
 
 ShareStatus = strawberry.enum(

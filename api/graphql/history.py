@@ -10,6 +10,7 @@ import strawberry
 from api.graphql.enums import ShareStatus
 from api.graphql.types import Info, PageInfo, RecordView, page_request
 from models import records
+from models.changes import Change, Figure as ChangedFigure
 from models.filters import Cursor
 
 
@@ -39,18 +40,20 @@ class FigureChange:
 
     @classmethod
     def of(cls, record: records.FigureChange) -> FigureChange:
-        def figure(value: float | None, status: object) -> Figure | None:
-            return None if status is None else Figure(value=value, status=status)
+        change = Change.of_record(record)
+
+        def figure(shown: ChangedFigure | None) -> Figure | None:
+            return None if shown is None else Figure(value=shown.value, status=shown.status)
 
         return cls(
-            kind=ChangeKind(record.kind),
-            survey=record.survey,
-            wave=record.wave,
-            question=record.question,
-            option=record.option,
-            segment=record.segment,
-            old=figure(record.old_value, record.old_status),
-            new=figure(record.new_value, record.new_status),
+            kind=ChangeKind(change.kind),
+            survey=change.survey,
+            wave=change.wave,
+            question=change.question,
+            option=change.option,
+            segment=change.segment,
+            old=figure(change.old),
+            new=figure(change.new),
         )
 
 

@@ -1,8 +1,8 @@
 """One line per answer, like uvicorn's access log, at a fraction of its cost.
 
 uvicorn's access log copies each record, formats it through its colour-aware formatter
-and looks up the status phrase: about 14 µs a line, 12% of an uncached indicator series
-under wrk. `kommunedigi serve` turns it off and configures the `kommunedigi.access`
+and looks up the status phrase, a noticeable part of an uncached answer's time under
+load (docs/benchmarks.md). `kommunedigi serve` turns it off and configures the `kommunedigi.access`
 logger instead (stdout, in every worker: `log_config`), which this layer writes the same
 line to, built once with an f-string:
 
@@ -40,7 +40,7 @@ LOG_CONFIG: dict[str, dict[str, Any]] = {
 def lean_log_records() -> None:
     """Log records without the caller's frame, thread and process, which no log format of
     ours prints (the logging documentation's own advice for speed): an access line then
-    costs about 5.3 µs rather than 7.5. Called as each worker starts."""
+    costs less. Called as each worker starts."""
     logging._srcfile = None
     logging.logThreads = False
     logging.logProcesses = False

@@ -30,6 +30,7 @@ from api.querying import run_check
 from models import queries
 from models.faults import unavailable
 from models.records import ReleaseRecord
+from models.release_clock import ReleaseClock
 
 # The feed too: readers poll it, and it changes only with a release.
 CACHED_PREFIXES = ("/api/v1", "/catalog", "/feed", "/charts", "/embed", "/oembed")
@@ -43,8 +44,8 @@ except PackageNotFoundError:  # running from a checkout that was never installed
     CODE_VERSION = "0"
 
 
-class ReleaseClock:
-    """The newest release, looked up at most once every `interval` seconds.
+class NewestRelease:
+    """The newest release by the worker's release clock, looked up when the clock says so.
 
     While the database is unavailable it keeps answering with the release it saw last
     (stale-if-error): validators still match, so 304s and kept answers are still served,
@@ -53,25 +54,24 @@ class ReleaseClock:
     most `database_wait_timeout` (api.querying.run_check).
     """
 
-    def __init__(self, engine: Engine, interval: float) -> None:
+    def __init__(self, engine: Engine, clock: ReleaseClock) -> None:
         self.engine = engine
-        self.interval = interval
-        self._release: ReleaseRecord | None = None
-        self._checked = float("-inf")
+        self.clock = clock
 
     async def current(self) -> ReleaseRecord | None:
-        now = time.monotonic()
-        if now - self._checked >= self.interval:
-            try:
-                self._release = await run_check(self.engine, queries.current_release)
-            except SQLAlchemyError as error:
-                if not unavailable(error):
-                    return None  # no validators; the request itself will meet the failure
-                if self._release is not None:
-                    self._checked = now
-                return self._release  # None if never seen: the request meets the outage
-            self._checked = now
-        return self._release
+        now, seen = time.monotonic(), self.clock.seen()
+        if not self.clock.due(now):
+            return seen
+        try:
+            release = await run_check(self.engine, queries.current_release)
+        except SQLAlchemyError as error:
+            if not unavailable(error):
+                return None  # no validators; the request itself will meet the failure
+            if seen is not None:
+                self.clock.saw(seen, now)
+            return seen  # None if never seen: the request meets the outage
+        self.clock.saw(release, now)
+        return release
 
 
 # The request headers the validators depend on, read in one pass over the raw list.
@@ -141,13 +141,13 @@ class HTTPCaching:
         self,
         app: ASGIApp,
         *,
-        clock: ReleaseClock,
+        release: NewestRelease,
         max_age: int,
         cache: ResponseCache | None = None,
         graphql_max_tokens: int = 2000,
     ) -> None:
         self.app = app
-        self.clock = clock
+        self.release = release
         self.max_age = max_age
         self.cache = cache
         self.graphql_max_tokens = graphql_max_tokens
@@ -165,7 +165,7 @@ class HTTPCaching:
         ):
             await self.app(scope, receive, send)
             return
-        release = await self.clock.current()
+        release = await self.release.current()
         if release is None:
             await self.app(scope, receive, send)
             return
@@ -200,7 +200,7 @@ class HTTPCaching:
         """A GraphQL query sent by POST: kept like a GET, keyed by its normalised request."""
         # A body over graphql_max_query_bytes never gets here (api.http.body_limits refuses it).
         body, replay = await _read_body(receive, cache.largest)
-        release = await self.clock.current()
+        release = await self.release.current()
         key = _graphql_key(body, self.graphql_max_tokens) if body is not None else None
         if release is None or key is None:
             await self.app(scope, replay, send)

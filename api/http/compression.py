@@ -3,8 +3,8 @@
 Starlette's GZipMiddleware compresses for clients that accept gzip. For the others it
 still holds each response's start until the body arrives, only to add
 `Vary: Accept-Encoding` to a body of `minimum_size` bytes or more (a shared cache then
-knows that a gzip client would get another answer); under wrk that cost 8% of an
-uncached answer's time. Here that header is added from Content-Length as the start
+knows that a gzip client would get another answer), a measurable part of an uncached
+answer's time (docs/benchmarks.md). Here that header is added from Content-Length as the start
 passes, with the same rule: a body of unknown length (streamed) gets it too.
 """
 

@@ -1,8 +1,8 @@
 """Response headers as ASGI sends them: a list of (lower-case name, value) byte pairs.
 
 The layers that add headers to every answer change that list directly. Starlette's
-MutableHeaders builds and searches an object on each call, which cost each such layer
-several microseconds per request.
+MutableHeaders builds and searches an object on each call, a cost each such layer paid
+on every request.
 """
 
 from __future__ import annotations

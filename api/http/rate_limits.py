@@ -87,7 +87,7 @@ def client_address(scope: Scope) -> str:
     return _client_of(client[0] if client else "")
 
 
-@functools.lru_cache(maxsize=4096)  # parsing the address cost a fifth of a cached answer
+@functools.lru_cache(maxsize=4096)  # parsing an address costs much of a cached answer's time
 def _client_of(host: str) -> str:
     try:
         address = ipaddress.ip_address(host)

@@ -2,8 +2,8 @@
 
 The counts and their arithmetic are those of limits' SlidingWindowCounterRateLimiter and
 its MemoryStorage, which a redis:// store still uses. That storage counts through
-coroutines, a lock per key and an expiry task, and under wrk it took about a sixth of a
-kept answer's time; a counter that one event loop owns needs none of them.
+coroutines, a lock per key and an expiry task, a large part of a kept answer's time
+under load; a counter that one event loop owns needs none of them.
 
 A window is `expiry` seconds long and numbered from the epoch. A client's weight is its
 count in the previous window, scaled by the part of that window still inside the last

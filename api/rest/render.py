@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from api.responses import JSONResponse
+from models.changes import Change
 from models.records import (
     FigureChange,
     IndicatorRecord,
@@ -193,20 +194,7 @@ def release(record: ReleaseRecord) -> JSON:
 
 def figure_change(record: FigureChange) -> JSON:
     """A changed figure as the import reports it: the cell's codes, then old and new."""
-
-    def figure(value: float | None, status: Any) -> JSON | None:
-        return None if status is None else {"value": value, "status": status.value}
-
-    return {
-        "kind": record.kind,
-        "survey": record.survey,
-        "wave": record.wave,
-        "question": record.question,
-        "option": record.option,
-        "segment": record.segment,
-        "old": figure(record.old_value, record.old_status),
-        "new": figure(record.new_value, record.new_status),
-    }
+    return Change.of_record(record).as_json()
 
 
 def respond(data: Any, lang: str, headers: dict[str, str] | None = None) -> JSONResponse:
