@@ -16,13 +16,13 @@ from api.body_limits import BodyCap, BodyLimits
 from api.caching import HTTPCaching, ReleaseClock
 from api.compression import Compression
 from api.cors import OpenCORS
-from api.querying import bound_waits, hold_descriptions
 from api.rate_limits import API_KEY_HEADER, RateLimiter, RateLimits
 from api.response_cache import ResponseCache
 from api.rest import imports
 from api.security import SecurityHeaders
 from api.settings import Settings
 from models.db import make_engine
+from models.read.session import bound_waits, hold_descriptions
 from seed.first_start import prepare
 
 # What a browser script may read of a response (CORS hides other headers).

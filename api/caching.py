@@ -25,10 +25,10 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from api import document_tokens
 from api.header_lists import RawHeaders, value_of, with_replaced, with_vary
-from api.querying import run_check
 from api.response_cache import Answer, ResponseCache
-from models import queries
 from models.faults import unavailable
+from models.read import queries
+from models.read.session import run_check
 from models.records import ReleaseRecord
 
 # The feed too: readers poll it, and it changes only with a release.

@@ -23,10 +23,10 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from api.formats import MEDIA_TYPES, negotiate
-from api.querying import run_query
 from api.settings import Settings
-from models import queries
 from models.filters import InvalidFilter
+from models.read import queries
+from models.read.session import run_query
 from models.records import PublishedSurvey
 
 VCARD = Namespace("http://www.w3.org/2006/vcard/ns#")

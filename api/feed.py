@@ -21,8 +21,8 @@ from collections.abc import Sequence
 from starlette.requests import Request
 from starlette.responses import Response
 
-from api.querying import run_query
-from models import queries
+from models.read import queries
+from models.read.session import run_query
 from models.records import ReleaseRecord
 
 ATOM = "http://www.w3.org/2005/Atom"

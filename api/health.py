@@ -9,10 +9,10 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from api.problems import log_fault, logger
-from api.querying import run_check
 from api.responses import JSONResponse
-from models import queries
 from models.faults import fault
+from models.read import queries
+from models.read.session import run_check
 
 
 async def health(request: Request) -> Response:

@@ -140,7 +140,7 @@ def broken_topics(monkeypatch: pytest.MonkeyPatch, app: Starlette) -> str:
 
     The app's rendered answers are dropped first: a kept one would hide the failure.
     """
-    from models import queries
+    from models.read import queries
 
     if app.state.response_cache is not None:
         app.state.response_cache.clear()

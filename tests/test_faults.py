@@ -342,7 +342,7 @@ def test_serve_with_the_database_down_stops_with_one_line(backend, tmp_path, cap
 @pytest.fixture
 def lost_question(monkeypatch, app):
     """get_question meets a lost connection, as psycopg reports one; other fields are served."""
-    from models import queries
+    from models.read import queries
 
     if app.state.response_cache is not None:
         app.state.response_cache.clear()
@@ -374,7 +374,7 @@ async def test_graphql_partial_answer_says_retry_and_is_not_kept(client, lost_qu
 
 async def test_a_wrong_statement_stays_a_500_not_a_503(client, monkeypatch, app):
     """The database answering with an error is a bug: no Retry-After would help."""
-    from models import queries
+    from models.read import queries
 
     if app.state.response_cache is not None:
         app.state.response_cache.clear()
@@ -552,7 +552,7 @@ def test_disk_full_mid_import_leaves_nothing_half_written(seeded, databases, tmp
 
 
 async def test_a_read_that_runs_too_long_is_stopped_by_the_server(proxied, monkeypatch):
-    from models import queries
+    from models.read import queries
 
     _, url = proxied
     app = create_app(Settings(database_url=url, database_statement_timeout=1))
@@ -627,8 +627,8 @@ def test_waits_are_read_from_the_environment():
 
 
 async def test_connections_carry_the_bounds_and_a_url_s_own_parameters_win(postgres):
-    from api.querying import run_query
     from models.db import make_engine
+    from models.read.session import run_query
 
     url = make_url(postgres.new()).update_query_dict(
         {"keepalives_idle": "7", "options": "-c idle_in_transaction_session_timeout=7s"}
@@ -662,8 +662,8 @@ async def test_connections_carry_the_bounds_and_a_url_s_own_parameters_win(postg
 
 
 async def test_sqlite_reads_wait_for_a_lock_less_than_writes(tmp_path):
-    from api.querying import run_query, run_query_in_thread
     from models.db import make_engine
+    from models.read.session import run_query, run_query_in_thread
 
     settings = Settings(database_url=f"sqlite:///{tmp_path / 'db.sqlite3'}")
     engine = make_engine(settings.database_url, **settings.engine_options)

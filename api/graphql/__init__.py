@@ -36,12 +36,12 @@ from api.graphql.errors import (
 from api.graphql.loaders import Loaders
 from api.graphql.query import Query
 from api.problems import Problem, log_fault, problem_response
-from api.querying import run_query_in_thread
 from api.security import graphiql_policy
 from api.settings import Settings
-from models import queries
-from models.descriptions import Descriptions
 from models.faults import UNREACHABLE, unavailable
+from models.read import queries
+from models.read.descriptions import Descriptions
+from models.read.session import run_query_in_thread
 
 
 @dataclass

@@ -11,9 +11,9 @@ from sqlalchemy import Engine
 from sqlmodel import Session
 from strawberry.dataloader import DataLoader
 
-from api.querying import run_query_in_thread
-from models import queries
 from models.filters import Page, PageRequest, ShareFilter
+from models.read import queries
+from models.read.session import run_query_in_thread
 from models.records import (
     FigureChange,
     IndicatorRecord,

@@ -25,9 +25,9 @@ from api.graphql.types import (
     page_request,
     release_as_of,
 )
-from api.querying import run_query_in_thread
-from models import queries
 from models.filters import Cursor, QuestionFilter, ShareFilter, check_code
+from models.read import queries
+from models.read.session import run_query_in_thread
 
 
 def _codes(name: str, values: list[str] | None) -> tuple[str, ...]:

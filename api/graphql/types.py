@@ -10,9 +10,10 @@ import strawberry
 
 from api.graphql.enums import Language, QuestionKind, ShareStatus
 from api.graphql.inputs import ShareFilterInput
-from api.querying import run_query_in_thread
-from models import queries, records
+from models import records
 from models.filters import AsOf, Cursor, PageRequest
+from models.read import queries
+from models.read.session import run_query_in_thread
 
 Info = strawberry.Info
 

@@ -14,11 +14,11 @@ from api.citations import Citation
 from api.formats import MEDIA_TYPES
 from api.links import base_url
 from api.problems import Problem
-from api.querying import run_query
 from api.responses import JSONResponse
 from api.rest import datafiles, render
 from api.rest.params import Params
-from models import queries
+from models.read import queries
+from models.read.session import run_query
 
 FORMATS = ("json", "csl")
 

@@ -16,11 +16,11 @@ from starlette.requests import Request
 from starlette.responses import Response, StreamingResponse
 
 from api.formats import MEDIA_TYPES, csv, jsonstat, negotiate
-from api.querying import run_query, run_query_in_thread
 from api.responses import JSONResponse
 from api.rest.params import Params
-from models import queries
 from models.filters import InvalidFilter, PageRequest, ShareFilter, TooManyCells
+from models.read import queries
+from models.read.session import run_query, run_query_in_thread
 from models.records import QuestionDimensions
 
 FILES = ("csv", "jsonstat")

@@ -10,10 +10,10 @@ from starlette.responses import Response
 
 from api.formats import csv, jsonstat
 from api.problems import Problem
-from api.querying import run_query
 from api.rest import datafiles, render
 from api.rest.params import AS_OF, Params, release_as_of
-from models import queries
+from models.read import queries
+from models.read.session import run_query
 
 
 async def list_indicators(request: Request) -> Response:

@@ -12,8 +12,6 @@ from collections.abc import Collection
 from starlette.datastructures import QueryParams
 from starlette.requests import Request
 
-from api.querying import run_query
-from models import queries
 from models.filters import (
     AsOf,
     Cursor,
@@ -23,6 +21,8 @@ from models.filters import (
     ShareFilter,
     check_code,
 )
+from models.read import queries
+from models.read.session import run_query
 from models.tables import ShareStatus
 
 LANGUAGES = ("nb", "en")

@@ -11,11 +11,11 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from api.problems import Problem
-from api.querying import run_query
 from api.responses import JSONResponse
 from api.rest import render
 from api.rest.params import Params
-from models import queries
+from models.read import queries
+from models.read.session import run_query
 from models.records import ReleaseRecord
 
 PAGING = ("limit", "cursor")

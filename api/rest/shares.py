@@ -9,11 +9,11 @@ from __future__ import annotations
 from starlette.requests import Request
 from starlette.responses import Response
 
-from api.querying import run_query
 from api.rest import datafiles, render
 from api.rest.params import AS_OF, SHARE_FILTERS, Params, release_as_of
-from models import queries
 from models.filters import InvalidFilter
+from models.read import queries
+from models.read.session import run_query
 
 PAGING = ("limit", "cursor")
 

@@ -6,11 +6,11 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from api.problems import Problem
-from api.querying import run_query
 from api.rest import datafiles, render
 from api.rest.params import AS_OF, Params, release_as_of
-from models import queries
 from models.filters import ShareFilter
+from models.read import queries
+from models.read.session import run_query
 
 
 async def list_surveys(request: Request) -> Response:

@@ -16,12 +16,12 @@ from starlette.responses import Response
 from api import charts
 from api.links import base_url
 from api.problems import Problem
-from api.querying import run_query
 from api.rest.params import Params
 from api.web import figures, pages
 from api.web.params import CHART_PARAMETERS, chart_options
 from api.web.words import WORDS
-from models import queries
+from models.read import queries
+from models.read.session import run_query
 
 # The chart's default size in the widget; the widget is as wide as its chart.
 WIDTH = 600

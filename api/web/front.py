@@ -13,11 +13,11 @@ from starlette.responses import Response
 
 from api import charts, citations
 from api.links import base_url
-from api.querying import run_query
 from api.rest.params import Params
 from api.web import figures, pages
 from api.web.words import WORDS
-from models import queries
+from models.read import queries
+from models.read.session import run_query
 
 # Each chart's size on the page; the style sheet scales it to the column.
 CHART_WIDTH = 640

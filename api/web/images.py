@@ -14,11 +14,11 @@ from starlette.responses import Response
 
 from api import charts
 from api.problems import Problem
-from api.querying import run_query
 from api.responses import JSONResponse
 from api.rest.params import Params
 from api.web.params import CHART_PARAMETERS, chart_options
-from models import queries
+from models.read import queries
+from models.read.session import run_query
 
 
 async def _spec(request: Request) -> tuple[dict[str, Any], str]:

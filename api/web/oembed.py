@@ -19,13 +19,13 @@ from starlette.responses import Response
 from api import charts, citations
 from api.links import base_url
 from api.problems import Problem
-from api.querying import run_query
 from api.responses import JSONResponse
 from api.rest.params import LANGUAGES, Params
 from api.web import embed
 from api.web.params import pixels
-from models import queries
 from models.filters import InvalidFilter
+from models.read import queries
+from models.read.session import run_query
 
 # Room the widget needs below its chart (latest value, credit line, link), in pixels.
 TEXT_BELOW = 150

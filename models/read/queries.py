@@ -36,8 +36,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, aliased
 from sqlmodel import Session, col
 
-from models import indicators as compute, prepared
-from models.descriptions import Descriptions
+from models import indicators as compute
 from models.filters import (
     AsOf,
     Cursor,
@@ -47,6 +46,8 @@ from models.filters import (
     ShareFilter,
     UnknownCode,
 )
+from models.read import prepared
+from models.read.descriptions import Descriptions
 from models.records import (
     CitedIndicator,
     CitedQuestion,

@@ -25,11 +25,11 @@ from weakref import WeakKeyDictionary
 from sqlalchemy import Connection, Engine, event
 from sqlmodel import Session
 
-from api.breaker import Breaker
 from api.settings import Settings
-from models import prepared, queries
 from models.db import for_reads
-from models.descriptions import DescriptionCache
+from models.read import prepared, queries
+from models.read.breaker import Breaker
+from models.read.descriptions import DescriptionCache
 
 T = TypeVar("T")
 
