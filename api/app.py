@@ -22,7 +22,7 @@ from api.rest import imports
 from api.security import SecurityHeaders
 from api.settings import Settings
 from models.db import make_engine
-from models.read.session import bound_waits, hold_descriptions
+from models.read import Readers
 from seed.first_start import prepare
 
 # What a browser script may read of a response (CORS hides other headers).
@@ -51,10 +51,10 @@ def create_app(settings: Settings | None = None) -> Starlette:
     settings = settings or Settings.from_environ()
     limiter = RateLimiter(settings)  # first: a bad store stops start-up before anything opens
     engine = make_engine(settings.database_url, **settings.engine_options)
-    bound_waits(engine, settings)  # a silent database: a kept answer or a 503, in time
     prepare(engine, migrate_schema=settings.migrate_on_start, load_seed=settings.seed_on_start)
-    # Descriptions are read once per release and worker; a new release is noticed as data is.
-    hold_descriptions(engine, settings.release_check_seconds)
+    # A silent database: a kept answer or a 503, in time. Descriptions are read once per
+    # release and worker; a new release is noticed as data is.
+    readers = Readers(engine, **settings.reader_options, hold_for=settings.release_check_seconds)
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
@@ -64,9 +64,10 @@ def create_app(settings: Settings | None = None) -> Starlette:
         lean_log_records()
         yield
         await limiter.close()
+        readers.close()
         engine.dispose()
 
-    graphql_app = graphql.make_graphql_app(engine, settings)
+    graphql_app = graphql.make_graphql_app(readers, settings)
     response_cache = (
         ResponseCache(settings.response_cache_bytes) if settings.response_cache_bytes else None
     )
@@ -105,7 +106,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
             # says which), and a kept one is never compressed again.
             Middleware(
                 HTTPCaching,
-                clock=ReleaseClock(engine, settings.release_check_seconds),
+                clock=ReleaseClock(readers, settings.release_check_seconds),
                 max_age=settings.cache_max_age,
                 cache=response_cache,
                 graphql_max_tokens=settings.graphql_max_tokens,
@@ -116,6 +117,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
         lifespan=lifespan,
     )
     app.state.engine = engine
+    app.state.readers = readers
     app.state.settings = settings
     app.state.response_cache = response_cache
     app.state.rate_limiter = limiter

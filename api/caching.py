@@ -19,16 +19,15 @@ from email.utils import format_datetime, parsedate_to_datetime
 from importlib.metadata import PackageNotFoundError, version
 
 import orjson
-from sqlalchemy import Engine
 from sqlalchemy.exc import SQLAlchemyError
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from api import document_tokens
 from api.header_lists import RawHeaders, value_of, with_replaced, with_vary
 from api.response_cache import Answer, ResponseCache
+from models import read
 from models.faults import unavailable
-from models.read import queries
-from models.read.session import run_check
+from models.read import Readers
 from models.records import ReleaseRecord
 
 # The feed too: readers poll it, and it changes only with a release.
@@ -50,11 +49,11 @@ class ReleaseClock:
     (stale-if-error): validators still match, so 304s and kept answers are still served,
     and it asks again `interval` seconds later, as after an answer, so that what is kept
     is served without a wait meanwhile. A database that does not answer is waited for at
-    most `database_wait_timeout` (api.querying.run_check).
+    most `database_wait_timeout` (models.read.Readers.check).
     """
 
-    def __init__(self, engine: Engine, interval: float) -> None:
-        self.engine = engine
+    def __init__(self, readers: Readers, interval: float) -> None:
+        self.readers = readers
         self.interval = interval
         self._release: ReleaseRecord | None = None
         self._checked = float("-inf")
@@ -63,7 +62,7 @@ class ReleaseClock:
         now = time.monotonic()
         if now - self._checked >= self.interval:
             try:
-                self._release = await run_check(self.engine, queries.current_release)
+                self._release = await self.readers.check(read.current_release)
             except SQLAlchemyError as error:
                 if not unavailable(error):
                     return None  # no validators; the request itself will meet the failure

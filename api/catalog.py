@@ -24,9 +24,8 @@ from starlette.responses import Response
 
 from api.formats import MEDIA_TYPES, negotiate
 from api.settings import Settings
+from models import read
 from models.filters import InvalidFilter
-from models.read import queries
-from models.read.session import run_query
 from models.records import PublishedSurvey
 
 VCARD = Namespace("http://www.w3.org/2006/vcard/ns#")
@@ -149,7 +148,7 @@ async def catalog(request: Request) -> Response:
         if name != "format":
             raise InvalidFilter(name, f"{name} is not a parameter here; allowed: format")
     chosen = negotiate(request, tuple(SERIALISATIONS))
-    surveys = await run_query(request.app.state.engine, queries.published_surveys)
+    surveys = await request.app.state.readers.run(read.published_surveys)
     settings: Settings = request.app.state.settings
     graph = build(surveys, settings, settings.base_url or str(request.base_url))
     # Vary: Accept is added with the validators by api.caching, which covers /catalog.

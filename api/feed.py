@@ -21,8 +21,7 @@ from collections.abc import Sequence
 from starlette.requests import Request
 from starlette.responses import Response
 
-from models.read import queries
-from models.read.session import run_query
+from models import read
 from models.records import ReleaseRecord
 
 ATOM = "http://www.w3.org/2005/Atom"
@@ -37,7 +36,7 @@ SUBTITLE = (
 
 async def feed(request: Request) -> Response:
     """Query parameters are ignored: feed readers and proxies add their own."""
-    releases = await run_query(request.app.state.engine, queries.list_releases)
+    releases = await request.app.state.readers.run(read.list_releases)
     settings = request.app.state.settings
     base = settings.base_url.rstrip("/") or str(request.base_url).rstrip("/")
     body = build(releases, base=base, author=settings.publisher_name or "kommunedigi")

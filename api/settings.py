@@ -152,6 +152,15 @@ class Settings:
         )
 
     @property
+    def reader_options(self) -> dict[str, float]:
+        """models.read.Readers' bounds: how long a request waits for the database."""
+        return {
+            "wait": self.database_wait_timeout,
+            "statement": self.database_statement_timeout,
+            "pause": self.retry_after_seconds,
+        }
+
+    @property
     def engine_options(self) -> dict[str, Any]:
         """models.db.make_engine's options: timeouts, and a server database's pool."""
         from models.db import Timeouts  # the models stay unloaded until an engine is made

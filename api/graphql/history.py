@@ -7,8 +7,9 @@ from enum import Enum
 
 import strawberry
 
+from api.graphql.context import Info
 from api.graphql.enums import ShareStatus
-from api.graphql.types import Info, PageInfo, RecordView, page_request
+from api.graphql.views import PageInfo, RecordView, page_request
 from models import records
 from models.filters import Cursor
 

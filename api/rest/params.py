@@ -12,6 +12,7 @@ from collections.abc import Collection
 from starlette.datastructures import QueryParams
 from starlette.requests import Request
 
+from models import read
 from models.filters import (
     AsOf,
     Cursor,
@@ -21,8 +22,7 @@ from models.filters import (
     ShareFilter,
     check_code,
 )
-from models.read import queries
-from models.read.session import run_query
+from models.read import Readers
 from models.tables import ShareStatus
 
 LANGUAGES = ("nb", "en")
@@ -144,4 +144,5 @@ async def release_as_of(request: Request, params: Params) -> int | None:
     as_of = params.as_of()
     if as_of is None:
         return None
-    return await run_query(request.app.state.engine, queries.release_as_of, as_of, parameter=AS_OF)
+    readers: Readers = request.app.state.readers
+    return await readers.run(read.release_as_of, as_of, parameter=AS_OF)

@@ -11,9 +11,8 @@ from starlette.responses import Response
 
 from api.rest import datafiles, render
 from api.rest.params import AS_OF, SHARE_FILTERS, Params, release_as_of
+from models import read
 from models.filters import InvalidFilter
-from models.read import queries
-from models.read.session import run_query
 
 PAGING = ("limit", "cursor")
 
@@ -33,7 +32,7 @@ async def list_shares(request: Request) -> Response:
         file_name = f"{prefix}-shares"
         return await datafiles.shares_file(request, filter, output_format, lang, name=file_name)
     page_request = params.page(default=settings.default_page_size, maximum=settings.max_page_size)
-    page = await run_query(request.app.state.engine, queries.list_shares, filter, page_request)
+    page = await request.app.state.readers.run(read.list_shares, filter, page_request)
     next_url = (
         str(request.url.include_query_params(cursor=page.next.encode())) if page.next else None
     )

@@ -20,8 +20,7 @@ from api.rest.params import Params
 from api.web import figures, pages
 from api.web.params import CHART_PARAMETERS, chart_options
 from api.web.words import WORDS
-from models.read import queries
-from models.read.session import run_query
+from models import read
 
 # The chart's default size in the widget; the widget is as wide as its chart.
 WIDTH = 600
@@ -32,7 +31,7 @@ async def embed(request: Request) -> Response:
     params = Params(request.query_params, CHART_PARAMETERS)
     options = chart_options(params, width=WIDTH, height=HEIGHT)
     code = request.path_params["code"]
-    cited = await run_query(request.app.state.engine, queries.cited_indicator, code)
+    cited = await request.app.state.readers.run(read.cited_indicator, code)
     if cited is None:
         raise Problem.not_found("indicator", code)
     spec = charts.spec(cited, options, licence=request.app.state.settings.licence)

@@ -23,9 +23,8 @@ from api.responses import JSONResponse
 from api.rest.params import LANGUAGES, Params
 from api.web import embed
 from api.web.params import pixels
+from models import read
 from models.filters import InvalidFilter
-from models.read import queries
-from models.read.session import run_query
 
 # Room the widget needs below its chart (latest value, credit line, link), in pixels.
 TEXT_BELOW = 150
@@ -97,7 +96,7 @@ async def oembed(request: Request) -> Response:
     max_height = _limit(params, "maxheight", MIN_HEIGHT)
     base = base_url(request)
     code, chosen = _target(url, base)
-    cited = await run_query(request.app.state.engine, queries.cited_indicator, code)
+    cited = await request.app.state.readers.run(read.cited_indicator, code)
     if cited is None:
         raise _not_ours(url, base)
 

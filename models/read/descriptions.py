@@ -5,7 +5,7 @@ They are small (hundreds of rows where the figures are millions), they change on
 a release (an import that changes a description makes one), and nearly every request
 needs some of them. A worker therefore keeps one copy per release (`DescriptionCache`)
 and answers lookups by code or id from dictionaries; only figures are read from the
-database per request. The query layer fills a `Descriptions` (models.queries) and falls
+database per request. The read layer fills a `Descriptions` (models.read.statements) and falls
 back to SQL for anything a copy does not hold yet, so a copy that lags a new release by
 up to `interval` seconds serves what it knows and never fails on what it does not.
 """

@@ -1,146 +1,150 @@
-"""Run a query-layer function with a session: inline on SQLite, else in a thread.
+"""How a request gets a Reader and gives it back: inline on SQLite, else in a thread.
 
 A SQLite database is a local file, and with the descriptions held in memory its reads
-take about a millisecond; a thread hop made the same work take twice as long (an
-indicator's series: 0.96 ms inline, 1.81 ms through the threadpool, in-process). So on
-SQLite `run_query` reads on the event loop. A server database answers over the network,
-so its reads go to the threadpool, and so do reads of many rows (data files) and
+are short; a thread hop made the same work take about twice as long (docs/benchmarks.md).
+So on SQLite `Readers.run` reads on the event loop. A server database answers over the
+network, so its reads go to a worker thread, and so do reads of many rows (data files) and
 GraphQL's: its time budget stops a query at an await, and graphql-core leaves coroutines
-behind when cancelled elsewhere (`run_query_in_thread`). Reads on the loop share one
-connection and Session (`_LoopConnection`); a read in a thread gets its own from the pool.
-Both are marked as reads (models.db.for_reads): they keep the bounds that writers lift,
-and on SQLite wait for another connection's lock at most `sqlite_read_busy_timeout` (on
+behind when cancelled elsewhere (`Readers.run_in_thread`). Reads on the loop share one
+connection, Session and Reader (`_LoopReads`); a read in a thread gets its own from the
+pool. Both are marked as reads (models.db.for_reads): they keep the bounds that writers
+lift, and on SQLite wait for another connection's lock at most the read busy timeout (on
 the loop, every request waits with it). A read in a thread is waited for within the
-bounds of api.breaker, so that no request waits long for a database that does not answer.
+bounds of models.read.breaker, so that no request waits long for a database that does not
+answer.
+
+The app makes one `Readers` per engine and closes it on shutdown; a `Readers` that is
+dropped without being closed gives its connection back as it is collected.
 """
 
 from __future__ import annotations
 
 import asyncio
+import weakref
 from collections.abc import Callable
 from functools import partial
-from typing import Any, TypeVar
-from weakref import WeakKeyDictionary
+from typing import Concatenate, ParamSpec, TypeVar
 
-from sqlalchemy import Connection, Engine, event
+from sqlalchemy import Engine, event
 from sqlmodel import Session
 
-from api.settings import Settings
 from models.db import for_reads
-from models.read import prepared, queries
 from models.read.breaker import Breaker
+from models.read.context import Reader
 from models.read.descriptions import DescriptionCache
+from models.read.prepared import begin_snapshot
 
 T = TypeVar("T")
-
-# Each app's engine and the descriptions its worker holds (create_app registers them).
-_HELD: WeakKeyDictionary[Engine, DescriptionCache] = WeakKeyDictionary()
+P = ParamSpec("P")
 
 
-def hold_descriptions(engine: Engine, check_seconds: float) -> DescriptionCache:
-    """Keep the newest release's descriptions in memory for every query on `engine`."""
-    held = _HELD[engine] = DescriptionCache(check_seconds)
-    return held
+class Readers:
+    """Every read of one engine's database: where it runs and how long it is waited for.
 
-
-def bound_waits(engine: Engine, settings: Settings) -> None:
-    """Bound how long a request waits for `engine`'s database (create_app calls it)."""
-    wait, statement = settings.database_wait_timeout, settings.database_statement_timeout
-    _BREAKERS[engine] = Breaker(
-        engine,
-        wait=wait,
-        # A statement the server stops has its error back within `wait`.
-        read=statement + wait if statement else None,
-        pause=settings.retry_after_seconds,
-    )
-
-
-_BREAKERS: WeakKeyDictionary[Engine, Breaker] = WeakKeyDictionary()
-
-
-def _breaker(engine: Engine) -> Breaker:
-    if engine not in _BREAKERS:
-        bound_waits(engine, Settings())
-    return _BREAKERS[engine]
-
-
-def _with_session(engine: Engine, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
-    """`fn` on a session of its own and a connection from the pool (any thread)."""
-    with for_reads(engine.connect()) as connection, Session(bind=connection) as session:
-        return _read(session, connection, fn, *args, **kwargs)
-
-
-def _on_the_loop(engine: Engine, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
-    """`fn` on the session and connection the loop's reads share (SQLite)."""
-    held = _LoopConnection.of(engine)
-    session, connection = held.session_and_connection()
-    try:
-        return _read(session, connection, fn, *args, **kwargs)
-    finally:
-        held.end_reads()
-
-
-def _read(
-    session: Session, connection: Connection, fn: Callable[..., T], *args: Any, **kwargs: Any
-) -> T:
-    """`fn(session, ...)`; every function run here only reads.
-
-    The session is bound to `connection`, and prepared reads run on it directly
-    (models.prepared.READS_ON): one connection a request, and no Session transaction to
-    begin. On SQLite its reads share one snapshot (models.prepared.begin_snapshot).
-    """
-    if connection.dialect.name == "sqlite":
-        prepared.begin_snapshot(connection)
-    session.info[prepared.READS_ON] = connection
-    held = _HELD.get(connection.engine)
-    if held is not None:
-        session.info[queries.DESCRIPTIONS_SOURCE] = lambda: _current(held, session)
-    return fn(session, *args, **kwargs)
-
-
-class _LoopConnection:
-    """A connection and Session kept for the reads run on the event loop (SQLite only).
-
-    Those reads run one at a time and never await, so one connection and one Session
-    serve them all: making a Connection and a Session, checking the connection out of the
-    pool and back and closing the Session for each request was about 10% of the
-    instructions of an uncached indicator series. Each call ends its read transaction,
-    and leaves the Session as a new one: no transaction, no objects, no info. The
-    connection goes back to the pool when the engine is disposed (or collected), and is
-    replaced when SQLAlchemy invalidates it.
+    `wait` bounds a check (/health, the release clock) and `statement` is the server's
+    statement timeout (0: none), which with `wait` bounds any other read in a thread;
+    `pause` is how long a silent database is not asked again. `hold_for`, if given, keeps
+    the newest release's descriptions in memory for every read, checked for a newer release
+    at most every `hold_for` seconds.
     """
 
-    _ATTRIBUTE = "kommunedigi_loop_connection"  # on the engine: it lives as long as it
-
-    def __init__(self, engine: Engine) -> None:
+    def __init__(
+        self,
+        engine: Engine,
+        *,
+        wait: float,
+        statement: float,
+        pause: float,
+        hold_for: float | None = None,
+    ) -> None:
         self.engine = engine
-        self.held: tuple[Session, Connection] | None = None
-        event.listen(engine, "engine_disposed", lambda _engine: self.release(discard=True))
+        self.held = None if hold_for is None else DescriptionCache(hold_for)
+        # A statement the server stops has its error back within `wait`.
+        read = statement + wait if statement else None
+        self.breaker = Breaker(engine, wait=wait, read=read, pause=pause)
+        self._inline = engine.dialect.name == "sqlite"
+        self._loop = _LoopReads(engine, self.held)
+        # Given back as the Readers goes, if it was never closed; what runs then must not
+        # hold the Readers itself.
+        self._finalizer = weakref.finalize(self, self._loop.release)
+        event.listen(engine, "engine_disposed", self._loop.discard)
 
-    @classmethod
-    def of(cls, engine: Engine) -> _LoopConnection:
-        found: _LoopConnection | None = engine.__dict__.get(cls._ATTRIBUTE)
-        if found is None:
-            found = cls(engine)
-            setattr(engine, cls._ATTRIBUTE, found)
-        return found
+    def close(self) -> None:
+        """Give back the connection the loop's reads hold (the app's shutdown calls it)."""
+        self._loop.release()
 
-    def session_and_connection(self) -> tuple[Session, Connection]:
-        if self.held is None or self.held[1].invalidated:
-            self.release()
-            connection = for_reads(self.engine.connect())
-            self.held = (Session(bind=connection), connection)
-        return self.held
+    async def run(
+        self, fn: Callable[Concatenate[Reader, P], T], *args: P.args, **kwargs: P.kwargs
+    ) -> T:
+        """`fn(reader, *args, **kwargs)`: inline on SQLite, else in a worker thread."""
+        if self._inline:
+            # Yield once first, so that the loop takes in other requests before this one
+            # holds it: under load that keeps the slowest answers closer to the median.
+            await asyncio.sleep(0)
+            return self._loop.read(fn, *args, **kwargs)
+        return await self.run_in_thread(fn, *args, **kwargs)
 
-    def end_reads(self) -> None:
-        """End the call's read transaction, as the pool's reset on return would, and
-        leave the Session as new."""
-        if self.held is None:
-            return
-        session, connection = self.held
+    async def run_in_thread(
+        self, fn: Callable[Concatenate[Reader, P], T], *args: P.args, **kwargs: P.kwargs
+    ) -> T:
+        """`fn(reader, *args, **kwargs)` in a worker thread (a Session is never shared by
+        threads), waited for within the breaker's bounds."""
+        return await self.breaker.call(partial(self._in_thread, fn, *args, **kwargs))
+
+    async def check(self, fn: Callable[[Reader], T]) -> T:
+        """`fn(reader)` as `run` runs it, waiting at most `wait` for a server database: for
+        /health and the release clock."""
+        if self._inline:
+            return await self.run(fn)
+        return await self.breaker.call(partial(self._in_thread, fn), check=True)
+
+    def _in_thread(self, fn: Callable[..., T], *args: object, **kwargs: object) -> T:
+        """`fn` on a Session and a connection of its own from the pool (any thread)."""
+        with for_reads(self.engine.connect()) as connection, Session(bind=connection) as session:
+            if connection.dialect.name == "sqlite":
+                begin_snapshot(connection)
+            return fn(Reader(session, connection, self.held), *args, **kwargs)
+
+
+class _LoopReads:
+    """A connection, Session and Reader kept for the reads run on the event loop (SQLite).
+
+    Those reads run one at a time and never await, so one connection, Session and Reader
+    serve them all: making them and checking the connection out of the pool and back for
+    each request was a tenth of the work of an uncached indicator series. Each read ends
+    its read transaction and leaves the Session as new: no transaction, no objects. The
+    connection is replaced when SQLAlchemy invalidates it.
+    """
+
+    def __init__(self, engine: Engine, held: DescriptionCache | None) -> None:
+        self.engine = engine
+        self.held = held
+        self.reader: Reader | None = None
+
+    def read(self, fn: Callable[..., T], *args: object, **kwargs: object) -> T:
+        reader = self.reader
+        if reader is None or reader.connection.invalidated:
+            reader = self._open()
+        else:
+            reader.reset()
+        begin_snapshot(reader.connection)
         try:
-            session.info.clear()
-            # Prepared reads leave the Session untouched; a reader through the ORM (the
+            return fn(reader, *args, **kwargs)
+        finally:
+            self._end(reader)
+
+    def _open(self) -> Reader:
+        self.release()
+        connection = for_reads(self.engine.connect())
+        self.reader = Reader(Session(bind=connection), connection, self.held)
+        return self.reader
+
+    def _end(self, reader: Reader) -> None:
+        """End the read transaction, as the pool's reset on return would, and leave the
+        Session as new."""
+        try:
+            session, connection = reader.session, reader.connection
+            # Prepared reads leave the Session untouched; a read through the ORM (the
             # release lookup, the catalog) leaves a transaction and maybe objects, and
             # closing the Session ends them: a new Session starts from that state.
             if session.in_transaction() or len(session.identity_map):
@@ -153,45 +157,15 @@ class _LoopConnection:
             self.release()
             raise
 
+    def discard(self, _engine: Engine | None = None) -> None:
+        """Close the connection now: its pool is gone (a disposed engine), and the file is
+        then free for others, not held until the collector finds it."""
+        self.release(discard=True)
+
     def release(self, *, discard: bool = False) -> None:
-        held, self.held = self.held, None
-        if held is not None:
-            session, connection = held
-            session.close()
-            if discard and not connection.invalidated:
-                # Its pool is gone (a disposed engine): closed now, not left open until the
-                # collector finds it, so that the file is free for others.
-                connection.invalidate()
-            connection.close()
-
-    def __del__(self) -> None:
-        self.release()
-
-
-def _current(held: DescriptionCache, session: Session) -> Any:
-    return held.current(
-        lambda: queries.newest_release_id(session), lambda: queries.load_descriptions(session)
-    )
-
-
-async def run_query(engine: Engine, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
-    """`fn(session, *args, **kwargs)`: inline on SQLite, else in the threadpool."""
-    if engine.dialect.name == "sqlite":
-        # Yield once first, so that the loop takes in other requests before this one holds
-        # it: under wrk -c32 that made p99 4.9x p50 rather than 12x, and 596 req/s not 428.
-        await asyncio.sleep(0)
-        return _on_the_loop(engine, fn, *args, **kwargs)
-    return await run_query_in_thread(engine, fn, *args, **kwargs)
-
-
-async def run_query_in_thread(engine: Engine, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
-    """`fn(session, *args, **kwargs)` in the threadpool (a Session is never shared by threads)."""
-    return await _breaker(engine).call(partial(_with_session, engine, fn, *args, **kwargs))
-
-
-async def run_check(engine: Engine, fn: Callable[[Session], T]) -> T:
-    """`fn(session)` as run_query runs it, waiting at most `database_wait_timeout` for a
-    server database: for /health and the release clock."""
-    if engine.dialect.name == "sqlite":
-        return await run_query(engine, fn)
-    return await _breaker(engine).call(partial(_with_session, engine, fn), check=True)
+        reader, self.reader = self.reader, None
+        if reader is not None:
+            reader.session.close()
+            if discard and not reader.connection.invalidated:
+                reader.connection.invalidate()
+            reader.connection.close()
