@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from enum import Enum
+from typing import TypeAlias
 
 import strawberry
 
@@ -15,7 +16,11 @@ class Language(Enum):
     EN = "en"
 
 
-ShareStatus = strawberry.enum(
+# strawberry.enum marks the models' own enums as GraphQL enums, so the types name them as
+# they are: a name bound to the call's result would be a variable to mypy, not a type.
+strawberry.enum(
     ShareStatusValue, description="Why a share has the value it has, or why it has none."
 )
-QuestionKind = strawberry.enum(QuestionKindValue, description="How a question is answered.")
+strawberry.enum(QuestionKindValue, description="How a question is answered.")
+ShareStatus: TypeAlias = ShareStatusValue
+QuestionKind: TypeAlias = QuestionKindValue

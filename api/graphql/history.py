@@ -24,7 +24,7 @@ class ChangeKind(Enum):
 @strawberry.type(description="A figure on one side of a change: its value, or why it has none.")
 class Figure:
     value: float | None
-    status: ShareStatus  # type: ignore[valid-type]
+    status: ShareStatus
 
 
 @strawberry.type(description="A figure a release added, changed or removed, named by its cell.")
@@ -40,7 +40,7 @@ class FigureChange:
 
     @classmethod
     def of(cls, record: records.FigureChange) -> FigureChange:
-        def figure(value: float | None, status: object) -> Figure | None:
+        def figure(value: float | None, status: ShareStatus | None) -> Figure | None:
             return None if status is None else Figure(value=value, status=status)
 
         return cls(

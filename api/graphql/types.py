@@ -136,7 +136,7 @@ class Segment(RecordView):
 class Question(RecordView):
     record: strawberry.Private[records.QuestionRecord]
     code: str
-    kind: QuestionKind  # type: ignore[valid-type]
+    kind: QuestionKind
     position: int
 
     @strawberry.field
@@ -194,7 +194,7 @@ class Share(RecordView):
     record: strawberry.Private[records.ShareRecord]
     value: float | None
     base_n: int | None
-    status: ShareStatus  # type: ignore[valid-type]
+    status: ShareStatus
     locator: str | None = strawberry.field(description="Where in the source the figure stands.")
 
     @strawberry.field
@@ -247,7 +247,7 @@ class SeriesPoint(RecordView):
     record: strawberry.Private[records.SeriesPoint]
     wave: int
     value: float | None
-    status: ShareStatus  # type: ignore[valid-type]
+    status: ShareStatus
     base_n: int | None
     change: float | None = strawberry.field(description="Percentage points since `changeFrom`.")
     change_from: int | None = strawberry.field(description="The latest earlier wave with a value.")

@@ -15,7 +15,7 @@ from __future__ import annotations
 import threading
 import time
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import TypeVar
 
@@ -31,6 +31,7 @@ from models.records import (
 )
 
 R = TypeVar("R")
+Coded = SurveyRecord | TopicRecord | SegmentRecord | QuestionRecord  # found by code
 
 
 def _grouped(records: Iterable[R], key: Callable[[R], int]) -> dict[int, tuple[R, ...]]:
@@ -123,13 +124,13 @@ class Descriptions:
             return [item.id for item in self.options if item.code == value]
         if parameter == "wave":
             return [item.id for item in self.waves if item.year == value]
-        by_code: dict[str, SurveyRecord | TopicRecord | SegmentRecord | QuestionRecord] = {
+        by_code: dict[str, Mapping[str, Coded]] = {
             "survey": self.survey_by_code,
             "topic": self.topic_by_code,
             "segment": self.segment_by_code,
             "question": self.question_by_code,
-        }[parameter]  # type: ignore[assignment]
-        found = by_code.get(value)  # type: ignore[call-overload]
+        }
+        found = by_code[parameter].get(value) if isinstance(value, str) else None
         return [] if found is None else [found.id]
 
 
