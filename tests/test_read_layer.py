@@ -7,6 +7,8 @@ import inspect
 from pathlib import Path
 from types import ModuleType
 
+import pytest
+
 from models import read
 
 MODELS = Path(__file__).resolve().parent.parent / "models"
@@ -51,3 +53,53 @@ def test_every_query_function_takes_a_reader_first():
     for function in functions:
         first = next(iter(inspect.signature(function).parameters.values()))
         assert (first.name, first.annotation) == ("reader", "Reader"), function.__name__
+
+
+@pytest.mark.anyio
+async def test_share_records_carry_each_column_in_the_field_of_its_name(app):
+    """The share builder passes values by position (for speed); here they go by name."""
+    from models.read.shares import described_shares
+    from models.read.statements import SHARE, STATUS
+    from models.records import ShareRecord
+
+    def both(reader):
+        described = read.descriptions(reader)
+        rows = reader.session.execute(SHARE.limit(50)).all()
+        by_name = []
+        for row in rows:
+            wave, question = described.wave[row.wave_id], described.question[row.question_id]
+            option, segment = described.option[row.option_id], described.segment[row.segment_id]
+            by_name.append(
+                ShareRecord(
+                    id=row.id,
+                    survey=wave.survey,
+                    wave_id=row.wave_id,
+                    wave=wave.year,
+                    question_id=row.question_id,
+                    question=question.code,
+                    question_text_nb=question.text_nb,
+                    question_text_en=question.text_en,
+                    option_id=row.option_id,
+                    option=option.code,
+                    option_label_nb=option.label_nb,
+                    option_label_en=option.label_en,
+                    segment_id=row.segment_id,
+                    segment=segment.code,
+                    segment_label_nb=segment.label_nb,
+                    segment_label_en=segment.label_en,
+                    value=row.value,
+                    base_n=row.base_n,
+                    status=STATUS[row.status],
+                    note_nb=row.note_nb,
+                    note_en=row.note_en,
+                    source_id=row.source_id,
+                    source=described.source[row.source_id].code,
+                    locator=row.locator,
+                    release_id=row.release_id,
+                )
+            )
+        return described_shares(described, rows), by_name
+
+    built, by_name = await app.state.readers.run_in_thread(both)
+    assert by_name, "the seed has shares"
+    assert built == by_name

@@ -34,10 +34,10 @@ EVERY_SHARE = ShareFilter()
 
 def share_records(reader: Reader, rows: Sequence[Any]) -> list[ShareRecord]:
     """Records of `SHARE` rows, with codes and labels from the descriptions."""
-    return with_descriptions(reader, lambda described: _described_shares(described, rows))
+    return with_descriptions(reader, lambda described: described_shares(described, rows))
 
 
-def _described_shares(described: Descriptions, rows: Sequence[Any]) -> list[ShareRecord]:
+def described_shares(described: Descriptions, rows: Sequence[Any]) -> list[ShareRecord]:
     waves, questions, options = described.wave, described.question, described.option
     segments, sources = described.segment, described.source
     records = []
@@ -46,34 +46,37 @@ def _described_shares(described: Descriptions, rows: Sequence[Any]) -> list[Shar
          note_nb, note_en, source_id, locator, release_id) = row  # fmt: skip
         wave, question = waves[wave_id], questions[question_id]
         option, segment = options[option_id], segments[segment_id]
+        # By position, in ShareRecord's field order: a page builds hundreds, and a call
+        # with 25 keywords costs several times as much as one with 25 positions.
+        # tests/test_read_layer.py checks this order against a build by name.
         records.append(
             ShareRecord(
-                id=id_,
-                survey=wave.survey,
-                wave_id=wave_id,
-                wave=wave.year,
-                question_id=question_id,
-                question=question.code,
-                question_text_nb=question.text_nb,
-                question_text_en=question.text_en,
-                option_id=option_id,
-                option=option.code,
-                option_label_nb=option.label_nb,
-                option_label_en=option.label_en,
-                segment_id=segment_id,
-                segment=segment.code,
-                segment_label_nb=segment.label_nb,
-                segment_label_en=segment.label_en,
-                value=value,
-                base_n=base_n,
-                status=STATUS[status],
-                note_nb=note_nb,
-                note_en=note_en,
-                source_id=source_id,
-                source=sources[source_id].code,
-                locator=locator,
-                release_id=release_id,
-            )
+                id_,
+                wave.survey,
+                wave_id,
+                wave.year,
+                question_id,
+                question.code,
+                question.text_nb,
+                question.text_en,
+                option_id,
+                option.code,
+                option.label_nb,
+                option.label_en,
+                segment_id,
+                segment.code,
+                segment.label_nb,
+                segment.label_en,
+                value,
+                base_n,
+                STATUS[status],
+                note_nb,
+                note_en,
+                source_id,
+                sources[source_id].code,
+                locator,
+                release_id,
+            )  # fmt: skip
         )
     return records
 
