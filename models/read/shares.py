@@ -27,10 +27,6 @@ from models.tables import Share, ShareStatus
 
 EVERY_SHARE = ShareFilter()
 
-# Share reads select the share table's own columns and take codes and labels from the
-# held descriptions: joining six tables for them doubled SQLite's time for a page, and
-# built a dozen strings per row that the descriptions already hold.
-
 
 def share_records(reader: Reader, rows: Sequence[Any]) -> list[ShareRecord]:
     """Records of `SHARE` rows, with codes and labels from the descriptions."""
@@ -198,10 +194,6 @@ def shares_by_wave(
     reader: Reader, wave_ids: Collection[int], filter: ShareFilter = EVERY_SHARE
 ) -> dict[int, list[ShareRecord]]:
     return _shares_by(reader, "wave_id", lambda s: s.wave_id, wave_ids, filter)
-
-
-# A file holds every share it covers rather than a page; the adapters count first
-# (count_shares, QuestionDimensions.cells) and refuse what is over their cap.
 
 
 def all_shares(reader: Reader, filter: ShareFilter) -> list[ShareRecord]:

@@ -278,11 +278,11 @@ INDICATOR: Statement = (
 
 def indicator_records(session: Session, statement: Statement) -> list[IndicatorRecord]:
     rows = session.execute(statement).mappings().all()
-    options = indicator_options(session, [row["id"] for row in rows])
+    options = _indicator_options(session, [row["id"] for row in rows])
     return [IndicatorRecord(**row, options=tuple(options[row["id"]])) for row in rows]
 
 
-def indicator_options(session: Session, indicator_ids: Collection[int]) -> dict[int, list[str]]:
+def _indicator_options(session: Session, indicator_ids: Collection[int]) -> dict[int, list[str]]:
     statement = (
         select(col(IndicatorOption.indicator_id), col(Option.code))
         .join(Option, col(Option.id) == IndicatorOption.option_id)
