@@ -20,12 +20,12 @@ from api.http.cors import OpenCORS
 from api.http.rate_limits import API_KEY_HEADER, RateLimiter, RateLimits
 from api.http.response_cache import ResponseCache
 from api.http.security import SecurityHeaders
-from api.querying import bound_waits, hold_descriptions
 from api.rest import catalog, contract, feed, health, imports
 from api.settings import Settings
 from api.web import docs
 from models.db import make_engine
-from models.release_clock import ReleaseClock
+from models.read import Readers
+from models.read.release_clock import ReleaseClock
 from seed.first_start import prepare
 
 # What a browser script may read of a response (CORS hides other headers).
@@ -54,11 +54,12 @@ def create_app(settings: Settings | None = None) -> Starlette:
     settings = settings or Settings.from_environ()
     limiter = RateLimiter(settings)  # first: a bad store stops start-up before anything opens
     engine = make_engine(settings.database_url, **settings.engine_options)
-    bound_waits(engine, settings)  # a silent database: a kept answer or a 503, in time
     prepare(engine, migrate_schema=settings.migrate_on_start, load_seed=settings.seed_on_start)
-    # Descriptions are read once per release and worker; a new release is noticed as data is.
-    clock = ReleaseClock(settings.release_check_seconds)  # HTTP caching goes by it too
-    hold_descriptions(engine, clock)
+    # A silent database: a kept answer or a 503, in time. Descriptions are read once per
+    # release and worker; a new release is noticed as data is, by the one release clock
+    # HTTP caching goes by too.
+    clock = ReleaseClock(settings.release_check_seconds)
+    readers = Readers(engine, **settings.reader_options, clock=clock)
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
@@ -68,9 +69,10 @@ def create_app(settings: Settings | None = None) -> Starlette:
         lean_log_records()
         yield
         await limiter.close()
+        readers.close()
         engine.dispose()
 
-    graphql_app = graphql.make_graphql_app(engine, settings)
+    graphql_app = graphql.make_graphql_app(readers, settings)
     response_cache = (
         ResponseCache(settings.response_cache_bytes) if settings.response_cache_bytes else None
     )
@@ -109,7 +111,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
             # says which), and a kept one is never compressed again.
             Middleware(
                 HTTPCaching,
-                release=NewestRelease(engine, clock),
+                release=NewestRelease(readers, clock),
                 max_age=settings.cache_max_age,
                 cache=response_cache,
                 graphql_max_tokens=settings.graphql_max_tokens,
@@ -120,6 +122,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
         lifespan=lifespan,
     )
     app.state.engine = engine
+    app.state.readers = readers
     app.state.settings = settings
     app.state.response_cache = response_cache
     app.state.rate_limiter = limiter

@@ -13,8 +13,7 @@ from starlette.datastructures import QueryParams
 from starlette.requests import Request
 
 from api import languages
-from api.querying import run_query
-from models import queries
+from models import read
 from models.filters import (
     AsOf,
     Cursor,
@@ -24,6 +23,7 @@ from models.filters import (
     ShareFilter,
     check_code,
 )
+from models.read import Readers
 from models.tables import ShareStatus
 
 LANGUAGES = languages.CODES
@@ -147,4 +147,5 @@ async def release_as_of(request: Request, params: Params) -> int | None:
     as_of = params.as_of()
     if as_of is None:
         return None
-    return await run_query(request.app.state.engine, queries.release_as_of, as_of, parameter=AS_OF)
+    readers: Readers = request.app.state.readers
+    return await readers.run(read.release_as_of, as_of, parameter=AS_OF)

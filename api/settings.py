@@ -5,12 +5,15 @@ from __future__ import annotations
 import os
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, fields
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from limits import RateLimitItem, parse
 from starlette.config import Config
 
 from seed.limits import ReadLimits
+
+if TYPE_CHECKING:
+    from models.read import ReaderBounds
 
 ENV_PREFIX = "KOMMUNEDIGI_"
 
@@ -181,6 +184,15 @@ class Settings:
             rows=self.import_max_rows,
             line_bytes=self.import_max_line_bytes,
         )
+
+    @property
+    def reader_options(self) -> ReaderBounds:
+        """models.read.Readers' bounds: how long a request waits for the database."""
+        return {
+            "wait": self.database_wait_timeout,
+            "statement": self.database_statement_timeout,
+            "pause": self.retry_after_seconds,
+        }
 
     @property
     def engine_options(self) -> dict[str, Any]:

@@ -6,7 +6,7 @@
                   full disk, no write permission); someone has to act before a retry helps
 
 `NoAnswer` is raised where a caller stops waiting for a database that has not answered
-(api.querying): it is unavailable, though the thread that asked may still be waiting.
+(models.read.session): it is unavailable, though the thread that asked may still be waiting.
 
 `fault(error)` says which, or None: anything else (a wrong statement, a missing table,
 a broken constraint) is a bug and must stay a 500 with its traceback in the log.

@@ -1,7 +1,7 @@
 """What a reader asks for, shared by REST and GraphQL.
 
 Both adapters turn their input into these frozen objects and hand them to
-`models.queries`; no filter is written twice. Checks that need no database (bounds,
+`models.read`; no filter is written twice. Checks that need no database (bounds,
 syntax) happen here and raise `InvalidFilter`; codes are checked against the
 database by the query layer and raise `UnknownCode`.
 """
@@ -98,7 +98,7 @@ _ISO_DATETIME = re.compile(
 class AsOf:
     """A point in the release history, as a reader names it: a release number or a moment.
 
-    The query layer resolves it to a release number (`queries.release_as_of`): the release
+    The query layer resolves it to a release number (`models.read.release_as_of`): the release
     itself, or the newest release created at or before `moment`.
     """
 
@@ -183,7 +183,7 @@ class ShareFilter:
     options: tuple[str, ...] = ()
     segments: tuple[str, ...] = ()
     statuses: tuple[ShareStatus, ...] = ()
-    # The release whose figures to show (resolved by queries.release_as_of); None: current.
+    # The release whose figures to show (resolved by models.read.release_as_of); None: current.
     as_of: int | None = None
 
 

@@ -140,17 +140,17 @@ def broken_topics(monkeypatch: pytest.MonkeyPatch, app: Starlette) -> str:
 
     The app's rendered answers are dropped first: a kept one would hide the failure.
     """
-    from models import queries
+    from models import read
 
     if app.state.response_cache is not None:
         app.state.response_cache.clear()
 
     secret = "secret internal detail"
 
-    def broken(session: Any) -> None:
+    def broken(reader: Any) -> None:
         raise RuntimeError(secret)
 
-    monkeypatch.setattr(queries, "list_topics", broken)
+    monkeypatch.setattr(read, "list_topics", broken)
     return secret
 
 
@@ -187,7 +187,7 @@ def data_statements(statements: list[str]) -> list[str]:
     """The statements a request ran for its data, without the look for a new release."""
 
     def release_check(statement: str) -> bool:
-        # queries.current_release: the newest release, one row
+        # read.current_release: the newest release, one row
         flat = " ".join(statement.split())
         return "FROM release ORDER BY release.id DESC LIMIT" in flat
 

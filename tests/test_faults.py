@@ -342,17 +342,17 @@ def test_serve_with_the_database_down_stops_with_one_line(backend, tmp_path, cap
 @pytest.fixture
 def lost_question(monkeypatch, app):
     """get_question meets a lost connection, as psycopg reports one; other fields are served."""
-    from models import queries
+    from models import read
 
     if app.state.response_cache is not None:
         app.state.response_cache.clear()
 
-    def lost(session, code):
+    def lost(reader, code):
         raise OperationalError(
             "SELECT", {}, psycopg.OperationalError("server closed the connection")
         )
 
-    monkeypatch.setattr(queries, "get_question", lost)
+    monkeypatch.setattr(read, "get_question", lost)
     return monkeypatch
 
 
@@ -374,15 +374,15 @@ async def test_graphql_partial_answer_says_retry_and_is_not_kept(client, lost_qu
 
 async def test_a_wrong_statement_stays_a_500_not_a_503(client, monkeypatch, app):
     """The database answering with an error is a bug: no Retry-After would help."""
-    from models import queries
+    from models import read
 
     if app.state.response_cache is not None:
         app.state.response_cache.clear()
 
-    def wrong(session):
-        session.execute(text("SELECT * FROM no_such_table"))
+    def wrong(reader):
+        reader.session.execute(text("SELECT * FROM no_such_table"))
 
-    monkeypatch.setattr(queries, "list_topics", wrong)
+    monkeypatch.setattr(read, "list_topics", wrong)
     response = await client.get("/api/v1/topics")
     assert response.status_code == 500
     assert "retry-after" not in response.headers
@@ -552,15 +552,15 @@ def test_disk_full_mid_import_leaves_nothing_half_written(seeded, databases, tmp
 
 
 async def test_a_read_that_runs_too_long_is_stopped_by_the_server(proxied, monkeypatch):
-    from models import queries
+    from models import read
 
     _, url = proxied
     app = create_app(Settings(database_url=url, database_statement_timeout=1))
 
-    def slow(session):
-        session.execute(text("SELECT pg_sleep(3)"))
+    def slow(reader):
+        reader.session.execute(text("SELECT pg_sleep(3)"))
 
-    monkeypatch.setattr(queries, "list_topics", slow)
+    monkeypatch.setattr(read, "list_topics", slow)
     async with client_of(app) as client:
         response, took = await timed(client.get("/api/v1/topics"))
     app.state.engine.dispose()
@@ -627,8 +627,8 @@ def test_waits_are_read_from_the_environment():
 
 
 async def test_connections_carry_the_bounds_and_a_url_s_own_parameters_win(postgres):
-    from api.querying import run_query
     from models.db import make_engine
+    from models.read import Readers
 
     url = make_url(postgres.new()).update_query_dict(
         {"keepalives_idle": "7", "options": "-c idle_in_transaction_session_timeout=7s"}
@@ -646,7 +646,8 @@ async def test_connections_carry_the_bounds_and_a_url_s_own_parameters_win(postg
         ).one()
         return parameters, tuple(shown)
 
-    parameters, on_reads = await run_query(engine, bounds)
+    readers = Readers(engine, **settings.reader_options)
+    parameters, on_reads = await readers.run(lambda reader: bounds(reader.session))
     with Session(engine) as session:  # as an import writes
         _, on_writes = bounds(session)
     engine.dispose()
@@ -662,8 +663,8 @@ async def test_connections_carry_the_bounds_and_a_url_s_own_parameters_win(postg
 
 
 async def test_sqlite_reads_wait_for_a_lock_less_than_writes(tmp_path):
-    from api.querying import run_query, run_query_in_thread
     from models.db import make_engine
+    from models.read import Readers
 
     settings = Settings(database_url=f"sqlite:///{tmp_path / 'db.sqlite3'}")
     engine = make_engine(settings.database_url, **settings.engine_options)
@@ -673,8 +674,10 @@ async def test_sqlite_reads_wait_for_a_lock_less_than_writes(tmp_path):
 
     with Session(engine) as session:  # as an import writes
         assert busy_timeout(session) == 5000
-    assert await run_query(engine, busy_timeout) == 100  # on the event loop
-    assert await run_query_in_thread(engine, busy_timeout) == 100
+    readers = Readers(engine, **settings.reader_options)
+    on_the_loop = await readers.run(lambda reader: busy_timeout(reader.session))
+    assert on_the_loop == 100
+    assert await readers.run_in_thread(lambda reader: busy_timeout(reader.session)) == 100
     with Session(engine) as session:  # a pooled connection a read has used, writing
         assert busy_timeout(session) == 5000
     engine.dispose()

@@ -573,7 +573,7 @@ async def test_graphql_changes_of_every_release_cost_a_fixed_number_of_statement
                 path = tmp_path / f"correction-{value}.csv"
                 path.write_text(f"{SHARES_HEADER}\n{row}\n", encoding="utf-8")
                 import_package(fresh_database_url, path, f"Correction to {value}")
-            # Descriptions are read once per release (models.descriptions), not counted here.
+            # Descriptions are read once per release (models.read.descriptions), not counted here.
             await graphql(client, "{ segments { code } }")
             with count_queries(app.state.engine) as statements:
                 body = await graphql(client, query)

@@ -4,25 +4,23 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator, Callable
-from dataclasses import dataclass, field
 from typing import Any
 
 import orjson
 import strawberry
 from cross_web import AsyncHTTPRequestAdapter, HTTPException
 from graphql import GraphQLError
-from sqlalchemy import Engine
 from sqlalchemy.exc import SQLAlchemyError
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 from starlette.types import Receive, Scope, Send
-from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
 from strawberry.extensions import MaskErrors, SchemaExtension
 from strawberry.http import GraphQLHTTPResponse, GraphQLRequestData
 from strawberry.types import ExecutionContext, ExecutionResult
 
 from api.graphql import limits
+from api.graphql.context import Context
 from api.graphql.documents import CheckedDocuments, Documents
 from api.graphql.errors import (
     DATABASE_UNAVAILABLE,
@@ -37,22 +35,10 @@ from api.graphql.loaders import Loaders
 from api.graphql.query import Query
 from api.http.security import graphiql_policy
 from api.problems import Problem, log_fault, problem_response
-from api.querying import run_query_in_thread
 from api.settings import Settings
-from models import queries
-from models.descriptions import Descriptions
+from models import read
 from models.faults import UNREACHABLE, unavailable
-
-
-@dataclass
-class Context:
-    request: Request | WebSocket
-    response: Response | WebSocket
-    engine: Engine
-    settings: Settings
-    loaders: Loaders
-    # The worker's copy when execution began (HeldDescriptions); none before.
-    descriptions: Descriptions = field(default_factory=Descriptions.empty)
+from models.read import Readers
 
 
 class HeldDescriptions(SchemaExtension):
@@ -65,7 +51,7 @@ class HeldDescriptions(SchemaExtension):
             return
         context = self.execution_context.context
         try:
-            context.descriptions = await run_query_in_thread(context.engine, queries.descriptions)
+            context.descriptions = await context.readers.run_in_thread(read.descriptions)
         except SQLAlchemyError as error:
             if unavailable(error) is None:
                 raise
@@ -111,9 +97,9 @@ def make_schema(settings: Settings | None = None) -> strawberry.Schema:
 
 
 class _GraphQLApp(GraphQL[Context, None]):
-    def __init__(self, schema: strawberry.Schema, engine: Engine, settings: Settings) -> None:
+    def __init__(self, schema: strawberry.Schema, readers: Readers, settings: Settings) -> None:
         super().__init__(schema, graphql_ide="graphiql")
-        self.engine = engine
+        self.readers = readers
         self.settings = settings
         self.ide_page = self.graphql_ide_html
         self.ide_policy = graphiql_policy(self.ide_page)
@@ -122,7 +108,7 @@ class _GraphQLApp(GraphQL[Context, None]):
         return HTMLResponse(self.ide_page, headers={"Content-Security-Policy": self.ide_policy})
 
     async def get_context(self, request: Any, response: Any) -> Context:
-        return Context(request, response, self.engine, self.settings, Loaders(self.engine))
+        return Context(request, response, self.readers, self.settings, Loaders(self.readers))
 
     def create_response(
         self, response_data: GraphQLHTTPResponse | list[GraphQLHTTPResponse], sub_response: Response
@@ -237,8 +223,8 @@ def _served_anything(result: GraphQLHTTPResponse) -> bool:
     return any(value is not None or key not in failed for key, value in data.items())
 
 
-def make_graphql_app(engine: Engine, settings: Settings) -> GraphQL[Context, None]:
-    return _GraphQLApp(make_schema(settings), engine, settings)
+def make_graphql_app(readers: Readers, settings: Settings) -> GraphQL[Context, None]:
+    return _GraphQLApp(make_schema(settings), readers, settings)
 
 
 def sdl() -> str:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TypeAlias
+
 import strawberry
 
 from api.languages import Language as Language  # re-exported: declared in the kit
@@ -11,7 +13,11 @@ from models.tables import QuestionKind as QuestionKindValue, ShareStatus as Shar
 strawberry.enum(Language, description="Language of labels and texts: Norwegian bokmål or English.")
 
 
-ShareStatus = strawberry.enum(
+# strawberry.enum marks the models' own enums as GraphQL enums, so the types name them as
+# they are: a name bound to the call's result would be a variable to mypy, not a type.
+strawberry.enum(
     ShareStatusValue, description="Why a share has the value it has, or why it has none."
 )
-QuestionKind = strawberry.enum(QuestionKindValue, description="How a question is answered.")
+strawberry.enum(QuestionKindValue, description="How a question is answered.")
+ShareStatus: TypeAlias = ShareStatusValue
+QuestionKind: TypeAlias = QuestionKindValue

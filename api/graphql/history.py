@@ -7,8 +7,9 @@ from enum import Enum
 
 import strawberry
 
+from api.graphql.context import Info
 from api.graphql.enums import ShareStatus
-from api.graphql.types import Info, PageInfo, RecordView, page_request
+from api.graphql.views import PageInfo, RecordView, page_request
 from models import records
 from models.changes import Change, Figure as ChangedFigure
 from models.filters import Cursor
@@ -24,7 +25,7 @@ class ChangeKind(Enum):
 @strawberry.type(description="A figure on one side of a change: its value, or why it has none.")
 class Figure:
     value: float | None
-    status: ShareStatus  # type: ignore[valid-type]
+    status: ShareStatus
 
 
 @strawberry.type(description="A figure a release added, changed or removed, named by its cell.")

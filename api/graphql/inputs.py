@@ -18,7 +18,7 @@ class ShareFilterInput:
     questions: list[str] | None = None
     options: list[str] | None = None
     segments: list[str] | None = None
-    statuses: list[ShareStatus] | None = None  # type: ignore[valid-type]
+    statuses: list[ShareStatus] | None = None
 
     @staticmethod
     def code(name: str, value: str) -> str:

@@ -8,25 +8,12 @@ from __future__ import annotations
 
 import strawberry
 
+from api.graphql.context import Info
 from api.graphql.history import Release
 from api.graphql.inputs import ShareFilterInput
-from api.graphql.types import (
-    AsOfArg,
-    Indicator,
-    Info,
-    PageInfo,
-    Question,
-    Segment,
-    Share,
-    Source,
-    Survey,
-    Topic,
-    Wave,
-    page_request,
-    release_as_of,
-)
-from api.querying import run_query_in_thread
-from models import queries
+from api.graphql.types import Indicator, Question, Segment, Share, Source, Survey, Topic, Wave
+from api.graphql.views import AsOfArg, PageInfo, page_request, release_as_of
+from models import read
 from models.filters import Cursor, QuestionFilter, ShareFilter, check_code
 
 
@@ -48,7 +35,7 @@ class ShareConnection:
 
     @strawberry.field(description="Shares matching the filter, over all pages.")
     async def total_count(self, info: Info) -> int:
-        return await run_query_in_thread(info.context.engine, queries.count_shares, self.filter)
+        return await info.context.readers.run_in_thread(read.count_shares, self.filter)
 
 
 @strawberry.type
@@ -56,13 +43,13 @@ class Query:
     @strawberry.field
     async def surveys(self, info: Info, as_of: AsOfArg = None) -> list[Survey]:
         release = await release_as_of(info, as_of)
-        found = await run_query_in_thread(info.context.engine, queries.list_surveys)
+        found = await info.context.readers.run_in_thread(read.list_surveys)
         return [Survey.of(item, release) for item in found]
 
     @strawberry.field
     async def survey(self, info: Info, code: str, as_of: AsOfArg = None) -> Survey | None:
         release = await release_as_of(info, as_of)
-        found = await run_query_in_thread(info.context.engine, queries.get_survey, code)
+        found = await info.context.readers.run_in_thread(read.get_survey, code)
         return Survey.of(found, release) if found else None
 
     @strawberry.field
@@ -70,25 +57,25 @@ class Query:
         self, info: Info, surveys: list[str] | None = None, as_of: AsOfArg = None
     ) -> list[Wave]:
         release = await release_as_of(info, as_of)
-        found = await run_query_in_thread(
-            info.context.engine, queries.list_waves, surveys=_codes("surveys", surveys)
+        found = await info.context.readers.run_in_thread(
+            read.list_waves, surveys=_codes("surveys", surveys)
         )
         return [Wave.of(item, release) for item in found]
 
     @strawberry.field
     async def topics(self, info: Info, as_of: AsOfArg = None) -> list[Topic]:
         release = await release_as_of(info, as_of)
-        found = await run_query_in_thread(info.context.engine, queries.list_topics)
+        found = await info.context.readers.run_in_thread(read.list_topics)
         return [Topic.of(item, release) for item in found]
 
     @strawberry.field
     async def segments(self, info: Info) -> list[Segment]:
-        found = await run_query_in_thread(info.context.engine, queries.list_segments)
+        found = await info.context.readers.run_in_thread(read.list_segments)
         return [Segment.of(item) for item in found]
 
     @strawberry.field
     async def sources(self, info: Info) -> list[Source]:
-        found = await run_query_in_thread(info.context.engine, queries.list_sources)
+        found = await info.context.readers.run_in_thread(read.list_sources)
         return [Source.of(item) for item in found]
 
     @strawberry.field(description="Questions whose code, text or options contain `q` (any case).")
@@ -104,13 +91,13 @@ class Query:
         filter = QuestionFilter(
             text=q or None, topics=_codes("topics", topics), surveys=_codes("surveys", surveys)
         )
-        found = await run_query_in_thread(info.context.engine, queries.list_questions, filter)
+        found = await info.context.readers.run_in_thread(read.list_questions, filter)
         return [Question.of(item, release) for item in found]
 
     @strawberry.field
     async def question(self, info: Info, code: str, as_of: AsOfArg = None) -> Question | None:
         release = await release_as_of(info, as_of)
-        found = await run_query_in_thread(info.context.engine, queries.get_question, code)
+        found = await info.context.readers.run_in_thread(read.get_question, code)
         return Question.of(found, release) if found else None
 
     @strawberry.field
@@ -118,15 +105,15 @@ class Query:
         self, info: Info, surveys: list[str] | None = None, as_of: AsOfArg = None
     ) -> list[Indicator]:
         release = await release_as_of(info, as_of)
-        found = await run_query_in_thread(
-            info.context.engine, queries.list_indicators, surveys=_codes("surveys", surveys)
+        found = await info.context.readers.run_in_thread(
+            read.list_indicators, surveys=_codes("surveys", surveys)
         )
         return [Indicator.of(item, release) for item in found]
 
     @strawberry.field
     async def indicator(self, info: Info, code: str, as_of: AsOfArg = None) -> Indicator | None:
         release = await release_as_of(info, as_of)
-        found = await run_query_in_thread(info.context.engine, queries.get_indicator, code)
+        found = await info.context.readers.run_in_thread(read.get_indicator, code)
         return Indicator.of(found, release) if found else None
 
     @strawberry.field(
@@ -142,8 +129,8 @@ class Query:
     ) -> ShareConnection:
         release = await release_as_of(info, as_of)
         share_filter = ShareFilterInput.convert(filter, as_of=release)
-        page = await run_query_in_thread(
-            info.context.engine, queries.list_shares, share_filter, page_request(info, first, after)
+        page = await info.context.readers.run_in_thread(
+            read.list_shares, share_filter, page_request(info, first, after)
         )
         edges = [
             ShareEdge(
@@ -159,10 +146,10 @@ class Query:
 
     @strawberry.field(description="Every release of data, newest first.")
     async def releases(self, info: Info) -> list[Release]:
-        found = await run_query_in_thread(info.context.engine, queries.list_releases)
+        found = await info.context.readers.run_in_thread(read.list_releases)
         return [Release.of(item) for item in found]
 
     @strawberry.field(description="One release by its number; null when there is none.")
     async def release(self, info: Info, id: int) -> Release | None:
-        found = await run_query_in_thread(info.context.engine, queries.get_release, id)
+        found = await info.context.readers.run_in_thread(read.get_release, id)
         return Release.of(found) if found else None

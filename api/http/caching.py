@@ -19,18 +19,17 @@ from email.utils import format_datetime, parsedate_to_datetime
 from importlib.metadata import PackageNotFoundError, version
 
 import orjson
-from sqlalchemy import Engine
 from sqlalchemy.exc import SQLAlchemyError
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from api.http import document_tokens
 from api.http.header_lists import RawHeaders, value_of, with_replaced, with_vary
 from api.http.response_cache import Answer, ResponseCache
-from api.querying import run_check
-from models import queries
+from models import read
 from models.faults import unavailable
+from models.read import Readers
+from models.read.release_clock import ReleaseClock
 from models.records import ReleaseRecord
-from models.release_clock import ReleaseClock
 
 # The feed too: readers poll it, and it changes only with a release.
 CACHED_PREFIXES = ("/api/v1", "/catalog", "/feed", "/charts", "/embed", "/oembed")
@@ -51,11 +50,11 @@ class NewestRelease:
     (stale-if-error): validators still match, so 304s and kept answers are still served,
     and it asks again `interval` seconds later, as after an answer, so that what is kept
     is served without a wait meanwhile. A database that does not answer is waited for at
-    most `database_wait_timeout` (api.querying.run_check).
+    most `database_wait_timeout` (models.read.Readers.check).
     """
 
-    def __init__(self, engine: Engine, clock: ReleaseClock) -> None:
-        self.engine = engine
+    def __init__(self, readers: Readers, clock: ReleaseClock) -> None:
+        self.readers = readers
         self.clock = clock
 
     async def current(self) -> ReleaseRecord | None:
@@ -63,7 +62,7 @@ class NewestRelease:
         if not self.clock.due(now):
             return seen
         try:
-            release = await run_check(self.engine, queries.current_release)
+            release = await self.readers.check(read.current_release)
         except SQLAlchemyError as error:
             if not unavailable(error):
                 return None  # no validators; the request itself will meet the failure

@@ -9,10 +9,9 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from api.formats.dcat import SERIALISATIONS, build, serialise
-from api.querying import run_query
 from api.rest.negotiation import MEDIA_TYPES, negotiate
 from api.settings import Settings
-from models import queries
+from models import read
 from models.filters import InvalidFilter
 
 
@@ -21,7 +20,7 @@ async def catalog(request: Request) -> Response:
         if name != "format":
             raise InvalidFilter(name, f"{name} is not a parameter here; allowed: format")
     chosen = negotiate(request, tuple(SERIALISATIONS))
-    surveys = await run_query(request.app.state.engine, queries.published_surveys)
+    surveys = await request.app.state.readers.run(read.published_surveys)
     settings: Settings = request.app.state.settings
     graph = build(surveys, settings, settings.base_url or str(request.base_url))
     # Vary: Accept is added with the validators by api.http.caching, which covers /catalog.

@@ -14,11 +14,10 @@ from api.formats.citations import Citation
 from api.links import base_url
 from api.params import Params
 from api.problems import Problem
-from api.querying import run_query
 from api.responses import JSONResponse
 from api.rest import datafiles, render
 from api.rest.negotiation import MEDIA_TYPES
-from models import queries
+from models import read
 
 FORMATS = ("json", "csl")
 
@@ -37,7 +36,7 @@ async def indicator_citation(request: Request) -> Response:
     params = Params(request.query_params, {"format"})
     lang, output_format = params.lang, datafiles.choose(request, params, FORMATS)
     code = request.path_params["code"]
-    cited = await run_query(request.app.state.engine, queries.cited_indicator, code)
+    cited = await request.app.state.readers.run(read.cited_indicator, code)
     if cited is None:
         raise Problem.not_found("indicator", code)
     url = f"{base_url(request)}/api/v1/indicators/{code}"
@@ -48,7 +47,7 @@ async def question_citation(request: Request) -> Response:
     params = Params(request.query_params, {"format"})
     lang, output_format = params.lang, datafiles.choose(request, params, FORMATS)
     code = request.path_params["code"]
-    cited = await run_query(request.app.state.engine, queries.cited_question, code)
+    cited = await request.app.state.readers.run(read.cited_question, code)
     if cited is None:
         raise Problem.not_found("question", code)
     url = f"{base_url(request)}/api/v1/questions/{code}"

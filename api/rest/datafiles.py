@@ -17,10 +17,9 @@ from starlette.responses import Response, StreamingResponse
 
 from api.formats import csv, jsonstat
 from api.params import Params
-from api.querying import run_query, run_query_in_thread
 from api.responses import JSONResponse
 from api.rest.negotiation import MEDIA_TYPES, negotiate
-from models import queries
+from models import read
 from models.filters import InvalidFilter, PageRequest, ShareFilter, TooManyCells
 from models.records import QuestionDimensions
 
@@ -67,9 +66,9 @@ async def shares_file(
     cap_csv: bool = True,
 ) -> Response:
     """Every share within `filter` as `<name>.csv` or `<name>.jsonstat.json`."""
-    engine, settings = request.app.state.engine, request.app.state.settings
+    readers, settings = request.app.state.readers, request.app.state.settings
     if output_format == "jsonstat" or cap_csv:
-        count = await run_query(engine, queries.count_shares, filter)
+        count = await readers.run(read.count_shares, filter)
         narrow = "narrow the filters" + (
             ", or download a survey's CSV, which has no cap, from /api/v1/surveys/{code}/data"
             if cap_csv
@@ -78,7 +77,7 @@ async def shares_file(
         TooManyCells.check(count, settings.max_cells, narrow=narrow)
     if output_format == "csv":
         return await _stream_csv(request, filter, lang, f"{name}.csv")
-    table = await run_query_in_thread(engine, queries.share_table, filter)
+    table = await readers.run_in_thread(read.share_table, filter)
     dataset = jsonstat.shares_dataset(
         table, lang, links=links(request), max_cells=settings.max_cells, label=label
     )
@@ -94,11 +93,11 @@ async def question_file(
     as_of: int | None = None,
 ) -> Response:
     """A question's table narrowed to `dimensions`, every cell of it (as of a release)."""
-    engine, settings = request.app.state.engine, request.app.state.settings
+    readers, settings = request.app.state.readers, request.app.state.settings
     TooManyCells.check(
         dimensions.cells, settings.max_cells, narrow="select fewer waves, options or segments"
     )
-    cube = await run_query_in_thread(engine, queries.question_cube, dimensions, as_of=as_of)
+    cube = await readers.run_in_thread(read.question_cube, dimensions, as_of=as_of)
     name = dimensions.question.code
     if output_format == "csv":
         return csv_file(csv.shares(cube.table.shares, lang), lang, f"{name}.csv")
@@ -107,16 +106,16 @@ async def question_file(
 
 
 async def _stream_csv(request: Request, filter: ShareFilter, lang: str, filename: str) -> Response:
-    engine, page_size = request.app.state.engine, request.app.state.settings.max_page_size
+    readers, page_size = request.app.state.readers, request.app.state.settings.max_page_size
     # The first page is read before answering, so that a bad filter is still a 400.
-    first = await run_query_in_thread(engine, queries.list_shares, filter, PageRequest(page_size))
+    first = await readers.run_in_thread(read.list_shares, filter, PageRequest(page_size))
 
     async def body() -> AsyncIterator[bytes]:
         page = first
         yield (csv.share_header() + csv.share_rows(page.items, lang)).encode()
         while page.next is not None:
             after = PageRequest(page_size, page.next)
-            page = await run_query_in_thread(engine, queries.list_shares, filter, after)
+            page = await readers.run_in_thread(read.list_shares, filter, after)
             yield csv.share_rows(page.items, lang).encode()
 
     return StreamingResponse(

@@ -6,13 +6,12 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from api.formats.atom import MEDIA_TYPE, build
-from api.querying import run_query
-from models import queries
+from models import read
 
 
 async def feed(request: Request) -> Response:
     """Query parameters are ignored: feed readers and proxies add their own."""
-    releases = await run_query(request.app.state.engine, queries.list_releases)
+    releases = await request.app.state.readers.run(read.list_releases)
     settings = request.app.state.settings
     base = settings.base_url.rstrip("/") or str(request.base_url).rstrip("/")
     body = build(releases, base=base, author=settings.publisher_name or "kommunedigi")

@@ -1,6 +1,6 @@
 """/health: is the database answering, and which data release is served.
 
-It waits at most `database_wait_timeout` for the answer (api.querying.run_check)."""
+It waits at most `database_wait_timeout` for the answer (models.read.Readers.check)."""
 
 from __future__ import annotations
 
@@ -9,15 +9,14 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from api.problems import log_fault, logger
-from api.querying import run_check
 from api.responses import JSONResponse
-from models import queries
+from models import read
 from models.faults import fault
 
 
 async def health(request: Request) -> Response:
     try:
-        release = await run_check(request.app.state.engine, queries.current_release)
+        release = await request.app.state.readers.check(read.current_release)
     except SQLAlchemyError as error:
         # Whatever the cause, the service cannot answer: an orchestrator should know.
         found = fault(error)

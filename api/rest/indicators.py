@@ -11,15 +11,14 @@ from starlette.responses import Response
 from api.formats import csv, jsonstat
 from api.params import AS_OF, Params, release_as_of
 from api.problems import Problem
-from api.querying import run_query
 from api.rest import datafiles, render
-from models import queries
+from models import read
 
 
 async def list_indicators(request: Request) -> Response:
     params = Params(request.query_params, {"survey"})
     lang, surveys = params.lang, params.codes("survey")
-    indicators = await run_query(request.app.state.engine, queries.list_indicators, surveys=surveys)
+    indicators = await request.app.state.readers.run(read.list_indicators, surveys=surveys)
     return render.respond({"data": [render.indicator(item, lang) for item in indicators]}, lang)
 
 
@@ -31,8 +30,8 @@ async def get_indicator(request: Request) -> Response:
     output_format = datafiles.choose(request, params, datafiles.EVERY_FORMAT)
     if output_format != "json":
         return await _series_file(request, code, segment, output_format, lang, as_of)
-    detail = await run_query(
-        request.app.state.engine, queries.indicator_detail, code, segment=segment, as_of=as_of
+    detail = await request.app.state.readers.run(
+        read.indicator_detail, code, segment=segment, as_of=as_of
     )
     if detail is None:
         raise Problem.not_found("indicator", code)
@@ -47,8 +46,8 @@ async def get_indicator(request: Request) -> Response:
 async def _series_file(
     request: Request, code: str, segment: str, output_format: str, lang: str, as_of: int | None
 ) -> Response:
-    engine = request.app.state.engine
-    table = await run_query(engine, queries.indicator_table, code, segment=segment, as_of=as_of)
+    readers = request.app.state.readers
+    table = await readers.run(read.indicator_table, code, segment=segment, as_of=as_of)
     if table is None:
         raise Problem.not_found("indicator", code)
     if output_format == "csv":

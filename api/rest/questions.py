@@ -12,16 +12,15 @@ from starlette.responses import Response
 
 from api.params import AS_OF, Params, release_as_of
 from api.problems import Problem
-from api.querying import run_query
 from api.rest import datafiles, render, selection
-from models import queries
+from models import read
 from models.filters import ShareFilter
 
 
 async def list_questions(request: Request) -> Response:
     params = Params(request.query_params, {"q", "topic", "survey"})
     lang, filter = params.lang, params.question_filter()
-    questions = await run_query(request.app.state.engine, queries.list_questions, filter)
+    questions = await request.app.state.readers.run(read.list_questions, filter)
     return render.respond({"data": [render.question(item, lang) for item in questions]}, lang)
 
 
@@ -38,7 +37,7 @@ async def get_question(request: Request) -> Response:
             if values
         }
         return await _table(request, code, choices, output_format, lang, as_of)
-    detail = await run_query(request.app.state.engine, queries.question_detail, code, filter)
+    detail = await request.app.state.readers.run(read.question_detail, code, filter)
     if detail is None:
         raise Problem.not_found("question", code)
     options = [
@@ -71,8 +70,8 @@ async def _table(
     lang: str,
     as_of: int | None,
 ) -> Response:
-    engine = request.app.state.engine
-    dimensions = await run_query(engine, queries.question_dimensions, code, as_of=as_of)
+    readers = request.app.state.readers
+    dimensions = await readers.run(read.question_dimensions, code, as_of=as_of)
     if dimensions is None:
         raise Problem.not_found("question", code)
     selected = selection.resolve(dimensions, choices)

@@ -1,6 +1,6 @@
 """The release history: every load of data, newest first, and what each one changed.
 
-A release's changes are computed from the share rows (see queries.changes_by_release) and
+A release's changes are computed from the share rows (see read.changes_by_release) and
 come a page at a time, as the shares table does: a release may load millions of figures.
 Releases have no text to translate; `lang` is checked as everywhere and changes nothing.
 """
@@ -12,10 +12,9 @@ from starlette.responses import Response
 
 from api.params import Params
 from api.problems import Problem
-from api.querying import run_query
 from api.responses import JSONResponse
 from api.rest import render
-from models import queries
+from models import read
 from models.records import ReleaseRecord
 
 PAGING = ("limit", "cursor")
@@ -24,7 +23,7 @@ MAX_RELEASE_DIGITS = 9  # a longer number names no release, and overflows SQLite
 
 async def list_releases(request: Request) -> Response:
     _lang = Params(request.query_params).lang  # checked as everywhere; nothing is translated
-    releases = await run_query(request.app.state.engine, queries.list_releases)
+    releases = await request.app.state.readers.run(read.list_releases)
     return JSONResponse({"data": [render.release(item) for item in releases]})
 
 
@@ -39,7 +38,7 @@ async def list_changes(request: Request) -> Response:
     settings = request.app.state.settings
     page_request = params.page(default=settings.default_page_size, maximum=settings.max_page_size)
     release = await _release(request)
-    page = await run_query(request.app.state.engine, queries.list_changes, release.id, page_request)
+    page = await request.app.state.readers.run(read.list_changes, release.id, page_request)
     next_url = (
         str(request.url.include_query_params(cursor=page.next.encode())) if page.next else None
     )
@@ -54,9 +53,9 @@ async def list_changes(request: Request) -> Response:
 async def _release(request: Request) -> ReleaseRecord:
     text = request.path_params["id"]
     number = int(text) if text.isascii() and text.isdigit() else None
-    found = None
+    found: ReleaseRecord | None = None
     if number is not None and len(text) <= MAX_RELEASE_DIGITS:
-        found = await run_query(request.app.state.engine, queries.get_release, number)
+        found = await request.app.state.readers.run(read.get_release, number)
     if found is None:
         detail = f"There is no release {text!r}; /api/v1/releases lists them"
         raise Problem(404, "Not found", detail, type="/problems/not-found")

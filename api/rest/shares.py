@@ -10,9 +10,8 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from api.params import AS_OF, SHARE_FILTERS, Params, release_as_of
-from api.querying import run_query
 from api.rest import datafiles, render
-from models import queries
+from models import read
 from models.filters import InvalidFilter
 
 PAGING = ("limit", "cursor")
@@ -33,7 +32,7 @@ async def list_shares(request: Request) -> Response:
         file_name = f"{prefix}-shares"
         return await datafiles.shares_file(request, filter, output_format, lang, name=file_name)
     page_request = params.page(default=settings.default_page_size, maximum=settings.max_page_size)
-    page = await run_query(request.app.state.engine, queries.list_shares, filter, page_request)
+    page = await request.app.state.readers.run(read.list_shares, filter, page_request)
     next_url = (
         str(request.url.include_query_params(cursor=page.next.encode())) if page.next else None
     )

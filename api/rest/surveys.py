@@ -7,25 +7,24 @@ from starlette.responses import Response
 
 from api.params import AS_OF, Params, release_as_of
 from api.problems import Problem
-from api.querying import run_query
 from api.rest import datafiles, render
-from models import queries
+from models import read
 from models.filters import ShareFilter
 
 
 async def list_surveys(request: Request) -> Response:
     lang = Params(request.query_params).lang
-    surveys = await run_query(request.app.state.engine, queries.list_surveys)
+    surveys = await request.app.state.readers.run(read.list_surveys)
     return render.respond({"data": [render.survey(item, lang) for item in surveys]}, lang)
 
 
 async def get_survey(request: Request) -> Response:
     lang = Params(request.query_params).lang
     code = request.path_params["code"]
-    survey = await run_query(request.app.state.engine, queries.get_survey, code)
+    survey = await request.app.state.readers.run(read.get_survey, code)
     if survey is None:
         raise Problem.not_found("survey", code)
-    waves = await run_query(request.app.state.engine, queries.list_waves, surveys=[code])
+    waves = await request.app.state.readers.run(read.list_waves, surveys=[code])
     body = {**render.survey(survey, lang), "waves": [render.wave(item, lang) for item in waves]}
     return render.respond(body, lang)
 
@@ -36,7 +35,7 @@ async def get_survey_data(request: Request) -> Response:
     lang, output_format = params.lang, datafiles.choose(request, params, datafiles.FILES)
     as_of = await release_as_of(request, params)
     code = request.path_params["code"]
-    survey = await run_query(request.app.state.engine, queries.get_survey, code)
+    survey = await request.app.state.readers.run(read.get_survey, code)
     if survey is None:
         raise Problem.not_found("survey", code)
     filter = ShareFilter(surveys=(code,), as_of=as_of)
@@ -49,23 +48,23 @@ async def get_survey_data(request: Request) -> Response:
 async def list_waves(request: Request) -> Response:
     params = Params(request.query_params, {"survey"})
     lang, surveys = params.lang, params.codes("survey")
-    waves = await run_query(request.app.state.engine, queries.list_waves, surveys=surveys)
+    waves = await request.app.state.readers.run(read.list_waves, surveys=surveys)
     return render.respond({"data": [render.wave(item, lang) for item in waves]}, lang)
 
 
 async def list_topics(request: Request) -> Response:
     lang = Params(request.query_params).lang
-    topics = await run_query(request.app.state.engine, queries.list_topics)
+    topics = await request.app.state.readers.run(read.list_topics)
     return render.respond({"data": [render.topic(item, lang) for item in topics]}, lang)
 
 
 async def list_segments(request: Request) -> Response:
     lang = Params(request.query_params).lang
-    segments = await run_query(request.app.state.engine, queries.list_segments)
+    segments = await request.app.state.readers.run(read.list_segments)
     return render.respond({"data": [render.segment(item, lang) for item in segments]}, lang)
 
 
 async def list_sources(request: Request) -> Response:
     lang = Params(request.query_params).lang
-    sources = await run_query(request.app.state.engine, queries.list_sources)
+    sources = await request.app.state.readers.run(read.list_sources)
     return render.respond({"data": [render.source(item, lang) for item in sources]}, lang)

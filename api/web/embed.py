@@ -16,11 +16,10 @@ from starlette.responses import Response
 from api.links import base_url
 from api.params import Params
 from api.problems import Problem
-from api.querying import run_query
 from api.web import charts, figures, pages
 from api.web.params import CHART_PARAMETERS, chart_options
 from api.web.words import WORDS
-from models import queries
+from models import read
 
 # The chart's default size in the widget; the widget is as wide as its chart.
 WIDTH = 600
@@ -31,7 +30,7 @@ async def embed(request: Request) -> Response:
     params = Params(request.query_params, CHART_PARAMETERS)
     options = chart_options(params, width=WIDTH, height=HEIGHT)
     code = request.path_params["code"]
-    cited = await run_query(request.app.state.engine, queries.cited_indicator, code)
+    cited = await request.app.state.readers.run(read.cited_indicator, code)
     if cited is None:
         raise Problem.not_found("indicator", code)
     spec = charts.spec(cited, options, licence=request.app.state.settings.licence)

@@ -14,10 +14,9 @@ from starlette.responses import Response
 from api.formats import citations
 from api.links import base_url
 from api.params import Params
-from api.querying import run_query
 from api.web import charts, figures, pages
 from api.web.words import WORDS
-from models import queries
+from models import read
 
 # Each chart's size on the page; the style sheet scales it to the column.
 CHART_WIDTH = 640
@@ -27,7 +26,7 @@ CHART_HEIGHT = 360
 async def front_page(request: Request) -> Response:
     lang = Params(request.query_params).lang
     settings = request.app.state.settings
-    overview = await run_query(request.app.state.engine, queries.overview)
+    overview = await request.app.state.readers.run(read.overview)
     options = charts.ChartOptions(lang=lang, width=CHART_WIDTH, height=CHART_HEIGHT)
     specs = [charts.spec(item, options, licence=settings.licence) for item in overview.indicators]
     svgs = await run_in_threadpool(lambda: [charts.svg(spec) for spec in specs])

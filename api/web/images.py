@@ -14,18 +14,17 @@ from starlette.responses import Response
 
 from api.params import Params
 from api.problems import Problem
-from api.querying import run_query
 from api.responses import JSONResponse
 from api.web import charts
 from api.web.params import CHART_PARAMETERS, chart_options
-from models import queries
+from models import read
 
 
 async def _spec(request: Request) -> tuple[dict[str, Any], str]:
     """The chart's spec and its language."""
     options = chart_options(Params(request.query_params, CHART_PARAMETERS))
     code = request.path_params["code"]
-    cited = await run_query(request.app.state.engine, queries.cited_indicator, code)
+    cited = await request.app.state.readers.run(read.cited_indicator, code)
     if cited is None:
         raise Problem.not_found("indicator", code)
     return charts.spec(cited, options, licence=request.app.state.settings.licence), options.lang

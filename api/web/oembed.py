@@ -20,11 +20,10 @@ from api.formats import citations
 from api.links import base_url
 from api.params import LANGUAGES, Params
 from api.problems import Problem
-from api.querying import run_query
 from api.responses import JSONResponse
 from api.web import charts, embed
 from api.web.params import pixels
-from models import queries
+from models import read
 from models.filters import InvalidFilter
 
 # Room the widget needs below its chart (latest value, credit line, link), in pixels.
@@ -97,7 +96,7 @@ async def oembed(request: Request) -> Response:
     max_height = _limit(params, "maxheight", MIN_HEIGHT)
     base = base_url(request)
     code, chosen = _target(url, base)
-    cited = await run_query(request.app.state.engine, queries.cited_indicator, code)
+    cited = await request.app.state.readers.run(read.cited_indicator, code)
     if cited is None:
         raise _not_ours(url, base)
 

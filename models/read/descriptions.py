@@ -5,7 +5,7 @@ They are small (hundreds of rows where the figures are millions), they change on
 a release (an import that changes a description makes one), and nearly every request
 needs some of them. A worker therefore keeps one copy per release (`DescriptionCache`)
 and answers lookups by code or id from dictionaries; only figures are read from the
-database per request. The query layer fills a `Descriptions` (models.queries) and falls
+database per request. The read layer fills a `Descriptions` (models.read.statements) and falls
 back to SQL for anything a copy does not hold yet, so a copy that lags a new release by
 up to `interval` seconds serves what it knows and never fails on what it does not.
 """
@@ -14,10 +14,11 @@ from __future__ import annotations
 
 import threading
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import TypeVar
 
+from models.read.release_clock import ReleaseClock
 from models.records import (
     IndicatorRecord,
     OptionRecord,
@@ -29,9 +30,9 @@ from models.records import (
     TopicRecord,
     WaveRecord,
 )
-from models.release_clock import ReleaseClock
 
 R = TypeVar("R")
+Coded = SurveyRecord | TopicRecord | SegmentRecord | QuestionRecord  # found by code
 
 
 def _grouped(records: Iterable[R], key: Callable[[R], int]) -> dict[int, tuple[R, ...]]:
@@ -124,13 +125,13 @@ class Descriptions:
             return [item.id for item in self.options if item.code == value]
         if parameter == "wave":
             return [item.id for item in self.waves if item.year == value]
-        by_code: dict[str, SurveyRecord | TopicRecord | SegmentRecord | QuestionRecord] = {
+        by_code: dict[str, Mapping[str, Coded]] = {
             "survey": self.survey_by_code,
             "topic": self.topic_by_code,
             "segment": self.segment_by_code,
             "question": self.question_by_code,
-        }[parameter]  # type: ignore[assignment]
-        found = by_code.get(value)  # type: ignore[call-overload]
+        }
+        found = by_code[parameter].get(value) if isinstance(value, str) else None
         return [] if found is None else [found.id]
 
 

@@ -24,7 +24,8 @@ from sqlalchemy import BindParameter, ClauseElement, ColumnElement, bindparam
 from sqlalchemy.engine import Connection, Dialect
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.sql.compiler import SQLCompiler
-from sqlmodel import Session
+
+from models.read.context import Reader
 
 # A bound on the shapes kept: clients choose how many codes they filter by, and each
 # count is a shape. Past it the cache starts again (compiling a shape costs a few reads).
@@ -42,13 +43,6 @@ class _Compiled:
 _COMPILED: dict[Hashable, _Compiled] = {}
 
 
-# Session.info: a connection a session that only reads runs these reads on, outside the
-# Session's transaction. Beginning and ending that transaction cost more than the reads;
-# a read needs none (SQLite and PostgreSQL each read one statement's snapshot, and the
-# connection's return to the pool ends what the driver began).
-READS_ON = "kommunedigi.reads_on"
-
-
 def one_of(column: Any, name: str, count: int) -> ColumnElement[bool]:
     """`column IN (...)` with one parameter per value of the list parameter `name`."""
     values: list[BindParameter[Any]] = [bindparam(f"{name}_{index}") for index in range(count)]
@@ -57,7 +51,7 @@ def one_of(column: Any, name: str, count: int) -> ColumnElement[bool]:
 
 
 def rows(
-    session: Session,
+    reader: Reader,
     key: Hashable,
     build: Callable[[], ClauseElement],
     params: Mapping[str, Any],
@@ -67,7 +61,10 @@ def rows(
     `build` is called once per shape, so the statement it returns must depend only on
     `key` and on the parameters' names and list lengths, never on their values.
     """
-    connection: Connection = session.info.get(READS_ON) or session.connection()
+    # Straight on the reader's connection, outside the Session's transaction: beginning and
+    # ending that transaction cost more than these reads, which need none (SQLite and
+    # PostgreSQL each read one statement's snapshot, or the reader's on SQLite).
+    connection = reader.connection
     dialect = connection.dialect
     shape = (dialect.name, key, *(_length(name, value) for name, value in params.items()))
     compiled = _COMPILED.get(shape)
@@ -87,7 +84,8 @@ def rows(
 
 def begin_snapshot(connection: Connection) -> None:
     """On SQLite, begin a read transaction on `connection`: its reads until the caller's
-    rollback (the pool's reset on return, or api.querying's end of a call) see one
+    rollback (the pool's reset on return, or the end of a call on the event loop,
+    models.read.session) see one
     snapshot of the database.
 
     Without it each statement is a transaction of its own: an import committed between two

@@ -1,7 +1,7 @@
 """One worker's clock for new releases: when it last looked for the newest, and what it saw.
 
-A worker notices a new release in two places: HTTP caching (api.caching: validators and
-kept answers) and the descriptions it holds (models.descriptions). Both read the release
+A worker notices a new release in two places: HTTP caching (api.http.caching: validators and
+kept answers) and the descriptions it holds (models.read.descriptions). Both read the release
 from this one clock, so a worker looks at most once every `interval` seconds (the
 `release_check_seconds` setting) and both go by the same release.
 """
