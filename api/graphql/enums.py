@@ -10,7 +10,6 @@ from models.tables import QuestionKind as QuestionKindValue, ShareStatus as Shar
 # The kit's enum itself, so that GraphQL offers exactly the languages REST and the pages do.
 strawberry.enum(Language, description="Language of labels and texts: Norwegian bokmål or English.")
 
-
 ShareStatus = strawberry.enum(
     ShareStatusValue, description="Why a share has the value it has, or why it has none."
 )
