@@ -24,14 +24,6 @@ SHARED_PACKAGES = ("api.http", "api.formats")
 # The read side knows SQL and nothing of HTTP or GraphQL.
 NOT_FOR_MODELS = ("api", "starlette", "strawberry")
 MAX_LINES = 400
-# Modules still over MAX_LINES on this branch. Each is expected to fail the length test, and
-# must leave this list once it is split (the test then passes, which strict xfail reports).
-LONG_FOR_NOW = {
-    "models/queries.py": "the query functions, to be split by concern in models/read",
-    "api/graphql/types.py": "the GraphQL types, to be split once lookups are typed",
-    "seed/importer.py": "the importer, to be split into reading, checking and writing",
-    "seed/checks.py": "the import checks, to be split by what they check",
-}
 
 
 def module_name(path: Path) -> str:
@@ -142,32 +134,10 @@ def test_the_rules_see_every_part():
         assert part in names, f"{part} is named in tests/test_layout.py but does not exist"
 
 
-def test_long_modules_listed_exist():
-    gone = [name for name in LONG_FOR_NOW if not (ROOT / name).is_file()]
-    assert not gone, f"remove from LONG_FOR_NOW in tests/test_layout.py, no longer files: {gone}"
-
-
-def length_cases() -> list[object]:
-    cases: list[object] = []
-    for path in source_files():
-        name = path.relative_to(ROOT).as_posix()
-        if name in LONG_FOR_NOW:
-            reason = (
-                f"over {MAX_LINES} lines for now ({LONG_FOR_NOW[name]}); once it is split,"
-                " remove it from LONG_FOR_NOW in tests/test_layout.py"
-            )
-            mark = pytest.mark.xfail(strict=True, reason=reason)
-            cases.append(pytest.param(name, marks=mark, id=name))
-        else:
-            cases.append(pytest.param(name, id=name))
-    return cases
-
-
-@pytest.mark.parametrize("name", length_cases())
+@pytest.mark.parametrize("name", [path.relative_to(ROOT).as_posix() for path in source_files()])
 def test_module_is_short(name):
     lines = len((ROOT / name).read_text(encoding="utf-8").splitlines())
     assert lines <= MAX_LINES, (
         f"{name} has {lines} lines, over {MAX_LINES}: split it by concern (see "
-        "docs/architecture.md). If it was split and this test now passes, remove it from "
-        "LONG_FOR_NOW in tests/test_layout.py."
+        "docs/architecture.md)."
     )
