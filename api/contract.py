@@ -6,11 +6,9 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-import yaml
 from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
 
-from api.graphql import sdl
 from api.responses import JSONResponse
 
 # In a checkout the contracts sit at the top of the repo; a wheel carries them in api/contract.
@@ -26,6 +24,8 @@ def contract_file(name: str) -> Path:
 
 @cache
 def openapi_document() -> dict[str, Any]:
+    import yaml  # read once, by the first request for it; a server need not wait for it
+
     with contract_file("openapi.yaml").open(encoding="utf-8") as handle:
         document: dict[str, Any] = yaml.safe_load(handle)
     return document
@@ -36,4 +36,6 @@ async def openapi_json(request: Request) -> Response:
 
 
 async def graphql_sdl(request: Request) -> Response:
+    from api.graphql import sdl  # Strawberry is loaded by the first GraphQL request, not at start
+
     return PlainTextResponse(sdl(), media_type="application/graphql; charset=utf-8")
