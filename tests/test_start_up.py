@@ -35,12 +35,22 @@ print(" ".join(sorted(name for name in sys.argv[2:] if name in sys.modules)))
 """
 
 
-def test_a_new_app_answers_health_without_the_libraries_of_other_requests(tmp_path):
-    url = f"sqlite:///{tmp_path / 'new.sqlite3'}"
+def start(url: str, names: list[str]) -> tuple[str, str]:
+    """A new process's app on `url`: its /health status, and which of `names` it loaded."""
     result = subprocess.run(
-        [sys.executable, "-c", SCRIPT, url, *LOADED_BY_THEIR_REQUESTS],
+        [sys.executable, "-c", SCRIPT, url, *names],
         capture_output=True, text=True, cwd=ROOT, check=True,
     )  # fmt: skip
     status, loaded = result.stdout.splitlines()
-    assert status == "200"
-    assert loaded == ""
+    return status, loaded
+
+
+def test_a_new_app_answers_health_without_the_libraries_of_other_requests(tmp_path):
+    url = f"sqlite:///{tmp_path / 'new.sqlite3'}"
+    assert start(url, list(LOADED_BY_THEIR_REQUESTS)) == ("200", "")
+
+
+def test_an_app_on_an_up_to_date_database_does_not_load_alembic(tmp_path):
+    url = f"sqlite:///{tmp_path / 'new.sqlite3'}"
+    start(url, [])  # the first start migrates
+    assert start(url, ["alembic", *LOADED_BY_THEIR_REQUESTS]) == ("200", "")
