@@ -5,6 +5,8 @@ with its default settings and one worker, and measures each from process start t
 first 200 answer:
 
 * bare: a bare Starlette app under uvicorn (bench/bare_app.py), answering `/`;
+* floor: the same app after importing SQLAlchemy, SQLModel and the table models
+  (bench/floor_app.py), which any start of kommunedigi needs: how near 1x it can come;
 * first start: `kommunedigi serve` in a new empty folder, which creates the SQLite
   database, migrates and seeds it before it answers `/health`;
 * warm start: `kommunedigi serve` on the database a first start left, answering `/health`.
@@ -91,7 +93,8 @@ def main() -> None:
     bare = [str(BIN / "uvicorn"), "--app-dir", str(ROOT / "bench"), "bare_app:app",
             "--port", "{port}", "--no-access-log"]  # fmt: skip
     serve = [str(BIN / "kommunedigi"), "serve", "--port", "{port}"]
-    times: dict[str, list[float]] = {"bare": [], "first start": [], "warm start": []}
+    floor = [*bare[:3], "floor_app:app", *bare[4:]]
+    times: dict[str, list[float]] = {"bare": [], "floor": [], "first start": [], "warm start": []}
     work = Path(tempfile.mkdtemp(prefix="cold-start-"))
     try:
         warm = work / "warm"
@@ -99,6 +102,7 @@ def main() -> None:
             empty = work / f"first-{round_}"
             empty.mkdir()
             times["bare"].append(seconds_to_first_answer(bare, "/", work, work / "bare.log"))
+            times["floor"].append(seconds_to_first_answer(floor, "/", work, work / "floor.log"))
             times["first start"].append(
                 seconds_to_first_answer(serve, "/health", empty, work / "first.log")
             )
