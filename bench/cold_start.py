@@ -14,7 +14,10 @@ first 200 answer:
 Prints each round and a table of medians with their ratio to the bare app, and exits
 with status 1 when the first start's median takes more than 3x the bare app's.
 
-    .venv/bin/python bench/cold_start.py [--rounds 5]
+With `--baseline REF`, another commit's first and warm starts are measured in every round
+too, from a git worktree under bench/.work/ as in bench/compare.py.
+
+    .venv/bin/python bench/cold_start.py [--rounds 5] [--baseline main]
 """
 
 from __future__ import annotations
@@ -30,6 +33,8 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+
+from compare import baseline_worktree, remove_worktree
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = ROOT / ".venv" / "bin"
@@ -56,12 +61,17 @@ def answers(port: int, path: str) -> bool:
         connection.close()
 
 
-def seconds_to_first_answer(command: list[str], path: str, cwd: Path, log: Path) -> float:
+def seconds_to_first_answer(
+    command: list[str], path: str, cwd: Path, log: Path, env: dict[str, str] | None = None
+) -> float:
     """Starts `command` ({port} filled in), waits for a 200 on `path`, stops it, and
     returns the seconds from start to that answer."""
     port = free_port()
     # The servers' own settings only: none of the caller's KOMMUNEDIGI_* variables.
-    env = {key: value for key, value in os.environ.items() if not key.startswith("KOMMUNEDIGI_")}
+    env = {
+        **{key: value for key, value in os.environ.items() if not key.startswith("KOMMUNEDIGI_")},
+        **(env or {}),
+    }
     with log.open("w") as output:
         started = time.perf_counter()
         process = subprocess.Popen(
@@ -88,35 +98,48 @@ def seconds_to_first_answer(command: list[str], path: str, cwd: Path, log: Path)
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--rounds", type=int, default=5, help="interleaved rounds")
+    parser.add_argument("--baseline", metavar="REF", help="a commit to start beside this code")
     args = parser.parse_args()
 
     bare = [str(BIN / "uvicorn"), "--app-dir", str(ROOT / "bench"), "bare_app:app",
             "--port", "{port}", "--no-access-log"]  # fmt: skip
     serve = [str(BIN / "kommunedigi"), "serve", "--port", "{port}"]
     floor = [*bare[:3], "floor_app:app", *bare[4:]]
-    times: dict[str, list[float]] = {"bare": [], "floor": [], "first start": [], "warm start": []}
+    # name → (command, environment): this checkout's kommunedigi, and the baseline's.
+    codes = {"": (serve, {})}
+    baseline = None
+    if args.baseline:
+        commit, baseline = baseline_worktree(args.baseline)
+        print(f"baseline: {args.baseline} = {commit}", file=sys.stderr)
+        base_serve = [str(BIN / "python"), "-m", "api", "serve", "--port", "{port}"]
+        codes[f" ({args.baseline})"] = (base_serve, {"PYTHONPATH": str(baseline)})
+    times: dict[str, list[float]] = {"bare": [], "floor": []}
+    for name in codes:
+        times[f"first start{name}"], times[f"warm start{name}"] = [], []
     work = Path(tempfile.mkdtemp(prefix="cold-start-"))
     try:
-        warm = work / "warm"
         for round_ in range(1, args.rounds + 1):
-            empty = work / f"first-{round_}"
-            empty.mkdir()
             times["bare"].append(seconds_to_first_answer(bare, "/", work, work / "bare.log"))
             times["floor"].append(seconds_to_first_answer(floor, "/", work, work / "floor.log"))
-            times["first start"].append(
-                seconds_to_first_answer(serve, "/health", empty, work / "first.log")
-            )
-            if not warm.exists():  # the first round's database serves every warm start
-                shutil.copytree(empty, warm)
-            times["warm start"].append(
-                seconds_to_first_answer(serve, "/health", warm, work / "warm.log")
-            )
-            shutil.rmtree(empty)
+            for name, (command, env) in codes.items():
+                empty, warm = work / f"first{name}-{round_}", work / f"warm{name}"
+                empty.mkdir()
+                times[f"first start{name}"].append(
+                    seconds_to_first_answer(command, "/health", empty, work / "first.log", env)
+                )
+                if not warm.exists():  # the first round's database serves every warm start
+                    shutil.copytree(empty, warm)
+                times[f"warm start{name}"].append(
+                    seconds_to_first_answer(command, "/health", warm, work / "warm.log", env)
+                )
+                shutil.rmtree(empty)
             print(f"  round {round_}: " + ", ".join(
                 f"{label} {seconds[-1]:.2f} s" for label, seconds in times.items()
             ), file=sys.stderr)  # fmt: skip
     finally:
         shutil.rmtree(work, ignore_errors=True)
+        if baseline is not None:
+            remove_worktree(baseline)
 
     medians = {label: statistics.median(seconds) for label, seconds in times.items()}
     print(f"\nSeconds from process start to the first 200, median of {args.rounds} "
