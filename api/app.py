@@ -76,8 +76,8 @@ class GraphQLOnFirstRequest:
             from api import graphql
 
             self.app = graphql.make_graphql_app(self.engine, self.settings)
-            if gc.get_freeze_count():
-                gc.freeze()  # as the worker's start-up (lifespan below): a schema lives as long
+            if gc.get_freeze_count():  # a served worker froze its start-up (lifespan below)
+                gc.freeze()  # and the schema lives as long: out of the collector's sight too
         await self.app(scope, receive, send)
 
 
