@@ -5,22 +5,19 @@ from __future__ import annotations
 import contextlib
 import gc
 from collections.abc import AsyncIterator
-from typing import TYPE_CHECKING
 
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Mount, Route
-from starlette.types import ASGIApp, Receive, Scope, Send
 
-from api import contract, docs, feed, health, problems, rest, web
+from api import contract, docs, feed, graphql, health, problems, rest, web
 from api.access_log import AccessLog, lean_log_records
 from api.body_limits import BodyCap, BodyLimits
 from api.caching import HTTPCaching, ReleaseClock
 from api.compression import Compression
 from api.cors import OpenCORS
-from api.problems import Problem
 from api.querying import bound_waits, hold_descriptions
 from api.rate_limits import API_KEY_HEADER, RateLimiter, RateLimits
 from api.response_cache import ResponseCache
@@ -29,9 +26,6 @@ from api.security import SecurityHeaders
 from api.settings import Settings
 from models.db import make_engine
 from seed.first_start import prepare
-
-if TYPE_CHECKING:
-    from sqlalchemy import Engine
 
 # What a browser script may read of a response (CORS hides other headers).
 EXPOSED_HEADERS = [
@@ -47,42 +41,15 @@ ALLOWED_HEADERS = [
 
 def body_caps(settings: Settings) -> dict[str, BodyCap]:
     """The paths that take a body, and how much each may send."""
+    upload, query = settings.max_upload_bytes, settings.graphql_max_query_bytes
     return {
-        "/api/v1/imports": BodyCap(settings.max_upload_bytes, imports.too_large),
-        "/graphql": BodyCap(settings.graphql_max_query_bytes, graphql_too_large),
+        "/api/v1/imports": BodyCap(upload, imports.too_large(upload)),
+        "/graphql": BodyCap(query, graphql.too_large(query)),
     }
 
 
-# Strawberry with graphql-core, and rdflib, take longer to import than all else a server
-# needs to answer: they are imported by the first request that needs them, not at start.
-
-
-def graphql_too_large(limit: int) -> Problem:
-    from api import graphql
-
-    return graphql.too_large(limit)
-
-
-class GraphQLOnFirstRequest:
-    """/graphql, its schema built by the first request that reaches it."""
-
-    def __init__(self, engine: Engine, settings: Settings) -> None:
-        self.engine = engine
-        self.settings = settings
-        self.app: ASGIApp | None = None
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if self.app is None:
-            from api import graphql
-
-            self.app = graphql.make_graphql_app(self.engine, self.settings)
-            if gc.get_freeze_count():  # a served worker froze its start-up (lifespan below)
-                gc.freeze()  # and the schema lives as long: out of the collector's sight too
-        await self.app(scope, receive, send)
-
-
 async def dcat_catalog(request: Request) -> Response:
-    from api import catalog
+    from api import catalog  # rdflib: imported by the first /catalog, not at start
 
     return await catalog.catalog(request)
 
@@ -107,7 +74,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
         await limiter.close()
         engine.dispose()
 
-    graphql_app = GraphQLOnFirstRequest(engine, settings)
+    graphql_app = graphql.make_graphql_app(engine, settings)
     response_cache = (
         ResponseCache(settings.response_cache_bytes) if settings.response_cache_bytes else None
     )

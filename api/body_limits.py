@@ -7,7 +7,6 @@ capped path says in its own words what to do instead (`too_large`).
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 
 from starlette.datastructures import Headers
@@ -20,9 +19,7 @@ from api.problems import Problem, problem_response
 @dataclass(frozen=True)
 class BodyCap:
     limit: int  # the most bytes a request to the path may send
-    # The 413 for one that sends more, given the limit; made only when one does, so that
-    # the module that words it (api.graphql and its libraries) need not load at start.
-    too_large: Callable[[int], Problem]
+    too_large: Problem  # the 413 for one that sends more
 
 
 class _TooLarge(Exception):
@@ -69,7 +66,7 @@ class BodyLimits:
 
 
 async def _refuse(scope: Scope, receive: Receive, send: Send, cap: BodyCap) -> None:
-    response = problem_response(cap.too_large(cap.limit), Request(scope, receive))
+    response = problem_response(cap.too_large, Request(scope, receive))
     # The rest of the body is not read: the connection closes after the answer.
     response.headers["Connection"] = "close"
     await response(scope, receive, send)

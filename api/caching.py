@@ -23,6 +23,7 @@ from sqlalchemy import Engine
 from sqlalchemy.exc import SQLAlchemyError
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from api import document_tokens
 from api.header_lists import RawHeaders, value_of, with_replaced, with_vary
 from api.querying import run_check
 from api.response_cache import Answer, ResponseCache
@@ -298,8 +299,6 @@ def _graphql_key(body: bytes, max_tokens: int) -> str | None:
         return None
     if not isinstance(request, dict) or not isinstance(request.get("query"), str):
         return None
-    from api import document_tokens  # graphql-core: loaded by the first GraphQL request
-
     document = document_tokens.key(request["query"], max_tokens=max_tokens)
     if document is None:
         return None

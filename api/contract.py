@@ -9,6 +9,7 @@ from typing import Any
 from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
 
+from api.graphql import sdl
 from api.responses import JSONResponse
 
 # In a checkout the contracts sit at the top of the repo; a wheel carries them in api/contract.
@@ -36,6 +37,4 @@ async def openapi_json(request: Request) -> Response:
 
 
 async def graphql_sdl(request: Request) -> Response:
-    from api.graphql import sdl  # Strawberry is loaded by the first GraphQL request, not at start
-
     return PlainTextResponse(sdl(), media_type="application/graphql; charset=utf-8")

@@ -12,8 +12,6 @@ LOADED_BY_THEIR_REQUESTS = {
     "vl_convert": "charts",
     "rdflib": "/catalog",
     "coredis": "none: only a Redis rate-limit store",
-    "strawberry": "/graphql",
-    "graphql": "/graphql",
     "jinja2": "pages",
     "yaml": "/openapi.json",
 }
