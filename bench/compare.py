@@ -12,7 +12,16 @@ give the same figures for question `action-plan`, then loads each request with w
 turn, keeps each cell's best round, and prints req/s, p50, p99, the ratio to the bare
 app and each server's peak memory (RSS).
 
+With `--baseline REF`, the kommunedigi of another commit runs beside this checkout's in
+every round: REF is checked out into a temporary git worktree under bench/.work/ and
+served by the same venv with its own code on PYTHONPATH (not the editable install), on a
+database its own code built. Its servers are labelled "baseline cached" and "baseline
+uncached", and a last table gives, per request, each one's ratio to the bare app of the
+same round and the ratio of this code to the baseline. `--without-datasette` leaves
+Datasette out (it is not needed to compare two commits).
+
     .venv/bin/python bench/compare.py [--shares 100000] [--duration 5] [--repeats 2]
+        [--baseline main] [--without-datasette]
 """
 
 from __future__ import annotations
@@ -29,6 +38,7 @@ import sys
 import time
 import urllib.parse
 import urllib.request
+from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -86,39 +96,53 @@ def sql_path(sql: str) -> str:
     return f"/bench.json?{urllib.parse.urlencode({'sql': sql, '_shape': 'array'})}"
 
 
-# request label → {server label → path}; the server labels are those of `servers()`.
-REQUESTS: dict[str, dict[str, str]] = {
-    "indicator series": {
-        "kommunedigi cached": "/api/v1/indicators/expected-better-quality",
-        "kommunedigi uncached": "/api/v1/indicators/expected-better-quality",
-        "datasette": sql_path(SQL["indicator"]),
-    },
-    "question's shares": {
-        "kommunedigi cached": "/api/v1/questions/expected-effects",
-        "kommunedigi uncached": "/api/v1/questions/expected-effects",
-        "datasette": sql_path(SQL["question"]),
-    },
-    "shares page (100)": {
-        "kommunedigi cached": "/api/v1/shares?limit=100",
-        "kommunedigi uncached": "/api/v1/shares?limit=100",
-        "datasette": sql_path(SQL["shares page"]),
-    },
-    "GraphQL shares page (100)": {
-        "kommunedigi cached": graphql_path("/graphql", K_SHARES_PAGE),
-        "kommunedigi uncached": graphql_path("/graphql", K_SHARES_PAGE),
-        "datasette": graphql_path("/graphql/bench", DS_SHARES_PAGE),
-    },
-    "constant JSON": {"bare starlette": "/"},
+# request label → (kommunedigi's path, datasette's path); the bare app answers BARE.
+REQUESTS: dict[str, tuple[str, str]] = {
+    "indicator series": ("/api/v1/indicators/expected-better-quality", sql_path(SQL["indicator"])),
+    "question's shares": ("/api/v1/questions/expected-effects", sql_path(SQL["question"])),
+    "shares page (100)": ("/api/v1/shares?limit=100", sql_path(SQL["shares page"])),
+    "GraphQL shares page (100)": (
+        graphql_path("/graphql", K_SHARES_PAGE),
+        graphql_path("/graphql/bench", DS_SHARES_PAGE),
+    ),
 }
+BARE = ("constant JSON", "/")
+MODES = ("cached", "uncached")  # kommunedigi with and without its response cache
+
+
+@dataclass(frozen=True)
+class Code:
+    """A kommunedigi to serve: this checkout, or a baseline's worktree. It runs from its
+    folder with the folder on PYTHONPATH, so that its own packages are imported."""
+
+    name: str  # "kommunedigi", or "baseline"
+    folder: Path
+    database_name: str  # under bench/.work/, built by this code
+
+    def command(self, *arguments: str | Path) -> list[str | Path]:
+        return [PYTHON / "python", "-m", "api", *arguments]
+
+    @property
+    def env(self) -> dict[str, str]:
+        return {"PYTHONPATH": str(self.folder)}
+
+
+def paths(label: str) -> dict[str, str]:
+    """The requests a server answers, by label, each with its path."""
+    if label == "bare starlette":
+        return dict([BARE])
+    column = 1 if label == "datasette" else 0
+    return {request: both[column] for request, both in REQUESTS.items()}
 
 
 def run(command: list[str | Path], **kwargs: object) -> None:
     subprocess.run([str(part) for part in command], check=True, **kwargs)  # type: ignore[call-overload]
 
 
-def build_database(shares: int) -> Path:
-    """bench/.work/bench-N.sqlite3: the seed plus N synthetic shares (10 waves × 100 q)."""
-    path = WORK / f"bench-{shares}.sqlite3"
+def build_database(shares: int, code: Code) -> Path:
+    """bench/.work/bench-N.sqlite3: the seed plus N synthetic shares (10 waves × 100 q),
+    written by `code` (a baseline's database is named after its commit)."""
+    path = WORK / code.database_name.format(shares=shares)
     if path.exists():
         return path
     segments = max(1, shares // (10 * 100 * 10))
@@ -127,12 +151,29 @@ def build_database(shares: int) -> Path:
         stale.unlink()
     started = time.perf_counter()
     run(
-        [PYTHON / "kommunedigi", "generate", "--database-url", f"sqlite:///{partial}",
-         "--waves", "10", "--questions", "100", "--options", "10", "--segments", str(segments)]
+        code.command("generate", "--database-url", f"sqlite:///{partial}", "--waves", "10",
+                     "--questions", "100", "--options", "10", "--segments", str(segments)),
+        cwd=code.folder, env={**os.environ, **code.env},
     )  # fmt: skip
     partial.rename(path)
     print(f"built {path.name} in {time.perf_counter() - started:.0f} s")
     return path
+
+
+def baseline_worktree(ref: str) -> tuple[str, Path]:
+    """REF's commit, checked out (detached) at bench/.work/baseline-<commit>."""
+    commit = subprocess.run(
+        ["git", "rev-parse", "--verify", f"{ref}^{{commit}}"],
+        cwd=ROOT, check=True, capture_output=True, text=True,
+    ).stdout.strip()  # fmt: skip
+    folder = WORK / f"baseline-{commit[:12]}"
+    if not folder.exists():
+        run(["git", "worktree", "add", "--detach", folder, commit], cwd=ROOT)
+    return commit, folder
+
+
+def remove_worktree(folder: Path) -> None:
+    run(["git", "worktree", "remove", "--force", folder], cwd=ROOT)
 
 
 def build_datasette_venv() -> Path:
@@ -157,14 +198,16 @@ def get(url: str, timeout: float = 30) -> bytes:
 class Server:
     """One server process on 127.0.0.1; always stopped by `stop` (use in try/finally)."""
 
-    def __init__(self, label: str, command: list[str | Path], env: dict[str, str]) -> None:
+    def __init__(
+        self, label: str, command: list[str | Path], env: dict[str, str], cwd: Path = ROOT
+    ) -> None:
         self.label = label
         self.port = free_port()
         self.log = (WORK / f"{label.replace(' ', '-')}.log").open("w")
         command = [str(part).replace("{port}", str(self.port)) for part in command]
         self.process = subprocess.Popen(
             command, env={**os.environ, **env}, stdout=self.log, stderr=subprocess.STDOUT,
-            cwd=ROOT, start_new_session=True,
+            cwd=cwd, start_new_session=True,
         )  # fmt: skip
 
     @property
@@ -201,24 +244,30 @@ UNLIMITED = {
 }
 
 
-def servers(database: Path, datasette: Path) -> list[tuple[str, list[str | Path], dict[str, str]]]:
-    url = f"sqlite:///{database}"
-    kommunedigi = [PYTHON / "kommunedigi", "serve", "--port", "{port}", "--database-url", url]
-    return [
-        ("bare starlette",
-         [PYTHON / "uvicorn", "--app-dir", ROOT / "bench", "bare_app:app", "--port", "{port}",
-          "--workers", "1"], {}),
-        ("kommunedigi cached", kommunedigi, {"KOMMUNEDIGI_WORKERS": "1", **UNLIMITED}),
-        ("kommunedigi uncached", kommunedigi,
-         {"KOMMUNEDIGI_WORKERS": "1", "KOMMUNEDIGI_RESPONSE_CACHE_BYTES": "0", **UNLIMITED}),
-        # --immutable: read-only, so datasette may open several connections; -p: its port.
-        ("datasette", [datasette, "serve", "--immutable", database, "-p", "{port}"], {}),
+def servers(databases: dict[Code, Path], datasette: Path | None) -> list[Server]:
+    """Every server, started: the bare app, each code cached and uncached, datasette."""
+    started = [
+        Server("bare starlette",
+               [PYTHON / "uvicorn", "--app-dir", ROOT / "bench", "bare_app:app",
+                "--port", "{port}", "--workers", "1"], {}),
     ]  # fmt: skip
+    for code, database in databases.items():
+        serve = code.command("serve", "--port", "{port}", "--database-url", f"sqlite:///{database}")
+        env = {"KOMMUNEDIGI_WORKERS": "1", **UNLIMITED, **code.env}
+        started.append(Server(f"{code.name} cached", serve, env, code.folder))
+        env = {**env, "KOMMUNEDIGI_RESPONSE_CACHE_BYTES": "0"}
+        started.append(Server(f"{code.name} uncached", serve, env, code.folder))
+    if datasette is not None:
+        # --immutable: read-only, so datasette may open several connections; -p: its port.
+        database = WORK / "bench.sqlite3"
+        command = [datasette, "serve", "--immutable", database, "-p", "{port}"]
+        started.append(Server("datasette", command, {}))
+    return started
 
 
 def figures(server: Server) -> set[float]:
     """The values of question action-plan's shares, by REST (or SQL) and by GraphQL."""
-    if server.label.startswith("kommunedigi"):
+    if server.label != "datasette":
         rest = json.loads(get(server.base + "/api/v1/shares?question=action-plan"))
         rest_values = {row["value"] for row in rest["data"]}
         query = '{ shares(filter: {questions: ["action-plan"]}) { edges { node { value } } } }'
@@ -240,12 +289,7 @@ def figures(server: Server) -> set[float]:
     return rest_values
 
 
-READY = {
-    "bare starlette": "/",
-    "kommunedigi cached": "/health",
-    "kommunedigi uncached": "/health",
-    "datasette": "/-/versions.json",
-}
+READY = {"bare starlette": "/", "datasette": "/-/versions.json"}  # others: /health
 UNITS = {"us": 0.001, "ms": 1.0, "s": 1000.0}
 
 
@@ -278,38 +322,95 @@ def main() -> None:
     parser.add_argument("--shares", type=int, default=100_000, help="synthetic shares")
     parser.add_argument("--duration", type=int, default=5, help="seconds per wrk run")
     parser.add_argument("--repeats", type=int, default=2, help="runs per cell; best kept")
+    parser.add_argument("--baseline", metavar="REF", help="a commit to serve beside this code")
+    parser.add_argument("--without-datasette", action="store_true", help="leave Datasette out")
     args = parser.parse_args()
     if shutil.which("wrk") is None:
         sys.exit("wrk not found: apt-get install -y wrk")
 
     WORK.mkdir(parents=True, exist_ok=True)
-    database = build_database(args.shares)
-    datasette = build_datasette_venv()
-    # Datasette names the database after the file stem; link it as bench.sqlite3.
-    link = WORK / "bench.sqlite3"
-    if link.is_symlink() or link.exists():
-        link.unlink()
-    link.symlink_to(database.name)
+    codes = [Code("kommunedigi", ROOT, "bench-{shares}.sqlite3")]
+    baseline: Path | None = None
+    try:
+        if args.baseline:
+            commit, baseline = baseline_worktree(args.baseline)
+            print(f"baseline: {args.baseline} = {commit}", file=sys.stderr)
+            codes.append(Code("baseline", baseline, f"bench-{{shares}}-{commit[:12]}.sqlite3"))
+        databases = {code: build_database(args.shares, code) for code in codes}
+        datasette = None if args.without_datasette else build_datasette_venv()
+        # Datasette names the database after the file stem; link it as bench.sqlite3.
+        link = WORK / "bench.sqlite3"
+        if link.is_symlink() or link.exists():
+            link.unlink()
+        link.symlink_to(databases[codes[0]].name)
+        rates, results, checked, peak_rss = measure(databases, datasette, args)
+    finally:
+        if baseline is not None:
+            remove_worktree(baseline)
 
-    results: dict[tuple[str, str], tuple[float, float, float, int]] = {}
-    rates: dict[tuple[str, str], list[float]] = {}  # every round's req/s, in round order
+    values = {frozenset(v) for v in checked.values()}
+    if len(values) != 1:
+        raise SystemExit(f"servers disagree on question action-plan: {checked}")
+    print(f"same figures for question action-plan on every server: {sorted(values.pop())}")
+
+    bare = results[BARE[0], "bare starlette"][0]
+    print(f"\nwrk -t2 -c32 -d{args.duration}s, best of {args.repeats} interleaved rounds; "
+          f"{args.shares:,} synthetic shares + seed, SQLite; one worker each\n")  # fmt: skip
+    print("| request | server | req/s | p50 ms | p99 ms | p99/p50 | x bare | socket errors |")
+    print("|---|---|---:|---:|---:|---:|---:|---:|")
+    for (request, label), (rate, p50, p99, errors) in results.items():
+        spread = f"{p99 / p50:.1f}" if p50 else "-"
+        print(f"| {request} | {label} | {rate:,.0f} | {p50:.2f} | {p99:.2f} | "
+              f"{spread} | {rate / bare:.2f} | {errors} |")  # fmt: skip
+    print("\n| server | peak RSS (MiB) |\n|---|---:|")
+    for label, rss in peak_rss.items():
+        print(f"| {label} | {rss:.0f} |")
+    if datasette is not None:
+        print("\n| request (REST vs datasette JSON, GraphQL vs datasette-graphql) "
+              "| kommunedigi uncached / datasette (req/s) |")  # fmt: skip
+        print("|---|---:|")
+        for request in REQUESTS:
+            ours, theirs = (
+                results[(request, label)][0] for label in ("kommunedigi uncached", "datasette")
+            )
+            # A server that finished no request within the run has no rate to divide by.
+            ratio = f"{ours / theirs:.2f}" if theirs else "no datasette request finished"
+            print(f"| {request} | {ratio} |")
+    print_round_ratios(rates, with_datasette=datasette is not None)
+    if baseline is not None:
+        print_baseline_ratios(rates)
+
+
+Cell = tuple[str, str]  # (request, server label)
+
+
+def measure(
+    databases: dict[Code, Path], datasette: Path | None, args: argparse.Namespace
+) -> tuple[
+    dict[Cell, list[float]],
+    dict[Cell, tuple[float, float, float, int]],
+    dict[str, set[float]],
+    dict[str, float],
+]:
+    """Every round's req/s per cell, in round order; each cell's best round; each
+    server's figures for question action-plan; each server's peak RSS."""
+    results: dict[Cell, tuple[float, float, float, int]] = {}
+    rates: dict[Cell, list[float]] = {}
     checked: dict[str, set[float]] = {}
-    peak_rss: dict[str, float] = {}
     # Every server runs from the start (an idle one costs nothing), and each round loads
     # every cell in turn, so a machine that slows down during the run slows all alike.
-    running = [Server(label, command, env) for label, command, env in servers(link, datasette)]
+    running = servers(databases, datasette)
     try:
         cells: list[tuple[str, Server, str]] = []
         for server in running:
-            server.wait(READY[server.label])
+            server.wait(READY.get(server.label, "/health"))
             if server.label != "bare starlette":
                 checked[server.label] = figures(server)
-            for request, paths in REQUESTS.items():
-                if server.label in paths:
-                    url = server.base + paths[server.label]
-                    for _ in range(3):  # warm up: schema caches, response cache, page cache
-                        get(url)
-                    cells.append((request, server, url))
+            for request, path in paths(server.label).items():
+                url = server.base + path
+                for _ in range(3):  # warm up: schema caches, response cache, page cache
+                    get(url)
+                cells.append((request, server, url))
         for round_ in range(args.repeats):
             for request, server, url in cells:
                 measured = wrk(url, args.duration)
@@ -323,59 +424,44 @@ def main() -> None:
     finally:
         for server in running:
             server.stop()
-
-    values = {frozenset(v) for v in checked.values()}
-    if len(values) != 1:
-        raise SystemExit(f"servers disagree on question action-plan: {checked}")
-    print(f"same figures for question action-plan on every server: {sorted(checked['datasette'])}")
-
-    bare = results[("constant JSON", "bare starlette")][0]
-    print(f"\nwrk -t2 -c32 -d{args.duration}s, best of {args.repeats} interleaved rounds; "
-          f"{args.shares:,} synthetic shares + seed, SQLite; one worker each\n")  # fmt: skip
-    print("| request | server | req/s | p50 ms | p99 ms | p99/p50 | x bare | socket errors |")
-    print("|---|---|---:|---:|---:|---:|---:|---:|")
-    for (request, label), (rate, p50, p99, errors) in results.items():
-        spread = f"{p99 / p50:.1f}" if p50 else "-"
-        print(f"| {request} | {label} | {rate:,.0f} | {p50:.2f} | {p99:.2f} | "
-              f"{spread} | {rate / bare:.2f} | {errors} |")  # fmt: skip
-    print("\n| server | peak RSS (MiB) |\n|---|---:|")
-    for label, rss in peak_rss.items():
-        print(f"| {label} | {rss:.0f} |")
-    print("\n| request (REST vs datasette JSON, GraphQL vs datasette-graphql) "
-          "| kommunedigi uncached / datasette (req/s) |")  # fmt: skip
-    print("|---|---:|")
-    for request, paths in REQUESTS.items():
-        if "datasette" in paths:
-            ours, theirs = (
-                results[(request, label)][0] for label in ("kommunedigi uncached", "datasette")
-            )
-            # A server that finished no request within the run has no rate to divide by.
-            ratio = f"{ours / theirs:.2f}" if theirs else "no datasette request finished"
-            print(f"| {request} | {ratio} |")
-    print_round_ratios(rates)
+    return rates, results, checked, peak_rss
 
 
-def print_round_ratios(rates: dict[tuple[str, str], list[float]]) -> None:
+def per_round(ours: list[float], theirs: list[float]) -> str:
     """Each ratio within each round, where the two servers ran minutes apart at most: the
     median over rounds, and the lowest and highest. On a machine whose speed drifts, this
     says more than a ratio of two bests, which may come from different rounds."""
+    ratios = sorted(a / b for a, b in zip(ours, theirs, strict=True) if b)
+    if not ratios:
+        return "- | -"
+    return f"{statistics.median(ratios):.2f} | {ratios[0]:.2f}–{ratios[-1]:.2f}"
 
-    def line(request: str, ours: list[float], theirs: list[float]) -> str:
-        ratios = sorted(a / b for a, b in zip(ours, theirs, strict=True) if b)
-        if not ratios:
-            return f"| {request} | - | - |"
-        return f"| {request} | {statistics.median(ratios):.2f} | {ratios[0]:.2f}–{ratios[-1]:.2f} |"
 
-    bare = rates[("constant JSON", "bare starlette")]
+def print_round_ratios(rates: dict[Cell, list[float]], *, with_datasette: bool) -> None:
+    bare = rates[BARE[0], "bare starlette"]
     print("\n| cached request / bare, per round | median | range |\n|---|---:|---:|")
-    for request, paths in REQUESTS.items():
-        if "kommunedigi cached" in paths:
-            print(line(request, rates[(request, "kommunedigi cached")], bare))
-    print("\n| uncached / datasette, per round | median | range |\n|---|---:|---:|")
-    for request, paths in REQUESTS.items():
-        if "datasette" in paths:
-            ours = rates[(request, "kommunedigi uncached")]
-            print(line(request, ours, rates[(request, "datasette")]))
+    for request in REQUESTS:
+        print(f"| {request} | {per_round(rates[request, 'kommunedigi cached'], bare)} |")
+    if with_datasette:
+        print("\n| uncached / datasette, per round | median | range |\n|---|---:|---:|")
+        for request in REQUESTS:
+            ours, theirs = rates[request, "kommunedigi uncached"], rates[request, "datasette"]
+            print(f"| {request} | {per_round(ours, theirs)} |")
+
+
+def print_baseline_ratios(rates: dict[Cell, list[float]]) -> None:
+    """This code and the baseline, each against the bare app of the same round, and this
+    code against the baseline: medians (and ranges) over rounds."""
+    bare = rates[BARE[0], "bare starlette"]
+    print(
+        "\n| request | mode | this x bare | range | baseline x bare | range "
+        "| this / baseline | range |\n|---|---|---:|---:|---:|---:|---:|---:|"
+    )
+    for request in REQUESTS:
+        for mode in MODES:
+            ours, theirs = rates[request, f"kommunedigi {mode}"], rates[request, f"baseline {mode}"]
+            print(f"| {request} | {mode} | {per_round(ours, bare)} | {per_round(theirs, bare)} "
+                  f"| {per_round(ours, theirs)} |")  # fmt: skip
 
 
 if __name__ == "__main__":

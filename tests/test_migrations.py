@@ -3,6 +3,7 @@
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
 from sqlalchemy import inspect
 from sqlmodel import SQLModel
 
@@ -39,6 +40,12 @@ def test_every_revision_goes_up_and_down(engine):
     assert tables(engine) == set()
     migrate.upgrade(engine)
     assert migrate.current_revision(engine) == migrate.head()
+
+
+def test_the_newest_revision_by_file_name_is_alembics_head():
+    script = ScriptDirectory.from_config(migrate.config())
+    assert migrate.head() == script.get_current_head()
+    assert migrate.revisions()[-1] == migrate.head()
 
 
 def test_migrated_schema_matches_the_models(engine):

@@ -26,8 +26,8 @@ import ipaddress
 import logging
 import math
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-import coredis
 import orjson
 from limits import RateLimitItem
 from limits.aio.storage import RedisStorage
@@ -38,6 +38,9 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from api.http.sliding_windows import SlidingWindows
 from api.problems import MEDIA_TYPE
 from api.settings import ENV_PREFIX, Settings, parse_rate_limit
+
+if TYPE_CHECKING:
+    import coredis
 
 logger = logging.getLogger("kommunedigi")
 
@@ -201,6 +204,8 @@ def _storage(uri: str) -> tuple[SlidingWindows | RedisStorage, coredis.Connectio
         raise ValueError(f"{name} must be memory:// or a redis:// URL, not {scheme!r}")
     if scheme == "memory":
         return SlidingWindows(), None
+    import coredis  # only with Redis: it takes longer to import than the rest of start-up
+
     try:
         pool = coredis.ConnectionPool.from_url(uri.replace("redis+unix://", "unix://", 1))
     except ValueError as error:

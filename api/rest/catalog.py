@@ -8,7 +8,6 @@ from __future__ import annotations
 from starlette.requests import Request
 from starlette.responses import Response
 
-from api.formats.dcat import SERIALISATIONS, build, serialise
 from api.rest.negotiation import MEDIA_TYPES, negotiate
 from api.settings import Settings
 from models import read
@@ -16,12 +15,14 @@ from models.filters import InvalidFilter
 
 
 async def catalog(request: Request) -> Response:
+    from api.formats import dcat  # rdflib: imported by the first /catalog, not at start
+
     for name in request.query_params:
         if name != "format":
             raise InvalidFilter(name, f"{name} is not a parameter here; allowed: format")
-    chosen = negotiate(request, tuple(SERIALISATIONS))
+    chosen = negotiate(request, tuple(dcat.SERIALISATIONS))
     surveys = await request.app.state.readers.run(read.published_surveys)
     settings: Settings = request.app.state.settings
-    graph = build(surveys, settings, settings.base_url or str(request.base_url))
+    graph = dcat.build(surveys, settings, settings.base_url or str(request.base_url))
     # Vary: Accept is added with the validators by api.http.caching, which covers /catalog.
-    return Response(serialise(graph, chosen), media_type=MEDIA_TYPES[chosen])
+    return Response(dcat.serialise(graph, chosen), media_type=MEDIA_TYPES[chosen])

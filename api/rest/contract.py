@@ -6,7 +6,6 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-import yaml
 from starlette.requests import Request
 from starlette.responses import Response
 
@@ -26,6 +25,8 @@ def contract_file(name: str) -> Path:
 
 @cache
 def openapi_document() -> dict[str, Any]:
+    import yaml  # read once, by the first request for it; a server need not wait for it
+
     with contract_file("openapi.yaml").open(encoding="utf-8") as handle:
         document: dict[str, Any] = yaml.safe_load(handle)
     return document

@@ -20,8 +20,6 @@ import textwrap
 from dataclasses import dataclass
 from typing import Any
 
-import vl_convert
-
 from api import wording
 from api.formats import citations
 from models.filters import InvalidFilter
@@ -277,6 +275,8 @@ def spec(cited: CitedIndicator, options: ChartOptions, *, licence: str) -> dict[
 # new release (new data in the spec) draws anew. Bounded: SVGs are ~10 kB, PNGs ~80 kB.
 @functools.lru_cache(maxsize=256)
 def _svg(spec_json: str) -> str:
+    import vl_convert  # a large native library, loaded by the first drawing, not at start
+
     # No base URL is allowed: the data is inlined, and drawing must never reach a network.
     text: str = vl_convert.vegalite_to_svg(spec_json, vl_version=VEGA_LITE, allowed_base_urls=[])
     return text
@@ -284,6 +284,8 @@ def _svg(spec_json: str) -> str:
 
 @functools.lru_cache(maxsize=64)
 def _png(spec_json: str) -> bytes:
+    import vl_convert  # as in _svg
+
     image: bytes = vl_convert.vegalite_to_png(
         spec_json, vl_version=VEGA_LITE, scale=1, allowed_base_urls=[]
     )

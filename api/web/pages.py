@@ -8,18 +8,27 @@ style sheet inline (allowed by its digest), so an iframe of it makes one request
 from __future__ import annotations
 
 import base64
+import functools
 import hashlib
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from starlette.requests import Request
 from starlette.responses import Response
-from starlette.templating import Jinja2Templates
+
+if TYPE_CHECKING:
+    from starlette.templating import Jinja2Templates
 
 HERE = Path(__file__).resolve().parent
 STATIC = HERE / "static"
 
-templates = Jinja2Templates(directory=HERE / "templates")
+
+@functools.cache
+def templates() -> Jinja2Templates:
+    from starlette.templating import Jinja2Templates  # Jinja2: loaded by the first page
+
+    return Jinja2Templates(directory=HERE / "templates")
+
 
 EMBED_CSS = (STATIC / "embed.css").read_text(encoding="utf-8")
 _EMBED_CSS_DIGEST = base64.b64encode(hashlib.sha256(EMBED_CSS.encode()).digest()).decode()
@@ -52,4 +61,6 @@ def render(
         "X-Content-Type-Options": "nosniff",
         "Referrer-Policy": "strict-origin-when-cross-origin",
     }
-    return templates.TemplateResponse(request, template, {"lang": lang, **context}, headers=headers)
+    return templates().TemplateResponse(
+        request, template, {"lang": lang, **context}, headers=headers
+    )
