@@ -7,6 +7,9 @@ the text and the parts it is made of.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import TypeVar
+
 from starlette.requests import Request
 from starlette.responses import Response
 
@@ -18,8 +21,10 @@ from api.responses import JSONResponse
 from api.rest import datafiles, render
 from api.rest.negotiation import MEDIA_TYPES
 from models import read
+from models.read import Reader
 
 FORMATS = ("json", "csl")
+C = TypeVar("C")  # what a lookup finds to cite
 
 
 def _answer(citation: Citation, output_format: str) -> Response:
@@ -32,23 +37,26 @@ def _answer(citation: Citation, output_format: str) -> Response:
     return render.respond(citation.body(), citation.lang)
 
 
-async def indicator_citation(request: Request) -> Response:
+async def _cite(
+    request: Request,
+    kind: str,
+    find: Callable[[Reader, str], C | None],
+    cite: Callable[[C, str, str], Citation],
+) -> Response:
+    """The citation of the `kind` (indicator or question) whose code the path names."""
     params = Params(request.query_params, {"format"})
     lang, output_format = params.lang, datafiles.choose(request, params, FORMATS)
     code = request.path_params["code"]
-    cited = await request.app.state.readers.run(read.cited_indicator, code)
+    cited = await request.app.state.readers.run(find, code)
     if cited is None:
-        raise Problem.not_found("indicator", code)
-    url = f"{base_url(request)}/api/v1/indicators/{code}"
-    return _answer(Citation.of_indicator(cited, url, lang), output_format)
+        raise Problem.not_found(kind, code)
+    url = f"{base_url(request)}/api/v1/{kind}s/{code}"
+    return _answer(cite(cited, url, lang), output_format)
+
+
+async def indicator_citation(request: Request) -> Response:
+    return await _cite(request, "indicator", read.cited_indicator, Citation.of_indicator)
 
 
 async def question_citation(request: Request) -> Response:
-    params = Params(request.query_params, {"format"})
-    lang, output_format = params.lang, datafiles.choose(request, params, FORMATS)
-    code = request.path_params["code"]
-    cited = await request.app.state.readers.run(read.cited_question, code)
-    if cited is None:
-        raise Problem.not_found("question", code)
-    url = f"{base_url(request)}/api/v1/questions/{code}"
-    return _answer(Citation.of_question(cited, url, lang), output_format)
+    return await _cite(request, "question", read.cited_question, Citation.of_question)
