@@ -11,15 +11,12 @@ from starlette.responses import Response
 from api.formats import csv, jsonstat
 from api.params import AS_OF, Params, release_as_of
 from api.problems import Problem
-from api.rest import datafiles, render
+from api.rest import datafiles, lists, render
 from models import read
 
 
 async def list_indicators(request: Request) -> Response:
-    params = Params(request.query_params, {"survey"})
-    lang, surveys = params.lang, params.codes("survey")
-    indicators = await request.app.state.readers.run(read.list_indicators, surveys=surveys)
-    return render.respond({"data": [render.indicator(item, lang) for item in indicators]}, lang)
+    return await lists.of_surveys(request, read.list_indicators, render.indicator)
 
 
 async def get_indicator(request: Request) -> Response:

@@ -21,7 +21,7 @@ async def list_questions(request: Request) -> Response:
     params = Params(request.query_params, {"q", "topic", "survey"})
     lang, filter = params.lang, params.question_filter()
     questions = await request.app.state.readers.run(read.list_questions, filter)
-    return render.respond({"data": [render.question(item, lang) for item in questions]}, lang)
+    return render.listing(questions, render.question, lang)
 
 
 async def get_question(request: Request) -> Response:

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable, Iterable
+from typing import Any, TypeVar
 
 from api.responses import JSONResponse
 from models.changes import Change
@@ -24,6 +25,7 @@ from models.records import (
 )
 
 JSON = dict[str, Any]
+R = TypeVar("R")
 
 
 def text(record: object, name: str, lang: str) -> Any:
@@ -199,3 +201,8 @@ def figure_change(record: FigureChange) -> JSON:
 
 def respond(data: Any, lang: str, headers: dict[str, str] | None = None) -> JSONResponse:
     return JSONResponse(data, headers={"Content-Language": lang, **(headers or {})})
+
+
+def listing(items: Iterable[R], each: Callable[[R, str], JSON], lang: str) -> JSONResponse:
+    """The answer of a list endpoint: `{"data": [...]}`, each item rendered in `lang`."""
+    return respond({"data": [each(item, lang) for item in items]}, lang)

@@ -7,15 +7,13 @@ from starlette.responses import Response
 
 from api.params import AS_OF, Params, release_as_of
 from api.problems import Problem
-from api.rest import datafiles, render
+from api.rest import datafiles, lists, render
 from models import read
 from models.filters import ShareFilter
 
 
 async def list_surveys(request: Request) -> Response:
-    lang = Params(request.query_params).lang
-    surveys = await request.app.state.readers.run(read.list_surveys)
-    return render.respond({"data": [render.survey(item, lang) for item in surveys]}, lang)
+    return await lists.every(request, read.list_surveys, render.survey)
 
 
 async def get_survey(request: Request) -> Response:
@@ -46,25 +44,16 @@ async def get_survey_data(request: Request) -> Response:
 
 
 async def list_waves(request: Request) -> Response:
-    params = Params(request.query_params, {"survey"})
-    lang, surveys = params.lang, params.codes("survey")
-    waves = await request.app.state.readers.run(read.list_waves, surveys=surveys)
-    return render.respond({"data": [render.wave(item, lang) for item in waves]}, lang)
+    return await lists.of_surveys(request, read.list_waves, render.wave)
 
 
 async def list_topics(request: Request) -> Response:
-    lang = Params(request.query_params).lang
-    topics = await request.app.state.readers.run(read.list_topics)
-    return render.respond({"data": [render.topic(item, lang) for item in topics]}, lang)
+    return await lists.every(request, read.list_topics, render.topic)
 
 
 async def list_segments(request: Request) -> Response:
-    lang = Params(request.query_params).lang
-    segments = await request.app.state.readers.run(read.list_segments)
-    return render.respond({"data": [render.segment(item, lang) for item in segments]}, lang)
+    return await lists.every(request, read.list_segments, render.segment)
 
 
 async def list_sources(request: Request) -> Response:
-    lang = Params(request.query_params).lang
-    sources = await request.app.state.readers.run(read.list_sources)
-    return render.respond({"data": [render.source(item, lang) for item in sources]}, lang)
+    return await lists.every(request, read.list_sources, render.source)
