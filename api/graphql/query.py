@@ -6,19 +6,49 @@ objects returned carry the release it names to every nested field.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
+from typing import Concatenate, ParamSpec, TypeVar
+
 import strawberry
 
 from api.graphql.context import Info
 from api.graphql.history import Release
 from api.graphql.inputs import ShareFilterInput
 from api.graphql.types import Indicator, Question, Segment, Share, Source, Survey, Topic, Wave
-from api.graphql.views import AsOfArg, PageInfo, page_request, release_as_of
+from api.graphql.views import AsOfArg, PageInfo, RecordView, page_request, release_as_of
 from models import read
 from models.filters import Cursor, QuestionFilter, ShareFilter, check_code
+from models.read import Reader
+
+P = ParamSpec("P")
+K = TypeVar("K")
+V = TypeVar("V", bound=RecordView)
 
 
 def _codes(name: str, values: list[str] | None) -> tuple[str, ...]:
     return tuple(check_code(name, value) for value in values or ())
+
+
+async def _listed(
+    info: Info,
+    release: int | None,
+    view: type[V],
+    fetch: Callable[Concatenate[Reader, P], Sequence[object]],
+    *args: P.args,
+    **kwargs: P.kwargs,
+) -> list[V]:
+    """What `fetch` reads, each record seen as `view` as of `release`."""
+    found = await info.context.readers.run_in_thread(fetch, *args, **kwargs)
+    return [view.of(item, release) for item in found]
+
+
+async def _found(
+    info: Info, as_of: str | None, view: type[V], get: Callable[[Reader, K], object], key: K
+) -> V | None:
+    """The record `key` names, as `view` as of the release `asOf` names; None: no such one."""
+    release = await release_as_of(info, as_of)
+    found = await info.context.readers.run_in_thread(get, key)
+    return view.of(found, release) if found else None
 
 
 @strawberry.type
@@ -42,41 +72,32 @@ class ShareConnection:
 class Query:
     @strawberry.field
     async def surveys(self, info: Info, as_of: AsOfArg = None) -> list[Survey]:
-        release = await release_as_of(info, as_of)
-        found = await info.context.readers.run_in_thread(read.list_surveys)
-        return [Survey.of(item, release) for item in found]
+        return await _listed(info, await release_as_of(info, as_of), Survey, read.list_surveys)
 
     @strawberry.field
     async def survey(self, info: Info, code: str, as_of: AsOfArg = None) -> Survey | None:
-        release = await release_as_of(info, as_of)
-        found = await info.context.readers.run_in_thread(read.get_survey, code)
-        return Survey.of(found, release) if found else None
+        return await _found(info, as_of, Survey, read.get_survey, code)
 
     @strawberry.field
     async def waves(
         self, info: Info, surveys: list[str] | None = None, as_of: AsOfArg = None
     ) -> list[Wave]:
         release = await release_as_of(info, as_of)
-        found = await info.context.readers.run_in_thread(
-            read.list_waves, surveys=_codes("surveys", surveys)
+        return await _listed(
+            info, release, Wave, read.list_waves, surveys=_codes("surveys", surveys)
         )
-        return [Wave.of(item, release) for item in found]
 
     @strawberry.field
     async def topics(self, info: Info, as_of: AsOfArg = None) -> list[Topic]:
-        release = await release_as_of(info, as_of)
-        found = await info.context.readers.run_in_thread(read.list_topics)
-        return [Topic.of(item, release) for item in found]
+        return await _listed(info, await release_as_of(info, as_of), Topic, read.list_topics)
 
     @strawberry.field
     async def segments(self, info: Info) -> list[Segment]:
-        found = await info.context.readers.run_in_thread(read.list_segments)
-        return [Segment.of(item) for item in found]
+        return await _listed(info, None, Segment, read.list_segments)
 
     @strawberry.field
     async def sources(self, info: Info) -> list[Source]:
-        found = await info.context.readers.run_in_thread(read.list_sources)
-        return [Source.of(item) for item in found]
+        return await _listed(info, None, Source, read.list_sources)
 
     @strawberry.field(description="Questions whose code, text or options contain `q` (any case).")
     async def questions(
@@ -91,30 +112,24 @@ class Query:
         filter = QuestionFilter(
             text=q or None, topics=_codes("topics", topics), surveys=_codes("surveys", surveys)
         )
-        found = await info.context.readers.run_in_thread(read.list_questions, filter)
-        return [Question.of(item, release) for item in found]
+        return await _listed(info, release, Question, read.list_questions, filter)
 
     @strawberry.field
     async def question(self, info: Info, code: str, as_of: AsOfArg = None) -> Question | None:
-        release = await release_as_of(info, as_of)
-        found = await info.context.readers.run_in_thread(read.get_question, code)
-        return Question.of(found, release) if found else None
+        return await _found(info, as_of, Question, read.get_question, code)
 
     @strawberry.field
     async def indicators(
         self, info: Info, surveys: list[str] | None = None, as_of: AsOfArg = None
     ) -> list[Indicator]:
         release = await release_as_of(info, as_of)
-        found = await info.context.readers.run_in_thread(
-            read.list_indicators, surveys=_codes("surveys", surveys)
+        return await _listed(
+            info, release, Indicator, read.list_indicators, surveys=_codes("surveys", surveys)
         )
-        return [Indicator.of(item, release) for item in found]
 
     @strawberry.field
     async def indicator(self, info: Info, code: str, as_of: AsOfArg = None) -> Indicator | None:
-        release = await release_as_of(info, as_of)
-        found = await info.context.readers.run_in_thread(read.get_indicator, code)
-        return Indicator.of(found, release) if found else None
+        return await _found(info, as_of, Indicator, read.get_indicator, code)
 
     @strawberry.field(
         description="The flat shares table, a page at a time (`first` after `after`)."
@@ -146,10 +161,8 @@ class Query:
 
     @strawberry.field(description="Every release of data, newest first.")
     async def releases(self, info: Info) -> list[Release]:
-        found = await info.context.readers.run_in_thread(read.list_releases)
-        return [Release.of(item) for item in found]
+        return await _listed(info, None, Release, read.list_releases)
 
     @strawberry.field(description="One release by its number; null when there is none.")
     async def release(self, info: Info, id: int) -> Release | None:
-        found = await info.context.readers.run_in_thread(read.get_release, id)
-        return Release.of(found) if found else None
+        return await _found(info, None, Release, read.get_release, id)
