@@ -6,12 +6,16 @@ from __future__ import annotations
 import datetime as dt
 
 import strawberry
+from strawberry.dataloader import DataLoader
 
 from api.graphql.context import Info
 from api.graphql.enums import Language, QuestionKind, ShareStatus
 from api.graphql.inputs import ShareFilterInput
 from api.graphql.views import LangArg, RecordView, Soon, children, in_language, related
 from models import read, records
+from models.filters import ShareFilter
+
+SharesOf = DataLoader[tuple[int, ShareFilter], list[records.ShareRecord]]
 
 
 @strawberry.type(description="A publication that figures come from, described in our words.")
@@ -102,9 +106,7 @@ class Wave(RecordView):
         description="Shares of this wave, narrowed by `filter`, as of the root field's `asOf`."
     )
     async def shares(self, info: Info, filter: ShareFilterInput | None = None) -> list[Share]:
-        key = (self.record.id, ShareFilterInput.convert(filter, as_of=self.as_of))
-        found = await info.context.loaders.shares_of_wave.load(key)
-        return [Share.of(item, self.as_of) for item in found]
+        return await _shares(info.context.loaders.shares_of_wave, self, filter)
 
 
 @strawberry.type(description="A subject area that groups questions.")
@@ -182,9 +184,7 @@ class Option(RecordView):
         description="Shares of this option, narrowed by `filter`, as of the root field's `asOf`."
     )
     async def shares(self, info: Info, filter: ShareFilterInput | None = None) -> list[Share]:
-        key = (self.record.id, ShareFilterInput.convert(filter, as_of=self.as_of))
-        found = await info.context.loaders.shares_of_option.load(key)
-        return [Share.of(item, self.as_of) for item in found]
+        return await _shares(info.context.loaders.shares_of_option, self, filter)
 
 
 @strawberry.type(
@@ -220,6 +220,14 @@ class Share(RecordView):
     @strawberry.field
     def source(self, info: Info) -> Soon[Source]:
         return related(info, read.SOURCE_BY_ID, self.record.source_id, Source)
+
+
+async def _shares(
+    loader: SharesOf, parent: RecordView, filter: ShareFilterInput | None
+) -> list[Share]:
+    """The shares of `parent` (a wave or an option) that `filter` keeps, as of its release."""
+    key = (parent.record.id, ShareFilterInput.convert(filter, as_of=parent.as_of))
+    return [Share.of(item, parent.as_of) for item in await loader.load(key)]
 
 
 async def _sources_by_code(info: Info, codes: tuple[str, ...]) -> list[Source]:
