@@ -8,8 +8,8 @@ They stand in for rules that are not linear on hostile documents:
 * graphql-core's OverlappingFieldsCanBeMerged compares same-named fields pair by pair,
   so hundreds of repeated `surveys { code }` made it quadratic. graphql-core meters that
   work with a budget; ours is graphql_max_field_comparisons, a budget no real document
-  comes near, and the refusal says what to change. A document whose repeated fields alone
-  must exhaust it is refused after counting them, in one pass.
+  comes near, and the refusal says what to change. A document whose repeated fields or
+  fragments alone must exhaust it is refused after counting them, in one pass.
 * graphql-core's ValuesOfCorrectType reads an Int literal with Python's int(), which
   fails, with a message about the interpreter, on more than 4,300 digits.
 """
@@ -189,10 +189,9 @@ def overlap_rule(settings: Settings) -> type[ValidationRule]:
             self.rule_context.remaining_complexity_budget = budget
 
         def enter_document(self, document: DocumentNode, *_args: Any) -> None:
-            # graphql-core spends two of the budget on every pair of same-named fields in
-            # a selection set, before anything else it compares: counted first, in one
-            # pass, a document that must run out is refused without the pairwise work.
-            if 2 * _same_name_pairs(document) > budget:
+            # What graphql-core must spend, counted first in one pass: a document that must
+            # run out of the budget is refused without the pairwise work.
+            if _certain_comparisons(document) > budget:
                 raise ValidationAbortedError(message)
 
         def enter_selection_set(self, *args: Any) -> None:
@@ -206,8 +205,15 @@ def overlap_rule(settings: Settings) -> type[ValidationRule]:
     return OverlapWithinBudget
 
 
-def _same_name_pairs(document: DocumentNode) -> int:
-    """The pairs of fields with the same response name in each selection set, summed."""
+def _certain_comparisons(document: DocumentNode) -> int:
+    """What graphql-core's OverlappingFieldsCanBeMerged spends at least: two for every pair
+    of same-named fields in a selection set, and two for every pair of the different
+    fragments spread in one."""
+    fragments = {
+        definition.name.value
+        for definition in document.definitions
+        if isinstance(definition, FragmentDefinitionNode)
+    }
     pairs = 0
     stack = [
         definition.selection_set
@@ -215,15 +221,21 @@ def _same_name_pairs(document: DocumentNode) -> int:
         if isinstance(definition, (OperationDefinitionNode, FragmentDefinitionNode))
     ]
     while stack:
-        counts: dict[str, int] = {}
+        fields: dict[str, int] = {}
+        spread: set[str] = set()
         for selection in stack.pop().selections:
             if isinstance(selection, FieldNode):
                 name = (selection.alias or selection.name).value
-                pairs += counts.get(name, 0)  # one new pair with each field seen before
-                counts[name] = counts.get(name, 0) + 1
+                pairs += fields.get(name, 0)  # one new pair with each field seen before
+                fields[name] = fields.get(name, 0) + 1
+            elif isinstance(selection, FragmentSpreadNode):
+                name = selection.name.value
+                if name in fragments and name not in spread:
+                    pairs += len(spread)
+                    spread.add(name)
             if isinstance(selection, (FieldNode, InlineFragmentNode)) and selection.selection_set:
                 stack.append(selection.selection_set)
-    return pairs
+    return 2 * pairs
 
 
 class ValuesOfCorrectType(ValuesOfCorrectTypeRule):
