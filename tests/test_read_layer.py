@@ -1,39 +1,14 @@
-"""The read layer's boundaries: what models/ may import, and what models.read exports."""
+"""The read layer's boundary: what models.read exports (tests/test_layout.py checks what
+models/ may import)."""
 
 from __future__ import annotations
 
-import ast
 import inspect
-from pathlib import Path
 from types import ModuleType
 
 import pytest
 
 from models import read
-
-MODELS = Path(__file__).resolve().parent.parent / "models"
-FORBIDDEN = ("api", "starlette", "strawberry")
-
-
-def _imported(path: Path) -> set[str]:
-    """Every module `path` imports, at the top or inside a function."""
-    found: set[str] = set()
-    for node in ast.walk(ast.parse(path.read_text(), str(path))):
-        if isinstance(node, ast.Import):
-            found.update(alias.name for alias in node.names)
-        elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
-            found.add(node.module)
-    return found
-
-
-def test_models_import_nothing_from_the_adapters_or_their_frameworks():
-    offending = {
-        f"{path.relative_to(MODELS.parent)}: {name}"
-        for path in sorted(MODELS.rglob("*.py"))
-        for name in _imported(path)
-        if name.split(".")[0] in FORBIDDEN
-    }
-    assert offending == set()
 
 
 def test_all_is_exactly_what_the_read_facade_exports():
