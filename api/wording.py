@@ -11,18 +11,22 @@ from collections.abc import Sequence
 from decimal import Decimal
 
 from models.records import SeriesPoint
-from models.tables import ShareStatus
+from models.tables import FigureStatus
 
 MINUS = "\N{MINUS SIGN}"
 
 # Why a point has no value, as a chart's placeholder and a table's cell say it.
 MISSING = {
-    ShareStatus.NOT_PUBLISHED: {"nb": "ikke publisert", "en": "not published"},
-    ShareStatus.QUALITATIVE: {"nb": "bare omtalt i ord", "en": "described in words only"},
+    FigureStatus.NOT_PUBLISHED: {"nb": "ikke publisert", "en": "not published"},
+    FigureStatus.QUALITATIVE: {"nb": "bare omtalt i ord", "en": "described in words only"},
+    FigureStatus.NO_SOURCE: {"nb": "ingen tall kjent", "en": "no figure known"},
 }
 
 _AND = {"nb": "og", "en": "and"}
 _APPROXIMATELY = {"nb": "ca.", "en": "approx."}
+_DERIVED = {"nb": "utregnet", "en": "derived"}
+_SUM_OF = {"nb": "summen av {n} svar", "en": "the sum of {n} answers"}
+_PRINTED = {"nb": "kilden oppgir {value}", "en": "the source prints {value}"}
 _POINTS = {"nb": "prosentpoeng", "en": "percentage points"}
 _SINCE = {"nb": "siden", "en": "since"}
 
@@ -39,18 +43,28 @@ def percent(value: float, lang: str) -> str:
     return f"{number(value, lang)}{space}%"
 
 
-def point_value(point: SeriesPoint, lang: str) -> str:
-    """A point's value with its unit, or why it has none."""
+def point_value(point: SeriesPoint, lang: str, *, short: bool = False) -> str:
+    """A point's value with its unit, or why it has none. A derived value says so, and
+    (unless `short`, as under a chart's bar) what it sums and the total a source printed:
+    "94,7 % (utregnet: summen av 3 svar; kilden oppgir 95 %)"."""
     if point.value is None:
         return missing(point.status, lang)
     shown = percent(point.value, lang)
-    if point.status is ShareStatus.APPROXIMATE:
-        return f"{_APPROXIMATELY[lang]} {shown}"
-    return shown
+    approximate = FigureStatus.APPROXIMATE in (point.status, *(p.status for p in point.parts))
+    if approximate:
+        shown = f"{_APPROXIMATELY[lang]} {shown}"
+    if point.status is not FigureStatus.DERIVED:
+        return shown
+    if short:
+        return f"{shown} ({_DERIVED[lang]})"
+    said = [_SUM_OF[lang].format(n=len(point.parts))]
+    if point.published_total is not None:
+        said.append(_PRINTED[lang].format(value=percent(point.published_total.value, lang)))
+    return f"{shown} ({_DERIVED[lang]}: {'; '.join(said)})"
 
 
-def missing(status: ShareStatus, lang: str) -> str:
-    return MISSING.get(status, MISSING[ShareStatus.NOT_PUBLISHED])[lang]
+def missing(status: FigureStatus, lang: str) -> str:
+    return MISSING.get(status, MISSING[FigureStatus.NO_SOURCE])[lang]
 
 
 def change(points: float, since: int, lang: str) -> str:

@@ -1,9 +1,12 @@
 """Indicator values: pure arithmetic over shares, shared by every output format.
 
-An indicator's value in a wave is the sum of its options' shares. Sums are exact in
-decimal (38.9 + 42.5 + 13.3 is 94.7, not 94.69999…). A sum is missing when any part
-is missing, and says why; a sum with an approximate part is approximate. Changes are
-in percentage points from the latest earlier wave that has a value.
+An indicator of one option serves that option's share as it is, with its status. An
+indicator of several options serves their sum, `derived` (rule `sum`) with the parts it
+came from: we computed it, no source printed it. Sums are exact in decimal (38.9 + 42.5 +
+13.3 is 94.7, not 94.69999…). A sum is missing when any part is missing, and says why: a
+part the source names without a number or describes in words withholds the sum; a part
+no source reports leaves no figure known (`no_source`). Changes are in percentage points
+from the latest earlier wave that has a value.
 """
 
 from __future__ import annotations
@@ -11,34 +14,41 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from decimal import Decimal
 
-from models.records import PublishedTotalRecord, SeriesPoint, ShareRecord
-from models.tables import ShareStatus
+from models.records import PublishedTotalRecord, SeriesPart, SeriesPoint, ShareRecord
+from models.tables import FigureStatus
 
 # Which reason wins when parts of a sum are missing for different reasons: the one that
-# tells the reader most (a qualitative statement says more than silence).
-_MISSING_PRECEDENCE = (ShareStatus.QUALITATIVE, ShareStatus.NOT_PUBLISHED)
-_WITH_VALUE = frozenset(status for status in ShareStatus if status.has_value)
+# tells the reader most (words say more than a name without a number, which says more
+# than silence).
+_MISSING_PRECEDENCE = (FigureStatus.QUALITATIVE, FigureStatus.NOT_PUBLISHED)
+
+SUM = "sum"
+
+Parts = Sequence[tuple[str, ShareRecord | None]]  # (option code, its share or None)
 
 
 def _decimal(value: float) -> Decimal:
     return Decimal(repr(value))
 
 
-def point_value(parts: Sequence[ShareRecord | None]) -> tuple[float | None, ShareStatus]:
-    """The sum of the parts and its status; a part that is None has no row at all."""
-    statuses = {part.status if part else ShareStatus.NOT_PUBLISHED for part in parts}
-    if not parts or not statuses <= _WITH_VALUE:
+def part(option: str, share: ShareRecord | None) -> SeriesPart:
+    if share is None:
+        return SeriesPart(option=option, value=None, status=FigureStatus.NO_SOURCE, source=None)
+    return SeriesPart(option, share.value, FigureStatus(share.status.value), share.source)
+
+
+def point_value(parts: Sequence[SeriesPart]) -> tuple[float | None, FigureStatus, str | None]:
+    """The value of the parts, its status and the rule that made it (None: no rule)."""
+    statuses = {item.status for item in parts}
+    if not parts or not all(status.has_value for status in statuses):
         for status in _MISSING_PRECEDENCE:
             if status in statuses:
-                return None, status
-        return None, ShareStatus.NOT_PUBLISHED
-    values = [part.value for part in parts if part and part.value is not None]
-    # One part is its own sum (repr round-trips a float exactly); only sums need decimals.
-    total = values[0] if len(values) == 1 else float(sum(map(_decimal, values), Decimal()))
-    status = (
-        ShareStatus.APPROXIMATE if ShareStatus.APPROXIMATE in statuses else ShareStatus.PUBLISHED
-    )
-    return total, status
+                return None, status, None
+        return None, FigureStatus.NO_SOURCE, None
+    if len(parts) == 1:
+        return parts[0].value, parts[0].status, None
+    values = [item.value for item in parts if item.value is not None]
+    return float(sum(map(_decimal, values), Decimal())), FigureStatus.DERIVED, SUM
 
 
 def change(earlier: float, later: float) -> float:
@@ -46,25 +56,28 @@ def change(earlier: float, later: float) -> float:
 
 
 def series(
-    cells: Sequence[tuple[int, Sequence[ShareRecord | None]]],
+    cells: Sequence[tuple[int, Parts]],
     totals: Mapping[int, PublishedTotalRecord],
 ) -> tuple[SeriesPoint, ...]:
     """One point per (wave, parts) cell, in the order given (oldest wave first)."""
     points: list[SeriesPoint] = []
     previous: tuple[int, float] | None = None
-    for wave, parts in cells:
-        value, status = point_value(parts)
-        present = [part for part in parts if part is not None]
-        base_ns = {part.base_n for part in present}
+    for wave, shares in cells:
+        parts = tuple(part(option, share) for option, share in shares)
+        value, status, rule = point_value(parts)
+        present = [share for _, share in shares if share is not None]
+        base_ns = {share.base_n for share in present}
         points.append(
             SeriesPoint(
                 wave=wave,
                 value=value,
                 status=status,
+                rule=rule,
+                parts=parts,
                 base_n=base_ns.pop() if len(base_ns) == 1 else None,
-                sources=tuple(dict.fromkeys(part.source for part in present)),
-                notes_nb=tuple(dict.fromkeys(p.note_nb for p in present if p.note_nb)),
-                notes_en=tuple(dict.fromkeys(p.note_en for p in present if p.note_en)),
+                sources=tuple(dict.fromkeys(share.source for share in present)),
+                notes_nb=tuple(dict.fromkeys(s.note_nb for s in present if s.note_nb)),
+                notes_en=tuple(dict.fromkeys(s.note_en for s in present if s.note_en)),
                 published_total=totals.get(wave),
                 change=change(previous[1], value) if previous and value is not None else None,
                 change_from=previous[0] if previous and value is not None else None,

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from models.tables import QuestionKind, ShareStatus
+from models.tables import FigureStatus, QuestionKind, ShareStatus
 
 
 @dataclass(frozen=True, slots=True)
@@ -208,12 +208,25 @@ class PublishedTotalRecord:
 
 
 @dataclass(frozen=True, slots=True)
+class SeriesPart:
+    """One option's share in a series point: what a derived value was computed from."""
+
+    option: str
+    value: float | None
+    status: FigureStatus  # a stored share's status, or no_source when it has no row
+    source: str | None
+
+
+@dataclass(frozen=True, slots=True)
 class SeriesPoint:
-    """An indicator's value in one wave: the sum of its options, or missing and why."""
+    """An indicator's value in one wave: its option's share, the sum of its options
+    (`derived`, rule `sum`), or missing and why."""
 
     wave: int
     value: float | None
-    status: ShareStatus
+    status: FigureStatus
+    rule: str | None  # "sum" when the value is derived from `parts`; None when it is a share
+    parts: tuple[SeriesPart, ...]  # the indicator's options in this wave, in its order
     base_n: int | None
     sources: tuple[str, ...]
     notes_nb: tuple[str, ...]

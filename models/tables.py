@@ -35,6 +35,30 @@ class ShareStatus(StrEnum):
         return self in (ShareStatus.PUBLISHED, ShareStatus.APPROXIMATE)
 
 
+class FigureStatus(StrEnum):
+    """What a served figure is: a stored share's status, or one only the read layer gives.
+
+    One meaning each, in every format, chart and page. A figure we compute is `derived`,
+    never `published`; a wave no source we hold reports is `no_source`, never withheld.
+    """
+
+    PUBLISHED = "published"  # printed by a source
+    APPROXIMATE = "approximate"  # given by the source as approximate
+    DERIVED = "derived"  # computed by us from published figures, with its rule and parts
+    QUALITATIVE = "qualitative"  # described by the source in words only
+    NOT_PUBLISHED = "not_published"  # named by the source without a number
+    NO_SOURCE = "no_source"  # no source we hold reports it: no figure is known
+
+    @property
+    def has_value(self) -> bool:
+        return self in (FigureStatus.PUBLISHED, FigureStatus.APPROXIMATE, FigureStatus.DERIVED)
+
+    @property
+    def withheld(self) -> bool:
+        """A source speaks of the figure but gives no number (drawn as a placeholder)."""
+        return self in (FigureStatus.QUALITATIVE, FigureStatus.NOT_PUBLISHED)
+
+
 def _enum_column(enum: type[StrEnum]) -> sa.Enum:
     """Store an enum by its value, checked by the database, portable to any backend."""
     return sa.Enum(

@@ -73,15 +73,23 @@ async def test_svg_writes_each_value_on_its_bar(client):
     assert texts(layer(svg, "heading")) == ["Forventer bedre tjenestekvalitet"]
 
 
-async def test_svg_marks_the_missing_wave_without_a_zero_bar(client):
+async def test_a_wave_no_source_reports_is_absent_not_withheld(client):
     svg = await get_svg(client)
     drawn = bars(layer(svg, "bars"))
     assert sorted(drawn) == ["2015: 24\u00a0%", "2017: 64\u00a0%"]  # no bar at all for 2016
     assert all(height > 0 for height in drawn.values())
+    # No source reports the 2016 wave: no placeholder, and no 2016 on the axis.
+    assert list(bars(layer(svg, "missing"))) == []
+    assert "2016" not in ElementTree.tostring(svg, encoding="unicode")
+
+
+async def test_svg_marks_a_withheld_figure_without_a_zero_bar(client):
+    svg = await get_svg_of(client, "expected-faster-processing")
+    assert list(bars(layer(svg, "bars"))) == []
     placeholder = bars(layer(svg, "missing"))
-    assert list(placeholder) == ["2016: ikke publisert"]
-    assert placeholder["2016: ikke publisert"] > max(drawn.values())  # the plot's full height
-    assert texts(layer(svg, "missing_labels")) == ["ikke publisert"]
+    assert list(placeholder) == ["2015: ikke publisert", "2017: ikke publisert"]
+    assert min(placeholder.values()) > 100  # the plot's full height
+    assert texts(layer(svg, "missing_labels")) == ["ikke publisert", "ikke publisert"]
 
 
 async def test_svg_names_its_source_and_licence(client):
@@ -96,7 +104,7 @@ async def test_svg_in_english(client):
     svg = ElementTree.fromstring(response.text)
     assert texts(layer(svg, "heading")) == ["Expect better service quality"]
     assert texts(layer(svg, "values")) == ["24%", "64%"]
-    assert texts(layer(svg, "missing_labels")) == ["not published"]
+    assert texts(layer(svg, "missing_labels")) == []
     assert " ".join(texts(layer(svg, "credits"))) == (
         f"{SOURCE_EN} Licence: none stated by the data owner"
     )
@@ -119,7 +127,6 @@ async def test_a_question_with_no_figure_says_why_in_every_wave(client):
     assert list(bars(layer(svg, "bars"))) == []
     assert list(bars(layer(svg, "missing"))) == [
         "2015: bare omtalt i ord",
-        "2016: ikke publisert",
         "2017: bare omtalt i ord",
     ]
 
@@ -132,9 +139,14 @@ async def get_svg_of(client: httpx.AsyncClient, code: str) -> ElementTree.Elemen
 
 async def test_approximate_and_decimal_values_are_written_as_stored(client):
     planning = await get_svg_of(client, "planning-digital")
-    assert texts(layer(planning, "values")) == ["ca. 42\u00a0%"]  # nær 10 + 32
+    # Sums we computed say so: nær 10 + 32, and 38,9 + 42,5 + 13,3.
+    assert texts(layer(planning, "values")) == ["ca. 42\u00a0% (utregnet)"]
     quality = await get_svg_of(client, "ict-contributed-quality")
-    assert texts(layer(quality, "values")) == ["94,7\u00a0%"]  # 38,9 + 42,5 + 13,3
+    assert texts(layer(quality, "values")) == ["94,7\u00a0% (utregnet)"]
+    described = bars(layer(quality, "bars"))
+    assert list(described) == [
+        "2015: 94,7\u00a0% (utregnet: summen av 3 svar; kilden oppgir 95\u00a0%)"
+    ]
 
 
 def png_size(body: bytes) -> tuple[int, int]:
@@ -170,9 +182,11 @@ async def test_spec_data_is_the_api_series(client):
     indicator = (await client.get("/api/v1/indicators/expected-better-quality?lang=en")).json()
     assert spec["$schema"] == charts.SCHEMA
     assert [(row["wave"], row["value"], row["status"]) for row in spec["data"]["values"]] == [
-        (point["wave"], point["value"], point["status"]) for point in indicator["series"]
+        (point["wave"], point["value"], point["status"])
+        for point in indicator["series"]
+        if point["status"] != "no_source"
     ]
-    assert [row["value"] for row in spec["data"]["values"]] == [24, None, 64]
+    assert [row["value"] for row in spec["data"]["values"]] == [24, 64]
     padding = spec["padding"]
     assert spec["width"] + padding["left"] + padding["right"] == charts.DEFAULT_WIDTH
     assert spec["height"] + padding["top"] + padding["bottom"] == charts.DEFAULT_HEIGHT

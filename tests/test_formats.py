@@ -136,12 +136,15 @@ async def test_indicator_csv_is_the_series_with_published_total(client):
     assert response.status_code == 200
     rows = list(csv.DictReader(io.StringIO(response.text, newline="")))
     assert [(r["wave"], r["value"], r["status"]) for r in rows] == [
-        ("2015", "94.7", "published"),  # 38.9 + 42.5 + 13.3, as in seed/data/shares.csv
-        ("2016", "", "not_published"),
-        ("2017", "", "not_published"),
+        ("2015", "94.7", "derived"),  # 38.9 + 42.5 + 13.3, as in seed/data/shares.csv
+        ("2016", "", "no_source"),
+        ("2017", "", "no_source"),
     ]
     first = rows[0]
-    assert (first["base_n"], first["published_total"], first["sources"]) == ("113", "95", "e15")
+    assert (first["rule"], first["parts"]) == ("sum", "moderate=38.9;high=42.5;very-high=13.3")
+    assert (first["base_n"], first["sources"]) == ("113", "e15")
+    # The total a source printed travels with its own source, not with the parts'.
+    assert (first["published_total"], first["published_total_source"]) == ("95", "cw15")
     assert first["options"] == "moderate+high+very-high"
 
 
@@ -172,15 +175,23 @@ async def test_jsonstat_statuses_and_bases_survive(client):
         for key, share in seeded.items()
         if share.status != "published"
     }
-    assert dataset["status"] == statuses
+    seeded_at = {str(index[key]) for key in seeded}
+    assert {at: s for at, s in dataset["status"].items() if at in seeded_at} == statuses
     bases = {str(index[key]): int(share.base_n) for key, share in seeded.items() if share.base_n}
     assert dataset["extension"]["base_n"] == bases
     sources = {str(index[key]): share.source for key, share in seeded.items()}
     assert dataset["extension"]["source"] == sources
     for key, share in seeded.items():
         assert dataset["value"][index[key]] == (float(share.value) if share.value else None)
-    empty = set(range(len(dataset["value"]))) - {index[key] for key in seeded}
-    assert all(dataset["value"][i] is None and str(i) not in dataset["status"] for i in empty)
+    # A cell of a real question and option that no source reports is `no_source`; a cell
+    # pairing a question with another question's option is no combination at all.
+    pairs = {(question, option) for _, question, option, _ in seeded}
+    for key, at in index.items():
+        if key in seeded:
+            continue
+        assert dataset["value"][at] is None
+        expected = "no_source" if (key[1], key[2]) in pairs else None
+        assert dataset["status"].get(str(at)) == expected, key
 
 
 async def test_jsonstat_dataset_essentials(client):
@@ -220,8 +231,8 @@ async def test_question_jsonstat_has_every_wave_option_and_segment(client):
     assert values[("2017", "better-quality")] == 64.0
     assert math.isnan(values[("2016", "better-quality")])
     index = cells(dataset)
-    no_share = index[("2016", "expected-effects", "better-quality", "all")]
-    assert str(no_share) not in dataset["status"]
+    no_source = index[("2016", "expected-effects", "better-quality", "all")]
+    assert dataset["status"][str(no_source)] == "no_source"
     unpublished = index[("2017", "expected-effects", "faster-processing", "all")]
     assert dataset["status"][str(unpublished)] == "not_published"
 
@@ -242,14 +253,21 @@ async def test_indicator_jsonstat_is_one_cell_per_wave(client):
     dataset = response.json()
     assert dataset["size"] == [3, 1, 1, 1]
     assert dataset["value"] == [24.0, None, 64.0]
-    assert dataset["status"] == {"1": "not_published"}
+    assert dataset["status"] == {"1": "no_source"}
     assert dataset["label"] == "Forventer bedre tjenestekvalitet"
     frame = read_jsonstat(response.text)
     assert list(frame["option"]) == ["better-quality"] * 3
     summed = (await client.get("/api/v1/indicators/ict-contributed-quality?format=jsonstat")).json()
     assert summed["value"][0] == 94.7
     assert summed["dimension"]["option"]["category"]["index"] == ["moderate+high+very-high"]
-    assert summed["extension"]["published_total"] == {"0": 95.0}
+    assert summed["status"]["0"] == "derived"
+    assert summed["extension"]["published_total"] == {"0": {"value": 95.0, "source": "cw15"}}
+    assert summed["extension"]["derived"]["0"]["rule"] == "sum"
+    assert [part["option"] for part in summed["extension"]["derived"]["0"]["parts"]] == [
+        "moderate",
+        "high",
+        "very-high",
+    ]
 
 
 # Negotiation and file names --------------------------------------------------------------

@@ -20,8 +20,16 @@ async def expected_latest(client: httpx.AsyncClient, code: str, lang: str) -> st
                 "en": "No figure is published for this indicator."}[lang]  # fmt: skip
     latest = with_value[-1]
     shown = wording.percent(latest["value"], lang)
-    if latest["status"] == "approximate":
+    statuses = {latest["status"], *(part["status"] for part in latest["parts"])}
+    if "approximate" in statuses:
         shown = {"nb": "ca. ", "en": "approx. "}[lang] + shown
+    if latest["status"] == "derived":
+        said = {"nb": "utregnet: summen av {} svar", "en": "derived: the sum of {} answers"}
+        shown += f" ({said[lang].format(len(latest['parts']))}"
+        if total := latest["published_total"]:
+            printed = {"nb": "kilden oppgir", "en": "the source prints"}[lang]
+            shown += f"; {printed} {wording.percent(total['value'], lang)}"
+        shown += ")"
     return shown
 
 

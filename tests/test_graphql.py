@@ -24,7 +24,7 @@ async def test_indicator_same_numbers_as_rest(client):
     assert indicator["title"] == "Expect better service quality"
     assert [(p["wave"], p["value"], p["status"]) for p in indicator["series"]] == [
         (2015, 24, "PUBLISHED"),
-        (2016, None, "NOT_PUBLISHED"),
+        (2016, None, "NO_SOURCE"),
         (2017, 64, "PUBLISHED"),
     ]
     assert indicator["series"][2]["change"] == 40

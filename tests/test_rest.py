@@ -13,9 +13,10 @@ async def test_indicator_expected_better_quality_series_change_and_source(client
     assert body["title"] == "Forventer bedre tjenestekvalitet"
     assert [(p["wave"], p["value"], p["status"]) for p in body["series"]] == [
         (2015, 24, "published"),
-        (2016, None, "not_published"),
+        (2016, None, "no_source"),
         (2017, 64, "published"),
     ]
+    assert [(p["rule"], p["parts"]) for p in body["series"]] == [(None, [])] * 3
     assert body["series"][2]["change"] == 40
     assert body["series"][2]["change_from"] == 2015
     assert body["changes"] == [{"from": 2015, "to": 2017, "points": 40}]
@@ -36,7 +37,13 @@ async def test_indicator_in_english(client):
 async def test_indicator_sum_of_options_keeps_published_rounded_total(client):
     body = (await client.get("/api/v1/indicators/ict-contributed-quality")).json()
     first = body["series"][0]
-    assert (first["wave"], first["value"], first["status"]) == (2015, 94.7, "published")
+    assert (first["wave"], first["value"], first["status"]) == (2015, 94.7, "derived")
+    assert first["rule"] == "sum"
+    assert first["parts"] == [
+        {"option": "moderate", "value": 38.9, "status": "published", "source": "e15"},
+        {"option": "high", "value": 42.5, "status": "published", "source": "e15"},
+        {"option": "very-high", "value": 13.3, "status": "published", "source": "e15"},
+    ]
     assert first["base_n"] == 113
     assert first["sources"] == ["e15"]
     assert first["published_total"]["value"] == 95
@@ -46,16 +53,21 @@ async def test_indicator_sum_of_options_keeps_published_rounded_total(client):
     assert body["changes"] == []
 
 
-async def test_indicator_with_approximate_part_is_approximate(client):
+async def test_indicator_with_approximate_part_is_derived_and_shows_the_part(client):
     body = (await client.get("/api/v1/indicators/planning-digital")).json()
-    assert (body["series"][0]["value"], body["series"][0]["status"]) == (42, "approximate")
+    first = body["series"][0]
+    assert (first["value"], first["status"], first["rule"]) == (42, "derived", "sum")
+    assert [(p["option"], p["value"], p["status"]) for p in first["parts"]] == [
+        ("all-digital", 10, "approximate"),
+        ("most-digital", 32, "published"),
+    ]
 
 
 async def test_indicator_described_only_in_words_is_missing_with_reason(client):
     body = (await client.get("/api/v1/indicators/high-priority", params={"lang": "en"})).json()
     assert [(p["wave"], p["value"], p["status"]) for p in body["series"]] == [
         (2015, None, "qualitative"),
-        (2016, None, "not_published"),
+        (2016, None, "no_source"),
         (2017, None, "qualitative"),
     ]
     assert "well over 50 percent" in body["series"][0]["notes"][0]

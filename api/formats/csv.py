@@ -15,7 +15,8 @@ import re
 from collections.abc import Iterable, Sequence
 from decimal import Decimal
 
-from models.records import IndicatorTable, ShareRecord
+from models.records import IndicatorTable, SeriesPoint, ShareRecord
+from models.tables import FigureStatus
 
 SHARE_COLUMNS = (
     "survey", "wave", "question", "question_text", "option", "option_label", "segment",
@@ -24,8 +25,8 @@ SHARE_COLUMNS = (
 
 SERIES_COLUMNS = (
     "survey", "indicator", "indicator_title", "question", "options", "segment",
-    "segment_label", "wave", "value", "unit", "status", "base_n", "change", "change_from",
-    "published_total", "sources", "notes",
+    "segment_label", "wave", "value", "unit", "status", "rule", "parts", "base_n", "change",
+    "change_from", "published_total", "published_total_source", "sources", "notes",
 )  # fmt: skip
 
 
@@ -102,6 +103,15 @@ def shares(shares: Iterable[ShareRecord], lang: str) -> str:
     return share_header() + share_rows(shares, lang)
 
 
+def _parts(point: SeriesPoint) -> str:
+    """What a derived value was computed from: "all-digital=10 (approximate);most-digital=32"."""
+    return ";".join(
+        f"{part.option}={number(part.value)}"
+        + ("" if part.status is FigureStatus.PUBLISHED else f" ({part.status.value})")
+        for part in point.parts
+    )
+
+
 def series(table: IndicatorTable, lang: str) -> str:
     """An indicator's series: one row per wave, with the value or the reason it is missing."""
     indicator, series = table.detail.indicator, table.detail.series
@@ -118,10 +128,13 @@ def series(table: IndicatorTable, lang: str) -> str:
             number(point.value),
             indicator.unit,
             point.status.value,
+            point.rule or "",
+            _parts(point) if point.rule else "",
             number(point.base_n),
             number(point.change),
             number(point.change_from),
             number(point.published_total.value if point.published_total else None),
+            point.published_total.source if point.published_total else "",
             ",".join(point.sources),
             " ".join(getattr(point, f"notes_{lang}")),
         ]

@@ -4,10 +4,11 @@ Every dataset has the dimensions wave (role time), question, option and segment,
 order, so the cell of category positions (w, q, o, s) is at index ((w·Q + q)·O + o)·S + s
 of `value`. A cell holds the share's value, or null when no number is known:
 
-* `status` gives every cell whose share is not `published` its status (`approximate`
-  cells have a value; `qualitative` and `not_published` ones have none);
-* a null cell without a status has no share at all: the question was not asked in that
-  wave, or the option belongs to another question;
+* `status` gives every cell that is not `published` its status (`approximate` and
+  `derived` cells have a value; `qualitative`, `not_published` and `no_source` ones have
+  none, `no_source` meaning that no source we hold reports the cell);
+* a null cell without a status is no combination at all: its option belongs to another
+  question of the dataset;
 * `extension` carries, by cell index like `status`, what JSON-stat has no place for:
   `base_n`, the `source` code and our `note` of each cell.
 
@@ -22,8 +23,9 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from itertools import product
 from typing import Any
 
 from models.filters import TooManyCells
@@ -36,7 +38,7 @@ from models.records import (
     SourceRecord,
     WaveRecord,
 )
-from models.tables import ShareStatus
+from models.tables import FigureStatus
 
 JSON = dict[str, Any]
 Key = tuple[str, str, str, str]  # wave, question, option, segment
@@ -52,16 +54,20 @@ SHARES_LABEL = {"nb": "Svarandeler", "en": "Answer shares"}
 
 STATUS_NOTE = {
     "nb": (
-        "Verdiene er prosent. En celle med status approximate har en omtrentlig verdi;"
-        " en celle uten verdi har status qualitative (kilden beskriver andelen bare med ord)"
-        " eller not_published (kilden nevner svaret uten tall). En tom celle uten status"
-        " har ingen andel."
+        "Verdiene er prosent. En celle med status approximate har en omtrentlig verdi, en"
+        " med status derived en verdi vi har regnet ut av publiserte tall. En celle uten"
+        " verdi har status qualitative (kilden beskriver andelen bare med ord),"
+        " not_published (kilden nevner svaret uten tall) eller no_source (ingen kilde vi har"
+        " oppgir noe tall). En tom celle uten status er ingen kombinasjon: svaret hører til"
+        " et annet spørsmål."
     ),
     "en": (
-        "Values are percentages. A cell with status approximate has an approximate value;"
-        " a cell without a value has status qualitative (the source describes the share in"
-        " words only) or not_published (the source names the answer without a number). An"
-        " empty cell without a status has no share at all."
+        "Values are percentages. A cell with status approximate has an approximate value,"
+        " one with status derived a value we computed from published figures. A cell"
+        " without a value has status qualitative (the source describes the share in words"
+        " only), not_published (the source names the answer without a number) or no_source"
+        " (no source we hold gives a figure). An empty cell without a status is no"
+        " combination: its option belongs to another question."
     ),
 }
 
@@ -77,7 +83,7 @@ class Links:
 @dataclass(frozen=True, slots=True)
 class Cell:
     value: float | None
-    status: ShareStatus
+    status: FigureStatus
     base_n: int | None
     source: str
     note: str | None
@@ -112,7 +118,11 @@ def _waves(waves: Iterable[WaveRecord]) -> dict[str, str]:
 def _share_cells(shares: Iterable[ShareRecord], lang: str) -> dict[Key, Cell]:
     return {
         (str(share.wave), share.question, share.option, share.segment): Cell(
-            share.value, share.status, share.base_n, share.source, _text(share, "note", lang)
+            share.value,
+            FigureStatus(share.status.value),
+            share.base_n,
+            share.source,
+            _text(share, "note", lang),
         )
         for share in shares
     }
@@ -133,7 +143,10 @@ def _dataset(
     release: ReleaseRecord | None,
     notes: Sequence[str],
     extension: JSON | None = None,
+    pairs: Collection[tuple[str, str]] = (),
 ) -> JSON:
+    """`pairs` are the (question, option) combinations of the dataset: their cells without
+    a figure get the status `no_source`."""
     ids = tuple(DIMENSION_LABELS)
     sizes = [len(categories) for categories in dimensions]
     positions = [{code: index for index, code in enumerate(c)} for c in dimensions]
@@ -150,12 +163,21 @@ def _dataset(
         value[index] = cell.value
         if cell.source:
             source[at] = cell.source
-        if cell.status is not ShareStatus.PUBLISHED:
+        if cell.status is not FigureStatus.PUBLISHED:
             status[at] = cell.status.value
         if cell.base_n is not None:
             base_n[at] = cell.base_n
         if cell.note:
             note[at] = cell.note
+
+    waves, questions, options, segments = positions
+    for wave_at, (question, option), segment_at in product(
+        waves.values(), pairs, segments.values()
+    ):
+        index = (wave_at * sizes[1] + questions[question]) * sizes[2] + options[option]
+        at = str(index * sizes[3] + segment_at)
+        if value[index * sizes[3] + segment_at] is None and at not in status:
+            status[at] = FigureStatus.NO_SOURCE.value
 
     link: JSON = {"describedby": [{"href": links.documentation, "type": "text/html"}]}
     if links.licence:
@@ -223,6 +245,7 @@ def shares_dataset(
         sources=table.sources,
         release=table.release,
         notes=[STATUS_NOTE[lang]],
+        pairs={(share.question, share.option) for share in shares},
     )
 
 
@@ -243,13 +266,15 @@ def question_dataset(cube: QuestionCube, lang: str, *, links: Links) -> JSON:
         sources=cube.table.sources,
         release=cube.table.release,
         notes=[STATUS_NOTE[lang], _text(question, "note", lang) or ""],
+        pairs=[(question.code, option.code) for option in dims.options],
     )
 
 
 def series_dataset(table: IndicatorTable, lang: str, *, links: Links) -> JSON:
     """An indicator's series: one cell per wave. Its option category stands for the sum of
-    the indicator's options (`moderate+high+very-high`) and is labelled with its title;
-    `extension.published_total` gives the total a source printed, where one did.
+    the indicator's options (`moderate+high+very-high`) and is labelled with its title.
+    By cell index, `extension.derived` gives the rule and parts of each derived value, and
+    `extension.published_total` the total a source printed, with that source.
     """
     indicator, series = table.detail.indicator, table.detail.series
     option = "+".join(indicator.options)
@@ -264,10 +289,22 @@ def series_dataset(table: IndicatorTable, lang: str, *, links: Links) -> JSON:
         for point in series.points
     }
     totals = {
-        str(index): point.published_total.value
+        str(index): {"value": total.value, "source": total.source}
         for index, point in enumerate(series.points)
-        if point.published_total is not None
+        if (total := point.published_total) is not None
     }
+    derived = {
+        str(index): {
+            "rule": point.rule,
+            "parts": [
+                {"option": part.option, "value": part.value, "status": part.status.value,
+                 "source": part.source}
+                for part in point.parts
+            ],
+        }
+        for index, point in enumerate(series.points)
+        if point.rule is not None
+    }  # fmt: skip
     return _dataset(
         label=_text(indicator, "title", lang) or indicator.code,
         dimensions=(
@@ -282,5 +319,5 @@ def series_dataset(table: IndicatorTable, lang: str, *, links: Links) -> JSON:
         sources=table.detail.sources,
         release=table.release,
         notes=[STATUS_NOTE[lang], _text(indicator, "description", lang) or ""],
-        extension={"unit": indicator.unit, "published_total": totals},
+        extension={"unit": indicator.unit, "published_total": totals, "derived": derived},
     )

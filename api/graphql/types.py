@@ -9,7 +9,7 @@ import strawberry
 from strawberry.dataloader import DataLoader
 
 from api.graphql.context import Info
-from api.graphql.enums import Language, QuestionKind, ShareStatus
+from api.graphql.enums import FigureStatus, Language, QuestionKind, ShareStatus
 from api.graphql.inputs import ShareFilterInput
 from api.graphql.views import LangArg, RecordView, Soon, children, in_language, related
 from models import read, records
@@ -250,12 +250,24 @@ class PublishedTotal(RecordView):
         return (await _sources_by_code(info, (self.record.source,)))[0]
 
 
+@strawberry.type(description="One option's share in a derived value: what it was computed from.")
+class SeriesPart(RecordView):
+    record: strawberry.Private[records.SeriesPart]
+    option: str
+    value: float | None
+    status: FigureStatus
+    source: str | None = strawberry.field(description="The source's code; null: none reports it.")
+
+
 @strawberry.type(description="An indicator's value in one wave, or why it is missing.")
 class SeriesPoint(RecordView):
     record: strawberry.Private[records.SeriesPoint]
     wave: int
     value: float | None
-    status: ShareStatus
+    status: FigureStatus
+    rule: str | None = strawberry.field(
+        description="`sum` when the value is derived from `parts`; null when it is a share."
+    )
     base_n: int | None
     change: float | None = strawberry.field(description="Percentage points since `changeFrom`.")
     change_from: int | None = strawberry.field(description="The latest earlier wave with a value.")
@@ -267,6 +279,10 @@ class SeriesPoint(RecordView):
     @strawberry.field
     async def sources(self, info: Info) -> list[Source]:
         return await _sources_by_code(info, self.record.sources)
+
+    @strawberry.field(description="The options summed, when the value is derived.")
+    def parts(self) -> list[SeriesPart]:
+        return [SeriesPart.of(item) for item in self.record.parts] if self.record.rule else []
 
     @strawberry.field
     def published_total(self) -> PublishedTotal | None:

@@ -162,6 +162,18 @@ def point(record: SeriesPoint, lang: str) -> JSON:
         "wave": record.wave,
         "value": record.value,
         "status": record.status.value,
+        "rule": record.rule,
+        "parts": [
+            {
+                "option": part.option,
+                "value": part.value,
+                "status": part.status.value,
+                "source": part.source,
+            }
+            for part in record.parts
+        ]
+        if record.rule
+        else [],  # fmt: skip
         "base_n": record.base_n,
         "change": record.change,
         "change_from": record.change_from,

@@ -23,7 +23,8 @@ from typing import Any
 from api import wording
 from api.formats import citations
 from models.filters import InvalidFilter
-from models.records import CitedIndicator
+from models.records import CitedIndicator, SeriesPoint
+from models.tables import FigureStatus
 
 VEGA_LITE = "5.21"  # the Vega-Lite version the spec is written for and drawn with
 SCHEMA = f"https://vega.github.io/schema/vega-lite/v{VEGA_LITE}.0.json"
@@ -86,20 +87,26 @@ def _wrap(text: str, width: int, size: float) -> list[str]:
 
 
 def _data(cited: CitedIndicator, lang: str) -> list[dict[str, Any]]:
-    """One row per wave, as /api/v1/indicators/{code} has it, with the words shown."""
+    """One row per wave that a source reports, as /api/v1/indicators/{code} has it, with
+    the words shown. A wave no source reports is absent: no bar, and no placeholder that
+    would read as a withheld figure."""
     rows = []
-    for point in cited.detail.series.points:
-        shown = wording.point_value(point, lang)
+    for point in _reported(cited):
+        shown = wording.point_value(point, lang, short=True)
         rows.append(
             {
                 "wave": point.wave,
                 "value": point.value,
                 "status": point.status.value,
                 "label": shown,
-                "description": f"{point.wave}: {shown}",
+                "description": f"{point.wave}: {wording.point_value(point, lang)}",
             }
         )
     return rows
+
+
+def _reported(cited: CitedIndicator) -> list[SeriesPoint]:
+    return [p for p in cited.detail.series.points if p.status is not FigureStatus.NO_SOURCE]
 
 
 def _top(cited: CitedIndicator) -> float:
@@ -150,7 +157,7 @@ def _layers(
 ) -> list[dict[str, Any]]:
     """Bars with their values, placeholders saying why a wave has none, title, credits."""
     indicator = cited.detail.indicator
-    every_wave = [point.wave for point in cited.detail.series.points]
+    every_wave = [point.wave for point in _reported(cited)]
     x = {
         "field": "wave",
         "type": "ordinal",

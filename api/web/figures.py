@@ -13,6 +13,7 @@ from markupsafe import Markup
 from api import wording
 from api.formats import citations
 from models.records import CitedIndicator
+from models.tables import FigureStatus
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,6 +56,7 @@ def view(cited: CitedIndicator, svg: str, lang: str) -> IndicatorView:
             ),
         )
         for point in series.points
+        if point.status is not FigureStatus.NO_SOURCE  # absent, as in the chart
     )
     return IndicatorView(
         code=indicator.code,

@@ -124,7 +124,13 @@ def series_by_indicator(
             segment=segment,
             points=compute.series(
                 [
-                    (year, [share_at.get((option, year)) for option in options_of[indicator_id]])
+                    (
+                        year,
+                        [
+                            (described.option[option].code, share_at.get((option, year)))
+                            for option in options_of[indicator_id]
+                        ],
+                    )
                     for year in years_of[survey_of[indicator_id]]
                 ],
                 {year: total for (id_, year), total in total_at.items() if id_ == indicator_id},
