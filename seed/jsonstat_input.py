@@ -2,7 +2,8 @@
 
 The dataset needs the dimensions wave (years), question, option and segment (codes), in
 any order; `value` as an array or an object by cell index; `status` (a string for every
-cell, an array, or an object by index) with the statuses of seed/data; and the source
+cell, an array, or an object by index) with the statuses of seed/data (a cell our own
+output marks `no_source` is no figure, as a null cell without a status); and the source
 code of each figure in `extension.source` (one code for all, or an object by index, as
 our own JSON-stat output writes it), with `extension.base_n` likewise. A null cell
 without a status is no figure at all and is skipped.
@@ -103,8 +104,8 @@ def _cells(name: str, dataset: Any, rows: Budget) -> list[Row]:
     axes = list(zip(ids, sizes, codes, strict=True))[::-1]  # the last varies fastest
     for index in range(count):
         value, status = values(index), statuses(index)
-        if value is None and status is None:
-            continue  # no figure in this cell
+        if value is None and status in (None, "no_source"):
+            continue  # no figure in this cell: no source reports it
         cell: dict[str, str] = {}
         rest = index
         for id_, size, dimension in axes:
