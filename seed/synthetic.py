@@ -61,7 +61,8 @@ class PublishedSurveyPresent(RuntimeError):
     def __init__(self, codes: Sequence[str]) -> None:
         self.codes = tuple(codes)
         names = ", ".join(repr(code) for code in self.codes)
-        super().__init__(f"the database holds the published survey {names}")
+        surveys = "survey" if len(self.codes) == 1 else "surveys"
+        super().__init__(f"the database holds the published {surveys} {names}")
 
 
 def surveys_in(engine: Engine, *, synthetic: bool | None = None) -> list[str]:
