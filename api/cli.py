@@ -8,6 +8,7 @@ import os
 import sys
 import time
 from collections.abc import Iterable, Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -50,14 +51,28 @@ def serve(args: argparse.Namespace) -> int:
 
     from api.http import server
     from seed.first_start import prepare
+    from seed.synthetic import surveys_in
 
     settings = _settings(args)
+    if args.synthetic:
+        try:
+            settings = _synthetic(settings)
+        except ValueError as error:
+            print(f"error: {error}", file=sys.stderr)
+            return 1
     # Once here, so that several workers never race to migrate and seed the database.
     engine = _engine(settings)
     try:
         result = prepare(
             engine, migrate_schema=settings.migrate_on_start, load_seed=settings.seed_on_start
         )
+        if args.synthetic and not surveys_in(engine):
+            print(
+                "error: the synthetic database holds no survey yet: run `kommunedigi generate`"
+                " first.",
+                file=sys.stderr,
+            )
+            return 1
     except SQLAlchemyError as error:
         if (line := _fault_line(error)) is None:
             raise
@@ -103,6 +118,16 @@ def serve(args: argparse.Namespace) -> int:
     return 0
 
 
+def _synthetic(settings: Settings) -> Settings:
+    """The settings that serve the generated data's database, never seeded with the
+    published figures; the workers read them from the environment."""
+    target = settings.synthetic_target()
+    os.environ[f"{ENV_PREFIX}DATABASE_URL"] = target
+    os.environ[f"{ENV_PREFIX}SYNTHETIC_DATABASE_URL"] = target  # not derived a second time
+    os.environ[f"{ENV_PREFIX}SEED_ON_START"] = "false"
+    return Settings.from_environ()
+
+
 def _log_config() -> dict[str, Any]:
     """uvicorn's logging configuration with the access logger of api.http.access_log added
     (uvicorn applies it in each worker it starts)."""
@@ -142,22 +167,50 @@ def export_schema(args: argparse.Namespace) -> int:
 
 
 def generate(args: argparse.Namespace) -> int:
-    from seed.first_start import ensure_seeded
-    from seed.synthetic import Sizes, SyntheticExists, generate
+    from sqlalchemy import make_url
 
-    engine = _engine(_settings(args))
-    ensure_seeded(engine)
+    from models import migrate
+    from seed.synthetic import (
+        PublishedSurveyPresent,
+        Sizes,
+        SyntheticExists,
+        generate,
+        refuse_published,
+    )
+
+    # The deployment's settings name the target; --database-url here names it outright.
+    settings = Settings.from_environ()
+    try:
+        url = args.database_url or settings.synthetic_target()
+    except ValueError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 1
+    engine = _engine(replace(settings, database_url=url))
+    shown = make_url(url).render_as_string(hide_password=True)
     sizes = Sizes(args.waves, args.questions, args.options, args.segments)
     started = time.perf_counter()
     try:
+        refuse_published(engine)  # before migrating: a published database stays untouched
+        migrate.upgrade(engine)
         count = generate(engine, sizes)
+    except PublishedSurveyPresent as error:
+        print(
+            f"error: {shown}: {error}; generated data goes in a database of its own. Name an"
+            f" empty one with {ENV_PREFIX}SYNTHETIC_DATABASE_URL or --database-url; nothing"
+            " was written.",
+            file=sys.stderr,
+        )
+        return 1
     except SyntheticExists as error:
-        print(f"error: {error}; use a fresh database", file=sys.stderr)
+        print(f"error: {shown}: {error}; use a fresh database", file=sys.stderr)
         return 1
     finally:
         engine.dispose()
     seconds = time.perf_counter() - started
-    print(f"Generated {count} synthetic shares in survey 'synthetic' in {seconds:.1f} s.")
+    print(
+        f"Generated {count} synthetic shares in survey 'synthetic' in {seconds:.1f} s,"
+        f" in {shown}. Serve it with `kommunedigi serve --synthetic`."
+    )
     return 0
 
 
@@ -269,9 +322,11 @@ def parser() -> argparse.ArgumentParser:
     )
     commands = main.add_subparsers(dest="command", required=True)
 
-    def command(name: str, help: str) -> argparse.ArgumentParser:
+    def command(
+        name: str, help: str, url: str = f"overrides {ENV_PREFIX}DATABASE_URL"
+    ) -> argparse.ArgumentParser:
         sub = commands.add_parser(name, help=help, description=help)
-        sub.add_argument("--database-url", help=f"overrides {ENV_PREFIX}DATABASE_URL")
+        sub.add_argument("--database-url", help=url)
         return sub
 
     run = command("serve", "serve the API (creating and seeding an empty database first)")
@@ -287,6 +342,11 @@ def parser() -> argparse.ArgumentParser:
         "--proxy-headers",
         action="store_true",
         help="trust X-Forwarded-* from FORWARDED_ALLOW_IPS (only behind a proxy)",
+    )
+    run.add_argument(
+        "--synthetic",
+        action="store_true",
+        help=f"serve the generated data's database ({ENV_PREFIX}SYNTHETIC_DATABASE_URL)",
     )
     run.set_defaults(handler=serve)
 
@@ -308,7 +368,12 @@ def parser() -> argparse.ArgumentParser:
     db.add_argument("revision", nargs="?", help="target revision (default: newest for upgrade)")
     db.set_defaults(handler=database)
 
-    make = command("generate", "add a synthetic survey of the given size (test data only)")
+    make = command(
+        "generate",
+        "make a synthetic survey of the given size (test data only) in a database of its own,"
+        " never the published one's",
+        f"the database to write (overrides {ENV_PREFIX}SYNTHETIC_DATABASE_URL)",
+    )
     for name, default in (("waves", 3), ("questions", 100), ("options", 5), ("segments", 10)):
         make.add_argument(f"--{name}", type=_positive, default=default, help=f"default {default}")
     make.set_defaults(handler=generate)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, fields
+from pathlib import PurePath
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from limits import RateLimitItem, parse
@@ -30,6 +31,11 @@ class Settings:
     database_url: str = setting(
         "sqlite:///kommunedigi.sqlite3",
         "SQLAlchemy URL of the database; the default is a SQLite file here",
+    )
+    synthetic_database_url: str = setting(
+        "",
+        "database of `kommunedigi generate` and `serve --synthetic`;"
+        " empty: NAME-synthetic beside a SQLite DATABASE_URL",
     )
     migrate_on_start: bool = setting(
         True, "bring the schema to the newest migration when the app starts"
@@ -167,6 +173,27 @@ class Settings:
     )
     workers: int = setting(1, "worker processes for `kommunedigi serve`")
     debug: bool = setting(False, "show tracebacks in error responses; never in production")
+
+    def synthetic_target(self) -> str:
+        """The URL of the database that holds generated data, never the published survey's.
+
+        Named by synthetic_database_url, or a sibling of a SQLite database file
+        (kommunedigi.sqlite3: kommunedigi-synthetic.sqlite3). ValueError when neither.
+        """
+        if self.synthetic_database_url:
+            return self.synthetic_database_url
+        from sqlalchemy import make_url
+
+        url = make_url(self.database_url)
+        if url.get_backend_name() == "sqlite" and url.database not in (None, "", ":memory:"):
+            path = PurePath(url.database or "")
+            sibling = path.with_name(f"{path.stem}-synthetic{path.suffix}")
+            return url.set(database=str(sibling)).render_as_string(hide_password=False)
+        raise ValueError(
+            f"{ENV_PREFIX}SYNTHETIC_DATABASE_URL is not set: generated data lives in a database"
+            " of its own, and only a SQLite file's can be named after"
+            f" {ENV_PREFIX}DATABASE_URL. Set it to an empty database (not the published one)."
+        )
 
     @property
     def token_hashes(self) -> tuple[str, ...]:

@@ -1,13 +1,15 @@
 """Throughput of kommunedigi against a bare Starlette app and Datasette, over HTTP.
 
-Builds (or reuses) a SQLite database with the seed plus N synthetic shares and a separate
-virtual environment with datasette and datasette-graphql (their graphql-core pin clashes
-with Strawberry's, so never in the project's venv), both under bench/.work/. Then starts,
-each with one worker on 127.0.0.1: a bare Starlette app (the ceiling, bench/bare_app.py),
-kommunedigi with its response cache, kommunedigi without it
-(KOMMUNEDIGI_RESPONSE_CACHE_BYTES=0), both with the rate limiter running at a quota no
-run reaches, and datasette with datasette-graphql on the same file. Checks that they
-give the same figures for question `action-plan`, then loads each request with wrk
+Builds (or reuses) a SQLite database of N synthetic shares (`kommunedigi generate`, which
+writes generated data into a database of its own, never beside the published figures;
+every request below reads that data) and a separate virtual environment with datasette
+and datasette-graphql (their graphql-core pin clashes with Strawberry's, so never in the
+project's venv), both under bench/.work/. Then starts, each with one worker on 127.0.0.1:
+a bare Starlette app (the ceiling, bench/bare_app.py), kommunedigi with its response
+cache, kommunedigi without it (KOMMUNEDIGI_RESPONSE_CACHE_BYTES=0), both with the rate
+limiter running at a quota no run reaches, and datasette with datasette-graphql on the
+same file. Checks that they give the same figures for question `synthetic-q1` (segment
+`all`), then loads each request with wrk
 (-t2 -c32 -d5s --latency; `apt-get install -y wrk`) in rounds that visit every server in
 turn, keeps each cell's best round, and prints req/s, p50, p99, the ratio to the bare
 app and each server's peak memory (RSS).
@@ -15,7 +17,8 @@ app and each server's peak memory (RSS).
 With `--baseline REF`, the kommunedigi of another commit runs beside this checkout's in
 every round: REF is checked out into a temporary git worktree under bench/.work/ and
 served by the same venv with its own code on PYTHONPATH (not the editable install), on a
-database its own code built. Its servers are labelled "baseline cached" and "baseline
+database its own code built (REF's generate must make indicator `synthetic-i1` in a
+database of its own, as this code's does). Its servers are labelled "baseline cached" and "baseline
 uncached", and a last table gives, per request, each one's ratio to the bare app of the
 same round and the ratio of this code to the baseline. `--without-datasette` leaves
 Datasette out (it is not needed to compare two commits).
@@ -74,17 +77,18 @@ SQL = {
         "from share s join wave w on w.id = s.wave_id "
         "join indicatoroption io on io.option_id = s.option_id "
         "join indicator i on i.id = io.indicator_id join segment g on g.id = s.segment_id "
-        "where i.code = 'expected-better-quality' and g.code = 'all' "
+        "where i.code = 'synthetic-i1' and g.code = 'all' "
         "and s.replaced_in is null group by w.year order by w.year"
     ),
     "question": SQL_COLUMNS
     + SQL_JOINS
-    + "where q.code = 'expected-effects' and s.replaced_in is null "
+    + "where q.code = 'synthetic-q1' and g.code = 'all' and s.replaced_in is null "
     "order by w.year, o.position, g.code",
     "shares page": SQL_COLUMNS + SQL_JOINS + "where s.replaced_in is null "
     "order by s.wave_id, s.question_id, s.option_id, s.segment_id limit 100",
     "check": "select s.value from share s join question q on q.id = s.question_id "
-    "where q.code = 'action-plan' and s.replaced_in is null",
+    "join segment g on g.id = s.segment_id "
+    "where q.code = 'synthetic-q1' and g.code = 'all' and s.replaced_in is null",
 }
 
 
@@ -98,8 +102,8 @@ def sql_path(sql: str) -> str:
 
 # request label → (kommunedigi's path, datasette's path); the bare app answers BARE.
 REQUESTS: dict[str, tuple[str, str]] = {
-    "indicator series": ("/api/v1/indicators/expected-better-quality", sql_path(SQL["indicator"])),
-    "question's shares": ("/api/v1/questions/expected-effects", sql_path(SQL["question"])),
+    "indicator series": ("/api/v1/indicators/synthetic-i1", sql_path(SQL["indicator"])),
+    "question's shares": ("/api/v1/questions/synthetic-q1?segment=all", sql_path(SQL["question"])),
     "shares page (100)": ("/api/v1/shares?limit=100", sql_path(SQL["shares page"])),
     "GraphQL shares page (100)": (
         graphql_path("/graphql", K_SHARES_PAGE),
@@ -140,8 +144,8 @@ def run(command: list[str | Path], **kwargs: object) -> None:
 
 
 def build_database(shares: int, code: Code) -> Path:
-    """bench/.work/bench-N.sqlite3: the seed plus N synthetic shares (10 waves × 100 q),
-    written by `code` (a baseline's database is named after its commit)."""
+    """bench/.work/bench-N.sqlite3: N synthetic shares (10 waves × 100 q), alone in their
+    database, written by `code` (a baseline's database is named after its commit)."""
     path = WORK / code.database_name.format(shares=shares)
     if path.exists():
         return path
@@ -266,11 +270,15 @@ def servers(databases: dict[Code, Path], datasette: Path | None) -> list[Server]
 
 
 def figures(server: Server) -> set[float]:
-    """The values of question action-plan's shares, by REST (or SQL) and by GraphQL."""
+    """The values of question synthetic-q1's shares for segment all (10 waves × 10 options),
+    by REST (or SQL) and by GraphQL."""
     if server.label != "datasette":
-        rest = json.loads(get(server.base + "/api/v1/shares?question=action-plan"))
+        rest = json.loads(get(server.base + "/api/v1/shares?question=synthetic-q1&segment=all"))
         rest_values = {row["value"] for row in rest["data"]}
-        query = '{ shares(filter: {questions: ["action-plan"]}) { edges { node { value } } } }'
+        query = (
+            '{ shares(first: 100, filter: {questions: ["synthetic-q1"], segments: ["all"]})'
+            " { edges { node { value } } } }"
+        )
         answer = json.loads(get(server.base + graphql_path("/graphql", query)))
         graph_values = {edge["node"]["value"] for edge in answer["data"]["shares"]["edges"]}
     else:
@@ -278,10 +286,11 @@ def figures(server: Server) -> set[float]:
             row["value"] for row in json.loads(get(server.base + sql_path(SQL["check"])))
         }
         where = (
-            "replaced_in is null and question_id = "
-            "(select id from question where code = 'action-plan')"
+            "replaced_in is null"
+            " and question_id = (select id from question where code = 'synthetic-q1')"
+            " and segment_id = (select id from segment where code = 'all')"
         )
-        query = f'{{ share(where: "{where}") {{ nodes {{ value }} }} }}'
+        query = f'{{ share(first: 100, where: "{where}") {{ nodes {{ value }} }} }}'
         answer = json.loads(get(server.base + graphql_path("/graphql/bench", query)))
         graph_values = {node["value"] for node in answer["data"]["share"]["nodes"]}
     if rest_values != graph_values:
@@ -350,12 +359,13 @@ def main() -> None:
 
     values = {frozenset(v) for v in checked.values()}
     if len(values) != 1:
-        raise SystemExit(f"servers disagree on question action-plan: {checked}")
-    print(f"same figures for question action-plan on every server: {sorted(values.pop())}")
+        raise SystemExit(f"servers disagree on question synthetic-q1: {checked}")
+    print(f"same figures for question synthetic-q1 on every server: {len(values.pop())} values")
 
     bare = results[BARE[0], "bare starlette"][0]
     print(f"\nwrk -t2 -c32 -d{args.duration}s, best of {args.repeats} interleaved rounds; "
-          f"{args.shares:,} synthetic shares + seed, SQLite; one worker each\n")  # fmt: skip
+          f"{args.shares:,} synthetic shares alone in their database, SQLite;"
+          " one worker each\n")  # fmt: skip
     print("| request | server | req/s | p50 ms | p99 ms | p99/p50 | x bare | socket errors |")
     print("|---|---|---:|---:|---:|---:|---:|---:|")
     for (request, label), (rate, p50, p99, errors) in results.items():
@@ -393,7 +403,7 @@ def measure(
     dict[str, float],
 ]:
     """Every round's req/s per cell, in round order; each cell's best round; each
-    server's figures for question action-plan; each server's peak RSS."""
+    server's figures for question synthetic-q1; each server's peak RSS."""
     results: dict[Cell, tuple[float, float, float, int]] = {}
     rates: dict[Cell, list[float]] = {}
     checked: dict[str, set[float]] = {}

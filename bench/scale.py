@@ -1,9 +1,12 @@
-"""Does the API slow down as the data grows? Seed alone against seed + N synthetic shares.
+"""Does the API slow down as the data grows? 100 synthetic shares against N.
 
-Makes (or reuses) two PostgreSQL databases on one server, one with the published figures
-only and one with a synthetic survey of N shares beside them, then times the same
-requests against each through the app in this process (no network, no response cache)
-and prints the median latencies and their ratio.
+Makes (or reuses) two PostgreSQL databases of generated data on one server (generated
+data lives in a database of its own, never beside the published figures): a small one
+that holds just what the requests answer (10 waves × 1 question × 10 options, segment
+`all`) and one with a synthetic survey of N shares, whose extra questions and segments
+the requests never select. Then times the same requests against each through the app in
+this process (no network, no response cache) and prints the median latencies and their
+ratio.
 
     python bench/scale.py --server postgresql+psycopg://postgres@127.0.0.1:5432/test \\
         --shares 10000000 --requests 300
@@ -26,15 +29,17 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from api.app import create_app
 from api.settings import Settings
+from models import migrate
 from models.db import make_engine
-from seed.first_start import ensure_seeded
-from seed.synthetic import Sizes, generate
+from seed.synthetic import Sizes, generate, surveys_in
 
+# Each answers the same figures at every size: 10 waves, 10 options, segment all.
 REQUESTS = {
-    "indicator series": "/api/v1/indicators/expected-better-quality",
-    "one question's shares": "/api/v1/questions/expected-effects",
-    "shares page, one question": "/api/v1/shares?question=action-plan",
+    "indicator series": "/api/v1/indicators/synthetic-i1",
+    "one question's shares": "/api/v1/questions/synthetic-q1?segment=all",
+    "shares page, one question": "/api/v1/shares?question=synthetic-q1&segment=all",
 }
+SMALL = Sizes(waves=10, questions=1, options=10, segments=1)
 
 
 def sizes_for(shares: int) -> Sizes:
@@ -43,7 +48,7 @@ def sizes_for(shares: int) -> Sizes:
     return Sizes(waves=10, questions=1000, options=10, segments=segments)
 
 
-def database(server: str, name: str, sizes: Sizes | None) -> str:
+def database(server: str, name: str, sizes: Sizes) -> str:
     """The URL of database `name`, created and filled unless it is already complete."""
     url = make_url(server).set(database=name).render_as_string(hide_password=False)
     admin = create_engine(server, isolation_level="AUTOCOMMIT")
@@ -55,14 +60,11 @@ def database(server: str, name: str, sizes: Sizes | None) -> str:
             connection.execute(text(f'CREATE DATABASE "{name}"'))
     admin.dispose()
     engine = make_engine(url)
-    ensure_seeded(engine)
-    if sizes is not None:
-        with engine.connect() as connection:
-            has = connection.execute(text("SELECT 1 FROM survey WHERE code = 'synthetic'")).first()
-        if not has:
-            started = time.perf_counter()
-            generate(engine, sizes)
-            print(f"generated {sizes.shares:,} shares in {time.perf_counter() - started:.0f} s")
+    if not surveys_in(engine, synthetic=True):
+        migrate.upgrade(engine)
+        started = time.perf_counter()
+        generate(engine, sizes)
+        print(f"generated {sizes.shares:,} shares in {time.perf_counter() - started:.0f} s")
     engine.dispose()
     return url
 
@@ -104,18 +106,18 @@ def main() -> None:
     args = parser.parse_args()
 
     sizes = sizes_for(args.shares)
-    small = database(args.server, "kommunedigi_bench_seed", None)
+    small = database(args.server, f"kommunedigi_bench_{SMALL.shares}", SMALL)
     large = database(args.server, f"kommunedigi_bench_{sizes.shares}", sizes)
-    seed_ms, seed_total = asyncio.run(medians(small, args.requests))
+    small_ms, small_total = asyncio.run(medians(small, args.requests))
     large_ms, large_total = asyncio.run(medians(large, args.requests))
 
     print(f"machine: {platform.machine()}, {platform.python_implementation()} "
           f"{platform.python_version()}, PostgreSQL at {make_url(args.server).host}")  # fmt: skip
     print(f"median of {args.requests} requests each, in-process, no response cache")
-    print(f"{'request':28} {f'{seed_total:,} shares':>14} {f'{large_total:,} shares':>18} ratio")
+    print(f"{'request':28} {f'{small_total:,} shares':>14} {f'{large_total:,} shares':>18} ratio")
     for label in REQUESTS:
-        ratio = large_ms[label] / seed_ms[label]
-        print(f"{label:28} {seed_ms[label]:11.2f} ms {large_ms[label]:15.2f} ms {ratio:5.2f}")
+        ratio = large_ms[label] / small_ms[label]
+        print(f"{label:28} {small_ms[label]:11.2f} ms {large_ms[label]:15.2f} ms {ratio:5.2f}")
 
 
 if __name__ == "__main__":

@@ -13,7 +13,8 @@ def prepare(
 ) -> SeedResult | None:
     """Safe to repeat: an up-to-date, seeded database is only read, never written. Safe
     to run in several processes at once: they migrate one after another, and one loads
-    the seed while the others wait for it and report its release."""
+    the seed while the others wait for it and report its release. A database of generated
+    data (seed.synthetic) is never seeded: its survey came with a release."""
     if migrate_schema:
         migrate.upgrade(engine)
     return seed(engine) if load_seed else None

@@ -1,7 +1,11 @@
-"""Generated test data at any scale, kept apart from the published figures.
+"""Generated test data at any scale, in a database of its own.
 
-Everything lands in its own survey (code `synthetic`, flagged `synthetic`), with wave
-years from 3001 so that no generated row can pass for a real one. Values are
+Generated figures never share a database with the published survey: a database apart
+keeps them out of every list, filter, release number, ETag, feed, catalog and citation
+of the published data by construction, where a `synthetic = false` condition would have
+to be remembered by every query. `generate` refuses a database that holds a published
+survey. Everything lands in one survey (code `synthetic`, flagged `synthetic`), with
+wave years from 3001 so that no generated row can pass for a real one. Values are
 deterministic, so two runs with the same sizes give the same data.
 """
 
@@ -11,10 +15,12 @@ from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from itertools import islice, product
 
-from sqlalchemy import ColumnElement, Engine, insert, select
+from sqlalchemy import ColumnElement, Engine, insert, inspect, select
 from sqlmodel import Session, col
 
 from models.tables import (
+    Indicator,
+    IndicatorOption,
     Option,
     Question,
     QuestionKind,
@@ -49,6 +55,34 @@ class SyntheticExists(RuntimeError):
     """The database already has a synthetic survey; generate into a fresh one."""
 
 
+class PublishedSurveyPresent(RuntimeError):
+    """The database holds a published survey: generated data never goes beside it."""
+
+    def __init__(self, codes: Sequence[str]) -> None:
+        self.codes = tuple(codes)
+        names = ", ".join(repr(code) for code in self.codes)
+        surveys = "survey" if len(self.codes) == 1 else "surveys"
+        super().__init__(f"the database holds the published {surveys} {names}")
+
+
+def surveys_in(engine: Engine, *, synthetic: bool | None = None) -> list[str]:
+    """The codes of the surveys in `engine`'s database, of one kind if `synthetic` is given
+    (none when it has no tables yet)."""
+    if not inspect(engine).has_table("survey"):
+        return []
+    query = select(col(Survey.code)).order_by(col(Survey.id))
+    if synthetic is not None:
+        query = query.where(col(Survey.synthetic).is_(synthetic))
+    with Session(engine) as session:
+        return list(session.execute(query).scalars())
+
+
+def refuse_published(engine: Engine) -> None:
+    """Raises PublishedSurveyPresent if `engine`'s database holds a published survey."""
+    if published := surveys_in(engine, synthetic=False):
+        raise PublishedSurveyPresent(published)
+
+
 def _value(*key: int) -> float:
     # A cheap deterministic spread over 0..100 with one decimal.
     mixed = 1
@@ -58,7 +92,11 @@ def _value(*key: int) -> float:
 
 
 def generate(engine: Engine, sizes: Sizes) -> int:
-    """Add the synthetic survey with `sizes` in one transaction; returns the shares made."""
+    """Add the synthetic survey with `sizes` in one transaction; returns the shares made.
+
+    Raises PublishedSurveyPresent, writing nothing, into a database with a published survey.
+    """
+    refuse_published(engine)
     with Session(engine) as session:
         if session.execute(select(col(Survey.id)).where(col(Survey.code) == SURVEY)).first():
             raise SyntheticExists(f"survey {SURVEY!r} exists already")
@@ -140,6 +178,7 @@ def generate(engine: Engine, sizes: Sizes) -> int:
             .where(col(Option.question_id).in_(question_ids))
             .order_by(col(Option.id))
         ).all()
+        _add_indicator(session, question_ids[0], [id_ for _, id_ in options[:2]])
 
         shares = (
             (
@@ -162,6 +201,24 @@ def generate(engine: Engine, sizes: Sizes) -> int:
     return sizes.shares
 
 
+def _add_indicator(session: Session, question_id: int, option_ids: Sequence[int]) -> None:
+    """One indicator, the sum of the first question's first two options, so that series
+    are served (and measured) on generated data too."""
+    indicator = Indicator(
+        code=f"{SURVEY}-i1",
+        question_id=question_id,
+        position=1,
+        title_nb="Syntetisk indikator 1",
+        title_en="Synthetic indicator 1",
+        description_nb="Summen av alternativ 1 og 2 i syntetisk spørsmål 1 (genererte tall).",
+        description_en="The sum of options 1 and 2 of synthetic question 1 (generated numbers).",
+    )
+    session.add(indicator)
+    session.flush()
+    assert indicator.id is not None
+    session.add_all(IndicatorOption(indicator_id=indicator.id, option_id=id_) for id_ in option_ids)
+
+
 def _insert_ids(
     session: Session,
     table: type[Wave] | type[Question] | type[Segment],
@@ -175,7 +232,7 @@ def _insert_ids(
 
 
 def _segment_ids(session: Session, count: int) -> list[int]:
-    """`all` (shared with the published survey) plus synthetic segments up to `count`."""
+    """`all` plus synthetic segments up to `count`."""
     existing = session.execute(select(col(Segment.id)).where(col(Segment.code) == "all")).scalar()
     if existing is None:
         segment = Segment(code="all", dimension="all", label_nb="Alle", label_en="All")

@@ -18,11 +18,14 @@ from typing import Any
 
 import httpx
 import pytest
-from sqlalchemy import Engine, create_engine, event, inspect, make_url, text
+from sqlalchemy import Engine, create_engine, event, inspect, make_url, select, text, update
+from sqlmodel import Session, col
 from starlette.applications import Starlette
 
 from api.app import create_app
 from api.settings import Settings
+from models.tables import Share
+from seed.releases import open_release
 
 ROOT = Path(__file__).resolve().parent.parent
 POSTGRES_URL_VARIABLE = "KOMMUNEDIGI_TEST_POSTGRES_URL"
@@ -132,6 +135,53 @@ def fresh_app(fresh_database_url: str) -> Iterator[Starlette]:
     )
     yield app
     app.state.engine.dispose()
+
+
+def generate_into(url: str, sizes: Any) -> None:
+    """Generated data of `sizes` in database `url`, made the way `kommunedigi generate`
+    makes it: migrated, never seeded with the published figures."""
+    from models import migrate
+    from models.db import make_engine
+    from seed.synthetic import generate
+
+    engine = make_engine(url)
+    migrate.upgrade(engine)
+    generate(engine, sizes)
+    engine.dispose()
+
+
+def synthetic_app(url: str, sizes: Any, **settings: Any) -> Starlette:
+    """An app over database `url` holding only generated data of `sizes`."""
+    generate_into(url, sizes)
+    # Tests that add data look for the new release on every request.
+    options: dict[str, Any] = {"release_check_seconds": 0, **NO_RATE_LIMITS, **settings}
+    return create_app(Settings(database_url=url, **options))
+
+
+def correct_first_synthetic_share(engine: Engine, value: float) -> tuple[float | None, int]:
+    """Replace one generated share in a new release; returns (old value, release id)."""
+    with Session(engine) as session:
+        release = open_release(session, message="correction", checksum="x")
+        assert release.id is not None
+        old = session.execute(
+            select(Share).where(col(Share.base_n) == 100).order_by(col(Share.id)).limit(1)
+        ).scalar_one()
+        session.execute(update(Share).where(col(Share.id) == old.id).values(replaced_in=release.id))
+        session.add(
+            Share(
+                wave_id=old.wave_id,
+                question_id=old.question_id,
+                option_id=old.option_id,
+                segment_id=old.segment_id,
+                value=value,
+                base_n=old.base_n,
+                status=old.status,
+                source_id=old.source_id,
+                release_id=release.id,
+            )
+        )
+        session.commit()
+        return old.value, release.id
 
 
 @pytest.fixture

@@ -21,13 +21,13 @@ import pyshacl
 import pytest
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCAT, DCTERMS, FOAF, RDF, SH, SKOS, XSD
-from sqlmodel import Session, col, select
+from sqlmodel import Session
 from starlette.applications import Starlette
 
 from api.app import create_app
+from api.cli import main
 from api.settings import Settings
 from models.tables import Survey, Wave
-from seed.synthetic import Sizes, generate
 from tests.conftest import ROOT
 
 pytestmark = [
@@ -279,19 +279,28 @@ async def test_temporal_coverage_follows_the_waves_in_the_database(fresh_app):
     assert graph.value(dataset_of(graph, "no-waves-yet"), DCTERMS.temporal) is None
 
 
-async def test_synthetic_surveys_stay_out_of_the_catalog(fresh_app):
-    generate(fresh_app.state.engine, Sizes(waves=2, questions=2, options=2, segments=1))
-    with Session(fresh_app.state.engine) as session:
-        flagged = session.exec(select(Survey.code).where(col(Survey.synthetic))).all()
-    assert flagged == ["synthetic"]
-    async with serving(fresh_app) as client:
-        for format in SERIALISATIONS:
-            response = await client.get("/catalog", params={"format": format})
-            assert response.status_code == 200
-            assert "synthetic" not in response.text.lower()
-            assert "3001" not in response.text
-        graph = await fetch(client)
-    assert datasets(graph) == [dataset_of(graph, SURVEY)]
+async def test_generate_leaves_the_catalog_of_a_deployment_unchanged(
+    fresh_app, fresh_database_url, databases, monkeypatch
+):
+    async def catalogs() -> dict[str, bytes]:
+        async with serving(fresh_app) as client:
+            found = {}
+            for format in SERIALISATIONS:
+                response = await client.get("/catalog", params={"format": format})
+                assert response.status_code == 200
+                found[format] = response.content
+            return found
+
+    before = await catalogs()
+    monkeypatch.setenv("KOMMUNEDIGI_DATABASE_URL", fresh_database_url)
+    monkeypatch.setenv("KOMMUNEDIGI_SYNTHETIC_DATABASE_URL", databases.new())
+    arguments = ["--waves", "2", "--questions", "2", "--options", "2", "--segments", "1"]
+    assert main(["generate", *arguments]) == 0
+    after = await catalogs()
+    assert after == before
+    for text in after.values():
+        assert b"synthetic" not in text.lower()
+        assert b"3001" not in text
 
 
 async def test_every_dataset_has_the_three_distributions(client):

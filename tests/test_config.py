@@ -49,7 +49,7 @@ AS_POLICIES = {"rate_limit_api", "rate_limit_harvest"}
 
 NOT_FOR_CLIENTS = {
     # Where the data lives and how the app starts.
-    "database_url", "migrate_on_start", "seed_on_start", "debug",
+    "database_url", "synthetic_database_url", "migrate_on_start", "seed_on_start", "debug",
     # The catalog publishes these itself; the digests are secrets' fingerprints.
     "base_url", "publisher_name", "publisher_id", "contact_email", "licence",
     "import_token_hashes", "api_key_hashes", "rate_limit_storage",

@@ -16,8 +16,8 @@ from pyjstat import pyjstat
 
 from api.cli import main
 from seed.loader import DATA
-from seed.synthetic import Sizes, generate
-from tests.conftest import count_queries
+from seed.synthetic import Sizes
+from tests.conftest import count_queries, generate_into
 from tests.datafile_helpers import app_for, cells, client_for, client_of, seeded_shares
 
 pytestmark = [
@@ -447,8 +447,8 @@ async def test_survey_csv_has_no_cap_but_its_jsonstat_has(database_url):
 async def test_survey_csv_streams_page_by_page_with_every_share_once(fresh_database_url):
     sizes = Sizes(waves=2, questions=3, options=4, segments=5)  # 120 shares
     settings = {"default_page_size": 7, "max_page_size": 7, "max_cells": 10}
+    generate_into(fresh_database_url, sizes)
     with app_for(fresh_database_url, **settings) as app:
-        generate(app.state.engine, sizes)
         async with client_of(app) as client:
             with count_queries(app.state.engine) as statements:
                 response = await client.get("/api/v1/surveys/synthetic/data")

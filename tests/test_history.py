@@ -6,57 +6,35 @@ import writes it, on generated data, and read back through the public API.
 
 import httpx
 import pytest
-from sqlalchemy import select, update
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session, col
+from sqlmodel import Session
 
 from models.tables import Share
-from seed.releases import open_release
-from seed.synthetic import Sizes, generate
-from tests.conftest import graphql
+from seed.synthetic import Sizes
+from tests.conftest import correct_first_synthetic_share, graphql, synthetic_app
 
 pytestmark = pytest.mark.anyio
 
 
-def correct_first_synthetic_share(engine, value):
-    """Replace one generated share in a new release; returns (old value, release id)."""
-    with Session(engine) as session:
-        release = open_release(session, message="correction", checksum="x")
-        assert release.id is not None
-        old = session.execute(
-            select(Share).where(col(Share.base_n) == 100).order_by(col(Share.id)).limit(1)
-        ).scalar_one()
-        session.execute(update(Share).where(col(Share.id) == old.id).values(replaced_in=release.id))
-        session.add(
-            Share(
-                wave_id=old.wave_id,
-                question_id=old.question_id,
-                option_id=old.option_id,
-                segment_id=old.segment_id,
-                value=value,
-                base_n=old.base_n,
-                status=old.status,
-                source_id=old.source_id,
-                release_id=release.id,
-            )
-        )
-        session.commit()
-        return old.value, release.id
-
-
-async def test_reads_serve_the_current_row_after_a_correction(fresh_app):
-    generate(fresh_app.state.engine, Sizes(waves=1, questions=1, options=2, segments=1))
-    old, release_id = correct_first_synthetic_share(fresh_app.state.engine, 12.5)
+async def test_reads_serve_the_current_row_after_a_correction(fresh_database_url):
+    app = synthetic_app(fresh_database_url, Sizes(waves=1, questions=1, options=2, segments=1))
+    old, release_id = correct_first_synthetic_share(app.state.engine, 12.5)
     assert old != 12.5
 
-    transport = httpx.ASGITransport(app=fresh_app)
-    async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as client:
-        rows = (await client.get("/api/v1/shares", params={"survey": "synthetic"})).json()["data"]
-        connection = await graphql(
-            client,
-            '{ shares(filter: {surveys: ["synthetic"]}) { totalCount edges { node { value } } } }',
-        )
-        health = (await client.get("/health")).json()
+    transport = httpx.ASGITransport(app=app)
+    try:
+        async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as client:
+            rows = (await client.get("/api/v1/shares", params={"survey": "synthetic"})).json()
+            connection = await graphql(
+                client,
+                '{ shares(filter: {surveys: ["synthetic"]})'
+                " { totalCount edges { node { value } } } }",
+            )
+            health = (await client.get("/health")).json()
+    finally:
+        app.state.engine.dispose()
+    rows = rows["data"]
 
     assert [row["value"] for row in rows][0] == 12.5
     assert len(rows) == 2

@@ -1,47 +1,58 @@
-"""`kommunedigi generate`: synthetic data, flagged and apart from the published survey."""
+"""`kommunedigi generate`: synthetic data, flagged, in a database of its own."""
 
 import httpx
 import pytest
 from sqlalchemy import inspect
 
 from api.cli import main
-from seed.synthetic import Sizes, generate
-from tests.conftest import graphql
+from models import migrate
+from models.db import make_engine
+from seed.synthetic import PublishedSurveyPresent, Sizes, generate
+from tests.conftest import database_digest, graphql, synthetic_app
 
 pytestmark = pytest.mark.anyio
 
 
-async def test_generated_survey_is_flagged_and_kept_apart(fresh_app):
-    made = generate(fresh_app.state.engine, Sizes(waves=2, questions=3, options=4, segments=5))
-    assert made == 2 * 3 * 4 * 5
-    transport = httpx.ASGITransport(app=fresh_app)
-    async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as client:
-        surveys = (await client.get("/api/v1/surveys")).json()["data"]
-        waves = (await client.get("/api/v1/waves", params={"survey": "synthetic"})).json()["data"]
-        published = await graphql(
-            client, '{ shares(filter: {surveys: ["kommuneundersokelsen"]}) { totalCount } }'
-        )
-        generated = await graphql(
-            client, '{ shares(filter: {surveys: ["synthetic"]}) { totalCount } }'
-        )
-    assert [(s["code"], s["synthetic"]) for s in surveys] == [
-        ("kommuneundersokelsen", False),
-        ("synthetic", True),
-    ]
+async def test_generated_survey_is_flagged_and_alone_in_its_database(fresh_database_url):
+    # create_app seeds an empty database on first start; a generated one it leaves alone.
+    app = synthetic_app(fresh_database_url, Sizes(waves=2, questions=3, options=4, segments=5))
+    transport = httpx.ASGITransport(app=app)
+    try:
+        async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as client:
+            surveys = (await client.get("/api/v1/surveys")).json()["data"]
+            waves = (await client.get("/api/v1/waves")).json()["data"]
+            releases = (await client.get("/api/v1/releases")).json()["data"]
+            generated = await graphql(
+                client, '{ shares(filter: {surveys: ["synthetic"]}) { totalCount } }'
+            )
+            everything = await graphql(client, "{ shares { totalCount } }")
+    finally:
+        app.state.engine.dispose()
+    assert [(s["code"], s["synthetic"]) for s in surveys] == [("synthetic", True)]
     assert [w["year"] for w in waves] == [3001, 3002]
-    assert published["data"]["shares"]["totalCount"] == 21
+    assert [(r["id"], r["added"]) for r in releases] == [(1, 120)]
     assert generated["data"]["shares"]["totalCount"] == 120
+    assert everything["data"]["shares"]["totalCount"] == 120
 
 
-def test_bulk_load_keeps_every_key_and_index(fresh_app):
-    engine = fresh_app.state.engine
+def test_generate_refuses_a_database_with_a_published_survey(fresh_app, fresh_database_url):
+    digest = database_digest(fresh_database_url)
+    with pytest.raises(PublishedSurveyPresent, match="'kommuneundersokelsen'"):
+        generate(fresh_app.state.engine, Sizes(waves=1, questions=1, options=1, segments=1))
+    assert database_digest(fresh_database_url) == digest
+
+
+def test_bulk_load_keeps_every_key_and_index(fresh_database_url):
+    engine = make_engine(fresh_database_url)
+    migrate.upgrade(engine)
     before = inspect(engine)
     keys = sorted(str(key["referred_table"]) for key in before.get_foreign_keys("share"))
-    indexes = sorted(index["name"] for index in before.get_indexes("share"))
+    indexes = sorted(str(index["name"]) for index in before.get_indexes("share"))
     generate(engine, Sizes(waves=1, questions=2, options=2, segments=2))
     after = inspect(engine)
     assert sorted(str(k["referred_table"]) for k in after.get_foreign_keys("share")) == keys
-    assert sorted(index["name"] for index in after.get_indexes("share")) == indexes
+    assert sorted(str(index["name"]) for index in after.get_indexes("share")) == indexes
+    engine.dispose()
 
 
 def test_generate_command_refuses_a_second_synthetic_survey(fresh_database_url, capsys):
