@@ -1,10 +1,13 @@
 """Coverage: each question and indicator lists the waves it has figures for, in REST,
-GraphQL and JSON-stat.
+GraphQL and JSON-stat, and `top(n)` on waves counts only those waves.
 
 A wave has figures for a question when the seed's shares.csv has a row of the question in
 it (whatever its status); the expectations below are worked out from that file.
 ict-contributed-quality is reported for 2015 only, action-plan for 2015 and 2017.
 """
+
+import csv
+import io
 
 import httpx
 import pytest
@@ -13,7 +16,7 @@ from api.app import create_app
 from api.cli import main
 from api.settings import Settings
 from tests.conftest import graphql
-from tests.datafile_helpers import seeded_shares
+from tests.datafile_helpers import cells, seeded_shares
 from tests.test_releases import SHARES_HEADER, import_package
 
 pytestmark = pytest.mark.anyio
@@ -96,6 +99,65 @@ async def test_json_stat_of_a_question_and_an_indicator_names_the_waves_with_fig
     assert indicator["extension"]["unit"] == "percent"
 
 
+# top(n) counts the waves with figures ---------------------------------------------------
+
+
+async def test_top_1_of_a_question_reported_for_2015_only_is_2015_with_its_figures(client):
+    url = "/api/v1/questions/ict-contributed-quality/data"
+    dataset = (await client.get(url, params={"valueCodes[wave]": "top(1)"})).json()
+    assert dataset["dimension"]["wave"]["category"]["index"] == ["2015"]
+    seeded = seeded_shares()
+    found = {key: dataset["value"][at] for key, at in cells(dataset).items()}
+    assert found == {key: float(seeded[key].value) for key in found}
+    assert len(found) == 3 and None not in found.values()
+
+    params = {"valueCodes[wave]": "top(1)", "outputFormat": "csv"}
+    response = await client.get(url, params=params)
+    assert response.status_code == 200
+    rows = list(csv.DictReader(io.StringIO(response.text, newline="")))
+    assert {(row["wave"], row["option"], row["value"]) for row in rows} == {
+        (key[0], key[2], share.value)
+        for key, share in seeded.items()
+        if key[1] == "ict-contributed-quality"
+    }
+    assert len(rows) == 3
+
+
+async def test_top_1_of_a_question_reported_for_2015_and_2017_is_2017(client):
+    url = "/api/v1/questions/action-plan/data"
+    dataset = (await client.get(url, params={"valueCodes[wave]": "top(1)"})).json()
+    assert dataset["dimension"]["wave"]["category"]["index"] == ["2017"]
+    assert dataset["value"] == [float(seeded_shares()[("2017", "action-plan", "yes", "all")].value)]
+    dataset = (await client.get(url, params={"valueCodes[wave]": "bottom(1)"})).json()
+    assert dataset["dimension"]["wave"]["category"]["index"] == ["2015"]
+
+
+async def test_a_wave_named_without_figures_answers_with_no_figure_known(client):
+    url = "/api/v1/questions/ict-contributed-quality/data"
+    for item in ("2017", "from(2016)", "range(2016,2017)"):
+        dataset = (await client.get(url, params={"valueCodes[wave]": item})).json()
+        assert "2015" not in dataset["dimension"]["wave"]["category"]["index"]
+        assert set(dataset["value"]) == {None}
+        assert dataset["status"] == {}  # no status: no share, not a withheld value
+        assert dataset["extension"]["waves_with_figures"] == [2015]
+        params = {"valueCodes[wave]": item, "outputFormat": "csv"}
+        response = await client.get(url, params=params)
+        assert response.status_code == 200  # not an error: a real wave, with no share
+        assert list(csv.DictReader(io.StringIO(response.text, newline=""))) == []
+
+
+async def test_top_past_the_waves_with_figures_is_a_400_that_says_so(client):
+    url = "/api/v1/questions/ict-contributed-quality/data"
+    response = await client.get(url, params={"valueCodes[wave]": "top(1,1)"})
+    assert response.status_code == 400
+    problem = response.json()
+    assert problem["errors"][0]["parameter"] == "valueCodes[wave]"
+    assert "it has figures in 1 wave" in problem["detail"]
+    # More than there are counts what there is.
+    dataset = (await client.get(url, params={"valueCodes[wave]": "top(3)"})).json()
+    assert dataset["dimension"]["wave"]["category"]["index"] == ["2015"]
+
+
 # GraphQL ---------------------------------------------------------------------------------
 
 COVERAGE = """{
@@ -171,3 +233,13 @@ async def test_as_of_gives_the_waves_with_figures_of_that_release(named):
         "question": {"wavesWithFigures": [2015]},
         "indicator": {"wavesWithFigures": [2015, 2017]},
     }
+
+
+async def test_top_counts_the_waves_with_figures_of_the_release_asked_for(named):
+    data = "/api/v1/questions/ict-contributed-quality/data"
+    top = {"valueCodes[wave]": "top(1)"}
+    now = (await named.get(data, params=top)).json()
+    assert now["dimension"]["wave"]["category"]["index"] == ["2017"]
+    assert now["status"] == {"1": "not_published"}  # high, named without a number
+    then = (await named.get(data, params={**top, "as_of": "1"})).json()
+    assert then["dimension"]["wave"]["category"]["index"] == ["2015"]
