@@ -269,6 +269,7 @@ class QuestionDetail:
     question: QuestionRecord
     options: tuple[OptionRecord, ...]
     shares: dict[int, list[ShareRecord]]  # by option id
+    waves_with_figures: tuple[int, ...]  # in the segments asked for (models.read.coverage)
 
 
 @dataclass(frozen=True, slots=True)
@@ -276,6 +277,7 @@ class IndicatorDetail:
     indicator: IndicatorRecord
     series: Series
     sources: tuple[SourceRecord, ...]  # every source the series cites
+    waves_with_figures: tuple[int, ...]  # in the series' segment (models.read.coverage)
 
 
 # Data files: what a CSV or JSON-stat document needs beyond the figures -------------
@@ -299,11 +301,18 @@ class QuestionDimensions:
     waves: tuple[WaveRecord, ...]  # every wave of the question's survey, oldest first
     options: tuple[OptionRecord, ...]  # in questionnaire order
     segments: tuple[SegmentRecord, ...]  # those the question has current shares in
+    figures: tuple[tuple[str, int], ...]  # (segment code, wave year) of the question's rows
 
     @property
     def cells(self) -> int:
         """How many cells the table has: one per wave, option and segment."""
         return len(self.waves) * len(self.options) * len(self.segments)
+
+    @property
+    def waves_with_figures(self) -> tuple[int, ...]:
+        """The waves with figures in any of the table's segments, oldest first."""
+        segments = {segment.code for segment in self.segments}
+        return tuple(sorted({year for code, year in self.figures if code in segments}))
 
 
 @dataclass(frozen=True, slots=True)

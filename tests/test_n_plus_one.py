@@ -72,3 +72,54 @@ async def test_concurrent_root_fields_stay_bounded(fresh_app, large_app):
     assert large[1:] == (40, 3 * 40 * 4 * 3)
     assert small[0] <= 20
     assert large[0] <= 20
+
+
+COVERAGE = """{
+  questions { code wavesWithFigures }
+  indicators { code wavesWithFigures }
+}"""
+
+
+async def _statements(app, request):
+    """The data statements `request(client)` runs, after a first call that reads the
+    descriptions."""
+    if app.state.response_cache is not None:
+        app.state.response_cache.clear()
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as client:
+        await request(client)
+        if app.state.response_cache is not None:
+            app.state.response_cache.clear()
+        with count_queries(app.state.engine) as statements:
+            found = await request(client)
+    return data_statements(statements), found
+
+
+async def test_waves_with_figures_of_every_question_cost_the_same_at_two_sizes(
+    fresh_app, large_app
+):
+    async def rest(client):
+        response = await client.get("/api/v1/questions")
+        assert response.status_code == 200
+        return len(response.json()["data"])
+
+    async def document(client):
+        body = await graphql(client, COVERAGE)
+        assert "errors" not in body
+        return len(body["data"]["questions"]), len(body["data"]["indicators"])
+
+    small_rest, small_graphql = (
+        await _statements(fresh_app, rest),
+        await _statements(fresh_app, document),
+    )
+    large_rest, large_graphql = (
+        await _statements(large_app, rest),
+        await _statements(large_app, document),
+    )
+
+    assert (small_rest[1], large_rest[1]) == (6, 40)
+    # One statement reads the coverage of every question listed.
+    assert len(small_rest[0]) == len(large_rest[0]) == 1
+    assert "FROM share" in small_rest[0][0]
+    # One for the questions, one for the indicators.
+    assert len(small_graphql[0]) == len(large_graphql[0]) == 2

@@ -1,9 +1,9 @@
 """PxWebApi 2 selections on /api/v1/questions/{code}/data, through HTTP.
 
-expected-effects has the waves 2015, 2016, 2017 (its survey's), the options
-simpler-routines, faster-processing, better-quality (questionnaire order) and the
-segment all; service-area-planning has four options: all-digital, most-digital,
-most-paper, all-paper.
+expected-effects has the waves 2015, 2016, 2017 (its survey's), figures for 2015 and
+2017, the options simpler-routines, faster-processing, better-quality (questionnaire
+order) and the segment all; service-area-planning has figures for 2015 only, and four
+options: all-digital, most-digital, most-paper, all-paper.
 """
 
 import csv
@@ -34,13 +34,15 @@ async def chosen(client, url, **params):
         ("*", ["2015", "2016", "2017"]),
         ("2015,2017", ["2015", "2017"]),
         ("2017,2015", ["2015", "2017"]),  # always in the dimension's order
-        ("top(1)", ["2017"]),  # the latest wave, as PxWebApi's time values
-        ("top(2)", ["2016", "2017"]),
-        ("top(1,1)", ["2016"]),  # skipping the latest
-        ("[top(2,1)]", ["2015", "2016"]),
-        ("top(9)", ["2015", "2016", "2017"]),
+        # top and bottom count the waves with figures (2015 and 2017; no source we hold
+        # reports 2016), as PxWebApi's time values are the periods a table has.
+        ("top(1)", ["2017"]),  # the latest wave with figures
+        ("top(2)", ["2015", "2017"]),
+        ("top(1,1)", ["2015"]),  # skipping the latest
+        ("[top(2,1)]", ["2015"]),
+        ("top(9)", ["2015", "2017"]),
         ("bottom(1)", ["2015"]),  # the earliest
-        ("bottom(2,1)", ["2016", "2017"]),
+        ("bottom(2,1)", ["2017"]),
         ("from(2016)", ["2016", "2017"]),
         ("to(2016)", ["2015", "2016"]),
         ("range(2015,2016)", ["2015", "2016"]),

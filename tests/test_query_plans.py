@@ -19,7 +19,9 @@ from sqlalchemy import Engine, event
 pytestmark = pytest.mark.anyio
 
 LOOKUPS = [
+    "/api/v1/indicators",  # the waves with figures of every indicator
     "/api/v1/indicators/expected-better-quality",
+    "/api/v1/questions",  # and of every question
     "/api/v1/questions/expected-effects",
     "/api/v1/questions/expected-effects/data?format=csv",
     "/api/v1/shares?limit=5",

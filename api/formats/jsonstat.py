@@ -10,7 +10,9 @@ of `value`. A cell holds the share's value, or null when no number is known:
 * a null cell without a status is no combination at all: its option belongs to another
   question of the dataset;
 * `extension` carries, by cell index like `status`, what JSON-stat has no place for:
-  `base_n`, the `source` code and our `note` of each cell.
+  `base_n`, the `source` code and our `note` of each cell. A question's or an
+  indicator's dataset adds `waves_with_figures`, the waves a source we hold reports it
+  for (models.read.coverage); every other wave's cells have no figure known.
 
 Option codes are unique within a question only. Where a dataset spans questions, an
 option category stands for every option with that code (the cells keep them apart by
@@ -267,6 +269,7 @@ def question_dataset(cube: QuestionCube, lang: str, *, links: Links) -> JSON:
         release=cube.table.release,
         notes=[STATUS_NOTE[lang], _text(question, "note", lang) or ""],
         pairs=[(question.code, option.code) for option in dims.options],
+        extension={"waves_with_figures": list(dims.waves_with_figures)},
     )
 
 
@@ -319,5 +322,10 @@ def series_dataset(table: IndicatorTable, lang: str, *, links: Links) -> JSON:
         sources=table.detail.sources,
         release=table.release,
         notes=[STATUS_NOTE[lang], _text(indicator, "description", lang) or ""],
-        extension={"unit": indicator.unit, "published_total": totals, "derived": derived},
+        extension={
+            "unit": indicator.unit,
+            "published_total": totals,
+            "derived": derived,
+            "waves_with_figures": list(table.detail.waves_with_figures),
+        },
     )

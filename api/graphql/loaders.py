@@ -64,6 +64,20 @@ def _series(
     return read.series_by_indicator(reader, ids, segment=segment, as_of=as_of)
 
 
+def _question_waves(
+    reader: Reader, ids: Collection[int], segment_as_of: tuple[str, int | None]
+) -> dict[int, tuple[int, ...]]:
+    segment, as_of = segment_as_of
+    return read.waves_with_figures(reader, ids, segments=(segment,), as_of=as_of)
+
+
+def _indicator_waves(
+    reader: Reader, ids: Collection[int], segment_as_of: tuple[str, int | None]
+) -> dict[int, tuple[int, ...]]:
+    segment, as_of = segment_as_of
+    return read.indicator_waves_with_figures(reader, ids, segment=segment, as_of=as_of)
+
+
 class Loaders:
     """The loaders of one request: one per lookup of the read layer it uses, made as it
     first asks (`of`, `children_of`), and one per argumented relation."""
@@ -82,6 +96,14 @@ class Loaders:
         )
         self.series: DataLoader[tuple[int, tuple[str, int | None]], Series | None] = _by_parent_and(
             readers, _series, None
+        )
+        # The waves with figures (models.read.coverage) of questions and of indicators.
+        none: tuple[int, ...] = ()
+        self.question_waves: DataLoader[tuple[int, tuple[str, int | None]], tuple[int, ...]] = (
+            _by_parent_and(readers, _question_waves, none)
+        )
+        self.indicator_waves: DataLoader[tuple[int, tuple[str, int | None]], tuple[int, ...]] = (
+            _by_parent_and(readers, _indicator_waves, none)
         )
         no_changes: Page[FigureChange] = Page([], None)
         self.changes: DataLoader[tuple[int, PageRequest], Page[FigureChange]] = _by_parent_and(

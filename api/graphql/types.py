@@ -4,6 +4,7 @@ through its typed lookups (api.graphql.views), figures through DataLoaders."""
 from __future__ import annotations
 
 import datetime as dt
+from typing import Annotated
 
 import strawberry
 from strawberry.dataloader import DataLoader
@@ -16,6 +17,21 @@ from models import read, records
 from models.filters import ShareFilter
 
 SharesOf = DataLoader[tuple[int, ShareFilter], list[records.ShareRecord]]
+
+COVERAGE = (
+    " (a share row exists in the wave, in `segment`, as of the root's `asOf`: a number, an"
+    " approximate number, words only, or an answer named without a number). Every other"
+    " wave of the survey has no figure known."
+)
+QUESTION_WAVES = (
+    "The waves (years) with figures for this question, oldest first: those in which a"
+    " source we hold reports the question" + COVERAGE
+)
+INDICATOR_WAVES = (
+    "The waves (years) with figures for this indicator, oldest first: those in which a"
+    " source we hold reports any of its options" + COVERAGE
+)
+SegmentArg = Annotated[str, strawberry.argument(description="The code of a segment.")]
 
 
 @strawberry.type(description="A publication that figures come from, described in our words.")
@@ -160,6 +176,11 @@ class Question(RecordView):
     @strawberry.field
     def options(self, info: Info) -> Soon[list[Option]]:
         return children(info, read.OPTIONS_OF_QUESTION, self.record.id, Option, self.as_of)
+
+    @strawberry.field(description=QUESTION_WAVES)
+    async def waves_with_figures(self, info: Info, segment: SegmentArg = "all") -> list[int]:
+        key = (self.record.id, (ShareFilterInput.code("segment", segment), self.as_of))
+        return list(await info.context.loaders.question_waves.load(key))
 
 
 def _question(info: Info, question_id: int, as_of: int | None) -> Soon[Question]:
@@ -324,6 +345,11 @@ class Indicator(RecordView):
         of_question = info.context.loaders.children_of(read.OPTIONS_OF_QUESTION)
         found = await of_question.load(self.record.question_id)
         return [Option.of(item, self.as_of) for item in found if item.code in self.record.options]
+
+    @strawberry.field(description=INDICATOR_WAVES)
+    async def waves_with_figures(self, info: Info, segment: SegmentArg = "all") -> list[int]:
+        key = (self.record.id, (ShareFilterInput.code("segment", segment), self.as_of))
+        return list(await info.context.loaders.indicator_waves.load(key))
 
     async def _series(self, info: Info, segment: str) -> records.Series:
         key = (self.record.id, (ShareFilterInput.code("segment", segment), self.as_of))

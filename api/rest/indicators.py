@@ -16,7 +16,7 @@ from models import read
 
 
 async def list_indicators(request: Request) -> Response:
-    return await lists.of_surveys(request, read.list_indicators, render.indicator)
+    return await lists.of_surveys(request, read.covered_indicators, render.covered_indicator)
 
 
 async def get_indicator(request: Request) -> Response:
@@ -33,7 +33,7 @@ async def get_indicator(request: Request) -> Response:
     if detail is None:
         raise Problem.not_found("indicator", code)
     body = {
-        **render.indicator(detail.indicator, lang),
+        **render.covered_indicator((detail.indicator, detail.waves_with_figures), lang),
         **render.series(detail.series, lang),
         "sources": [render.source(item, lang) for item in detail.sources],
     }

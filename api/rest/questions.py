@@ -20,8 +20,8 @@ from models.filters import ShareFilter
 async def list_questions(request: Request) -> Response:
     params = Params(request.query_params, {"q", "topic", "survey"})
     lang, filter = params.lang, params.question_filter()
-    questions = await request.app.state.readers.run(read.list_questions, filter)
-    return render.listing(questions, render.question, lang)
+    questions = await request.app.state.readers.run(read.covered_questions, filter)
+    return render.listing(questions, render.covered_question, lang)
 
 
 async def get_question(request: Request) -> Response:
@@ -47,7 +47,8 @@ async def get_question(request: Request) -> Response:
         }
         for option in detail.options
     ]
-    return render.respond({**render.question(detail.question, lang), "options": options}, lang)
+    question = render.covered_question((detail.question, detail.waves_with_figures), lang)
+    return render.respond({**question, "options": options}, lang)
 
 
 async def get_question_data(request: Request) -> Response:

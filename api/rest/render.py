@@ -95,6 +95,12 @@ def question(record: QuestionRecord, lang: str) -> JSON:
     }
 
 
+def covered_question(item: tuple[QuestionRecord, tuple[int, ...]], lang: str) -> JSON:
+    """A question with the waves it has figures for (models.read.coverage)."""
+    record, waves = item
+    return {**question(record, lang), "waves_with_figures": list(waves)}
+
+
 def option(record: OptionRecord, lang: str) -> JSON:
     return {"code": record.code, "position": record.position, "label": text(record, "label", lang)}
 
@@ -144,6 +150,12 @@ def indicator(record: IndicatorRecord, lang: str) -> JSON:
         "question": record.question,
         "options": list(record.options),
     }
+
+
+def covered_indicator(item: tuple[IndicatorRecord, tuple[int, ...]], lang: str) -> JSON:
+    """An indicator with the waves it has figures for (models.read.coverage)."""
+    record, waves = item
+    return {**indicator(record, lang), "waves_with_figures": list(waves)}
 
 
 def published_total(record: PublishedTotalRecord | None, lang: str) -> JSON | None:

@@ -8,11 +8,20 @@ as in Statistics Norway's PxWebApi 2 (case does not matter in the function names
 
     2017, better-quality   a code of the dimension
     *                      every value; `*` and `?` inside a code are wildcards (`most-*`)
-    top(n), top(n,k)       wave: the n latest waves (skipping the k latest);
-                           option, segment: the first n (skipping the first k)
-    bottom(n), bottom(n,k) wave: the n earliest waves; option, segment: the last n
+    top(n), top(n,k)       wave: the n latest waves with figures (skipping the k
+                           latest); option, segment: the first n (skipping the first k)
+    bottom(n), bottom(n,k) wave: the n earliest waves with figures; option, segment:
+                           the last n
     from(x), to(x)         from or up to x, x included, in the dimension's order
     range(a,b)             from a to b, both included, in either order
+
+On the wave dimension, `top` and `bottom` count only the waves the question has figures
+for (models.read.coverage: a share row in the wave, in the segments selected), as
+PxWebApi's time variable lists only the periods a table has: `top(1)` of a question
+reported only for 2015 is 2015. Items that name waves (a code, `*`, a pattern, `from`,
+`to`, `range`) select from every wave of the survey, and a wave without figures answers
+honestly with cells that have no figure known (null, without a status); the dataset's
+`extension.waves_with_figures` lists the waves that have them.
 
 PxWebApi's GET form wraps an item that holds a comma in brackets (`[range(2015,2017)]`);
 both that and the bare form are read. A code that names no value, a pattern that
@@ -195,28 +204,40 @@ def _code(parameter: str, text: str) -> str:
 
 
 def resolve(dimensions: QuestionDimensions, choices: Mapping[str, Choice]) -> QuestionDimensions:
-    """`dimensions` narrowed to the values `choices` select; a dimension not chosen stays whole."""
+    """`dimensions` narrowed to the values `choices` select; a dimension not chosen stays whole.
 
-    def chosen(dimension: str, known: list[str]) -> set[str]:
+    Segments are chosen first: `top(n)` on waves counts the waves with figures in them.
+    """
+
+    def chosen(dimension: str, known: list[str], counted: list[str] | None = None) -> set[str]:
         choice = choices.get(dimension)
-        return set(known) if choice is None else _select(choice, dimension, known)
+        return set(known) if choice is None else _select(choice, dimension, known, counted)
 
-    waves = chosen("wave", [str(wave.year) for wave in dimensions.waves])
     options = chosen("option", [option.code for option in dimensions.options])
     segments = chosen("segment", [segment.code for segment in dimensions.segments])
-    return replace(
+    narrowed = replace(
         dimensions,
-        waves=tuple(wave for wave in dimensions.waves if str(wave.year) in waves),
         options=tuple(option for option in dimensions.options if option.code in options),
         segments=tuple(segment for segment in dimensions.segments if segment.code in segments),
     )
+    covered = {str(year) for year in narrowed.waves_with_figures}
+    known = [str(wave.year) for wave in dimensions.waves]
+    waves = chosen("wave", known, [year for year in known if year in covered])
+    return replace(
+        narrowed, waves=tuple(wave for wave in dimensions.waves if str(wave.year) in waves)
+    )
 
 
-def _select(choice: Choice, dimension: str, known: Sequence[str]) -> set[str]:
+def _select(
+    choice: Choice, dimension: str, known: Sequence[str], counted: Sequence[str] | None = None
+) -> set[str]:
+    """The values of `known` the items select; `top` and `bottom` count in `counted` (the
+    waves with figures, on the wave dimension), every other item in `known`."""
     parameter = choice.parameter
     time = dimension == TIME_DIMENSION
+    countable = list(known if counted is None else counted)
     # The newest wave first, as PxWeb lists time: top(n) takes from the top of that list.
-    top_first = list(reversed(known)) if time else list(known)
+    top_first = list(reversed(countable)) if time else countable
 
     def at(code: str) -> int:
         if code not in known:
@@ -246,8 +267,11 @@ def _select(choice: Choice, dimension: str, known: Sequence[str]) -> set[str]:
                 low, high = sorted((at(first), at(last)))
                 found = list(known[low : high + 1])
         if not found and known:
+            counting = isinstance(item, Top | Bottom) and counted is not None
+            waves = "1 wave" if len(countable) == 1 else f"{len(countable)} waves"
+            why = f" (it has figures in {waves})" if counting else ""
             raise InvalidFilter(
-                parameter, f"{parameter}: {text!r} selects no {dimension} of this question"
+                parameter, f"{parameter}: {text!r} selects no {dimension} of this question{why}"
             )
         selected.update(found)
     return selected

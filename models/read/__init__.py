@@ -9,10 +9,16 @@ models.filters.UnknownCode.
 
 The modules, by concern: context (the Reader), session (Readers), prepared (statements
 compiled once per shape), descriptions (held per release), statements (the SELECTs),
-lookups, releases, shares, series and documents (the query functions).
+lookups, releases, shares, coverage, series and documents (the query functions).
 """
 
 from models.read.context import Reader, descriptions
+from models.read.coverage import (
+    covered_indicators,
+    covered_questions,
+    indicator_waves_with_figures,
+    waves_with_figures,
+)
 from models.read.descriptions import Descriptions
 from models.read.documents import (
     cited_question,
@@ -158,6 +164,11 @@ __all__ = [
     "indicator_detail",
     "indicator_table",
     "series_by_indicator",
+    # Coverage: the waves with figures
+    "covered_indicators",
+    "covered_questions",
+    "indicator_waves_with_figures",
+    "waves_with_figures",
     # Documents
     "cited_question",
     "overview",

@@ -8,7 +8,9 @@ from sqlmodel import col
 
 from models.filters import ShareFilter
 from models.read.context import Reader
+from models.read.coverage import figure_cells
 from models.read.lookups import (
+    SEGMENT_BY_ID,
     cited_sources,
     get_question,
     list_waves,
@@ -20,19 +22,18 @@ from models.read.lookups import (
 from models.read.releases import current_release, release_served
 from models.read.series import cited_indicators
 from models.read.shares import all_shares
-from models.read.statements import SEGMENT, SOURCE, SURVEY, records_of, visible
+from models.read.statements import SOURCE, SURVEY, records_of, visible
 from models.records import (
     CitedQuestion,
     Overview,
     PublishedSurvey,
     QuestionCube,
     QuestionDimensions,
-    SegmentRecord,
     ShareTable,
     SourceRecord,
     SurveyRecord,
 )
-from models.tables import Segment, Share, Source, Survey, Wave
+from models.tables import Share, Source, Survey, Wave
 
 
 def share_table(reader: Reader, filter: ShareFilter) -> ShareTable:
@@ -60,19 +61,16 @@ def question_dimensions(
     question = get_question(reader, code)
     if question is None:
         return None
-    used = select(col(Share.segment_id)).where(
-        col(Share.question_id) == question.id, visible(Share, as_of)
-    )
-    segments = records_of(
-        reader.session,
-        SegmentRecord,
-        SEGMENT.where(col(Segment.id).in_(used.distinct())).order_by(col(Segment.id)),
-    )
+    # Every segment the question has rows in, and the waves it has them in (coverage).
+    cells = figure_cells(reader, [question.id], segments=None, as_of=as_of)
+    segments = SEGMENT_BY_ID.read(reader, {segment for _, _, segment, _ in cells})
+    figures = sorted({(segments[segment].code, year) for _, _, segment, year in cells})
     return QuestionDimensions(
         question=question,
         waves=tuple(waves_by_survey(reader, [question.survey_id])[question.survey_id]),
         options=tuple(options_by_question(reader, [question.id])[question.id]),
-        segments=tuple(segments),
+        segments=tuple(segments[id_] for id_ in sorted(segments)),
+        figures=tuple(figures),
     )
 
 

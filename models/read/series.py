@@ -16,6 +16,7 @@ from sqlmodel import col
 from models import indicators as compute
 from models.read import prepared
 from models.read.context import Reader, descriptions, ids_of, one, with_descriptions
+from models.read.coverage import indicator_waves_with_figures
 from models.read.lookups import (
     INDICATOR_BY_ID,
     cited_sources,
@@ -150,8 +151,12 @@ def indicator_detail(
         return None
     by_indicator = series_by_indicator(reader, [indicator.id], segment=segment, as_of=as_of)
     series = by_indicator[indicator.id]
+    covered = indicator_waves_with_figures(reader, [indicator.id], segment=segment, as_of=as_of)
     return IndicatorDetail(
-        indicator=indicator, series=series, sources=cited_sources(reader, series.cited)
+        indicator=indicator,
+        series=series,
+        sources=cited_sources(reader, series.cited),
+        waves_with_figures=covered[indicator.id],
     )
 
 
@@ -192,6 +197,7 @@ def cited_indicators(reader: Reader) -> list[CitedIndicator]:
     surveys = {survey.id: survey for survey in records_of(reader.session, SurveyRecord, published)}
     indicators = [item for item in list_indicators(reader) if item.survey_id in surveys]
     series = series_by_indicator(reader, [item.id for item in indicators])
+    covered = indicator_waves_with_figures(reader, [item.id for item in indicators])
     release = current_release(reader)
     return [
         CitedIndicator(
@@ -199,6 +205,7 @@ def cited_indicators(reader: Reader) -> list[CitedIndicator]:
                 indicator=item,
                 series=series[item.id],
                 sources=cited_sources(reader, series[item.id].cited),
+                waves_with_figures=covered[item.id],
             ),
             survey=surveys[item.survey_id],
             release=release,

@@ -19,6 +19,7 @@ from sqlmodel import col
 from models.filters import Cursor, Page, PageRequest, ShareFilter
 from models.read import prepared
 from models.read.context import Reader, descriptions, ids_of, with_descriptions
+from models.read.coverage import waves_with_figures
 from models.read.descriptions import Descriptions
 from models.read.lookups import get_question, options_by_question
 from models.read.statements import SHARE, SHARE_ORDER, STATUS, Statement, group, visible
@@ -208,11 +209,20 @@ def all_shares(reader: Reader, filter: ShareFilter) -> list[ShareRecord]:
 def question_detail(
     reader: Reader, code: str, filter: ShareFilter = EVERY_SHARE
 ) -> QuestionDetail | None:
-    """A question, its options, and each option's shares within `filter`."""
+    """A question, its options, each option's shares within `filter`, and its waves with
+    figures in the filter's segments (`all` when it names none) as of its release."""
     question = get_question(reader, code)
     if question is None:
         return None
     share_where(reader, filter)  # an unknown code is an error even with no options
     options = options_by_question(reader, [question.id])[question.id]
     shares = shares_by_option(reader, [option.id for option in options], filter)
-    return QuestionDetail(question=question, options=tuple(options), shares=shares)
+    covered = waves_with_figures(
+        reader, [question.id], segments=filter.segments or ("all",), as_of=filter.as_of
+    )
+    return QuestionDetail(
+        question=question,
+        options=tuple(options),
+        shares=shares,
+        waves_with_figures=covered[question.id],
+    )
