@@ -59,7 +59,8 @@ def create_app(settings: Settings | None = None) -> Starlette:
     # release and worker; a new release is noticed as data is, by the one release clock
     # HTTP caching goes by too.
     clock = ReleaseClock(settings.release_check_seconds)
-    readers = Readers(engine, **settings.reader_options, clock=clock)
+    # The operator's licence reaches every survey record: one licence, every adapter.
+    readers = Readers(engine, **settings.reader_options, clock=clock, licence=settings.licence)
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:

@@ -99,7 +99,7 @@ class Settings:
     )
     contact_email: str = setting("", "contact point for the catalog's datasets")
     licence: str = setting(
-        "", "licence URI for the data; empty: none stated (the data owner states none)"
+        "", "licence URI for all the data; empty: a survey's own, if its data states one"
     )
     import_token_hashes: str = setting(
         "", "SHA-256 hex digests of the tokens that may import, comma-separated"

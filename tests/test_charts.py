@@ -20,6 +20,7 @@ from api.web import charts
 pytestmark = pytest.mark.anyio
 
 SVG = "{http://www.w3.org/2000/svg}"
+XLINK = "{http://www.w3.org/1999/xlink}"
 CHART = "/charts/indicators/expected-better-quality"
 SOURCE_NB = (
     "Kilde: Kommuneundersøkelsen 2015 og 2017, EVRY/NyAnalyse. Kildedokumenter: EVRY,"
@@ -92,10 +93,15 @@ async def test_svg_marks_a_withheld_figure_without_a_zero_bar(client):
     assert texts(layer(svg, "missing_labels")) == ["ikke publisert", "ikke publisert"]
 
 
+def credits(svg: ElementTree.Element) -> str:
+    """The lines under the chart: the source, then the licence."""
+    return " ".join([*texts(layer(svg, "credits")), *texts(layer(svg, "licence"))])
+
+
 async def test_svg_names_its_source_and_licence(client):
     svg = await get_svg(client)
-    credits = " ".join(texts(layer(svg, "credits")))
-    assert credits == f"{SOURCE_NB} Lisens: ingen oppgitt av dataeieren"
+    assert credits(svg) == f"{SOURCE_NB} Lisens: ingen oppgitt av dataeieren"
+    assert list(layer(svg, "licence").iter(f"{SVG}a")) == []  # nothing to link to
 
 
 async def test_svg_in_english(client):
@@ -105,9 +111,7 @@ async def test_svg_in_english(client):
     assert texts(layer(svg, "heading")) == ["Expect better service quality"]
     assert texts(layer(svg, "values")) == ["24%", "64%"]
     assert texts(layer(svg, "missing_labels")) == []
-    assert " ".join(texts(layer(svg, "credits"))) == (
-        f"{SOURCE_EN} Licence: none stated by the data owner"
-    )
+    assert credits(svg) == f"{SOURCE_EN} Licence: none stated by the data owner"
 
 
 async def test_svg_names_the_configured_licence(database_url):
@@ -119,7 +123,9 @@ async def test_svg_names_the_configured_licence(database_url):
             svg = await get_svg(client)
     finally:
         app.state.engine.dispose()
-    assert " ".join(texts(layer(svg, "credits"))) == f"{SOURCE_NB} Lisens: {licence}"
+    assert credits(svg) == f"{SOURCE_NB} Lisens: NLOD 2.0"
+    (link,) = layer(svg, "licence").iter(f"{SVG}a")
+    assert link.get(f"{XLINK}href") == licence
 
 
 async def test_a_question_with_no_figure_says_why_in_every_wave(client):

@@ -37,6 +37,7 @@ async def test_indicator_citation_in_bokmal(client):
         "sources": ["pr17"],
         "release": number,
         "url": f"http://testserver{INDICATOR}",
+        "licence": None,
     }
 
 

@@ -18,7 +18,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from api import wording
+from api import licences, wording
 from models.records import (
     CitedIndicator,
     CitedQuestion,
@@ -36,8 +36,6 @@ _WORDS = {
     "source": {"nb": "Kilde", "en": "Source"},
     "documents": {"nb": "Kildedokumenter", "en": "Source documents"},
     "undated": {"nb": "udatert", "en": "undated"},
-    "licence": {"nb": "Lisens", "en": "Licence"},
-    "no_licence": {"nb": "ingen oppgitt av dataeieren", "en": "none stated by the data owner"},
     "in": {"nb": "I", "en": "In"},
     "published_by": {"nb": "Publisert av", "en": "Published by"},
     "release": {"nb": "datautgave", "en": "release"},
@@ -91,10 +89,6 @@ def short_line(survey: SurveyRecord, wave: int | None, lang: str) -> str:
     """The one-line credit of a widget: "Kilde: Kommuneundersøkelsen 2017, EVRY/NyAnalyse"."""
     waves = [] if wave is None else [wave]
     return f"{_WORDS['source'][lang]}: {survey_waves(survey, waves, lang)}, {publisher(survey)}"
-
-
-def licence_line(licence: str, lang: str) -> str:
-    return f"{_WORDS['licence'][lang]}: {licence or _WORDS['no_licence'][lang]}"
 
 
 def cited_waves(series: Series) -> tuple[int, ...]:
@@ -172,6 +166,8 @@ class Citation:
         if self.sources:
             documents = "; ".join(document(source, lang) for source in self.sources)
             parts.append(f"{_WORDS['documents'][lang]}: {documents}.")
+        if self.survey.licence:  # none stated: the citation claims none
+            parts.append(f"{licences.cited(self.survey.licence, lang)}.")
         parts.append(
             f"{_WORDS['published_by'][lang]} {API_NAME}, {self._release_words}: {self.url}"
         )
@@ -193,6 +189,8 @@ class Citation:
         }
         if self.abstract:
             item["abstract"] = self.abstract
+        if self.survey.licence:
+            item["license"] = self.survey.licence
         if self.sources:
             documents = "; ".join(document(source, self.lang) for source in self.sources)
             item["note"] = f"{_WORDS['documents'][self.lang]}: {documents}"
@@ -213,4 +211,5 @@ class Citation:
             "sources": [source.code for source in self.sources],
             "release": None if self.release is None else self.release.id,
             "url": self.url,
+            "licence": self.survey.licence,
         }

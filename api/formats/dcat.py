@@ -21,9 +21,9 @@ from urllib.parse import quote
 from rdflib import BNode, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCAT, DCTERMS, FOAF, RDF, SKOS, XSD
 
-from api import languages
+from api import languages, licences
 from api.settings import Settings
-from models.records import PublishedSurvey
+from models.records import PublishedSurvey, SurveyRecord
 
 VCARD = Namespace("http://www.w3.org/2006/vcard/ns#")
 EU = "http://publications.europa.eu/resource/authority/"
@@ -38,15 +38,6 @@ SPATIAL = "NOR"  # Norwegian municipalities
 KEYWORDS = {
     "nb": ("digitalisering", "kommuner", "IKT", "spørreundersøkelse"),
     "en": ("digitalisation", "municipalities", "ICT", "survey"),
-}
-
-# Licence URIs in common Norwegian use, and the EU licence the shapes ask for instead.
-EU_LICENCES = {
-    "data.norge.no/nlod/no/1.0": "NLOD_1_0",
-    "data.norge.no/nlod/no/2.0": "NLOD_2_0",
-    "data.norge.no/nlod/en/2.0": "NLOD_2_0",
-    "creativecommons.org/licenses/by/4.0": "CC_BY_4_0",
-    "creativecommons.org/publicdomain/zero/1.0": "CC0",
 }
 
 TEXTS = {
@@ -177,9 +168,7 @@ def build(surveys: Sequence[PublishedSurvey], settings: Settings, base_url: str)
     graph.add((catalog, DCTERMS.publisher, publisher))
     contact = _contact_point(graph, settings, base)
 
-    datasets = [
-        _dataset(graph, entry, settings, base, publisher, contact, service) for entry in surveys
-    ]
+    datasets = [_dataset(graph, entry, base, publisher, contact, service) for entry in surveys]
     for dataset in datasets:
         graph.add((catalog, DCAT.dataset, dataset))
     _data_service(graph, service, base, publisher, contact, datasets)
@@ -229,7 +218,6 @@ def _name_publisher(
 def _dataset(
     graph: Graph,
     entry: PublishedSurvey,
-    settings: Settings,
     base: str,
     publisher: URIRef,
     contact: URIRef,
@@ -271,14 +259,15 @@ def _dataset(
     if survey.homepage:
         graph.add((dataset, FOAF.page, URIRef(survey.homepage)))
     for download in DOWNLOADS:
-        distribution = _distribution(graph, download, survey.code, settings, base, service)
+        distribution = _distribution(graph, download, survey, base, service)
         graph.add((dataset, DCAT.distribution, distribution))
     return dataset
 
 
 def _distribution(
-    graph: Graph, download: Download, code: str, settings: Settings, base: str, service: URIRef
+    graph: Graph, download: Download, survey: SurveyRecord, base: str, service: URIRef
 ) -> URIRef:
+    code = survey.code
     distribution = URIRef(f"{base}/catalog#distribution-{code}-{download.key}")
     url = URIRef(base + download.path.format(code=code))
     graph.add((distribution, RDF.type, DCAT.Distribution))
@@ -295,12 +284,12 @@ def _distribution(
         graph.add((distribution, DCTERMS.conformsTo, URIRef(standard)))
         graph.add((URIRef(standard), RDF.type, DCTERMS.Standard))
         graph.add((URIRef(standard), DCTERMS.title, Literal(title)))
-    if settings.licence:
-        licence = _eu_licence(settings.licence)
+    if survey.licence:  # the shapes ask for the EU vocabulary's entry where there is one
+        licence = URIRef(licences.eu_entry(survey.licence))
         graph.add((distribution, DCTERMS.license, licence))
         graph.add((licence, RDF.type, DCTERMS.LicenseDocument))
-        if licence.startswith(EU + "licence/"):
-            graph.add((licence, SKOS.inScheme, URIRef(EU + "licence")))
+        if licence.startswith(licences.EU_LICENCE + "/"):
+            graph.add((licence, SKOS.inScheme, URIRef(licences.EU_LICENCE)))
     return distribution
 
 
@@ -325,13 +314,6 @@ def _data_service(
         graph.add((service, DCAT.mediaType, URIRef(IANA + media_type)))
     for dataset in datasets:
         graph.add((service, DCAT.servesDataset, dataset))
-
-
-def _eu_licence(uri: str) -> URIRef:
-    """The licence in the EU licence vocabulary when we know its entry there; else as given."""
-    key = uri.strip().split("://", 1)[-1].removesuffix("/")
-    code = EU_LICENCES.get(key)
-    return URIRef(EU + "licence/" + code) if code else URIRef(uri.strip())
 
 
 def _texts(graph: Graph, subject: URIRef, predicate: URIRef, texts: dict[str, str]) -> None:

@@ -76,10 +76,10 @@ STATUS_NOTE = {
 
 @dataclass(frozen=True, slots=True)
 class Links:
-    """Where a dataset is documented, and its licence when the operator states one."""
+    """Where a dataset is documented, and the licences stated for its data (none: none)."""
 
     documentation: str
-    licence: str | None = None
+    licences: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -182,8 +182,8 @@ def _dataset(
             status[at] = FigureStatus.NO_SOURCE.value
 
     link: JSON = {"describedby": [{"href": links.documentation, "type": "text/html"}]}
-    if links.licence:
-        link["license"] = [{"href": links.licence}]
+    if links.licences:
+        link["license"] = [{"href": licence} for licence in links.licences]
     document: JSON = {"version": "2.0", "class": "dataset", "label": label}
     if (text := _source(sources)) is not None:
         document["source"] = text

@@ -9,6 +9,7 @@ from typing import Annotated
 import strawberry
 from strawberry.dataloader import DataLoader
 
+from api import licences
 from api.graphql.context import Info
 from api.graphql.enums import FigureStatus, Language, QuestionKind, ShareStatus
 from api.graphql.inputs import ShareFilterInput
@@ -64,7 +65,10 @@ class Survey(RecordView):
     code: str
     publisher: str
     homepage: str | None
-    licence: str | None = strawberry.field(description="Null: the owner states no licence.")
+    licence: str | None = strawberry.field(
+        description="The licence's URI: the server's when it states one, else the survey"
+        " owner's. Null: none is stated, and none is claimed."
+    )
     synthetic: bool = strawberry.field(description="Generated test data, not published figures.")
 
     @strawberry.field
@@ -74,6 +78,14 @@ class Survey(RecordView):
     @strawberry.field
     def description(self, lang: LangArg = Language.NB) -> str:
         return in_language(lang, self.record.description_nb, self.record.description_en)
+
+    @strawberry.field(
+        description='The licence\'s name ("NLOD 2.0"), or its URI when we know no name.'
+        " Null: none is stated."
+    )
+    def licence_name(self, lang: LangArg = Language.NB) -> str | None:
+        licence = self.record.licence
+        return None if licence is None else licences.name(licence, in_language(lang, "nb", "en"))
 
     @strawberry.field
     def waves(self, info: Info) -> Soon[list[Wave]]:

@@ -1,4 +1,5 @@
-"""/openapi.json: the committed REST contract (openapi/openapi.yaml), served as JSON."""
+"""/openapi.json: the committed REST contract (openapi/openapi.yaml), served as JSON, with
+the licence of the data in `info.license` when the operator states one."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from typing import Any
 from starlette.requests import Request
 from starlette.responses import Response
 
+from api import licences
 from api.responses import JSONResponse
 
 # In a checkout the contracts sit at the top of the repo; a wheel carries them in api/contract.
@@ -32,5 +34,16 @@ def openapi_document() -> dict[str, Any]:
     return document
 
 
+@cache
+def served_document(licence: str | None) -> dict[str, Any]:
+    """The committed document, with `info.license` when the operator states a licence."""
+    document = openapi_document()
+    if licence is None:
+        return document
+    return {**document, "info": {**document["info"], "license": licences.openapi_info(licence)}}
+
+
 async def openapi_json(request: Request) -> Response:
-    return JSONResponse(openapi_document())
+    # The operator's licence as the read layer holds it: the contract is served without
+    # the database, so a licence only a survey's own data states shows in /api/v1/surveys.
+    return JSONResponse(served_document(request.app.state.readers.licence))

@@ -16,6 +16,7 @@ from starlette.requests import Request
 from starlette.responses import Response, StreamingResponse
 
 from api.formats import csv, jsonstat
+from api.licences import link_header
 from api.params import Params
 from api.responses import JSONResponse
 from api.rest.negotiation import MEDIA_TYPES, negotiate
@@ -37,22 +38,35 @@ def choose(
     return negotiate(request, offered, parameter=given[0] if given else names[0])
 
 
-def links(request: Request) -> jsonstat.Links:
+async def licences_of(request: Request, filter: ShareFilter) -> tuple[str, ...]:
+    """The licences stated for the data `filter` covers (models.read.licences)."""
+    return tuple(await request.app.state.readers.run(read.licences, filter))
+
+
+def links(request: Request, licences: Sequence[str]) -> jsonstat.Links:
     settings = request.app.state.settings
     base = settings.base_url.rstrip("/") or str(request.base_url).rstrip("/")
-    return jsonstat.Links(documentation=f"{base}/docs", licence=settings.licence or None)
+    return jsonstat.Links(documentation=f"{base}/docs", licences=tuple(licences))
 
 
-def _headers(lang: str, filename: str) -> dict[str, str]:
-    return {"Content-Language": lang, "Content-Disposition": f'attachment; filename="{filename}"'}
+def _headers(lang: str, filename: str, licences: Sequence[str]) -> dict[str, str]:
+    """What every data file says of itself: its language, its name, its licences."""
+    return {
+        "Content-Language": lang,
+        "Content-Disposition": f'attachment; filename="{filename}"',
+        **link_header(licences),
+    }
 
 
-def csv_file(text: str, lang: str, filename: str) -> Response:
-    return Response(text.encode(), media_type=MEDIA_TYPES["csv"], headers=_headers(lang, filename))
+def csv_file(text: str, lang: str, filename: str, licences: Sequence[str]) -> Response:
+    headers = _headers(lang, filename, licences)
+    return Response(text.encode(), media_type=MEDIA_TYPES["csv"], headers=headers)
 
 
-def jsonstat_file(dataset: dict[str, Any], lang: str, filename: str) -> Response:
-    return JSONResponse(dataset, headers=_headers(lang, filename))
+def jsonstat_file(
+    dataset: dict[str, Any], lang: str, filename: str, licences: Sequence[str]
+) -> Response:
+    return JSONResponse(dataset, headers=_headers(lang, filename, licences))
 
 
 async def shares_file(
@@ -75,13 +89,14 @@ async def shares_file(
             else ", or download this survey as CSV, which has no cap"
         )
         TooManyCells.check(count, settings.max_cells, narrow=narrow)
+    licences = await licences_of(request, filter)
     if output_format == "csv":
-        return await _stream_csv(request, filter, lang, f"{name}.csv")
+        return await _stream_csv(request, filter, lang, f"{name}.csv", licences)
     table = await readers.run_in_thread(read.share_table, filter)
     dataset = jsonstat.shares_dataset(
-        table, lang, links=links(request), max_cells=settings.max_cells, label=label
+        table, lang, links=links(request, licences), max_cells=settings.max_cells, label=label
     )
-    return jsonstat_file(dataset, lang, f"{name}.jsonstat.json")
+    return jsonstat_file(dataset, lang, f"{name}.jsonstat.json", licences)
 
 
 async def question_file(
@@ -99,13 +114,16 @@ async def question_file(
     )
     cube = await readers.run_in_thread(read.question_cube, dimensions, as_of=as_of)
     name = dimensions.question.code
+    licences = await licences_of(request, ShareFilter(questions=(name,)))
     if output_format == "csv":
-        return csv_file(csv.shares(cube.table.shares, lang), lang, f"{name}.csv")
-    dataset = jsonstat.question_dataset(cube, lang, links=links(request))
-    return jsonstat_file(dataset, lang, f"{name}.jsonstat.json")
+        return csv_file(csv.shares(cube.table.shares, lang), lang, f"{name}.csv", licences)
+    dataset = jsonstat.question_dataset(cube, lang, links=links(request, licences))
+    return jsonstat_file(dataset, lang, f"{name}.jsonstat.json", licences)
 
 
-async def _stream_csv(request: Request, filter: ShareFilter, lang: str, filename: str) -> Response:
+async def _stream_csv(
+    request: Request, filter: ShareFilter, lang: str, filename: str, licences: Sequence[str]
+) -> Response:
     readers, page_size = request.app.state.readers, request.app.state.settings.max_page_size
     # The first page is read before answering, so that a bad filter is still a 400.
     first = await readers.run_in_thread(read.list_shares, filter, PageRequest(page_size))
@@ -119,5 +137,5 @@ async def _stream_csv(request: Request, filter: ShareFilter, lang: str, filename
             yield csv.share_rows(page.items, lang).encode()
 
     return StreamingResponse(
-        body(), media_type=MEDIA_TYPES["csv"], headers=_headers(lang, filename)
+        body(), media_type=MEDIA_TYPES["csv"], headers=_headers(lang, filename, licences)
     )

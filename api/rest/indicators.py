@@ -13,6 +13,7 @@ from api.params import AS_OF, Params, release_as_of
 from api.problems import Problem
 from api.rest import datafiles, lists, render
 from models import read
+from models.filters import ShareFilter
 
 
 async def list_indicators(request: Request) -> Response:
@@ -47,7 +48,8 @@ async def _series_file(
     table = await readers.run(read.indicator_table, code, segment=segment, as_of=as_of)
     if table is None:
         raise Problem.not_found("indicator", code)
+    licences = await datafiles.licences_of(request, ShareFilter(questions=(table.question.code,)))
     if output_format == "csv":
-        return datafiles.csv_file(csv.series(table, lang), lang, f"{code}.csv")
-    dataset = jsonstat.series_dataset(table, lang, links=datafiles.links(request))
-    return datafiles.jsonstat_file(dataset, lang, f"{code}.jsonstat.json")
+        return datafiles.csv_file(csv.series(table, lang), lang, f"{code}.csv", licences)
+    dataset = jsonstat.series_dataset(table, lang, links=datafiles.links(request, licences))
+    return datafiles.jsonstat_file(dataset, lang, f"{code}.jsonstat.json", licences)

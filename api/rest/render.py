@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from typing import Any, TypeVar
 
+from api import licences
 from api.responses import JSONResponse
 from models.changes import Change
 from models.records import (
@@ -41,6 +42,7 @@ def survey(record: SurveyRecord, lang: str) -> JSON:
         "description": text(record, "description", lang),
         "homepage": record.homepage,
         "licence": record.licence,
+        "licence_name": None if record.licence is None else licences.name(record.licence, lang),
         "synthetic": record.synthetic,
     }
 

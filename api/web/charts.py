@@ -3,8 +3,8 @@
 The spec is built here, from the query layer's records alone: a bar per wave with its
 value written on it, a grey dashed placeholder saying why where a wave has no value
 (never a bar of zero), the indicator's title, and below the chart the source line
-(survey, waves, publisher, documents) and the licence line. Its data is inlined, so a
-page can render the same spec itself.
+(survey, waves, publisher, documents) and the licence line: the licence's name, linked
+to its text. Its data is inlined, so a page can render the same spec itself.
 
 The layout is computed here rather than left to Vega's autosize: the spec sets the
 padding around the plot, so an image is exactly the size asked for and the title and
@@ -20,7 +20,7 @@ import textwrap
 from dataclasses import dataclass
 from typing import Any
 
-from api import wording
+from api import licences, wording
 from api.formats import citations
 from models.filters import InvalidFilter
 from models.records import CitedIndicator, SeriesPoint
@@ -121,26 +121,25 @@ class Layout:
     """Where things go, in pixels: the plot, and the text above and below it."""
 
     title: list[str]  # the title's lines
-    credits: list[str]  # the source and licence lines
+    credits: list[str]  # the source lines
+    licence: list[str]  # the licence line, by name, below them
     top: int  # above the plot: the title
     bottom: int  # below the plot: the x axis and the credits
     plot_width: int
     plot_height: int
 
 
-def _layout(cited: CitedIndicator, options: ChartOptions, licence: str) -> Layout:
+def _layout(cited: CitedIndicator, options: ChartOptions) -> Layout:
     lang, detail = options.lang, cited.detail
     # Bold glyphs are a little wider than regular ones.
     title = _wrap(getattr(detail.indicator, f"title_{lang}"), options.width, TITLE_SIZE * 1.05)
     source = citations.source_line(
         cited.survey, citations.cited_waves(detail.series), detail.sources, lang
     )
-    credits = [
-        *_wrap(source, options.width, TEXT_SIZE),
-        *_wrap(citations.licence_line(licence, lang), options.width, TEXT_SIZE),
-    ]
+    credits = _wrap(source, options.width, TEXT_SIZE)
+    licence = _wrap(licences.line(cited.survey.licence, lang), options.width, TEXT_SIZE)
     top = MARGIN + len(title) * (TITLE_SIZE + 4) + 16
-    bottom = AXIS_BELOW + 8 + len(credits) * LINE + MARGIN
+    bottom = AXIS_BELOW + 8 + (len(credits) + len(licence)) * LINE + MARGIN
     plot_height = options.height - top - bottom
     if plot_height < MIN_PLOT_HEIGHT:
         needed = options.height - plot_height + MIN_PLOT_HEIGHT
@@ -149,14 +148,15 @@ def _layout(cited: CitedIndicator, options: ChartOptions, licence: str) -> Layou
             f"height={options.height} leaves no room for the chart under this indicator's"
             f" title and sources at width={options.width}; give at least height={needed}",
         )
-    return Layout(title, credits, top, bottom, options.width - LEFT - MARGIN, plot_height)
+    width = options.width - LEFT - MARGIN
+    return Layout(title, credits, licence, top, bottom, width, plot_height)
 
 
 def _layers(
     cited: CitedIndicator, layout: Layout, lang: str, palette: Palette
 ) -> list[dict[str, Any]]:
     """Bars with their values, placeholders saying why a wave has none, title, credits."""
-    indicator = cited.detail.indicator
+    indicator, link = cited.detail.indicator, licences.href(cited.survey.licence)
     every_wave = [point.wave for point in _reported(cited)]
     x = {
         "field": "wave",
@@ -235,17 +235,28 @@ def _layers(
                 "x": left_edge, "y": layout.plot_height + AXIS_BELOW + 8,
             },
         },
+        {
+            # The licence by name, a link to its text where one is stated.
+            "name": "licence",
+            "data": {"values": [{}]},
+            "mark": {
+                "type": "text", **text, "fill": palette.muted, "text": layout.licence,
+                "lineHeight": LINE, "align": "left", "baseline": "top", "x": left_edge,
+                "y": layout.plot_height + AXIS_BELOW + 8 + len(layout.credits) * LINE,
+                **({"href": link} if link else {}),
+            },
+        },
     ]  # fmt: skip
 
 
-def spec(cited: CitedIndicator, options: ChartOptions, *, licence: str) -> dict[str, Any]:
+def spec(cited: CitedIndicator, options: ChartOptions) -> dict[str, Any]:
     """The Vega-Lite spec of an indicator's chart, its data inlined.
 
     Exactly `options.width` × `options.height` pixels; InvalidFilter (naming `height`) when
     the title and credits leave no room for the plot.
     """
     lang, palette = options.lang, PALETTES[options.theme]
-    layout = _layout(cited, options, licence)
+    layout = _layout(cited, options)
     rows = _data(cited, lang)
     title = getattr(cited.detail.indicator, f"title_{lang}")
     return {

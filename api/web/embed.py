@@ -33,7 +33,7 @@ async def embed(request: Request) -> Response:
     cited = await request.app.state.readers.run(read.cited_indicator, code)
     if cited is None:
         raise Problem.not_found("indicator", code)
-    spec = charts.spec(cited, options, licence=request.app.state.settings.licence)
+    spec = charts.spec(cited, options)
     svg = await run_in_threadpool(charts.svg, spec)
     base, lang = base_url(request), options.lang
     query = request.url.query

@@ -11,6 +11,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import Response
 
+from api import licences
 from api.formats import citations
 from api.links import base_url
 from api.params import Params
@@ -25,10 +26,9 @@ CHART_HEIGHT = 360
 
 async def front_page(request: Request) -> Response:
     lang = Params(request.query_params).lang
-    settings = request.app.state.settings
     overview = await request.app.state.readers.run(read.overview)
     options = charts.ChartOptions(lang=lang, width=CHART_WIDTH, height=CHART_HEIGHT)
-    specs = [charts.spec(item, options, licence=settings.licence) for item in overview.indicators]
+    specs = [charts.spec(item, options) for item in overview.indicators]
     svgs = await run_in_threadpool(lambda: [charts.svg(spec) for spec in specs])
     context = {
         "words": WORDS[lang],
@@ -40,7 +40,7 @@ async def front_page(request: Request) -> Response:
         ],
         "sources": overview.sources,
         "release": overview.release,
-        "licence": citations.licence_line(settings.licence, lang),
+        "licence": licences.footer((item.survey.licence for item in overview.surveys), lang),
         "publisher": citations.publisher,
     }
     return pages.render(request, "front.html", context, lang=lang, policy=pages.PAGE_POLICY)

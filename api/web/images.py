@@ -27,7 +27,7 @@ async def _spec(request: Request) -> tuple[dict[str, Any], str]:
     cited = await request.app.state.readers.run(read.cited_indicator, code)
     if cited is None:
         raise Problem.not_found("indicator", code)
-    return charts.spec(cited, options, licence=request.app.state.settings.licence), options.lang
+    return charts.spec(cited, options), options.lang
 
 
 def _headers(lang: str) -> dict[str, str]:

@@ -43,6 +43,9 @@ class Reader:
     held: DescriptionCache | None = None  # the worker's copy; None: read per call
     described: Descriptions | None = None  # the copy this call reads, once asked for
     rechecked: bool = False  # a miss has already looked for a newer release
+    # The operator's licence for every survey's data (None: each survey's own, if any):
+    # survey records carry the licence statements.stated_licence gives them under it.
+    licence: str | None = None
 
     def reset(self) -> None:
         """Ready for the next call on the same connection (reads on the event loop)."""
@@ -56,12 +59,12 @@ def descriptions(reader: Reader) -> Descriptions:
     if found is None:
         held = reader.held
         if held is None:
-            found = statements.load_descriptions(reader.session)
+            found = statements.load_descriptions(reader.session, reader.licence)
         else:
-            session = reader.session
+            session, licence = reader.session, reader.licence
             found = held.current(
                 lambda: statements.newest_release(session),
-                lambda: statements.load_descriptions(session),
+                lambda: statements.load_descriptions(session, licence),
             )
         reader.described = found
     return found
@@ -74,7 +77,7 @@ def after_miss(reader: Reader, described: Descriptions) -> Descriptions:
     reader.rechecked = True
     if statements.newest_release_id(reader.session) == described.release_id:
         return described
-    reader.described = described = statements.load_descriptions(reader.session)
+    reader.described = described = statements.load_descriptions(reader.session, reader.licence)
     return described
 
 
@@ -86,7 +89,7 @@ def with_descriptions(reader: Reader, make: Callable[[Descriptions], list[R]]) -
     except KeyError:  # a figure of a release newer than the descriptions held
         newer = after_miss(reader, held)
         if newer is held:  # this call had looked already: the release is newer still
-            newer = reader.described = statements.load_descriptions(reader.session)
+            newer = reader.described = statements.load_descriptions(reader.session, reader.licence)
         return make(newer)
 
 

@@ -22,7 +22,7 @@ from models.read.lookups import (
 from models.read.releases import current_release, release_served
 from models.read.series import cited_indicators
 from models.read.shares import all_shares
-from models.read.statements import SOURCE, SURVEY, records_of, visible
+from models.read.statements import SOURCE, SURVEY, records_of, survey_records, visible
 from models.records import (
     CitedQuestion,
     Overview,
@@ -31,7 +31,6 @@ from models.records import (
     QuestionDimensions,
     ShareTable,
     SourceRecord,
-    SurveyRecord,
 )
 from models.tables import Share, Source, Survey, Wave
 
@@ -106,10 +105,10 @@ def question_cube(
 
 def published_surveys(reader: Reader) -> list[PublishedSurvey]:
     """Every survey but generated test data, with its waves and topics: what a catalog lists."""
-    surveys = records_of(
+    surveys = survey_records(
         reader.session,
-        SurveyRecord,
         SURVEY.where(col(Survey.synthetic).is_(False)).order_by(col(Survey.id)),
+        reader.licence,
     )
     ids = [survey.id for survey in surveys]
     waves = waves_by_survey(reader, ids)

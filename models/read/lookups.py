@@ -15,7 +15,7 @@ from typing import Generic, TypeVar
 
 from sqlmodel import col
 
-from models.filters import QuestionFilter
+from models.filters import QuestionFilter, ShareFilter
 from models.read.context import Reader, check_codes, children, descriptions, one, pick
 from models.read.descriptions import Descriptions
 from models.read.statements import QUESTION, records_of
@@ -93,6 +93,20 @@ def sources_by_id(reader: Reader, ids: Collection[int]) -> dict[int, SourceRecor
 
 def list_surveys(reader: Reader) -> list[SurveyRecord]:
     return list(descriptions(reader).surveys)
+
+
+def licences(reader: Reader, filter: ShareFilter | None = None) -> list[str]:
+    """The licences stated for the data `filter` covers (None: every survey's), each once,
+    sorted; empty when none is stated. A filter covers the surveys it names, else those of
+    the questions it names, else every survey."""
+    held = descriptions(reader)
+    surveys: Iterable[SurveyRecord] = held.surveys
+    if filter is not None and filter.surveys:
+        surveys = [survey for survey in surveys if survey.code in filter.surveys]
+    elif filter is not None and filter.questions:
+        ids = {item.survey_id for item in held.questions if item.code in filter.questions}
+        surveys = [survey for survey in surveys if survey.id in ids]
+    return sorted({survey.licence for survey in surveys if survey.licence})
 
 
 def get_survey(reader: Reader, code: str) -> SurveyRecord | None:

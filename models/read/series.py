@@ -27,14 +27,13 @@ from models.read.lookups import (
 )
 from models.read.releases import current_release, release_served
 from models.read.shares import share_records
-from models.read.statements import SHARE, SURVEY, Statement, records_of, visible
+from models.read.statements import SHARE, SURVEY, Statement, survey_records, visible
 from models.records import (
     CitedIndicator,
     IndicatorDetail,
     IndicatorTable,
     PublishedTotalRecord,
     Series,
-    SurveyRecord,
 )
 from models.tables import PublishedTotal, Share, Survey
 
@@ -194,7 +193,8 @@ def cited_indicators(reader: Reader) -> list[CitedIndicator]:
     A fixed number of statements, however many indicators there are.
     """
     published = SURVEY.where(col(Survey.synthetic).is_(False))
-    surveys = {survey.id: survey for survey in records_of(reader.session, SurveyRecord, published)}
+    found = survey_records(reader.session, published, reader.licence)
+    surveys = {survey.id: survey for survey in found}
     indicators = [item for item in list_indicators(reader) if item.survey_id in surveys]
     series = series_by_indicator(reader, [item.id for item in indicators])
     covered = indicator_waves_with_figures(reader, [item.id for item in indicators])

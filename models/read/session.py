@@ -54,7 +54,8 @@ class Readers:
     statement timeout (0: none), which with `wait` bounds any other read in a thread;
     `pause` is how long a silent database is not asked again. `clock`, if given, keeps
     the newest release's descriptions in memory for every read, checked for a newer release
-    when that release clock looks.
+    when that release clock looks. `licence` is the operator's licence for the data, which
+    every survey record then carries (models.read.statements.stated_licence).
     """
 
     def __init__(
@@ -65,14 +66,16 @@ class Readers:
         statement: float,
         pause: float,
         clock: ReleaseClock | None = None,
+        licence: str | None = None,
     ) -> None:
         self.engine = engine
+        self.licence = licence or None
         self.held = None if clock is None else DescriptionCache(clock)
         # A statement the server stops has its error back within `wait`.
         read = statement + wait if statement else None
         self.breaker = Breaker(engine, wait=wait, read=read, pause=pause)
         self._inline = engine.dialect.name == "sqlite"
-        self._loop = _LoopReads(engine, self.held)
+        self._loop = _LoopReads(engine, self.held, self.licence)
         # Given back as the Readers goes, if it was never closed; what runs then must not
         # hold the Readers itself.
         self._finalizer = weakref.finalize(self, self._loop.release)
@@ -112,7 +115,8 @@ class Readers:
         with for_reads(self.engine.connect()) as connection, Session(bind=connection) as session:
             if connection.dialect.name == "sqlite":
                 begin_snapshot(connection)
-            return fn(Reader(session, connection, self.held), *args, **kwargs)
+            reader = Reader(session, connection, self.held, licence=self.licence)
+            return fn(reader, *args, **kwargs)
 
 
 class _LoopReads:
@@ -125,9 +129,10 @@ class _LoopReads:
     connection is replaced when SQLAlchemy invalidates it.
     """
 
-    def __init__(self, engine: Engine, held: DescriptionCache | None) -> None:
+    def __init__(self, engine: Engine, held: DescriptionCache | None, licence: str | None) -> None:
         self.engine = engine
         self.held = held
+        self.licence = licence
         self.reader: Reader | None = None
 
     def read(self, fn: Callable[..., T], *args: object, **kwargs: object) -> T:
@@ -145,7 +150,7 @@ class _LoopReads:
     def _open(self) -> Reader:
         self.release()
         connection = for_reads(self.engine.connect())
-        self.reader = Reader(Session(bind=connection), connection, self.held)
+        self.reader = Reader(Session(bind=connection), connection, self.held, licence=self.licence)
         return self.reader
 
     def _end(self, reader: Reader) -> None:

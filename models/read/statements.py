@@ -85,8 +85,29 @@ def newest_release(session: Session) -> ReleaseRecord | None:
     )
 
 
-def load_descriptions(session: Session) -> Descriptions:
-    """Every description, read now (the release number first, so never newer than them)."""
+def stated_licence(operator: str | None, own: str | None) -> str | None:
+    """The licence of a survey's data: the one rule every adapter and format serves.
+
+    The operator's (KOMMUNEDIGI_LICENCE) when one is set, else the survey's own from the
+    data, else none: a licence is never invented.
+    """
+    return operator or own or None
+
+
+def survey_records(
+    session: Session, statement: Statement, licence: str | None = None
+) -> list[SurveyRecord]:
+    """The surveys `statement` selects (its columns those of SURVEY), each with the
+    licence `stated_licence` gives it under the operator's `licence`."""
+    return [
+        SurveyRecord(**{**row, "licence": stated_licence(licence, row["licence"])})
+        for row in session.execute(statement).mappings()
+    ]
+
+
+def load_descriptions(session: Session, licence: str | None = None) -> Descriptions:
+    """Every description, read now (the release number first, so never newer than them);
+    `licence` is the operator's, as `survey_records` takes it."""
     release_id = newest_release_id(session)
     indicator_options = session.execute(
         select(col(IndicatorOption.indicator_id), col(IndicatorOption.option_id))
@@ -99,7 +120,7 @@ def load_descriptions(session: Session) -> Descriptions:
     return Descriptions(
         release_id=release_id,
         sources=tuple(records_of(session, SourceRecord, SOURCE.order_by(col(Source.code)))),
-        surveys=tuple(records_of(session, SurveyRecord, SURVEY.order_by(col(Survey.id)))),
+        surveys=tuple(survey_records(session, SURVEY.order_by(col(Survey.id)), licence)),
         topics=tuple(records_of(session, TopicRecord, TOPIC.order_by(col(Topic.id)))),
         segments=tuple(records_of(session, SegmentRecord, SEGMENT.order_by(col(Segment.id)))),
         waves=tuple(
