@@ -19,13 +19,14 @@ from models.records import IndicatorTable, ShareRecord
 
 SHARE_COLUMNS = (
     "survey", "wave", "question", "question_text", "option", "option_label", "segment",
-    "segment_label", "value", "base_n", "status", "note", "source", "locator",
+    "segment_label", "value", "base_n", "status", "note", "source", "source_published",
+    "locator",
 )  # fmt: skip
 
 SERIES_COLUMNS = (
     "survey", "indicator", "indicator_title", "question", "options", "segment",
     "segment_label", "wave", "value", "unit", "status", "base_n", "change", "change_from",
-    "published_total", "sources", "notes",
+    "published_total", "sources", "source_published", "notes",
 )  # fmt: skip
 
 
@@ -85,6 +86,7 @@ def _share_row(share: ShareRecord, lang: str) -> list[str]:
         share.status.value,
         _in(share, "note", lang),
         share.source,
+        share.source_published or "",
         share.locator or "",
     ]
 
@@ -123,6 +125,7 @@ def series(table: IndicatorTable, lang: str) -> str:
             number(point.change_from),
             number(point.published_total.value if point.published_total else None),
             ",".join(point.sources),
+            point.source_published or "",
             " ".join(getattr(point, f"notes_{lang}")),
         ]
         for point in series.points

@@ -9,7 +9,8 @@ of `value`. A cell holds the share's value, or null when no number is known:
 * a null cell without a status has no share at all: the question was not asked in that
   wave, or the option belongs to another question;
 * `extension` carries, by cell index like `status`, what JSON-stat has no place for:
-  `base_n`, the `source` code and our `note` of each cell.
+  `base_n`, the `source` code, the date that source was published (`source_published`:
+  a date, year-month or year; no entry for an undated source) and our `note` of each cell.
 
 Option codes are unique within a question only. Where a dataset spans questions, an
 option category stands for every option with that code (the cells keep them apart by
@@ -81,6 +82,7 @@ class Cell:
     base_n: int | None
     source: str
     note: str | None
+    source_published: str | None
 
 
 # The categories (code → label, in order) of wave, question, option and segment.
@@ -112,7 +114,12 @@ def _waves(waves: Iterable[WaveRecord]) -> dict[str, str]:
 def _share_cells(shares: Iterable[ShareRecord], lang: str) -> dict[Key, Cell]:
     return {
         (str(share.wave), share.question, share.option, share.segment): Cell(
-            share.value, share.status, share.base_n, share.source, _text(share, "note", lang)
+            share.value,
+            share.status,
+            share.base_n,
+            share.source,
+            _text(share, "note", lang),
+            share.source_published,
         )
         for share in shares
     }
@@ -141,6 +148,7 @@ def _dataset(
     status: dict[str, str] = {}
     base_n: dict[str, int] = {}
     source: dict[str, str] = {}
+    published: dict[str, str] = {}
     note: dict[str, str] = {}
     for key, cell in cells.items():
         index = 0
@@ -150,6 +158,8 @@ def _dataset(
         value[index] = cell.value
         if cell.source:
             source[at] = cell.source
+        if cell.source_published:
+            published[at] = cell.source_published
         if cell.status is not ShareStatus.PUBLISHED:
             status[at] = cell.status.value
         if cell.base_n is not None:
@@ -180,7 +190,13 @@ def _dataset(
         },
         "value": value,
         "status": status,
-        "extension": {"base_n": base_n, "source": source, "note": note, **(extension or {})},
+        "extension": {
+            "base_n": base_n,
+            "source": source,
+            "source_published": published,
+            "note": note,
+            **(extension or {}),
+        },
     }
     return document
 
@@ -260,6 +276,7 @@ def series_dataset(table: IndicatorTable, lang: str, *, links: Links) -> JSON:
             point.base_n,
             ",".join(point.sources),
             " ".join(getattr(point, f"notes_{lang}")) or None,
+            point.source_published,
         )
         for point in series.points
     }
