@@ -23,12 +23,18 @@ SVG = "{http://www.w3.org/2000/svg}"
 CHART = "/charts/indicators/expected-better-quality"
 SOURCE_NB = (
     "Kilde: Kommuneundersøkelsen 2015 og 2017, EVRY/NyAnalyse. Kildedokumenter: EVRY,"
-    " «Kommuneundersøkelsen 2017», 2018-01-24."
+    " «Kommuneundersøkelsen 2017», 2018-01-24. kommunedigi, datautgave {number} ({day})."
 )
 SOURCE_EN = (
     "Source: Kommuneundersøkelsen 2015 and 2017, EVRY/NyAnalyse. Source documents: EVRY,"
-    " “Kommuneundersøkelsen 2017”, 2018-01-24."
+    " “Kommuneundersøkelsen 2017”, 2018-01-24. kommunedigi, release {number} ({day})."
 )
+
+
+async def loaded(client: httpx.AsyncClient) -> dict[str, object]:
+    """The release served and the day it was loaded, as credits name them."""
+    release = (await client.get("/health")).json()["release"]
+    return {"number": release["id"], "day": release["created_at"][:10]}
 
 
 def layer(svg: ElementTree.Element, name: str) -> ElementTree.Element:
@@ -87,7 +93,8 @@ async def test_svg_marks_the_missing_wave_without_a_zero_bar(client):
 async def test_svg_names_its_source_and_licence(client):
     svg = await get_svg(client)
     credits = " ".join(texts(layer(svg, "credits")))
-    assert credits == f"{SOURCE_NB} Lisens: ingen oppgitt av dataeieren"
+    source = SOURCE_NB.format(**await loaded(client))
+    assert credits == f"{source} Lisens: ingen oppgitt av dataeieren"
 
 
 async def test_svg_in_english(client):
@@ -97,8 +104,9 @@ async def test_svg_in_english(client):
     assert texts(layer(svg, "heading")) == ["Expect better service quality"]
     assert texts(layer(svg, "values")) == ["24%", "64%"]
     assert texts(layer(svg, "missing_labels")) == ["not published"]
+    source = SOURCE_EN.format(**await loaded(client))
     assert " ".join(texts(layer(svg, "credits"))) == (
-        f"{SOURCE_EN} Licence: none stated by the data owner"
+        f"{source} Licence: none stated by the data owner"
     )
 
 
@@ -109,9 +117,10 @@ async def test_svg_names_the_configured_licence(database_url):
         transport = httpx.ASGITransport(app=app)
         async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as client:
             svg = await get_svg(client)
+            source = SOURCE_NB.format(**await loaded(client))
     finally:
         app.state.engine.dispose()
-    assert " ".join(texts(layer(svg, "credits"))) == f"{SOURCE_NB} Lisens: {licence}"
+    assert " ".join(texts(layer(svg, "credits"))) == f"{source} Lisens: {licence}"
 
 
 async def test_a_question_with_no_figure_says_why_in_every_wave(client):
