@@ -108,8 +108,9 @@ class AsOf:
 
     @classmethod
     def parse(cls, text: str, *, parameter: str = "as_of") -> AsOf:
-        """A release number (`2`), a date (`2018-01-24`, the whole day in UTC) or a date-time
-        (`2018-01-24T12:00:00Z`; without an offset it is UTC)."""
+        """A release number (`2`), a date (`2027-03-01`, the whole day in UTC) or a date-time
+        (`2027-03-01T12:00:00Z`; without an offset it is UTC). Dates are those of releases,
+        when they were loaded, not those of the sources."""
         text = text.strip()
         if _RELEASE_NUMBER.match(text):
             return cls(text, release=int(text))
@@ -131,7 +132,7 @@ class AsOf:
         raise InvalidFilter(
             parameter,
             f"{parameter}={text!r} is neither a release number (1, 2, …) nor an ISO 8601 date"
-            " or date-time such as 2018-01-24 or 2018-01-24T12:00:00Z",
+            " (YYYY-MM-DD) or date-time (YYYY-MM-DDThh:mm:ssZ) of a release's loading",
         )
 
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from decimal import Decimal
 
+from models import dates
 from models.records import PublishedTotalRecord, SeriesPart, SeriesPoint, ShareRecord
 from models.tables import FigureStatus
 
@@ -81,6 +82,7 @@ def series(
                 published_total=totals.get(wave),
                 change=change(previous[1], value) if previous and value is not None else None,
                 change_from=previous[0] if previous and value is not None else None,
+                source_published=dates.newest(part.source_published for part in present),
             )
         )
         if value is not None:

@@ -176,6 +176,7 @@ class ShareRecord:
     source: str
     locator: str | None
     release_id: int
+    source_published: str | None  # the source's date (models.dates); None: undated
 
 
 @dataclass(frozen=True, slots=True)
@@ -205,6 +206,7 @@ class PublishedTotalRecord:
     locator: str | None
     note_nb: str | None
     note_en: str | None
+    source_published: str | None  # the source's date; None: undated
 
 
 @dataclass(frozen=True, slots=True)
@@ -234,6 +236,7 @@ class SeriesPoint:
     published_total: PublishedTotalRecord | None
     change: float | None  # percentage points since `change_from`
     change_from: int | None  # the latest earlier wave with a value
+    source_published: str | None  # the newest date of `sources` (models.dates); None: undated
 
 
 @dataclass(frozen=True, slots=True)

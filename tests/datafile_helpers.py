@@ -19,6 +19,7 @@ from api.settings import Settings
 from tests.conftest import ROOT
 
 SEED_SHARES = ROOT / "seed" / "data" / "shares.csv"
+SEED_SOURCES = ROOT / "seed" / "data" / "sources.csv"
 
 Key = tuple[str, str, str, str]  # wave, question, option, segment
 
@@ -39,6 +40,12 @@ def seeded_shares() -> dict[Key, SeededShare]:
             )
             for row in csv.DictReader(handle)
         }
+
+
+def seeded_source_dates() -> dict[str, str]:
+    """Each source's publication date as seed/data/sources.csv gives it; "" when undated."""
+    with SEED_SOURCES.open(encoding="utf-8", newline="") as handle:
+        return {row["code"]: row["published"] for row in csv.DictReader(handle)}
 
 
 @contextmanager

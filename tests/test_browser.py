@@ -12,6 +12,7 @@ CI=true they fail instead. Playwright's own browser downloads are never used.
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 import threading
@@ -153,8 +154,12 @@ def check_widget(page: Any, embed: dict[str, Any]) -> None:
     for value in (f"24{NBSP}%", f"64{NBSP}%"):
         expect(frame.locator("svg text", has_text=value)).to_be_visible()
     expect(frame.locator(".latest")).to_have_text(f"64{NBSP}% i 2017 (+40 prosentpoeng siden 2015)")
+    # The credit names the waves, the source's year, and the release with the day it was loaded.
     expect(frame.locator(".credit")).to_have_text(
-        "Kilde: Kommuneundersøkelsen 2017, EVRY/NyAnalyse"
+        re.compile(
+            r"^Kilde: Kommuneundersøkelsen 2015 og 2017, EVRY/NyAnalyse \(2018\);"
+            r" kommunedigi, datautgave [0-9]+ \([0-9]{4}-[0-9]{2}-[0-9]{2}\)$"
+        )
     )
     # oEmbed's size holds the whole widget: nothing scrolls inside the frame.
     content = page.frames[1].evaluate("document.documentElement.scrollHeight")

@@ -24,12 +24,18 @@ XLINK = "{http://www.w3.org/1999/xlink}"
 CHART = "/charts/indicators/expected-better-quality"
 SOURCE_NB = (
     "Kilde: Kommuneundersøkelsen 2015 og 2017, EVRY/NyAnalyse. Kildedokumenter: EVRY,"
-    " «Kommuneundersøkelsen 2017», 2018-01-24."
+    " «Kommuneundersøkelsen 2017», 2018-01-24. kommunedigi, datautgave {number} ({day})."
 )
 SOURCE_EN = (
     "Source: Kommuneundersøkelsen 2015 and 2017, EVRY/NyAnalyse. Source documents: EVRY,"
-    " “Kommuneundersøkelsen 2017”, 2018-01-24."
+    " “Kommuneundersøkelsen 2017”, 2018-01-24. kommunedigi, release {number} ({day})."
 )
+
+
+async def loaded(client: httpx.AsyncClient) -> dict[str, object]:
+    """The release served and the day it was loaded, as credits name them."""
+    release = (await client.get("/health")).json()["release"]
+    return {"number": release["id"], "day": release["created_at"][:10]}
 
 
 def layer(svg: ElementTree.Element, name: str) -> ElementTree.Element:
@@ -100,7 +106,8 @@ def credits(svg: ElementTree.Element) -> str:
 
 async def test_svg_names_its_source_and_licence(client):
     svg = await get_svg(client)
-    assert credits(svg) == f"{SOURCE_NB} Lisens: ingen oppgitt av dataeieren"
+    source = SOURCE_NB.format(**await loaded(client))
+    assert credits(svg) == f"{source} Lisens: ingen oppgitt av dataeieren"
     assert list(layer(svg, "licence").iter(f"{SVG}a")) == []  # nothing to link to
 
 
@@ -111,7 +118,8 @@ async def test_svg_in_english(client):
     assert texts(layer(svg, "heading")) == ["Expect better service quality"]
     assert texts(layer(svg, "values")) == ["24%", "64%"]
     assert texts(layer(svg, "missing_labels")) == []
-    assert credits(svg) == f"{SOURCE_EN} Licence: none stated by the data owner"
+    source = SOURCE_EN.format(**await loaded(client))
+    assert credits(svg) == f"{source} Licence: none stated by the data owner"
 
 
 async def test_svg_names_the_configured_licence(database_url):
@@ -121,9 +129,10 @@ async def test_svg_names_the_configured_licence(database_url):
         transport = httpx.ASGITransport(app=app)
         async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as client:
             svg = await get_svg(client)
+            source = SOURCE_NB.format(**await loaded(client))
     finally:
         app.state.engine.dispose()
-    assert credits(svg) == f"{SOURCE_NB} Lisens: NLOD 2.0"
+    assert credits(svg) == f"{source} Lisens: NLOD 2.0"
     (link,) = layer(svg, "licence").iter(f"{SVG}a")
     assert link.get(f"{XLINK}href") == licence
 

@@ -30,13 +30,21 @@ async def test_widget_is_valid_html_that_loads_nothing_from_elsewhere(client):
     assert "http://testserver/api/v1/indicators/expected-better-quality?lang=nb" in elements.links
 
 
+async def loaded(client):
+    """The release served and the day it was loaded, as credits name them."""
+    release = (await client.get("/health")).json()["release"]
+    return release["id"], release["created_at"][:10]
+
+
 async def test_widget_shows_the_latest_value_its_change_and_the_credit(client):
     page = parsed((await client.get(EMBED)).text)
     assert text_of(page.find(".//p[@class='latest']")) == (
         f"64{NBSP}% i 2017 (+40 prosentpoeng siden 2015)"
     )
+    number, day = await loaded(client)
     assert text_of(page.find(".//p[@class='credit']")) == (
-        "Kilde: Kommuneundersøkelsen 2017, EVRY/NyAnalyse"
+        "Kilde: Kommuneundersøkelsen 2015 og 2017, EVRY/NyAnalyse (2018);"
+        f" kommunedigi, datautgave {number} ({day})"
     )
     chart = page.find(".//div[@class='chart']")
     assert chart.get("aria-hidden") == "true"  # the table below says the same to a reader
@@ -69,8 +77,10 @@ async def test_widget_in_english(client):
     assert text_of(page.find(".//p[@class='latest']")) == (
         "64% in 2017 (+40 percentage points since 2015)"
     )
+    number, day = await loaded(client)
     assert text_of(page.find(".//p[@class='credit']")) == (
-        "Source: Kommuneundersøkelsen 2017, EVRY/NyAnalyse"
+        "Source: Kommuneundersøkelsen 2015 and 2017, EVRY/NyAnalyse (2018);"
+        f" kommunedigi, release {number} ({day})"
     )
 
 
@@ -78,9 +88,23 @@ async def test_widget_of_an_indicator_without_a_figure(client):
     page = parsed((await client.get("/embed/indicators/high-priority")).text)
     latest = text_of(page.find(".//p[@class='latest']"))
     assert latest == "Ingen tall er publisert for denne indikatoren."
-    # Credited to the latest wave a source speaks of, here only in words.
+    # Credited to the waves a source speaks of, here only in words.
+    number, day = await loaded(client)
     credit = text_of(page.find(".//p[@class='credit']"))
-    assert credit == "Kilde: Kommuneundersøkelsen 2017, EVRY/NyAnalyse"
+    assert credit == (
+        "Kilde: Kommuneundersøkelsen 2015 og 2017, EVRY/NyAnalyse (2018);"
+        f" kommunedigi, datautgave {number} ({day})"
+    )
+
+
+async def test_widget_of_a_2015_only_indicator_credits_2015_and_no_year(client):
+    page = parsed((await client.get("/embed/indicators/ict-contributed-quality")).text)
+    number, day = await loaded(client)
+    credit = text_of(page.find(".//p[@class='credit']"))
+    assert credit == (
+        "Kilde: Kommuneundersøkelsen 2015, EVRY/NyAnalyse (udatert);"
+        f" kommunedigi, datautgave {number} ({day})"
+    )
 
 
 async def test_widget_may_be_framed_anywhere_and_loads_nothing(client):

@@ -18,7 +18,14 @@ from api.cli import main
 from seed.loader import DATA
 from seed.synthetic import Sizes
 from tests.conftest import count_queries, generate_into
-from tests.datafile_helpers import app_for, cells, client_for, client_of, seeded_shares
+from tests.datafile_helpers import (
+    app_for,
+    cells,
+    client_for,
+    client_of,
+    seeded_shares,
+    seeded_source_dates,
+)
 
 pytestmark = [
     pytest.mark.anyio,
@@ -29,7 +36,8 @@ pytestmark = [
 CSV_TYPE = "text/csv; charset=utf-8"
 SHARE_HEADER = [
     "survey", "wave", "question", "question_text", "option", "option_label", "segment",
-    "segment_label", "value", "base_n", "status", "note", "source", "locator",
+    "segment_label", "value", "base_n", "status", "note", "source", "source_published",
+    "locator",
 ]  # fmt: skip
 
 
@@ -58,11 +66,13 @@ async def test_shares_csv_holds_every_seeded_share_as_written_in_the_seed(client
             row["base_n"],
             row["status"],
             row["source"],
+            row["source_published"],
         )
         for row in rows
     }
+    dates = seeded_source_dates()
     expected = {
-        key: (share.value, share.base_n, share.status, share.source)
+        key: (share.value, share.base_n, share.status, share.source, dates[share.source])
         for key, share in seeded_shares().items()
     }
     assert len(rows) == len(expected) == 21
@@ -181,6 +191,12 @@ async def test_jsonstat_statuses_and_bases_survive(client):
     assert dataset["extension"]["base_n"] == bases
     sources = {str(index[key]): share.source for key, share in seeded.items()}
     assert dataset["extension"]["source"] == sources
+    dates = seeded_source_dates()
+    published = {
+        str(index[key]): dates[share.source] for key, share in seeded.items() if dates[share.source]
+    }
+    assert dataset["extension"]["source_published"] == published
+    assert set(published.values()) == {"2018-01-24"}  # the undated 2015 sources have none
     for key, share in seeded.items():
         assert dataset["value"][index[key]] == (float(share.value) if share.value else None)
     # A cell of a real question and option that no source reports is `no_source`; a cell

@@ -171,7 +171,7 @@ async def test_a_licence_is_shown_by_its_name(database_url, uri, nb, en):
     # The widget's chart, inline: the licence line links to the licence.
     assert re.search(rf'<a xlink:href="{re.escape(uri)}"><text[^>]*>Lisens: {nb}<', widget.text)
     named = f"Licence: {en}" + ("" if en == uri else f" ({uri})")
-    assert f" {named}. Published by kommunedigi" in citation.json()["text"]
+    assert f" {named}. Distributed by kommunedigi" in citation.json()["text"]
 
 
 async def test_without_a_licence_the_pages_say_none_is_stated(client):

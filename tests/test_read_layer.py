@@ -71,6 +71,7 @@ async def test_share_records_carry_each_column_in_the_field_of_its_name(app):
                     source=described.source[row.source_id].code,
                     locator=row.locator,
                     release_id=row.release_id,
+                    source_published=described.source[row.source_id].published,
                 )
             )
         return described_shares(described, rows), by_name

@@ -26,7 +26,7 @@ def examples():
 
 
 def test_readme_has_examples():
-    assert len(examples()) == 4
+    assert len(examples()) == 7
 
 
 @pytest.mark.anyio

@@ -239,20 +239,22 @@ async def test_unknown_release_is_a_400_naming_as_of(history, path):
         (
             "2019-12-31",
             "/problems/unknown-code",
-            "as_of=2019-12-31 is before the first release (1, created 2020-01-01T00:00:00Z);"
-            " give a later date or a release number",
+            "as_of=2019-12-31 is before the first release, 1: a date in as_of names the newest"
+            " release loaded here by then (see /api/v1/releases), not a date a source was"
+            " published; give a release number or a later date",
         ),
         (
             "2019-12-31T23:59:59Z",
             "/problems/unknown-code",
-            "as_of=2019-12-31T23:59:59Z is before the first release (1, created"
-            " 2020-01-01T00:00:00Z); give a later date or a release number",
+            "as_of=2019-12-31T23:59:59Z is before the first release, 1: a date in as_of names"
+            " the newest release loaded here by then (see /api/v1/releases), not a date a"
+            " source was published; give a release number or a later date",
         ),
         (
             "yesterday",
             "/problems/invalid-parameter",
-            "as_of='yesterday' is neither a release number (1, 2, …) nor an ISO 8601 date or"
-            " date-time such as 2018-01-24 or 2018-01-24T12:00:00Z",
+            "as_of='yesterday' is neither a release number (1, 2, …) nor an ISO 8601 date"
+            " (YYYY-MM-DD) or date-time (YYYY-MM-DDThh:mm:ssZ) of a release's loading",
         ),
         ("0", "/problems/invalid-parameter", None),
         ("-1", "/problems/invalid-parameter", None),
@@ -368,14 +370,15 @@ async def test_graphql_nested_fields_inherit_as_of(history, query):
         (
             "2019-06-01",
             "/problems/unknown-code",
-            "asOf=2019-06-01 is before the first release (1, created 2020-01-01T00:00:00Z);"
-            " give a later date or a release number",
+            "asOf=2019-06-01 is before the first release, 1: a date in asOf names the newest"
+            " release loaded here by then (see /api/v1/releases), not a date a source was"
+            " published; give a release number or a later date",
         ),
         (
             "soon",
             "/problems/invalid-parameter",
-            "asOf='soon' is neither a release number (1, 2, …) nor an ISO 8601 date or"
-            " date-time such as 2018-01-24 or 2018-01-24T12:00:00Z",
+            "asOf='soon' is neither a release number (1, 2, …) nor an ISO 8601 date"
+            " (YYYY-MM-DD) or date-time (YYYY-MM-DDThh:mm:ssZ) of a release's loading",
         ),
     ],
 )

@@ -1,9 +1,15 @@
 """Citations of indicators and questions, and the source lines of charts and widgets.
 
-Every part comes from the database: the survey's name and its publisher, the waves the
-figures are from, the documents they were printed in, and the release served (the
-data version a reader can ask for again). A citation is text in bokmål or English, or
-CSL-JSON for reference managers.
+Every part comes from the database: the survey's name and its authors, the waves the
+cited figures are from, the documents they were printed in and when those were
+published, and the release served (the data version a reader can ask for again). A
+citation is text in bokmål or English, or CSL-JSON for reference managers.
+
+Its dates each mean one thing: `issued` is when the source that printed the cited
+figures was published (the newest of them; none when every one is undated, which APA
+renders "n.d."), never when this API loaded them; the release is named with its number
+and the day it was loaded (a day, so that deployments made the same day cite alike); and
+`accessed` is the day of the request.
 
 A survey's title is "<name>: <subtitle>" ("Kommuneundersøkelsen: Status for …"); a
 citation names it by its name, which as a title is not translated. Its publisher is
@@ -13,12 +19,14 @@ lists them with a slash, as the survey's own materials do ("EVRY/NyAnalyse").
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from api import licences, wording
+from models import dates
 from models.records import (
     CitedIndicator,
     CitedQuestion,
@@ -36,10 +44,11 @@ _WORDS = {
     "source": {"nb": "Kilde", "en": "Source"},
     "documents": {"nb": "Kildedokumenter", "en": "Source documents"},
     "undated": {"nb": "udatert", "en": "undated"},
-    "in": {"nb": "I", "en": "In"},
-    "published_by": {"nb": "Publisert av", "en": "Published by"},
+    "distributed_by": {"nb": "Distribuert av", "en": "Distributed by"},
     "release": {"nb": "datautgave", "en": "release"},
     "no_release": {"nb": "ingen datautgave", "en": "no release"},
+    "accessed": {"nb": "lest", "en": "accessed"},
+    "genre": {"nb": "Datasett", "en": "Data set"},
 }
 
 
@@ -74,53 +83,92 @@ def document(source: SourceRecord, lang: str, *, with_url: bool = True) -> str:
     return ", ".join(parts)
 
 
-def source_line(
+def issued(sources: Sequence[SourceRecord]) -> str | None:
+    """When the newest of `sources` was published (models.dates); None: all undated."""
+    return dates.newest(source.published for source in sources)
+
+
+def release_words(release: ReleaseRecord | None, lang: str) -> str:
+    """ "datautgave 1 (2026-12-03)": the release's number and the day it was loaded."""
+    if release is None:
+        return _WORDS["no_release"][lang]
+    return f"{_WORDS['release'][lang]} {release.id} ({release.created_at.date().isoformat()})"
+
+
+def _year(published: str | None, lang: str) -> str:
+    """The year a citation gives: that of the newest source, or "udatert" / "undated"."""
+    return published[:4] if published else _WORDS["undated"][lang]
+
+
+def _dated(
     survey: SurveyRecord, waves: Sequence[int], sources: Sequence[SourceRecord], lang: str
 ) -> str:
-    """ "Kilde: Kommuneundersøkelsen 2015 og 2017, EVRY/NyAnalyse. Kildedokumenter: …" """
+    """ "Kommuneundersøkelsen 2015 og 2017, EVRY/NyAnalyse (2018)"."""
+    year = _year(issued(sources), lang)
+    return f"{survey_waves(survey, waves, lang)}, {publisher(survey)} ({year})"
+
+
+def source_line(
+    survey: SurveyRecord,
+    waves: Sequence[int],
+    sources: Sequence[SourceRecord],
+    release: ReleaseRecord | None,
+    lang: str,
+) -> str:
+    """A chart's credit: "Kilde: Kommuneundersøkelsen 2015 og 2017, EVRY/NyAnalyse.
+    Kildedokumenter: EVRY, «…», 2018-01-24. kommunedigi, datautgave 1 (2026-12-03)."; the
+    documents carry their dates, so the year is not given twice."""
     line = f"{_WORDS['source'][lang]}: {survey_waves(survey, waves, lang)}, {publisher(survey)}."
     if sources:
         documents = "; ".join(document(source, lang, with_url=False) for source in sources)
         line += f" {_WORDS['documents'][lang]}: {documents}."
-    return line
+    return f"{line} {API_NAME}, {release_words(release, lang)}."
 
 
-def short_line(survey: SurveyRecord, wave: int | None, lang: str) -> str:
-    """The one-line credit of a widget: "Kilde: Kommuneundersøkelsen 2017, EVRY/NyAnalyse"."""
-    waves = [] if wave is None else [wave]
-    return f"{_WORDS['source'][lang]}: {survey_waves(survey, waves, lang)}, {publisher(survey)}"
+def short_line(
+    survey: SurveyRecord,
+    waves: Sequence[int],
+    sources: Sequence[SourceRecord],
+    release: ReleaseRecord | None,
+    lang: str,
+) -> str:
+    """A widget's credit: "Kilde: Kommuneundersøkelsen 2015 og 2017, EVRY/NyAnalyse (2018);
+    kommunedigi, datautgave 1 (2026-12-03)"."""
+    return (
+        f"{_WORDS['source'][lang]}: {_dated(survey, waves, sources, lang)};"
+        f" {API_NAME}, {release_words(release, lang)}"
+    )
 
 
 def cited_waves(series: Series) -> tuple[int, ...]:
-    """The waves whose points cite a source: those a figure or a statement comes from."""
+    """The waves whose points cite a source: those a figure or a statement comes from (a
+    wave no source reports is not cited)."""
     return tuple(point.wave for point in series.points if point.sources)
 
 
-def credited_wave(series: Series) -> int | None:
-    """The wave a widget credits: that of the latest value, else the latest cited wave."""
-    latest = wording.latest(series.points)
-    if latest is not None:
-        return latest.wave
-    waves = cited_waves(series)
-    return waves[-1] if waves else None
+def _csl_day(day: dt.date) -> dict[str, Any]:
+    return {"date-parts": [[day.year, day.month, day.day]]}
 
 
 @dataclass(frozen=True, slots=True)
 class Citation:
-    """How to cite one indicator or question as served by one release."""
+    """How to cite one indicator or question as served by one release on one day."""
 
     code: str
     title: str
     abstract: str | None
     survey: SurveyRecord
     waves: tuple[int, ...]
-    sources: tuple[SourceRecord, ...]
+    sources: tuple[SourceRecord, ...]  # those that printed the cited figures
     release: ReleaseRecord | None
     url: str
     lang: str
+    accessed: dt.date
 
     @classmethod
-    def of_indicator(cls, cited: CitedIndicator, url: str, lang: str) -> Citation:
+    def of_indicator(
+        cls, cited: CitedIndicator, url: str, lang: str, accessed: dt.date
+    ) -> Citation:
         indicator = cited.detail.indicator
         return cls(
             code=indicator.code,
@@ -132,10 +180,11 @@ class Citation:
             release=cited.release,
             url=url,
             lang=lang,
+            accessed=accessed,
         )
 
     @classmethod
-    def of_question(cls, cited: CitedQuestion, url: str, lang: str) -> Citation:
+    def of_question(cls, cited: CitedQuestion, url: str, lang: str, accessed: dt.date) -> Citation:
         return cls(
             code=cited.question.code,
             title=getattr(cited.question, f"text_{lang}"),
@@ -146,22 +195,26 @@ class Citation:
             release=cited.release,
             url=url,
             lang=lang,
+            accessed=accessed,
         )
 
     @property
-    def _release_words(self) -> str:
-        if self.release is None:
-            return _WORDS["no_release"][self.lang]
-        issued = self.release.created_at.date().isoformat()
-        return f"{_WORDS['release'][self.lang]} {self.release.id} ({issued})"
+    def issued(self) -> str | None:
+        """When the newest source of the cited figures was published; None: all undated."""
+        return issued(self.sources)
+
+    @property
+    def release_date(self) -> dt.date | None:
+        return None if self.release is None else self.release.created_at.date()
 
     def text(self) -> str:
-        """One paragraph: title, survey and waves, publisher, documents, API and release."""
+        """One paragraph: authors and year, title, survey and waves, documents, the API with
+        the release, and the day accessed."""
         lang = self.lang
         parts = [
+            f"{wording.join(parties(self.survey), lang)} ({_year(self.issued, lang)}):",
             f"{wording.quoted(self.title, lang)}.",
-            f"{_WORDS['in'][lang]}: {survey_waves(self.survey, self.waves, lang)},"
-            f" {publisher(self.survey)}.",
+            f"{survey_waves(self.survey, self.waves, lang)}.",
         ]
         if self.sources:
             documents = "; ".join(document(source, lang) for source in self.sources)
@@ -169,20 +222,27 @@ class Citation:
         if self.survey.licence:  # none stated: the citation claims none
             parts.append(f"{licences.cited(self.survey.licence, lang)}.")
         parts.append(
-            f"{_WORDS['published_by'][lang]} {API_NAME}, {self._release_words}: {self.url}"
+            f"{_WORDS['distributed_by'][lang]} {API_NAME}, {release_words(self.release, lang)}:"
+            f" {self.url}, {_WORDS['accessed'][lang]} {self.accessed.isoformat()}."
         )
         return " ".join(parts)
 
     def csl(self) -> list[dict[str, Any]]:
-        """CSL-JSON: a list of one item of type dataset, as reference managers import it."""
+        """CSL-JSON: a list of one item of type dataset, as reference managers import it.
+
+        The survey's parties are its authors; this API, which distributes the figures, is
+        its publisher, and the release its version, with the day the release was loaded as
+        `available-date`.
+        """
         item: dict[str, Any] = {
             "id": f"{API_NAME}:{self.code}"
             + (f":{self.release.id}" if self.release is not None else ""),
             "type": "dataset",
+            "genre": _WORDS["genre"][self.lang],
             "title": self.title,
             "container-title": survey_waves(self.survey, self.waves, self.lang),
             "author": [{"literal": name} for name in parties(self.survey)],
-            "publisher": publisher(self.survey),
+            "publisher": API_NAME,
             "source": API_NAME,
             "URL": self.url,
             "language": self.lang,
@@ -194,10 +254,12 @@ class Citation:
         if self.sources:
             documents = "; ".join(document(source, self.lang) for source in self.sources)
             item["note"] = f"{_WORDS['documents'][self.lang]}: {documents}"
+        if self.issued is not None:
+            item["issued"] = {"date-parts": [dates.parts(self.issued)]}
         if self.release is not None:
-            issued = self.release.created_at.date()
             item["version"] = str(self.release.id)
-            item["issued"] = {"date-parts": [[issued.year, issued.month, issued.day]]}
+            item["available-date"] = _csl_day(self.release.created_at.date())
+        item["accessed"] = _csl_day(self.accessed)
         return [item]
 
     def body(self) -> dict[str, Any]:
@@ -206,10 +268,15 @@ class Citation:
             "code": self.code,
             "text": self.text(),
             "survey": self.survey.code,
+            "authors": list(parties(self.survey)),
             "waves": list(self.waves),
             "publisher": publisher(self.survey),
             "sources": [source.code for source in self.sources],
+            "issued": self.issued,
+            "distributor": API_NAME,
             "release": None if self.release is None else self.release.id,
+            "release_date": self.release_date,
+            "accessed": self.accessed,
             "url": self.url,
             "licence": self.survey.licence,
         }

@@ -20,13 +20,15 @@ from models.tables import FigureStatus
 
 SHARE_COLUMNS = (
     "survey", "wave", "question", "question_text", "option", "option_label", "segment",
-    "segment_label", "value", "base_n", "status", "note", "source", "locator",
+    "segment_label", "value", "base_n", "status", "note", "source", "source_published",
+    "locator",
 )  # fmt: skip
 
 SERIES_COLUMNS = (
     "survey", "indicator", "indicator_title", "question", "options", "segment",
     "segment_label", "wave", "value", "unit", "status", "rule", "parts", "base_n", "change",
-    "change_from", "published_total", "published_total_source", "sources", "notes",
+    "change_from", "published_total", "published_total_source", "sources", "source_published",
+    "notes",
 )  # fmt: skip
 
 
@@ -86,6 +88,7 @@ def _share_row(share: ShareRecord, lang: str) -> list[str]:
         share.status.value,
         _in(share, "note", lang),
         share.source,
+        share.source_published or "",
         share.locator or "",
     ]
 
@@ -136,6 +139,7 @@ def series(table: IndicatorTable, lang: str) -> str:
             number(point.published_total.value if point.published_total else None),
             point.published_total.source if point.published_total else "",
             ",".join(point.sources),
+            point.source_published or "",
             " ".join(getattr(point, f"notes_{lang}")),
         ]
         for point in series.points

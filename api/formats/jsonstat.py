@@ -10,9 +10,11 @@ of `value`. A cell holds the share's value, or null when no number is known:
 * a null cell without a status is no combination at all: its option belongs to another
   question of the dataset;
 * `extension` carries, by cell index like `status`, what JSON-stat has no place for:
-  `base_n`, the `source` code and our `note` of each cell. A question's or an
-  indicator's dataset adds `waves_with_figures`, the waves a source we hold reports it
-  for (models.read.coverage); every other wave's cells have no figure known.
+  `base_n`, the `source` code, the date that source was published (`source_published`:
+  a date, year-month or year; no entry for an undated source) and our `note` of each cell.
+  A question's or an indicator's dataset adds `waves_with_figures`, the waves a source we
+  hold reports it for (models.read.coverage); every other wave's cells have no figure
+  known.
 
 Option codes are unique within a question only. Where a dataset spans questions, an
 option category stands for every option with that code (the cells keep them apart by
@@ -89,6 +91,7 @@ class Cell:
     base_n: int | None
     source: str
     note: str | None
+    source_published: str | None
 
 
 # The categories (code → label, in order) of wave, question, option and segment.
@@ -125,6 +128,7 @@ def _share_cells(shares: Iterable[ShareRecord], lang: str) -> dict[Key, Cell]:
             share.base_n,
             share.source,
             _text(share, "note", lang),
+            share.source_published,
         )
         for share in shares
     }
@@ -156,6 +160,7 @@ def _dataset(
     status: dict[str, str] = {}
     base_n: dict[str, int] = {}
     source: dict[str, str] = {}
+    published: dict[str, str] = {}
     note: dict[str, str] = {}
     for key, cell in cells.items():
         index = 0
@@ -165,6 +170,8 @@ def _dataset(
         value[index] = cell.value
         if cell.source:
             source[at] = cell.source
+        if cell.source_published:
+            published[at] = cell.source_published
         if cell.status is not FigureStatus.PUBLISHED:
             status[at] = cell.status.value
         if cell.base_n is not None:
@@ -204,7 +211,13 @@ def _dataset(
         },
         "value": value,
         "status": status,
-        "extension": {"base_n": base_n, "source": source, "note": note, **(extension or {})},
+        "extension": {
+            "base_n": base_n,
+            "source": source,
+            "source_published": published,
+            "note": note,
+            **(extension or {}),
+        },
     }
     return document
 
@@ -288,6 +301,7 @@ def series_dataset(table: IndicatorTable, lang: str, *, links: Links) -> JSON:
             point.base_n,
             ",".join(point.sources),
             " ".join(getattr(point, f"notes_{lang}")) or None,
+            point.source_published,
         )
         for point in series.points
     }

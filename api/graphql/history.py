@@ -74,7 +74,10 @@ class FigureChangeConnection:
 class Release(RecordView):
     record: strawberry.Private[records.ReleaseRecord]
     id: int
-    created_at: dt.datetime
+    created_at: dt.datetime = strawberry.field(
+        description="When the release was loaded here (UTC): what an `asOf` date names; not"
+        " when the figures' sources were published (their `sourcePublished`)."
+    )
     message: str
     checksum: str = strawberry.field(description="SHA-256 of the package the release loaded.")
     added: int = strawberry.field(description="Figures (shares) the release added.")

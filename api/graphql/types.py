@@ -229,6 +229,10 @@ class Share(RecordView):
     base_n: int | None
     status: ShareStatus
     locator: str | None = strawberry.field(description="Where in the source the figure stands.")
+    source_published: str | None = strawberry.field(
+        description="When the source that printed this figure was published: ISO 8601 date,"
+        " year-month or year; null for an undated source."
+    )
 
     @strawberry.field
     def note(self, lang: LangArg = Language.NB) -> str | None:
@@ -273,6 +277,10 @@ class PublishedTotal(RecordView):
     record: strawberry.Private[records.PublishedTotalRecord]
     value: float
     locator: str | None
+    source_published: str | None = strawberry.field(
+        description="When the source that printed this total was published: ISO 8601 date,"
+        " year-month or year; null for an undated source."
+    )
 
     @strawberry.field
     def note(self, lang: LangArg = Language.NB) -> str | None:
@@ -304,6 +312,10 @@ class SeriesPoint(RecordView):
     base_n: int | None
     change: float | None = strawberry.field(description="Percentage points since `changeFrom`.")
     change_from: int | None = strawberry.field(description="The latest earlier wave with a value.")
+    source_published: str | None = strawberry.field(
+        description="When the newest of `sources` was published: ISO 8601 date, year-month or"
+        " year; null when they are undated or there are none."
+    )
 
     @strawberry.field
     def notes(self, lang: LangArg = Language.NB) -> list[str]:

@@ -45,8 +45,9 @@ AsOfArg = Annotated[
     strawberry.argument(
         description=(
             'Show figures as published in an earlier release: a release number ("1"), or'
-            ' an ISO 8601 date or date-time ("2018-01-24", "2018-01-24T12:00:00Z") for'
-            " the newest release created by then. Nested fields inherit it; null: current."
+            " an ISO 8601 date or date-time for the newest release loaded here by then (the"
+            " `createdAt` of `releases`, not the date a source was published: that is a"
+            " figure's `sourcePublished`). Nested fields inherit it; null: current."
         ),
     ),
 ]

@@ -7,6 +7,11 @@ ETag is a digest of exactly that, computed before the app runs: a request whose
 validators match is answered 304 without touching the query layer.
 
 A worker learns of a new release within `release_check_seconds` (0: on every request).
+
+A citation also names the day it was given (`accessed`), so its answers depend on the
+day as well (DAILY_SUFFIXES): the day (UTC) is part of their ETag, their Last-Modified is
+no earlier than that day's start, and caches may keep them only until the day ends. A
+kept answer, a 304 or a proxy's copy thus never carries yesterday's `accessed`.
 """
 
 from __future__ import annotations
@@ -36,11 +41,18 @@ CACHED_PREFIXES = ("/api/v1", "/catalog", "/feed", "/charts", "/embed", "/oembed
 # Pages and pictures are drawn from the data alone, so they are cached by release as well.
 CACHED_PATHS = ("/", "/graphql")  # the front page; GraphQL queries sent by GET
 GRAPHQL = "/graphql"
+# Answers that name the day they are given: /api/v1/{indicators,questions}/{code}/citation.
+DAILY_SUFFIXES = ("/citation",)
 
 try:
     CODE_VERSION = version("kommunedigi")
 except PackageNotFoundError:  # running from a checkout that was never installed
     CODE_VERSION = "0"
+
+
+def today() -> dt.date:
+    """The day (UTC) an answer that names one is given on: a citation's `accessed`."""
+    return dt.datetime.now(dt.UTC).date()
 
 
 class NewestRelease:
@@ -85,7 +97,9 @@ def _request_headers(scope: Scope) -> dict[bytes, str]:
     return found
 
 
-def etag(release: ReleaseRecord, scope: Scope, headers: dict[bytes, str]) -> str:
+def etag(
+    release: ReleaseRecord, scope: Scope, headers: dict[bytes, str], day: dt.date | None = None
+) -> str:
     query = sorted(
         part for part in scope.get("query_string", b"").decode("latin-1").split("&") if part
     )
@@ -100,6 +114,7 @@ def etag(release: ReleaseRecord, scope: Scope, headers: dict[bytes, str]) -> str
             "&".join(query),
             headers.get(b"accept", ""),
             "gzip" if gzip else "identity",
+            *([] if day is None else [day.isoformat()]),
         ]
     )
     return '"' + hashlib.sha256(key.encode()).hexdigest()[:32] + '"'
@@ -109,12 +124,23 @@ def etag(release: ReleaseRecord, scope: Scope, headers: dict[bytes, str]) -> str
 VARY = b"Accept, Accept-Encoding"
 
 
-@functools.lru_cache(maxsize=8)  # one release's validators, built once, sent on every answer
-def _release_headers(moment: dt.datetime, max_age: int) -> tuple[tuple[bytes, bytes], ...]:
+def _validator_headers(moment: dt.datetime, max_age: int) -> tuple[tuple[bytes, bytes], ...]:
     return (
         (b"last-modified", format_datetime(moment, usegmt=True).encode()),
         (b"cache-control", f"public, max-age={max_age}".encode()),
     )
+
+
+# One release's validators, built once, sent on every answer.
+_release_headers = functools.lru_cache(maxsize=8)(_validator_headers)
+
+
+def _daily(release: ReleaseRecord, max_age: int, day: dt.date) -> tuple[dt.datetime, int]:
+    """Last-Modified and max-age of an answer that names `day`: modified no earlier than
+    the day's start, and fresh no longer than the day lasts."""
+    start = dt.datetime.combine(day, dt.time.min, tzinfo=dt.UTC)
+    left = start + dt.timedelta(days=1) - dt.datetime.now(dt.UTC)
+    return max(release.created_at, start), max(0, min(max_age, int(left.total_seconds())))
 
 
 def _matches(if_none_match: str, tag: str) -> bool:
@@ -123,14 +149,14 @@ def _matches(if_none_match: str, tag: str) -> bool:
     return "*" in candidates or tag in candidates
 
 
-def _not_modified_since(if_modified_since: str, release: ReleaseRecord) -> bool:
+def _not_modified_since(if_modified_since: str, modified: dt.datetime) -> bool:
     try:
         since = parsedate_to_datetime(if_modified_since)
     except (TypeError, ValueError):
         return False  # an unreadable date is ignored, as RFC 9110 says
     if since.tzinfo is None:
         return False
-    return release.created_at.replace(microsecond=0) <= since
+    return modified.replace(microsecond=0) <= since
 
 
 class HTTPCaching:
@@ -170,18 +196,24 @@ class HTTPCaching:
             return
 
         request_headers = _request_headers(scope)
-        tag = etag(release, scope, request_headers)
-        validators = (
-            (b"etag", tag.encode()),
-            *_release_headers(release.created_at, self.max_age),
-        )
+        daily = path.endswith(DAILY_SUFFIXES)
+        if daily:
+            day = today()
+            tag = etag(release, scope, request_headers, day)
+            modified, max_age = _daily(release, self.max_age, day)
+            dated = _validator_headers(modified, max_age)
+        else:
+            tag = etag(release, scope, request_headers)
+            modified = release.created_at
+            dated = _release_headers(modified, self.max_age)
+        validators = ((b"etag", tag.encode()), *dated)
         if_none_match = request_headers.get(b"if-none-match")
         if if_none_match is not None:
             fresh = _matches(if_none_match, tag)
         else:
             if_modified_since = request_headers.get(b"if-modified-since")
             fresh = if_modified_since is not None and _not_modified_since(
-                if_modified_since, release
+                if_modified_since, modified
             )
         if fresh:
             headers = [validators[0], (b"vary", VARY), *validators[1:]]
@@ -191,7 +223,7 @@ class HTTPCaching:
         cache = self.cache if method == "GET" else None  # a HEAD answer has no body
         if cache is not None:
             cache.for_release(release.id)
-        await _answer(self.app, scope, receive, send, cache, tag, validators)
+        await _answer(self.app, scope, receive, send, cache, tag, validators, renew=daily)
 
     async def _graphql_post(
         self, scope: Scope, receive: Receive, send: Send, cache: ResponseCache
@@ -217,12 +249,15 @@ async def _answer(
     cache: ResponseCache | None,
     key: str,
     validators: tuple[tuple[bytes, bytes], ...],
+    *,
+    renew: bool = False,
 ) -> None:
     """Serve the kept answer for `key`, or run the app, adding `validators` (and Vary when
-    there are any), and keep it."""
+    there are any), and keep it. With `renew`, a kept answer is sent with `validators`
+    rather than those it was kept with (a daily answer's max-age shrinks as the day ends)."""
     if cache is not None and (answer := cache.get(key)) is not None:
         # A copy: the layers outside may add headers to the ones they are sent.
-        headers = list(answer.headers)
+        headers = with_replaced(answer.headers, validators) if renew else list(answer.headers)
         await send({"type": "http.response.start", "status": answer.status, "headers": headers})
         for number, chunk in enumerate(answer.chunks, 1):
             more = number < len(answer.chunks)

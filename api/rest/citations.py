@@ -7,6 +7,7 @@ the text and the parts it is made of.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from typing import TypeVar
 
@@ -14,6 +15,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from api.formats.citations import Citation
+from api.http import caching
 from api.links import base_url
 from api.params import Params
 from api.problems import Problem
@@ -41,7 +43,7 @@ async def _cite(
     request: Request,
     kind: str,
     find: Callable[[Reader, str], C | None],
-    cite: Callable[[C, str, str], Citation],
+    cite: Callable[[C, str, str, dt.date], Citation],
 ) -> Response:
     """The citation of the `kind` (indicator or question) whose code the path names."""
     params = Params(request.query_params, {"format"})
@@ -51,7 +53,9 @@ async def _cite(
     if cited is None:
         raise Problem.not_found(kind, code)
     url = f"{base_url(request)}/api/v1/{kind}s/{code}"
-    return _answer(cite(cited, url, lang), output_format)
+    # The day HTTP caching keys this answer by (api.http.caching.DAILY_PATHS), so a kept
+    # answer or a 304 never carries another day's `accessed`.
+    return _answer(cite(cited, url, lang, caching.today()), output_format)
 
 
 async def indicator_citation(request: Request) -> Response:

@@ -118,6 +118,7 @@ def _figure(record: ShareRecord, nb: bool) -> JSON:
         "status": record.status,
         "note": record.note_nb if nb else record.note_en,
         "source": record.source,
+        "source_published": record.source_published,
         "locator": record.locator,
     }
 
@@ -166,6 +167,7 @@ def published_total(record: PublishedTotalRecord | None, lang: str) -> JSON | No
     return {
         "value": record.value,
         "source": record.source,
+        "source_published": record.source_published,
         "locator": record.locator,
         "note": text(record, "note", lang),
     }
@@ -193,6 +195,7 @@ def point(record: SeriesPoint, lang: str) -> JSON:
         "change_from": record.change_from,
         "notes": list(text(record, "notes", lang)),
         "sources": list(record.sources),
+        "source_published": record.source_published,
         "published_total": published_total(record.published_total, lang),
     }
 

@@ -45,7 +45,7 @@ CHAR_WIDTH = 0.6
 MARGIN = 12  # between the image's edge and the text
 LEFT = 56  # room for the y axis: its labels and its title
 AXIS_BELOW = 44  # room for the x axis below the plot: its labels and its title
-MIN_PLOT_HEIGHT = 60
+MIN_PLOT_HEIGHT = 56  # room for the bars at the smallest size under the longest credits
 
 _AXIS_TITLES = {"x": {"nb": "År", "en": "Year"}, "y": {"nb": "Prosent", "en": "Percent"}}
 
@@ -134,7 +134,7 @@ def _layout(cited: CitedIndicator, options: ChartOptions) -> Layout:
     # Bold glyphs are a little wider than regular ones.
     title = _wrap(getattr(detail.indicator, f"title_{lang}"), options.width, TITLE_SIZE * 1.05)
     source = citations.source_line(
-        cited.survey, citations.cited_waves(detail.series), detail.sources, lang
+        cited.survey, citations.cited_waves(detail.series), detail.sources, cited.release, lang
     )
     credits = _wrap(source, options.width, TEXT_SIZE)
     licence = _wrap(licences.line(cited.survey.licence, lang), options.width, TEXT_SIZE)

@@ -34,7 +34,7 @@ class IndicatorView:
     latest: str | None  # "64 %"
     latest_wave: int | None
     change: str | None  # "+40 prosentpoeng siden 2015"
-    credit: str  # "Kilde: Kommuneundersøkelsen 2017, EVRY/NyAnalyse"
+    credit: str  # "Kilde: Kommuneundersøkelsen 2015 og 2017, EVRY/NyAnalyse (2018); kommunedigi, …"
     rows: tuple[Row, ...]
 
 
@@ -67,6 +67,8 @@ def view(cited: CitedIndicator, svg: str, lang: str) -> IndicatorView:
         latest=None if latest is None else wording.point_value(latest, lang),
         latest_wave=None if latest is None else latest.wave,
         change=change,
-        credit=citations.short_line(cited.survey, citations.credited_wave(series), lang),
+        credit=citations.short_line(
+            cited.survey, citations.cited_waves(series), cited.detail.sources, cited.release, lang
+        ),
         rows=rows,
     )

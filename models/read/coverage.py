@@ -54,8 +54,10 @@ def figure_cells(
     in `segments` (None: any segment), as of release `as_of` (None: current). UnknownCode
     for a segment that is not known."""
     ids = sorted(question_ids)
+    if not ids:  # nothing to cover: an empty database has no segment to name either
+        return []
     segment_ids = None if segments is None else ids_of(reader, "segment", segments)
-    if not ids or segment_ids == []:
+    if segment_ids == []:
         return []
     current = as_of is None
     params: dict[str, object] = {"questions": ids}

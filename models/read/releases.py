@@ -76,10 +76,11 @@ def release_as_of(reader: Reader, as_of: AsOf, *, parameter: str = "as_of") -> i
             f" {earliest.id} to {latest.id} (see /api/v1/releases)"
         )
     else:
-        created = earliest.created_at.strftime("%Y-%m-%dT%H:%M:%SZ")
+        # No time of loading here: the same mistake gets the same answer on every deployment.
         detail = (
-            f"{parameter}={as_of.text} is before the first release ({earliest.id}, created"
-            f" {created}); give a later date or a release number"
+            f"{parameter}={as_of.text} is before the first release, {earliest.id}: a date in"
+            f" {parameter} names the newest release loaded here by then (see /api/v1/releases),"
+            " not a date a source was published; give a release number or a later date"
         )
     raise UnknownCode(parameter, as_of.text, detail=detail)
 

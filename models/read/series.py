@@ -110,6 +110,7 @@ def series_by_indicator(
                 locator=locator,
                 note_nb=note_nb,
                 note_en=note_en,
+                source_published=described.source[source_id].published,
             )
             for indicator_id, wave_id, value, source_id, locator, note_nb, note_en in total_rows
         ],

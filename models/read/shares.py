@@ -42,7 +42,7 @@ def described_shares(described: Descriptions, rows: Sequence[Any]) -> list[Share
         (id_, wave_id, question_id, option_id, segment_id, value, base_n, status,
          note_nb, note_en, source_id, locator, release_id) = row  # fmt: skip
         wave, question = waves[wave_id], questions[question_id]
-        option, segment = options[option_id], segments[segment_id]
+        option, segment, source = options[option_id], segments[segment_id], sources[source_id]
         # By position, in ShareRecord's field order: a page builds hundreds, and a call
         # with 25 keywords costs several times as much as one with 25 positions.
         # tests/test_read_layer.py checks this order against a build by name.
@@ -70,9 +70,10 @@ def described_shares(described: Descriptions, rows: Sequence[Any]) -> list[Share
                 note_nb,
                 note_en,
                 source_id,
-                sources[source_id].code,
+                source.code,
                 locator,
                 release_id,
+                source.published,
             )  # fmt: skip
         )
     return records
