@@ -135,6 +135,15 @@ def test_every_label_has_both_languages():
                     assert row[column[:-3] + "_en"], f"{name}.csv:{number}: {column} alone"
 
 
+def test_titles_and_labels_are_translated():
+    # A bokmål title may name an English source (in quotes), but is not the English title.
+    for name in FILES:
+        for number, row in enumerate(rows(name), 2):
+            for column, value in row.items():
+                if column.endswith("_nb") and value and column.startswith(("title", "label")):
+                    assert value != row[column[:-3] + "_en"], f"{name}.csv:{number}: {column}"
+
+
 def test_sources_are_described_not_quoted():
     for row in rows("sources"):
         assert row["description_nb"] and row["description_en"]
