@@ -14,6 +14,16 @@ from models.tables import ShareStatus
 CellCodes = tuple[str, int, str, str, str]  # survey, wave, question, option, segment
 
 
+def counted(number: int, one: str, many: str | None = None) -> str:
+    """A count with its noun in the number it needs: "1 error", "2 errors", "0 errors"."""
+    return f"{number:,} {one if number == 1 else many or one + 's'}"
+
+
+def change_counts(added: int, changed: int, removed: int) -> str:
+    """What a release did to its figures, in words: "1 figure added, 0 changed, 2 removed"."""
+    return f"{counted(added, 'figure')} added, {changed:,} changed, {removed:,} removed"
+
+
 @dataclass(frozen=True, slots=True)
 class Figure:
     """A figure on one side of a change: its value, or why it has none."""

@@ -21,6 +21,7 @@ from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from models.changes import counted
 from seed import jsonstat_input
 from seed.issues import Issue, Row
 from seed.limits import DEFAULT_LIMITS, Budget, ReadLimits
@@ -237,7 +238,8 @@ class _CsvReader:
             elif len(values) < width:
                 self.issue(line, None, None, f"{width} cells")
             elif len(rows) == left:
-                expected = f"at most {self.limits.rows:,} rows (CSV rows and JSON-stat cells)"
+                rows_at_most = counted(self.limits.rows, "row")
+                expected = f"at most {rows_at_most} (CSV rows and JSON-stat cells)"
                 self.issue(line, None, None, expected)
                 self.rows.take(1)
                 break

@@ -634,7 +634,7 @@ async def test_feed_is_atom_with_one_entry_per_release(history):
         "http://testserver/api/v1/releases/1/changes",
     ]
     assert text(entries[0], "summary").startswith(
-        "Release 2 added 0, changed 1 and removed 0 figures."
+        "Release 2: 0 figures added, 1 changed, 0 removed."
     )
     assert text(entries[1], "updated") == "2020-01-01T00:00:00Z"
     assert text(feed, "updated") == text(entries[0], "updated")
