@@ -42,6 +42,7 @@ class FigureChange:
     old_status: ShareStatus | None  # None: the cell had no figure before this release
     new_value: float | None
     new_status: ShareStatus | None  # None: the release removed the cell's figure
+    parts_changed: int = 0  # of a changed figure, a bit mask over models.changes.PARTS
 
     @property
     def kind(self) -> str:

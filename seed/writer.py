@@ -13,7 +13,7 @@ from typing import Any
 from sqlalchemy import select, update
 from sqlmodel import Session, SQLModel, col
 
-from models.changes import CellCodes, Change, Figure as Shown
+from models.changes import CellCodes, Change, Figure as Shown, parts_changed
 from models.tables import (
     Indicator,
     IndicatorOption,
@@ -195,7 +195,11 @@ class Writer:
             else:
                 replaced.append(found[0])
                 before = Shown.of(*found[1][:3:2])
-                self.report.note(Change.at("changed", cell, before, new))
+                what = parts_changed(
+                    dict(zip(Figure.STORED, found[1], strict=True)),
+                    dict(zip(Figure.STORED, stored, strict=True)),
+                )
+                self.report.note(Change.at("changed", cell, before, new, what))
             new_rows.append((*ids, *stored, self.release_id))
         if current:
             names = self._cell_names()

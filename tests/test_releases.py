@@ -441,8 +441,51 @@ async def test_changes_of_the_correction(history):
             "segment": "all",
             "old": {"value": 76, "status": "published"},
             "new": {"value": 77, "status": "published"},
+            # The correction's row has no locator, where the seed's had one.
+            "what_changed": ["value", "locator"],
         }
     ]
+
+
+async def test_a_change_of_the_note_alone_says_so(fresh_database_url, tmp_path, capsys):
+    """A release that only rewrites a note lists the figure as changed, with `note` as
+    what changed: never as "76.0 -> 76.0"."""
+    assert main(["seed", "--database-url", fresh_database_url]) == 0
+    [seeded] = seed_lines("kommuneundersokelsen,2017,action-plan,yes,")
+    assert seeded.endswith(",,")  # no notes yet
+    noted = seeded[:-2] + ",Ny merknad.,A new note."
+    folder = write_package(tmp_path / "package", {"shares.csv": [SHARES_HEADER, noted]})
+    command = ["import", str(folder), "--database-url", fresh_database_url, "--dry-run"]
+    capsys.readouterr()
+    assert main(command) == 0
+    printed = capsys.readouterr().out
+    assert "76.0 -> 76.0" not in printed
+    assert (
+        "  changed  kommuneundersokelsen/2017/action-plan/yes/all: 76.0 (published); note changed\n"
+    ) in printed
+    import_package(fresh_database_url, folder, "Noted action plan 2017")
+    app = create_app(Settings(database_url=fresh_database_url))
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as client:
+        changes = (await client.get("/api/v1/releases/2/changes")).json()["data"]
+        query = "{ release(id: 2) { changes { edges { node { kind whatChanged } } } } }"
+        edges = (await graphql(client, query))["data"]["release"]["changes"]["edges"]
+        share = (
+            await client.get(
+                "/api/v1/shares", params={"wave": "2017", "question": "action-plan", "lang": "en"}
+            )
+        ).json()["data"]
+    app.state.engine.dispose()
+    assert [(c["kind"], c["old"], c["new"], c["what_changed"]) for c in changes] == [
+        (
+            "changed",
+            {"value": 76, "status": "published"},
+            {"value": 76, "status": "published"},
+            ["note"],
+        )
+    ]
+    assert [edge["node"] for edge in edges] == [{"kind": "CHANGED", "whatChanged": ["note"]}]
+    assert [row["note"] for row in share] == ["A new note."]
 
 
 async def test_changes_of_the_seed_page_through_every_figure(history):
@@ -460,6 +503,7 @@ async def test_changes_of_the_seed_page_through_every_figure(history):
     assert len(seen) == 21
     assert {change["kind"] for change in seen} == {"added"}
     assert all(change["old"] is None for change in seen)
+    assert all(change["what_changed"] == [] for change in seen)
     cells = [(c["wave"], c["question"], c["option"], c["segment"]) for c in seen]
     assert len(set(cells)) == 21
     assert cells == sorted(cells, key=lambda cell: cell[0])  # oldest wave first
