@@ -480,7 +480,7 @@ def _package_with_formulas(folder):
             "60,,published,pr17," + _csv_cells(FORMULAS["locator"], "", FORMULAS["note_en"]),
         ),
         "options.csv": ('"Yes, mentioned in the action plan"', FORMULAS["option_label"]),
-        "indicators.csv": ("Digitalisation in the action plan", FORMULAS["title_en"]),
+        "indicators.csv": ("Say the action plan mentions digitalisation", FORMULAS["title_en"]),
     }
     for name, (old, new) in replacements.items():
         text = (folder / name).read_text(encoding="utf-8")

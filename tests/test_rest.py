@@ -29,7 +29,7 @@ async def test_indicator_in_english(client):
     assert response.status_code == 200
     assert response.headers["content-language"] == "en"
     body = response.json()
-    assert body["title"] == "Digitalisation in the action plan"
+    assert body["title"] == "Say the action plan mentions digitalisation"
     assert body["changes"] == [{"from": 2015, "to": 2017, "points": 8}]
 
 
