@@ -23,7 +23,7 @@ PARTS: dict[str, tuple[str, ...]] = {
     "base_n": ("base_n",),
     "status": ("status",),
     "source": ("source_id",),
-    "locator": ("locator",),
+    "locator": ("locator", "locator_nb"),
     "note": ("note_nb", "note_en"),
 }
 

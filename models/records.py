@@ -175,8 +175,14 @@ class ShareRecord:
     note_en: str | None
     source_id: int
     source: str
-    locator: str | None
+    locator: str | None  # in English
+    locator_nb: str | None
     release_id: int
+
+    def locator_in(self, lang: str) -> str | None:
+        """Where in the source the figure stands, in `lang` ("nb" or "en"). Bokmål falls
+        back to English for a figure imported without a bokmål locator."""
+        return self.locator if lang == "en" else self.locator_nb or self.locator
 
 
 @dataclass(frozen=True, slots=True)
@@ -203,9 +209,15 @@ class PublishedTotalRecord:
     segment: str
     value: float
     source: str
-    locator: str | None
+    locator: str | None  # in English
+    locator_nb: str | None
     note_nb: str | None
     note_en: str | None
+
+    def locator_in(self, lang: str) -> str | None:
+        """Where in the source the figure stands, in `lang` ("nb" or "en"). Bokmål falls
+        back to English for a figure imported without a bokmål locator."""
+        return self.locator if lang == "en" else self.locator_nb or self.locator
 
 
 @dataclass(frozen=True, slots=True)

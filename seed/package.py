@@ -62,7 +62,7 @@ COLUMNS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "options": (("question", "code", "label_nb", "label_en"), ()),
     "shares": (
         ("survey", "wave", "question", "option", "segment", "value", "status", "source"),
-        ("base_n", "locator", "note_nb", "note_en"),
+        ("base_n", "locator", "note_nb", "note_en", "locator_nb"),
     ),
     "indicators": (
         ("code", "question", "options", "title_nb", "title_en", "description_nb", "description_en"),
@@ -70,7 +70,7 @@ COLUMNS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     ),  # fmt: skip
     "published_totals": (
         ("survey", "wave", "indicator", "segment", "value", "source"),
-        ("locator", "note_nb", "note_en"),
+        ("locator", "note_nb", "note_en", "locator_nb"),
     ),
 }
 FILES = tuple(COLUMNS)

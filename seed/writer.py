@@ -185,7 +185,7 @@ class Writer:
             found = current.pop(ids, None)
             stored = tuple(figure.stored(sources[figure.source]).values())
             if figure.keep_notes and found is not None:
-                stored = (*stored[:4], *found[1][4:])  # locator and notes stay as they are
+                stored = (*stored[:4], *found[1][4:])  # locators and notes stay as they are
             if found is not None and found[1] == stored:
                 self.report.unchanged += 1
                 continue
@@ -279,6 +279,7 @@ class Writer:
                 "locator": total["locator"],
                 "note_nb": total["note_nb"],
                 "note_en": total["note_en"],
+                "locator_nb": total["locator_nb"],
             }
             old = self.session.execute(
                 select(PublishedTotal)

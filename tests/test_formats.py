@@ -476,8 +476,10 @@ def _package_with_formulas(folder):
     shutil.copytree(DATA, folder)
     replacements = {
         "shares.csv": (
-            "76,,published,pr17,Section on automation: the same share in 2017.,,",
-            "60,,published,pr17," + _csv_cells(FORMULAS["locator"], "", FORMULAS["note_en"]),
+            "76,,published,pr17,Section on automation: the same share in 2017.,,,"
+            "Avsnittet om automatisering: den samme andelen i 2017.",
+            "60,,published,pr17,"
+            + _csv_cells(FORMULAS["locator"], "", FORMULAS["note_en"], FORMULAS["locator"]),
         ),
         "options.csv": ('"Yes, mentioned in the action plan"', FORMULAS["option_label"]),
         "indicators.csv": ("Say the action plan mentions digitalisation", FORMULAS["title_en"]),

@@ -49,6 +49,9 @@ def date_the_seed(url, when=SEEDED_AT):
     engine.dispose()
 
 
+SEED_SHARES_HEADER = (DATA / "shares.csv").read_text(encoding="utf-8").splitlines()[0]
+
+
 def seed_lines(prefix):
     lines = (DATA / "shares.csv").read_text(encoding="utf-8").splitlines()
     found = [line for line in lines if line.startswith(prefix)]
@@ -118,7 +121,7 @@ async def test_as_of_applies_to_the_shares_table(history):
     new = (await history.get("/api/v1/shares", params=params)).json()
     assert [row["value"] for row in old["data"]] == [76]
     assert [row["value"] for row in new["data"]] == [77]
-    assert old["data"][0]["locator"] == "Section on automation: the same share in 2017."
+    assert old["data"][0]["locator"] == "Avsnittet om automatisering: den samme andelen i 2017."
 
 
 async def test_as_of_is_kept_in_the_next_page(history):
@@ -189,7 +192,10 @@ async def test_as_of_applies_to_published_totals(fresh_database_url, tmp_path):
     total = "kommuneundersokelsen,2015,ict-contributed-quality,all,94,cw15,,,"
     # A package has figures; these are the seed's own, unchanged.
     shares = seed_lines("kommuneundersokelsen,2015,ict-contributed-quality,")
-    files = {"shares.csv": [SHARES_HEADER, *shares], "published_totals.csv": [header, total]}
+    files = {
+        "shares.csv": [SEED_SHARES_HEADER, *shares],
+        "published_totals.csv": [header, total],
+    }
     folder = write_package(tmp_path / "totals", files)
     import_package(fresh_database_url, folder, "Another rounding")
     app = create_app(Settings(database_url=fresh_database_url))
@@ -452,9 +458,13 @@ async def test_a_change_of_the_note_alone_says_so(fresh_database_url, tmp_path, 
     what changed: never as "76.0 -> 76.0"."""
     assert main(["seed", "--database-url", fresh_database_url]) == 0
     [seeded] = seed_lines("kommuneundersokelsen,2017,action-plan,yes,")
-    assert seeded.endswith(",,")  # no notes yet
-    noted = seeded[:-2] + ",Ny merknad.,A new note."
-    folder = write_package(tmp_path / "package", {"shares.csv": [SHARES_HEADER, noted]})
+    header = (DATA / "shares.csv").read_text(encoding="utf-8").splitlines()[0]
+    [row] = csv.DictReader([header, seeded])
+    assert not row["note_nb"] and not row["note_en"]  # no notes yet
+    row |= {"note_nb": "Ny merknad.", "note_en": "A new note."}
+    noted = io.StringIO()
+    csv.writer(noted, lineterminator="").writerow(row.values())
+    folder = write_package(tmp_path / "package", {"shares.csv": [header, noted.getvalue()]})
     command = ["import", str(folder), "--database-url", fresh_database_url, "--dry-run"]
     capsys.readouterr()
     assert main(command) == 0
@@ -488,6 +498,31 @@ async def test_a_change_of_the_note_alone_says_so(fresh_database_url, tmp_path, 
     assert [row["note"] for row in share] == ["A new note."]
 
 
+async def test_a_package_without_bokmal_locators_still_imports(fresh_database_url, tmp_path):
+    """A package written before locator_nb existed keeps working: its English locator is
+    shown in both languages, in REST and GraphQL."""
+    assert main(["seed", "--database-url", fresh_database_url]) == 0
+    line = "kommuneundersokelsen,2017,action-plan,yes,all,76,,published,pr17,Page 3.,,"
+    folder = write_package(tmp_path / "package", {"shares.csv": [SHARES_HEADER, line]})
+    import_package(fresh_database_url, folder, "Old layout")
+    app = create_app(Settings(database_url=fresh_database_url))
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as client:
+        served = {}
+        for lang in ("nb", "en"):
+            params = {"wave": "2017", "question": "action-plan", "lang": lang}
+            [share] = (await client.get("/api/v1/shares", params=params)).json()["data"]
+            served[lang] = share["locator"]
+        query = """{ shares(filter: {waves: [2017], questions: ["action-plan"]}) { edges {
+            node { nb: locator en: locator(lang: EN) } } } }"""
+        [edge] = (await graphql(client, query))["data"]["shares"]["edges"]
+        changes = (await client.get("/api/v1/releases/2/changes")).json()["data"]
+    app.state.engine.dispose()
+    assert served == {"nb": "Page 3.", "en": "Page 3."}
+    assert edge["node"] == {"nb": "Page 3.", "en": "Page 3."}
+    assert [change["what_changed"] for change in changes] == [["locator"]]
+
+
 async def test_changes_of_the_seed_page_through_every_figure(history):
     url, seen = "/api/v1/releases/1/changes?limit=5", []
     while url:
@@ -517,7 +552,8 @@ async def test_changes_list_added_and_removed_figures(fresh_database_url, tmp_pa
     assert main(["seed", "--database-url", fresh_database_url]) == 0
     added = "kommuneundersokelsen,2016,action-plan,yes,all,70,,published,pr17,,,"
     [kept] = seed_lines("kommuneundersokelsen,2015,expected-effects,better-quality,")
-    folder = write_package(tmp_path / "package", {"shares.csv": [SHARES_HEADER, added, kept]})
+    files = {"shares.csv": [SEED_SHARES_HEADER, added + ",", kept]}
+    folder = write_package(tmp_path / "package", files)
     import_package(fresh_database_url, folder, "Added 2016, withdrew two")
     app = create_app(Settings(database_url=fresh_database_url))
     transport = httpx.ASGITransport(app=app)

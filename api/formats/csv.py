@@ -85,7 +85,7 @@ def _share_row(share: ShareRecord, lang: str) -> list[str]:
         share.status.value,
         _in(share, "note", lang),
         share.source,
-        share.locator or "",
+        share.locator_in(lang) or "",
     ]
 
 

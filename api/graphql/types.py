@@ -195,7 +195,10 @@ class Share(RecordView):
     value: float | None
     base_n: int | None
     status: ShareStatus
-    locator: str | None = strawberry.field(description="Where in the source the figure stands.")
+
+    @strawberry.field(description="Where in the source the figure stands, in our words.")
+    def locator(self, lang: LangArg = Language.NB) -> str | None:
+        return self.record.locator_in(lang.value)
 
     @strawberry.field
     def note(self, lang: LangArg = Language.NB) -> str | None:
@@ -239,7 +242,10 @@ async def _sources_by_code(info: Info, codes: tuple[str, ...]) -> list[Source]:
 class PublishedTotal(RecordView):
     record: strawberry.Private[records.PublishedTotalRecord]
     value: float
-    locator: str | None
+
+    @strawberry.field(description="Where in the source the total stands, in our words.")
+    def locator(self, lang: LangArg = Language.NB) -> str | None:
+        return self.record.locator_in(lang.value)
 
     @strawberry.field
     def note(self, lang: LangArg = Language.NB) -> str | None:

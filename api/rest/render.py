@@ -110,7 +110,7 @@ def _figure(record: ShareRecord, nb: bool) -> JSON:
         "status": record.status,
         "note": record.note_nb if nb else record.note_en,
         "source": record.source,
-        "locator": record.locator,
+        "locator": record.locator_in("nb" if nb else "en"),
     }
 
 
@@ -152,7 +152,7 @@ def published_total(record: PublishedTotalRecord | None, lang: str) -> JSON | No
     return {
         "value": record.value,
         "source": record.source,
-        "locator": record.locator,
+        "locator": record.locator_in(lang),
         "note": text(record, "note", lang),
     }
 
