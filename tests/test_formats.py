@@ -65,7 +65,7 @@ async def test_shares_csv_holds_every_seeded_share_as_written_in_the_seed(client
         key: (share.value, share.base_n, share.status, share.source)
         for key, share in seeded_shares().items()
     }
-    assert len(rows) == len(expected) == 21
+    assert len(rows) == len(expected) == 33
     assert got == expected
 
 
@@ -93,7 +93,7 @@ async def test_csv_has_crlf_line_ends_and_no_byte_order_mark(client):
     assert not body.startswith(b"\xef\xbb\xbf")
     assert body.endswith(b"\r\n")
     assert b"\n" not in body.replace(b"\r\n", b"")
-    assert body.count(b"\r\n") == 1 + 21
+    assert body.count(b"\r\n") == 1 + 33
 
 
 async def test_csv_labels_and_texts_follow_lang(client):
@@ -397,11 +397,11 @@ async def test_shares_file_cap_at_max_cells_and_one_over(database_url, format):
 
 
 async def test_shares_jsonstat_counts_the_cells_of_its_table_not_only_the_shares(database_url):
-    # 21 shares, but 3 waves × 6 questions × 12 option codes × 1 segment = 216 cells.
-    async with client_for(database_url, max_cells=215) as client:
+    # 33 shares, but 3 waves × 7 questions × 18 option codes × 1 segment = 378 cells.
+    async with client_for(database_url, max_cells=377) as client:
         response = await client.get("/api/v1/shares", params={"format": "jsonstat"})
         assert (await client.get("/api/v1/shares?format=csv")).status_code == 200
-    assert_too_many_cells(response, 216, 215)
+    assert_too_many_cells(response, 378, 377)
 
 
 @pytest.mark.parametrize("format", ["csv", "jsonstat"])
@@ -419,8 +419,8 @@ async def test_survey_csv_has_no_cap_but_its_jsonstat_has(database_url):
         csv_response = await client.get(url)
         jsonstat_response = await client.get(url, params={"format": "jsonstat"})
     assert csv_response.status_code == 200
-    assert len(read_csv(csv_response.text)) == 21
-    assert_too_many_cells(jsonstat_response, 21, 1)
+    assert len(read_csv(csv_response.text)) == 33
+    assert_too_many_cells(jsonstat_response, 33, 1)
 
 
 # Streaming: a survey's CSV is read page by page ---------------------------------------------

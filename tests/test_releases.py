@@ -406,7 +406,7 @@ async def test_releases_are_listed_newest_first_with_their_counts(history):
     releases = response.json()["data"]
     assert [(r["id"], r["added"], r["changed"], r["removed"]) for r in releases] == [
         (2, 0, 1, 0),
-        (1, 21, 0, 0),
+        (1, 33, 0, 0),
     ]
     assert releases[0]["message"] == MESSAGE
     assert releases[1]["created_at"] == "2020-01-01T00:00:00+00:00"
@@ -535,12 +535,12 @@ async def test_changes_of_the_seed_page_through_every_figure(history):
         if url:
             assert response.headers["link"] == f'<{url}>; rel="next"'
             url = url.removeprefix("http://testserver")
-    assert len(seen) == 21
+    assert len(seen) == 33
     assert {change["kind"] for change in seen} == {"added"}
     assert all(change["old"] is None for change in seen)
     assert all(change["what_changed"] == [] for change in seen)
     cells = [(c["wave"], c["question"], c["option"], c["segment"]) for c in seen]
-    assert len(set(cells)) == 21
+    assert len(set(cells)) == 33
     assert cells == sorted(cells, key=lambda cell: cell[0])  # oldest wave first
     action_plan = [c["new"] for c in seen if (c["wave"], c["question"]) == (2017, "action-plan")]
     assert action_plan == [{"value": 76, "status": "published"}]
@@ -603,7 +603,7 @@ async def test_graphql_releases_with_their_changes(history):
     releases = body["data"]["releases"]
     assert [(r["id"], r["added"], r["changed"], r["removed"]) for r in releases] == [
         (2, 0, 1, 0),
-        (1, 21, 0, 0),
+        (1, 33, 0, 0),
     ]
     assert releases[0]["message"] == MESSAGE
     assert releases[0]["changes"]["edges"] == [
@@ -620,7 +620,7 @@ async def test_graphql_releases_with_their_changes(history):
             }
         }
     ]
-    assert len(releases[1]["changes"]["edges"]) == 21
+    assert len(releases[1]["changes"]["edges"]) == 33
     assert releases[1]["changes"]["pageInfo"] == {"hasNextPage": False}
 
 
@@ -634,8 +634,8 @@ async def test_graphql_release_changes_page_with_first_and_after(history):
         if not changes["pageInfo"]["hasNextPage"]:
             break
         after = changes["pageInfo"]["endCursor"]
-    assert len(seen) == 21
-    assert len({tuple(node.values()) for node in seen}) == 21
+    assert len(seen) == 33
+    assert len({tuple(node.values()) for node in seen}) == 33
 
 
 async def test_graphql_changes_of_every_release_cost_a_fixed_number_of_statements(

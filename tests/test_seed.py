@@ -56,6 +56,19 @@ FIGURES = [
     ("service-area-nursing-homes", "most-digital", 2015, 11.5, "published", "cw15"),
     ("service-area-nursing-homes", "most-paper", 2015, 38.1, "published", "cw15"),
     ("service-area-nursing-homes", "all-paper", 2015, 49.6, "published", "cw15"),
+    # Named among the areas furthest along or least far, in words only (no number).
+    *(
+        ("service-area-progress", area, wave, None, "qualitative", source)
+        for wave, source in ((2015, "cw15"), (2017, "kr18"))
+        for area in (
+            "education",
+            "planning-building",
+            "health",
+            "nursing-homes",
+            "children-family",
+            "business",
+        )
+    ),
 ]
 
 
@@ -178,14 +191,15 @@ def test_titles_and_labels_are_translated():
 def test_sources_are_described_not_quoted():
     for row in rows("sources"):
         assert row["description_nb"] and row["description_en"]
-        assert row["url"] or row["code"] == "pr17"  # the press release has no known address
+        # The press release and the Kommunal Rapport article have no known address.
+        assert row["url"] or row["code"] in ("pr17", "kr18")
 
 
 def test_seed_loads_into_an_empty_database_once(fresh_database_url):
     engine = make_engine(fresh_database_url)
     upgrade(engine)
     first, second = seed(engine), seed(engine)
-    assert (first.created, first.release_id, first.shares) == (True, 1, 21)
+    assert (first.created, first.release_id, first.shares) == (True, 1, 33)
     assert (second.created, second.release_id) == (False, 1)
     with engine.connect() as connection:
         assert connection.execute(select(col(Release.id))).scalars().all() == [1]
@@ -230,7 +244,7 @@ def test_seed_codes_must_be_usable_in_urls(tmp_path, fresh_database_url):
 
 
 SEEDED_ONCE = [
-    "Loaded 21 shares as release 1.",
+    "Loaded 33 shares as release 1.",
     "Nothing to do: the database already holds release 1.",
 ]
 

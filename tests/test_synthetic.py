@@ -29,7 +29,7 @@ async def test_generated_survey_is_flagged_and_kept_apart(fresh_app):
         ("synthetic", True),
     ]
     assert [w["year"] for w in waves] == [3001, 3002]
-    assert published["data"]["shares"]["totalCount"] == 21
+    assert published["data"]["shares"]["totalCount"] == 33
     assert generated["data"]["shares"]["totalCount"] == 120
 
 
