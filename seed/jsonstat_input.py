@@ -8,7 +8,7 @@ our own JSON-stat output writes it), with `extension.base_n` likewise. A null ce
 without a status is no figure at all and is skipped.
 
 JSON-stat has no room for notes in two languages, so a figure read from JSON-stat keeps
-the notes and locator it already has; a new one has none.
+the notes and locators it already has; a new one has none.
 
 Every part is checked for its shape before it is used, and the cells the sizes declare
 count against the package's rows before any is made: a malformed dataset is an issue
