@@ -23,7 +23,8 @@ MISSING = {
 
 _AND = {"nb": "og", "en": "and"}
 _APPROXIMATELY = {"nb": "ca.", "en": "approx."}
-_POINTS = {"nb": "prosentpoeng", "en": "percentage points"}
+# One and more; "prosentpoeng" is both.
+_POINTS = {"nb": ("prosentpoeng", "prosentpoeng"), "en": ("percentage point", "percentage points")}
 _SINCE = {"nb": "siden", "en": "since"}
 
 
@@ -56,7 +57,8 @@ def missing(status: ShareStatus, lang: str) -> str:
 def change(points: float, since: int, lang: str) -> str:
     """A change in percentage points with its sign: "+40 prosentpoeng siden 2015"."""
     sign = "+" if points > 0 else MINUS if points < 0 else "±"
-    return f"{sign}{number(abs(points), lang)} {_POINTS[lang]} {_SINCE[lang]} {since}"
+    unit = _POINTS[lang][0 if abs(points) == 1 else 1]
+    return f"{sign}{number(abs(points), lang)} {unit} {_SINCE[lang]} {since}"
 
 
 def join(items: Sequence[str], lang: str) -> str:
