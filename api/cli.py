@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from sqlalchemy.exc import SQLAlchemyError
 
 from api.settings import ENV_PREFIX, Settings
+from models.changes import change_counts, counted
 
 if TYPE_CHECKING:
     from sqlalchemy import Engine
@@ -148,7 +149,7 @@ def seed(args: argparse.Namespace) -> int:
     result = ensure_seeded(engine)
     engine.dispose()
     if result.created:
-        print(f"Loaded {result.shares} shares as release {result.release_id}.")
+        print(f"Loaded {counted(result.shares, 'share')} as release {result.release_id}.")
     else:
         print(f"Nothing to do: the database already holds release {result.release_id}.")
     return 0
@@ -207,8 +208,9 @@ def generate(args: argparse.Namespace) -> int:
     finally:
         engine.dispose()
     seconds = time.perf_counter() - started
+    generated = counted(count, "synthetic share")
     print(
-        f"Generated {count} synthetic shares in survey 'synthetic' in {seconds:.1f} s,"
+        f"Generated {generated} in survey 'synthetic' in {seconds:.1f} s,"
         f" in {shown}. Serve it with `kommunedigi serve --synthetic`."
     )
     return 0
@@ -252,15 +254,17 @@ def import_(args: argparse.Namespace) -> int:
     except ImportRejected as rejected:
         for issue in rejected.report.issues:
             print(issue, file=sys.stderr)
-        print(f"{len(rejected.report.errors)} errors; nothing was written.", file=sys.stderr)
+        errors = counted(len(rejected.report.errors), "error")
+        print(f"{errors}; nothing was written.", file=sys.stderr)
         return 1
     finally:
         engine.dispose()
     for issue in report.warnings:
         print(issue, file=sys.stderr)
     counts = (
-        f"{report.added} added, {report.changed} changed, {report.removed} removed, "
-        f"{report.unchanged} unchanged figures; {report.described} descriptions added or changed"
+        f"{change_counts(report.added, report.changed, report.removed)},"
+        f" {report.unchanged:,} unchanged; {counted(report.described, 'description')}"
+        " added or changed"
     )
     if args.dry_run:
         print(f"Dry run, nothing written. The import would make: {counts}.")
@@ -274,7 +278,7 @@ def import_(args: argparse.Namespace) -> int:
 
 
 def _say_progress(items: Iterable[T], label: str, total: int) -> Iterable[T]:
-    print(f"{label} {total:,} figures", file=sys.stderr, flush=True)
+    print(f"{label} {counted(total, 'figure')}", file=sys.stderr, flush=True)
     return items
 
 
@@ -284,7 +288,8 @@ def _progress(items: Iterable[T], label: str, total: int) -> Iterable[T]:
         return items
     from rich.progress import track
 
-    return track(items, description=f"{label} {total:,} figures", total=total, transient=True)
+    description = f"{label} {counted(total, 'figure')}"
+    return track(items, description=description, total=total, transient=True)
 
 
 def database(args: argparse.Namespace) -> int:

@@ -27,7 +27,8 @@ _APPROXIMATELY = {"nb": "ca.", "en": "approx."}
 _DERIVED = {"nb": "utregnet", "en": "derived"}
 _SUM_OF = {"nb": "summen av {n} svar", "en": "the sum of {n} answers"}
 _PRINTED = {"nb": "kilden oppgir {value}", "en": "the source prints {value}"}
-_POINTS = {"nb": "prosentpoeng", "en": "percentage points"}
+# One and more; "prosentpoeng" is both.
+_POINTS = {"nb": ("prosentpoeng", "prosentpoeng"), "en": ("percentage point", "percentage points")}
 _SINCE = {"nb": "siden", "en": "since"}
 
 
@@ -70,7 +71,8 @@ def missing(status: FigureStatus, lang: str) -> str:
 def change(points: float, since: int, lang: str) -> str:
     """A change in percentage points with its sign: "+40 prosentpoeng siden 2015"."""
     sign = "+" if points > 0 else MINUS if points < 0 else "±"
-    return f"{sign}{number(abs(points), lang)} {_POINTS[lang]} {_SINCE[lang]} {since}"
+    unit = _POINTS[lang][0 if abs(points) == 1 else 1]
+    return f"{sign}{number(abs(points), lang)} {unit} {_SINCE[lang]} {since}"
 
 
 def join(items: Sequence[str], lang: str) -> str:

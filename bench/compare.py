@@ -69,7 +69,7 @@ SQL_JOINS = (
 SQL_COLUMNS = (
     "select v.code as survey, w.year as wave, q.code as question, o.code as option, "
     "g.code as segment, s.value, s.base_n, s.status, s.note_nb as note, src.code as source, "
-    "s.locator "
+    "coalesce(s.locator_nb, s.locator) as locator "
 )
 SQL = {
     "indicator": (

@@ -42,6 +42,7 @@ class FigureChange:
     old_status: ShareStatus | None  # None: the cell had no figure before this release
     new_value: float | None
     new_status: ShareStatus | None  # None: the release removed the cell's figure
+    parts_changed: int = 0  # of a changed figure, a bit mask over models.changes.PARTS
 
     @property
     def kind(self) -> str:
@@ -174,9 +175,15 @@ class ShareRecord:
     note_en: str | None
     source_id: int
     source: str
-    locator: str | None
+    locator: str | None  # in English
+    locator_nb: str | None
     release_id: int
     source_published: str | None  # the source's date (models.dates); None: undated
+
+    def locator_in(self, lang: str) -> str | None:
+        """Where in the source the figure stands, in `lang` ("nb" or "en"). Bokmål falls
+        back to English for a figure imported without a bokmål locator."""
+        return self.locator if lang == "en" else self.locator_nb or self.locator
 
 
 @dataclass(frozen=True, slots=True)
@@ -203,10 +210,16 @@ class PublishedTotalRecord:
     segment: str
     value: float
     source: str
-    locator: str | None
+    locator: str | None  # in English
+    locator_nb: str | None
     note_nb: str | None
     note_en: str | None
     source_published: str | None  # the source's date; None: undated
+
+    def locator_in(self, lang: str) -> str | None:
+        """Where in the source the figure stands, in `lang` ("nb" or "en"). Bokmål falls
+        back to English for a figure imported without a bokmål locator."""
+        return self.locator if lang == "en" else self.locator_nb or self.locator
 
 
 @dataclass(frozen=True, slots=True)

@@ -236,7 +236,9 @@ class Share(SQLModel, table=True):
     note_nb: str | None = None
     note_en: str | None = None
     source_id: int = Field(foreign_key="source.id")
-    locator: str | None = None  # where in the source the figure stands, in our words
+    # Where in the source the figure stands, in our words: in English and in bokmål.
+    locator: str | None = None
+    locator_nb: str | None = None
     release_id: int = Field(foreign_key="release.id")
     replaced_in: int | None = Field(default=None, foreign_key="release.id")
 
@@ -285,7 +287,8 @@ class PublishedTotal(SQLModel, table=True):
     segment_id: int = Field(foreign_key="segment.id")
     value: float
     source_id: int = Field(foreign_key="source.id")
-    locator: str | None = None
+    locator: str | None = None  # in English
+    locator_nb: str | None = None
     note_nb: str | None = None
     note_en: str | None = None
     release_id: int = Field(foreign_key="release.id")

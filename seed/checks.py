@@ -57,9 +57,10 @@ class Figure:
     base_n: int | None
     status: ShareStatus
     source: str
-    locator: str | None
+    locator: str | None  # in English
     note_nb: str | None
     note_en: str | None
+    locator_nb: str | None = None
     keep_notes: bool = False  # from JSON-stat, which cannot carry notes in both languages
 
     STORED: ClassVar[tuple[str, ...]] = (
@@ -70,6 +71,7 @@ class Figure:
         "locator",
         "note_nb",
         "note_en",
+        "locator_nb",
     )
 
     def stored(self, source_id: int) -> dict[str, Any]:
@@ -82,6 +84,7 @@ class Figure:
             "locator": self.locator,
             "note_nb": self.note_nb,
             "note_en": self.note_en,
+            "locator_nb": self.locator_nb,
         }
 
 
@@ -321,6 +324,7 @@ class Checker(CellChecker):
                     locator,
                     note_nb,
                     note_en,
+                    self.optional(row, "locator_nb"),
                     keep_notes=jsonstat,
                 )
         self._warn_single_choice(figures, firsts)
@@ -381,4 +385,5 @@ class Checker(CellChecker):
             "locator": self.optional(row, "locator"),
             "note_nb": self.optional(row, "note_nb", lines=True),
             "note_en": self.optional(row, "note_en", lines=True),
+            "locator_nb": self.optional(row, "locator_nb"),
         }

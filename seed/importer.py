@@ -19,6 +19,7 @@ from typing import Any
 from sqlalchemy import Engine
 from sqlmodel import Session
 
+from models.changes import counted
 from seed.cells import CONTROL_BUT_LINES
 from seed.checks import Checker
 from seed.issues import Issue
@@ -32,7 +33,8 @@ class ImportRejected(Exception):
     """The package has errors; nothing was written. `report.errors` lists them all."""
 
     def __init__(self, report: Report) -> None:
-        super().__init__(f"{len(report.errors)} errors in {report.package}; nothing was written")
+        errors = counted(len(report.errors), "error")
+        super().__init__(f"{errors} in {report.package}; nothing was written")
         self.report = report
 
 

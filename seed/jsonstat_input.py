@@ -9,7 +9,7 @@ our own JSON-stat output writes it), with `extension.base_n` likewise. A null ce
 without a status is no figure at all and is skipped.
 
 JSON-stat has no room for notes in two languages, so a figure read from JSON-stat keeps
-the notes and locator it already has; a new one has none.
+the notes and locators it already has; a new one has none.
 
 Every part is checked for its shape before it is used, and the cells the sizes declare
 count against the package's rows before any is made: a malformed dataset is an issue
@@ -28,6 +28,7 @@ from typing import Any, TypeGuard
 
 import orjson
 
+from models.changes import counted
 from seed.issues import Issue, Row
 from seed.limits import Budget
 
@@ -84,7 +85,7 @@ def _cells(name: str, dataset: Any, rows: Budget) -> list[Row]:
         raise _Malformed("id", ids, "the dimensions " + ", ".join(DIMENSIONS))
     if not _list_of(sizes, int) or len(sizes) != len(ids) or min(sizes) < 1:
         raise _Malformed(
-            "size", sizes, f"{len(ids)} whole numbers of at least 1, one per dimension"
+            "size", sizes, f"{counted(len(ids), 'whole number')} of at least 1, one per dimension"
         )
     count = math.prod(sizes)
     if not rows.take(count):
@@ -93,7 +94,8 @@ def _cells(name: str, dataset: Any, rows: Budget) -> list[Row]:
     dimensions = _object(dataset, "dimension")
     codes = [_codes(dimensions, id_, size) for id_, size in zip(ids, sizes, strict=True)]
     if dataset.get("value") is None:
-        raise _Malformed("value", None, f"an array of {count} values or an object by cell index")
+        expected = f"an array of {counted(count, 'value')} or an object by cell index"
+        raise _Malformed("value", None, expected)
     values = _by_index(dataset.get("value"), count, "value", scalar=False)
     statuses = _by_index(dataset.get("status"), count, "status", scalar=True)
     extension = _object(dataset, "extension", missing_ok=True)
@@ -170,7 +172,7 @@ def _by_index(field: Any, count: int, where: str, *, scalar: bool) -> Cells:
         return lambda index: None
     if isinstance(field, list):
         if len(field) != count:
-            raise _Malformed(where, field, f"an array of {count} items, one per cell")
+            raise _Malformed(where, field, f"an array of {counted(count, 'item')}, one per cell")
         return field.__getitem__
     if isinstance(field, dict):
         by_index: dict[int, Any] = {}
@@ -181,7 +183,8 @@ def _by_index(field: Any, count: int, where: str, *, scalar: bool) -> Cells:
         return by_index.get
     if scalar and not isinstance(field, (dict, list)):
         return lambda index: field  # one item for every cell
-    raise _Malformed(where, field, f"an array of {count} items or an object by cell index")
+    expected = f"an array of {counted(count, 'item')} or an object by cell index"
+    raise _Malformed(where, field, expected)
 
 
 def _text(item: Any) -> str:

@@ -21,6 +21,7 @@ from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from models.changes import counted
 from seed import jsonstat_input
 from seed.issues import Issue, Row
 from seed.limits import DEFAULT_LIMITS, Budget, ReadLimits
@@ -61,7 +62,7 @@ COLUMNS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "options": (("question", "code", "label_nb", "label_en"), ()),
     "shares": (
         ("survey", "wave", "question", "option", "segment", "value", "status", "source"),
-        ("base_n", "locator", "note_nb", "note_en"),
+        ("base_n", "locator", "note_nb", "note_en", "locator_nb"),
     ),
     "indicators": (
         ("code", "question", "options", "title_nb", "title_en", "description_nb", "description_en"),
@@ -69,7 +70,7 @@ COLUMNS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     ),  # fmt: skip
     "published_totals": (
         ("survey", "wave", "indicator", "segment", "value", "source"),
-        ("locator", "note_nb", "note_en"),
+        ("locator", "note_nb", "note_en", "locator_nb"),
     ),
 }
 FILES = tuple(COLUMNS)
@@ -237,7 +238,8 @@ class _CsvReader:
             elif len(values) < width:
                 self.issue(line, None, None, f"{width} cells")
             elif len(rows) == left:
-                expected = f"at most {self.limits.rows:,} rows (CSV rows and JSON-stat cells)"
+                rows_at_most = counted(self.limits.rows, "row")
+                expected = f"at most {rows_at_most} (CSV rows and JSON-stat cells)"
                 self.issue(line, None, None, expected)
                 self.rows.take(1)
                 break

@@ -13,7 +13,7 @@ from typing import Any
 from sqlalchemy import select, update
 from sqlmodel import Session, SQLModel, col
 
-from models.changes import CellCodes, Change, Figure as Shown
+from models.changes import CellCodes, Change, Figure as Shown, parts_changed
 from models.tables import (
     Indicator,
     IndicatorOption,
@@ -185,7 +185,7 @@ class Writer:
             found = current.pop(ids, None)
             stored = tuple(figure.stored(sources[figure.source]).values())
             if figure.keep_notes and found is not None:
-                stored = (*stored[:4], *found[1][4:])  # locator and notes stay as they are
+                stored = (*stored[:4], *found[1][4:])  # locators and notes stay as they are
             if found is not None and found[1] == stored:
                 self.report.unchanged += 1
                 continue
@@ -195,7 +195,11 @@ class Writer:
             else:
                 replaced.append(found[0])
                 before = Shown.of(*found[1][:3:2])
-                self.report.note(Change.at("changed", cell, before, new))
+                what = parts_changed(
+                    dict(zip(Figure.STORED, found[1], strict=True)),
+                    dict(zip(Figure.STORED, stored, strict=True)),
+                )
+                self.report.note(Change.at("changed", cell, before, new, what))
             new_rows.append((*ids, *stored, self.release_id))
         if current:
             names = self._cell_names()
@@ -275,6 +279,7 @@ class Writer:
                 "locator": total["locator"],
                 "note_nb": total["note_nb"],
                 "note_en": total["note_en"],
+                "locator_nb": total["locator_nb"],
             }
             old = self.session.execute(
                 select(PublishedTotal)

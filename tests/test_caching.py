@@ -110,7 +110,7 @@ async def test_large_answers_are_gzipped(client):
     )
     assert response.status_code == 200
     assert response.headers["content-encoding"] == "gzip"
-    assert len(response.json()["data"]) == 21
+    assert len(response.json()["data"]) == 33
     identity = await client.get(
         "/api/v1/shares", params={"limit": "100"}, headers={"Accept-Encoding": "identity"}
     )

@@ -15,7 +15,7 @@ from tests.network_helpers import free_port
 
 def test_seed_twice_changes_nothing(fresh_database_url, capsys):
     assert main(["seed", "--database-url", fresh_database_url]) == 0
-    assert capsys.readouterr().out == "Loaded 21 shares as release 1.\n"
+    assert capsys.readouterr().out == "Loaded 33 shares as release 1.\n"
     before = database_digest(fresh_database_url)
     assert main(["seed", "--database-url", fresh_database_url]) == 0
     assert capsys.readouterr().out == "Nothing to do: the database already holds release 1.\n"

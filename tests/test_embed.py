@@ -7,8 +7,12 @@ import hashlib
 import re
 from urllib.parse import parse_qs, urlsplit
 
+import httpx
 import pytest
 
+from api.app import create_app
+from api.cli import main
+from api.settings import Settings
 from api.web import oembed
 from tests.conftest import ROOT
 from tests.html_helpers import checked, foreign_links, parsed, text_of
@@ -66,6 +70,30 @@ async def test_widget_has_a_data_table_for_screen_readers(client):
         ["2017", f"64{NBSP}%", "EVRY, «Kommuneundersøkelsen 2017», 2018-01-24"],
     ]
     assert {row.find("th").get("scope") for row in table.findall("tbody/tr")} == {"row"}
+
+
+async def test_a_change_of_one_point_is_singular_in_english(fresh_database_url, tmp_path):
+    """68 in 2015, 69 in 2017: "+1 percentage point"; bokmål says "prosentpoeng" for any."""
+    assert main(["seed", "--database-url", fresh_database_url]) == 0
+    path = tmp_path / "shares.csv"
+    path.write_text(
+        "survey,wave,question,option,segment,value,status,source\n"
+        "kommuneundersokelsen,2017,action-plan,yes,all,69,published,pr17\n",
+        encoding="utf-8",
+    )
+    assert main(["import", str(path), "--database-url", fresh_database_url]) == 0
+    app = create_app(Settings(database_url=fresh_database_url))
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as client:
+        latest = {}
+        for lang in ("en", "nb"):
+            response = await client.get("/embed/indicators/action-plan", params={"lang": lang})
+            latest[lang] = text_of(parsed(response.text).find(".//p[@class='latest']"))
+    app.state.engine.dispose()
+    assert latest == {
+        "en": "69% in 2017 (+1 percentage point since 2015)",
+        "nb": f"69{NBSP}% i 2017 (+1 prosentpoeng siden 2015)",
+    }
 
 
 async def test_widget_in_english(client):

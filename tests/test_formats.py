@@ -75,7 +75,7 @@ async def test_shares_csv_holds_every_seeded_share_as_written_in_the_seed(client
         key: (share.value, share.base_n, share.status, share.source, dates[share.source])
         for key, share in seeded_shares().items()
     }
-    assert len(rows) == len(expected) == 21
+    assert len(rows) == len(expected) == 33
     assert got == expected
 
 
@@ -103,7 +103,7 @@ async def test_csv_has_crlf_line_ends_and_no_byte_order_mark(client):
     assert not body.startswith(b"\xef\xbb\xbf")
     assert body.endswith(b"\r\n")
     assert b"\n" not in body.replace(b"\r\n", b"")
-    assert body.count(b"\r\n") == 1 + 21
+    assert body.count(b"\r\n") == 1 + 33
 
 
 async def test_csv_labels_and_texts_follow_lang(client):
@@ -196,7 +196,8 @@ async def test_jsonstat_statuses_and_bases_survive(client):
         str(index[key]): dates[share.source] for key, share in seeded.items() if dates[share.source]
     }
     assert dataset["extension"]["source_published"] == published
-    assert set(published.values()) == {"2018-01-24"}  # the undated 2015 sources have none
+    # The undated 2015 sources have none; pr17 is dated to the day, kr18 to the month.
+    assert set(published.values()) == {"2018-01-24", "2018-01"}
     for key, share in seeded.items():
         assert dataset["value"][index[key]] == (float(share.value) if share.value else None)
     # A cell of a real question and option that no source reports is `no_source`; a cell
@@ -431,11 +432,11 @@ async def test_shares_file_cap_at_max_cells_and_one_over(database_url, format):
 
 
 async def test_shares_jsonstat_counts_the_cells_of_its_table_not_only_the_shares(database_url):
-    # 21 shares, but 3 waves × 6 questions × 12 option codes × 1 segment = 216 cells.
-    async with client_for(database_url, max_cells=215) as client:
+    # 33 shares, but 3 waves × 7 questions × 18 option codes × 1 segment = 378 cells.
+    async with client_for(database_url, max_cells=377) as client:
         response = await client.get("/api/v1/shares", params={"format": "jsonstat"})
         assert (await client.get("/api/v1/shares?format=csv")).status_code == 200
-    assert_too_many_cells(response, 216, 215)
+    assert_too_many_cells(response, 378, 377)
 
 
 @pytest.mark.parametrize("format", ["csv", "jsonstat"])
@@ -453,8 +454,8 @@ async def test_survey_csv_has_no_cap_but_its_jsonstat_has(database_url):
         csv_response = await client.get(url)
         jsonstat_response = await client.get(url, params={"format": "jsonstat"})
     assert csv_response.status_code == 200
-    assert len(read_csv(csv_response.text)) == 21
-    assert_too_many_cells(jsonstat_response, 21, 1)
+    assert len(read_csv(csv_response.text)) == 33
+    assert_too_many_cells(jsonstat_response, 33, 1)
 
 
 # Streaming: a survey's CSV is read page by page ---------------------------------------------
@@ -510,11 +511,13 @@ def _package_with_formulas(folder):
     shutil.copytree(DATA, folder)
     replacements = {
         "shares.csv": (
-            "76,,published,pr17,Section on automation: the same share in 2017.,,",
-            "60,,published,pr17," + _csv_cells(FORMULAS["locator"], "", FORMULAS["note_en"]),
+            "76,,published,pr17,Section on automation: the same share in 2017.,,,"
+            "Avsnittet om automatisering: den samme andelen i 2017.",
+            "60,,published,pr17,"
+            + _csv_cells(FORMULAS["locator"], "", FORMULAS["note_en"], FORMULAS["locator"]),
         ),
         "options.csv": ('"Yes, mentioned in the action plan"', FORMULAS["option_label"]),
-        "indicators.csv": ("Digitalisation in the action plan", FORMULAS["title_en"]),
+        "indicators.csv": ("Say the action plan mentions digitalisation", FORMULAS["title_en"]),
     }
     for name, (old, new) in replacements.items():
         text = (folder / name).read_text(encoding="utf-8")

@@ -103,8 +103,13 @@ async def test_front_page_names_its_sources(client):
     page = parsed((await client.get("/")).text)
     sources = page.find(".//section[@aria-labelledby='sources']")
     listed = [text_of(item) for item in sources.iter("li")]
-    assert [item.split(":")[0] for item in listed] == ["Computerworld Norge", "EVRY", "EVRY"]
-    assert "Kommuneundersøkelsen 2017 (2018-01-24)." in listed[2]
+    assert [item.split(":")[0] for item in listed] == [
+        "Computerworld Norge",
+        "EVRY",
+        "Kommunal Rapport",
+        "EVRY",
+    ]
+    assert "Kommuneundersøkelsen 2017 (2018-01-24)." in listed[3]
 
 
 @pytest.mark.parametrize("query", ["lang=de", "page=2"])

@@ -82,7 +82,7 @@ async def test_shares_connection_pages_through_everything(client):
     seen, after, pages = [], None, 0
     while True:
         connection = (await graphql(client, query, after=after))["data"]["shares"]
-        assert connection["totalCount"] == 21
+        assert connection["totalCount"] == 33
         seen += [
             (e["node"]["wave"]["year"], e["node"]["question"]["code"], e["node"]["option"]["code"])
             for e in connection["edges"]
@@ -92,8 +92,8 @@ async def test_shares_connection_pages_through_everything(client):
             break
         after = connection["pageInfo"]["endCursor"]
         assert after == connection["edges"][-1]["cursor"]
-    assert pages == 3
-    assert len(seen) == len(set(seen)) == 21
+    assert pages == 5
+    assert len(seen) == len(set(seen)) == 33
 
 
 async def test_shares_filter_matches_rest(client):
@@ -120,7 +120,11 @@ async def test_question_search(client):
         {
             "code": "service-area-nursing-homes",
             "text": "How digital are the services in nursing homes?",
-        }
+        },
+        {  # nursing homes are also an option of the ranking of service areas
+            "code": "service-area-progress",
+            "text": "Which service areas are furthest along in digitalisation, and which least?",
+        },
     ]
 
 

@@ -178,7 +178,8 @@ MALFORMED = [
         "unknown column",
         lambda t: shares_file(t, row() + ",x", header=SHARES_HEADER + ",comment"),
         "shares.csv:1: column comment: found 'comment', expected only the columns survey, wave, "
-        "question, option, segment, value, status, source, base_n, locator, note_nb, note_en",
+        "question, option, segment, value, status, source, base_n, locator, note_nb, note_en,"
+        " locator_nb",
     ),
     (
         "semicolons",
@@ -327,14 +328,14 @@ async def test_correction_is_served_and_keeps_history(fresh_database_url, tmp_pa
 
     assert run_import(fresh_database_url, corrected, "--dry-run") == 0
     out = capsys.readouterr().out
-    assert "0 added, 1 changed, 0 removed" in out
+    assert "0 figures added, 1 changed, 0 removed" in out
     assert (
         "kommuneundersokelsen/2017/action-plan/yes/all: 76.0 (published) -> 77.0 (published)" in out
     )
     assert database_digest(fresh_database_url) == before
 
     assert run_import(fresh_database_url, corrected, "--message", "Corrected figure") == 0
-    assert capsys.readouterr().out.startswith("Release 2: 0 added, 1 changed, 0 removed")
+    assert capsys.readouterr().out.startswith("Release 2: 0 figures added, 1 changed, 0 removed")
     assert run_import(fresh_database_url, corrected) == 0
     assert capsys.readouterr().out.startswith("Nothing to change")
 
@@ -355,12 +356,13 @@ def test_package_replaces_its_questions_figures_and_no_others(fresh_database_url
     capsys.readouterr()
     # Only the 2015 figure of expected-effects/better-quality is given: the other options of
     # that question in 2015 are removed, 2017 and every other question stay as they were.
-    same = (DATA / "shares.csv").read_text(encoding="utf-8").splitlines()[5]
+    header, *lines = (DATA / "shares.csv").read_text(encoding="utf-8").splitlines()
+    same = lines[4]
     assert same.startswith("kommuneundersokelsen,2015,expected-effects,better-quality,all,24,")
-    path = shares_file(tmp_path, same)
+    path = shares_file(tmp_path, same, header=header)
     assert run_import(fresh_database_url, path, "--dry-run") == 0
     out = capsys.readouterr().out
-    assert "0 added, 0 changed, 2 removed, 1 unchanged" in out
+    assert "0 figures added, 0 changed, 2 removed, 1 unchanged" in out
     assert "removed  kommuneundersokelsen/2015/expected-effects/simpler-routines/all" in out
 
 
@@ -394,7 +396,7 @@ def test_new_wave_question_and_figures_load_together(fresh_database_url, tmp_pat
     capsys.readouterr()
     assert run_import(fresh_database_url, folder) == 0
     assert capsys.readouterr().out.startswith(
-        "Release 2: 2 added, 0 changed, 0 removed, 0 unchanged figures; 5 descriptions"
+        "Release 2: 2 figures added, 0 changed, 0 removed, 0 unchanged; 5 descriptions"
     )
 
 
@@ -464,14 +466,15 @@ async def test_json_stat_round_trip(fresh_database_url, tmp_path, capsys):
     path = tmp_path / "expected-effects.json"
     path.write_text(json.dumps(dataset), encoding="utf-8")
     assert run_import(fresh_database_url, path) == 0
-    assert capsys.readouterr().out.startswith("Nothing to change: 0 added, 0 changed, 0 removed, 6")
+    printed = capsys.readouterr().out
+    assert printed.startswith("Nothing to change: 0 figures added, 0 changed, 0 removed, 6")
 
     index = dataset["value"].index(64)
     dataset["value"][index] = 65
     path.write_text(json.dumps(dataset), encoding="utf-8")
     assert run_import(fresh_database_url, path, "--dry-run") == 0
     out = capsys.readouterr().out
-    assert "0 added, 1 changed, 0 removed, 5 unchanged" in out
+    assert "0 figures added, 1 changed, 0 removed, 5 unchanged" in out
     assert "2017/expected-effects/better-quality/all: 64.0 (published) -> 65.0 (published)" in out
 
 

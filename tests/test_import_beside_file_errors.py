@@ -144,7 +144,7 @@ def test_command_reports_rows_beside_an_unreadable_file(
     assert main(["import", str(tmp_path), "--database-url", seeded_url]) == 1
     errors = sum(issue[0] == "error" for issue in issues)
     assert capsys.readouterr().err.splitlines() == [printed(issue) for issue in issues] + [
-        f"{errors} errors; nothing was written."
+        f"{errors} error{'' if errors == 1 else 's'}; nothing was written."
     ]
     assert database_digest(seeded_url) == before
 
@@ -158,7 +158,9 @@ async def test_api_reports_rows_beside_an_unreadable_file(seeded_url, files, iss
     assert response.status_code == 422, response.text
     assert response.headers["content-type"] == "application/problem+json"
     errors = sum(issue[0] == "error" for issue in issues)
-    assert response.json()["detail"] == f"{errors} problems in the package; nothing was written."
+    assert response.json()["detail"] == (
+        f"{errors} problem{'' if errors == 1 else 's'} in the package; nothing was written."
+    )
     assert listed(response.json()["report"]) == issues
     assert database_digest(seeded_url) == before
 

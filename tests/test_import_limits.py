@@ -362,7 +362,7 @@ def test_command_reports_malformed_input(seeded_url, tmp_path, capsys, name, mak
     assert main(["import", str(path), "--dry-run", "--database-url", seeded_url]) == 1
     lines = capsys.readouterr().err.splitlines()
     assert lines == [printed(issue) for issue in issues] + [
-        f"{len(issues)} errors; nothing was written."
+        f"{len(issues)} error{'' if len(issues) == 1 else 's'}; nothing was written."
     ]
 
 
@@ -425,15 +425,15 @@ async def test_rows_are_counted_across_files(seeded_url, tmp_path, capsys, monke
         )
     ]
     assert reported(await send(seeded_url, "upload.zip", package, import_max_rows=1)) == [
-        ("shares.csv", 3, None, None, "at most 1 rows (CSV rows and JSON-stat cells)")
+        ("shares.csv", 3, None, None, "at most 1 row (CSV rows and JSON-stat cells)")
     ]
     path = tmp_path / "upload.zip"
     path.write_bytes(package)
     monkeypatch.setenv("KOMMUNEDIGI_IMPORT_MAX_ROWS", "1")
     assert main(["import", str(path), "--dry-run", "--database-url", seeded_url]) == 1
     assert capsys.readouterr().err.splitlines() == [
-        "shares.csv:3: expected at most 1 rows (CSV rows and JSON-stat cells)",
-        "1 errors; nothing was written.",
+        "shares.csv:3: expected at most 1 row (CSV rows and JSON-stat cells)",
+        "1 error; nothing was written.",
     ]
 
 
@@ -462,7 +462,7 @@ def test_command_counts_bytes_of_a_file_larger_than_stated(
     assert code == 1
     assert capsys.readouterr().err.splitlines() == [
         "shares.csv: expected at most 100,000 bytes in all, unpacked",
-        "1 errors; nothing was written.",
+        "1 error; nothing was written.",
     ]
 
 

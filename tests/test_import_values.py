@@ -182,7 +182,7 @@ def test_bad_value_from_the_command_is_a_row_error(seeded_url, tmp_path, capsys,
     assert run_import(seeded_url, tmp_path / "package", files) == 1
     errors = capsys.readouterr().err.splitlines()
     assert errors[0] == as_line(*issue)
-    assert errors[1:] == ["1 errors; nothing was written."]
+    assert errors[1:] == ["1 error; nothing was written."]
     assert database_digest(seeded_url) == before
 
 
@@ -283,7 +283,7 @@ async def test_values_at_their_limits_are_stored(fresh_database_url, tmp_path, c
     assert main(["seed", "--database-url", fresh_database_url]) == 0
     capsys.readouterr()
     assert run_import(fresh_database_url, tmp_path / "package", files) == 0
-    assert capsys.readouterr().out.startswith("Release 2: 0 added, 1 changed")
+    assert capsys.readouterr().out.startswith("Release 2: 0 figures added, 1 changed")
     app = create_app(Settings(database_url=fresh_database_url, **NO_RATE_LIMITS))
     transport = httpx.ASGITransport(app=app)
     async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as client:

@@ -43,7 +43,8 @@ PROBLEM = "application/problem+json"
             "Unknown code",
             "question",
             "question=nope is not known; known values: action-plan, expected-effects, "
-            "ict-contributed-quality, priority, service-area-nursing-homes, service-area-planning",
+            "ict-contributed-quality, priority, service-area-nursing-homes, service-area-planning,"
+            " service-area-progress",
         ),
         (
             "/api/v1/shares",

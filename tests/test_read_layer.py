@@ -70,6 +70,7 @@ async def test_share_records_carry_each_column_in_the_field_of_its_name(app):
                     source_id=row.source_id,
                     source=described.source[row.source_id].code,
                     locator=row.locator,
+                    locator_nb=row.locator_nb,
                     release_id=row.release_id,
                     source_published=described.source[row.source_id].published,
                 )

@@ -28,7 +28,7 @@ async def read_everything(app):
             client, '{ question(code: "action-plan") { options { shares { value } } } }'
         )
     assert [p["value"] for p in indicator["series"]] == [24, None, 64]
-    assert len(shares["data"]) == 21
+    assert len(shares["data"]) == 33
     assert health["status"] == "ok"
     assert body["data"]["question"]["options"][0]["shares"] == [{"value": 68}, {"value": 76}]
 

@@ -49,6 +49,9 @@ def date_the_seed(url, when=SEEDED_AT):
     engine.dispose()
 
 
+SEED_SHARES_HEADER = (DATA / "shares.csv").read_text(encoding="utf-8").splitlines()[0]
+
+
 def seed_lines(prefix):
     lines = (DATA / "shares.csv").read_text(encoding="utf-8").splitlines()
     found = [line for line in lines if line.startswith(prefix)]
@@ -118,7 +121,7 @@ async def test_as_of_applies_to_the_shares_table(history):
     new = (await history.get("/api/v1/shares", params=params)).json()
     assert [row["value"] for row in old["data"]] == [76]
     assert [row["value"] for row in new["data"]] == [77]
-    assert old["data"][0]["locator"] == "Section on automation: the same share in 2017."
+    assert old["data"][0]["locator"] == "Avsnittet om automatisering: den samme andelen i 2017."
 
 
 async def test_as_of_is_kept_in_the_next_page(history):
@@ -189,7 +192,10 @@ async def test_as_of_applies_to_published_totals(fresh_database_url, tmp_path):
     total = "kommuneundersokelsen,2015,ict-contributed-quality,all,94,cw15,,,"
     # A package has figures; these are the seed's own, unchanged.
     shares = seed_lines("kommuneundersokelsen,2015,ict-contributed-quality,")
-    files = {"shares.csv": [SHARES_HEADER, *shares], "published_totals.csv": [header, total]}
+    files = {
+        "shares.csv": [SEED_SHARES_HEADER, *shares],
+        "published_totals.csv": [header, total],
+    }
     folder = write_package(tmp_path / "totals", files)
     import_package(fresh_database_url, folder, "Another rounding")
     app = create_app(Settings(database_url=fresh_database_url))
@@ -403,7 +409,7 @@ async def test_releases_are_listed_newest_first_with_their_counts(history):
     releases = response.json()["data"]
     assert [(r["id"], r["added"], r["changed"], r["removed"]) for r in releases] == [
         (2, 0, 1, 0),
-        (1, 21, 0, 0),
+        (1, 33, 0, 0),
     ]
     assert releases[0]["message"] == MESSAGE
     assert releases[1]["created_at"] == "2020-01-01T00:00:00+00:00"
@@ -444,8 +450,80 @@ async def test_changes_of_the_correction(history):
             "segment": "all",
             "old": {"value": 76, "status": "published"},
             "new": {"value": 77, "status": "published"},
+            # The correction's row has no locator, where the seed's had one.
+            "what_changed": ["value", "locator"],
         }
     ]
+
+
+async def test_a_change_of_the_note_alone_says_so(fresh_database_url, tmp_path, capsys):
+    """A release that only rewrites a note lists the figure as changed, with `note` as
+    what changed: never as "76.0 -> 76.0"."""
+    assert main(["seed", "--database-url", fresh_database_url]) == 0
+    [seeded] = seed_lines("kommuneundersokelsen,2017,action-plan,yes,")
+    header = (DATA / "shares.csv").read_text(encoding="utf-8").splitlines()[0]
+    [row] = csv.DictReader([header, seeded])
+    assert not row["note_nb"] and not row["note_en"]  # no notes yet
+    row |= {"note_nb": "Ny merknad.", "note_en": "A new note."}
+    noted = io.StringIO()
+    csv.writer(noted, lineterminator="").writerow(row.values())
+    folder = write_package(tmp_path / "package", {"shares.csv": [header, noted.getvalue()]})
+    command = ["import", str(folder), "--database-url", fresh_database_url, "--dry-run"]
+    capsys.readouterr()
+    assert main(command) == 0
+    printed = capsys.readouterr().out
+    assert "76.0 -> 76.0" not in printed
+    assert (
+        "  changed  kommuneundersokelsen/2017/action-plan/yes/all: 76.0 (published); note changed\n"
+    ) in printed
+    import_package(fresh_database_url, folder, "Noted action plan 2017")
+    app = create_app(Settings(database_url=fresh_database_url))
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as client:
+        changes = (await client.get("/api/v1/releases/2/changes")).json()["data"]
+        query = "{ release(id: 2) { changes { edges { node { kind whatChanged } } } } }"
+        edges = (await graphql(client, query))["data"]["release"]["changes"]["edges"]
+        share = (
+            await client.get(
+                "/api/v1/shares", params={"wave": "2017", "question": "action-plan", "lang": "en"}
+            )
+        ).json()["data"]
+    app.state.engine.dispose()
+    assert [(c["kind"], c["old"], c["new"], c["what_changed"]) for c in changes] == [
+        (
+            "changed",
+            {"value": 76, "status": "published"},
+            {"value": 76, "status": "published"},
+            ["note"],
+        )
+    ]
+    assert [edge["node"] for edge in edges] == [{"kind": "CHANGED", "whatChanged": ["note"]}]
+    assert [row["note"] for row in share] == ["A new note."]
+
+
+async def test_a_package_without_bokmal_locators_still_imports(fresh_database_url, tmp_path):
+    """A package written before locator_nb existed keeps working: its English locator is
+    shown in both languages, in REST and GraphQL."""
+    assert main(["seed", "--database-url", fresh_database_url]) == 0
+    line = "kommuneundersokelsen,2017,action-plan,yes,all,76,,published,pr17,Page 3.,,"
+    folder = write_package(tmp_path / "package", {"shares.csv": [SHARES_HEADER, line]})
+    import_package(fresh_database_url, folder, "Old layout")
+    app = create_app(Settings(database_url=fresh_database_url))
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as client:
+        served = {}
+        for lang in ("nb", "en"):
+            params = {"wave": "2017", "question": "action-plan", "lang": lang}
+            [share] = (await client.get("/api/v1/shares", params=params)).json()["data"]
+            served[lang] = share["locator"]
+        query = """{ shares(filter: {waves: [2017], questions: ["action-plan"]}) { edges {
+            node { nb: locator en: locator(lang: EN) } } } }"""
+        [edge] = (await graphql(client, query))["data"]["shares"]["edges"]
+        changes = (await client.get("/api/v1/releases/2/changes")).json()["data"]
+    app.state.engine.dispose()
+    assert served == {"nb": "Page 3.", "en": "Page 3."}
+    assert edge["node"] == {"nb": "Page 3.", "en": "Page 3."}
+    assert [change["what_changed"] for change in changes] == [["locator"]]
 
 
 async def test_changes_of_the_seed_page_through_every_figure(history):
@@ -460,11 +538,12 @@ async def test_changes_of_the_seed_page_through_every_figure(history):
         if url:
             assert response.headers["link"] == f'<{url}>; rel="next"'
             url = url.removeprefix("http://testserver")
-    assert len(seen) == 21
+    assert len(seen) == 33
     assert {change["kind"] for change in seen} == {"added"}
     assert all(change["old"] is None for change in seen)
+    assert all(change["what_changed"] == [] for change in seen)
     cells = [(c["wave"], c["question"], c["option"], c["segment"]) for c in seen]
-    assert len(set(cells)) == 21
+    assert len(set(cells)) == 33
     assert cells == sorted(cells, key=lambda cell: cell[0])  # oldest wave first
     action_plan = [c["new"] for c in seen if (c["wave"], c["question"]) == (2017, "action-plan")]
     assert action_plan == [{"value": 76, "status": "published"}]
@@ -476,7 +555,8 @@ async def test_changes_list_added_and_removed_figures(fresh_database_url, tmp_pa
     assert main(["seed", "--database-url", fresh_database_url]) == 0
     added = "kommuneundersokelsen,2016,action-plan,yes,all,70,,published,pr17,,,"
     [kept] = seed_lines("kommuneundersokelsen,2015,expected-effects,better-quality,")
-    folder = write_package(tmp_path / "package", {"shares.csv": [SHARES_HEADER, added, kept]})
+    files = {"shares.csv": [SEED_SHARES_HEADER, added + ",", kept]}
+    folder = write_package(tmp_path / "package", files)
     import_package(fresh_database_url, folder, "Added 2016, withdrew two")
     app = create_app(Settings(database_url=fresh_database_url))
     transport = httpx.ASGITransport(app=app)
@@ -526,7 +606,7 @@ async def test_graphql_releases_with_their_changes(history):
     releases = body["data"]["releases"]
     assert [(r["id"], r["added"], r["changed"], r["removed"]) for r in releases] == [
         (2, 0, 1, 0),
-        (1, 21, 0, 0),
+        (1, 33, 0, 0),
     ]
     assert releases[0]["message"] == MESSAGE
     assert releases[0]["changes"]["edges"] == [
@@ -543,7 +623,7 @@ async def test_graphql_releases_with_their_changes(history):
             }
         }
     ]
-    assert len(releases[1]["changes"]["edges"]) == 21
+    assert len(releases[1]["changes"]["edges"]) == 33
     assert releases[1]["changes"]["pageInfo"] == {"hasNextPage": False}
 
 
@@ -557,8 +637,8 @@ async def test_graphql_release_changes_page_with_first_and_after(history):
         if not changes["pageInfo"]["hasNextPage"]:
             break
         after = changes["pageInfo"]["endCursor"]
-    assert len(seen) == 21
-    assert len({tuple(node.values()) for node in seen}) == 21
+    assert len(seen) == 33
+    assert len({tuple(node.values()) for node in seen}) == 33
 
 
 async def test_graphql_changes_of_every_release_cost_a_fixed_number_of_statements(
@@ -637,7 +717,7 @@ async def test_feed_is_atom_with_one_entry_per_release(history):
         "http://testserver/api/v1/releases/1/changes",
     ]
     assert text(entries[0], "summary").startswith(
-        "Release 2 added 0, changed 1 and removed 0 figures."
+        "Release 2: 0 figures added, 1 changed, 0 removed."
     )
     assert text(entries[1], "updated") == "2020-01-01T00:00:00Z"
     assert text(feed, "updated") == text(entries[0], "updated")

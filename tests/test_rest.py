@@ -30,7 +30,7 @@ async def test_indicator_in_english(client):
     assert response.status_code == 200
     assert response.headers["content-language"] == "en"
     body = response.json()
-    assert body["title"] == "Digitalisation in the action plan"
+    assert body["title"] == "Say the action plan mentions digitalisation"
     assert body["changes"] == [{"from": 2015, "to": 2017, "points": 8}]
 
 
@@ -100,9 +100,10 @@ async def test_contributed_quality_is_not_joined_with_expected_quality(client):
 @pytest.mark.parametrize(
     ("query", "expected"),
     [
-        ("sykehjem", ["service-area-nursing-homes"]),
-        ("SYKEHJEM", ["service-area-nursing-homes"]),
-        ("nursing", ["service-area-nursing-homes"]),
+        # Nursing homes are also an option of the ranking of service areas.
+        ("sykehjem", ["service-area-nursing-homes", "service-area-progress"]),
+        ("SYKEHJEM", ["service-area-nursing-homes", "service-area-progress"]),
+        ("nursing", ["service-area-nursing-homes", "service-area-progress"]),
         ("ØKT KVALITET", ["expected-effects", "ict-contributed-quality"]),
         ("handlingsplan", ["action-plan"]),
         ("100%", []),
@@ -119,6 +120,7 @@ async def test_questions_by_topic(client):
     assert [item["code"] for item in response.json()["data"]] == [
         "service-area-planning",
         "service-area-nursing-homes",
+        "service-area-progress",
     ]
 
 
@@ -157,8 +159,8 @@ async def test_shares_pages_cover_every_row_once(client):
             assert "link" not in response.headers
         seen += [(r["wave"], r["question"], r["option"], r["segment"]) for r in body["data"]]
         url, pages = body["next"], pages + 1
-    assert pages == 5
-    assert len(seen) == len(set(seen)) == 21
+    assert pages == 7
+    assert len(seen) == len(set(seen)) == 33
 
 
 async def test_shares_filtered_by_question_and_option(client):
@@ -179,9 +181,12 @@ async def test_shares_filtered_by_status_and_repeated_wave(client):
         "/api/v1/shares", params=[("status", "qualitative"), ("wave", "2015"), ("wave", "2017")]
     )
     rows = response.json()["data"]
+    areas = 6  # the ranking of service areas names six, in words only
     assert [(r["wave"], r["question"], r["value"]) for r in rows] == [
         (2015, "priority", None),
+        *[(2015, "service-area-progress", None)] * areas,
         (2017, "priority", None),
+        *[(2017, "service-area-progress", None)] * areas,
     ]
 
 
@@ -208,7 +213,7 @@ async def test_survey_with_waves(client):
             ["expected-effects", "priority", "planning", "service-quality", "service-areas"],
         ),
         ("/api/v1/segments", ["all"]),
-        ("/api/v1/sources", ["cw15", "cw17", "e15", "pr17"]),
+        ("/api/v1/sources", ["cw15", "cw17", "e15", "kr18", "pr17"]),
     ],
 )
 async def test_lists(client, path, codes):

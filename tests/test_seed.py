@@ -21,7 +21,7 @@ from seed.importer import ImportRejected
 from seed.loader import DATA, seed
 from seed.package import FILES
 from seed.releases import lock_releases
-from tests.conftest import ROOT
+from tests.conftest import ROOT, graphql
 from tests.network_helpers import free_port, wait_until_healthy
 
 pytestmark = pytest.mark.anyio
@@ -56,6 +56,19 @@ FIGURES = [
     ("service-area-nursing-homes", "most-digital", 2015, 11.5, "published", "cw15"),
     ("service-area-nursing-homes", "most-paper", 2015, 38.1, "published", "cw15"),
     ("service-area-nursing-homes", "all-paper", 2015, 49.6, "published", "cw15"),
+    # Named among the areas furthest along or least far, in words only (no number).
+    *(
+        ("service-area-progress", area, wave, None, "qualitative", source)
+        for wave, source in ((2015, "cw15"), (2017, "kr18"))
+        for area in (
+            "education",
+            "planning-building",
+            "health",
+            "nursing-homes",
+            "children-family",
+            "business",
+        )
+    ),
 ]
 
 
@@ -93,6 +106,34 @@ async def test_every_seed_row_is_served_exactly(client):
         assert share["locator"] == (row["locator"] or None)
 
 
+async def test_every_locator_is_served_in_the_language_asked_for(client):
+    by_lang = {}
+    for lang in ("nb", "en"):
+        response = await client.get("/api/v1/shares", params={"limit": "1000", "lang": lang})
+        by_lang[lang] = {
+            (r["wave"], r["question"], r["option"]): r["locator"] for r in response.json()["data"]
+        }
+    seeded = {(int(r["wave"]), r["question"], r["option"]): r for r in rows("shares")}
+    assert by_lang["nb"] == {cell: row["locator_nb"] for cell, row in seeded.items()}
+    assert by_lang["en"] == {cell: row["locator"] for cell, row in seeded.items()}
+    [total] = rows("published_totals")
+    for lang, column in (("nb", "locator_nb"), ("en", "locator")):
+        indicator = (
+            await client.get(f"/api/v1/indicators/{total['indicator']}", params={"lang": lang})
+        ).json()
+        assert indicator["series"][0]["published_total"]["locator"] == total[column]
+        query = f"""{{ indicator(code: "{total["indicator"]}") {{ series {{
+            publishedTotal {{ locator(lang: {lang.upper()}) }} }} }} }}"""
+        series = (await graphql(client, query))["data"]["indicator"]["series"]
+        assert series[0]["publishedTotal"]["locator"] == total[column]
+    query = """{ shares(first: 100) { edges { node {
+        wave { year } question { code } option { code } nb: locator en: locator(lang: EN) } } } }"""
+    for edge in (await graphql(client, query))["data"]["shares"]["edges"]:
+        node = edge["node"]
+        row = seeded[(node["wave"]["year"], node["question"]["code"], node["option"]["code"])]
+        assert (node["nb"], node["en"]) == (row["locator_nb"], row["locator"])
+
+
 async def test_2015_respondents_and_rounded_total_are_served(client):
     waves = (await client.get("/api/v1/waves")).json()["data"]
     assert [(w["year"], w["respondents"], w["source"]) for w in waves][0] == (2015, 113, "e15")
@@ -125,6 +166,7 @@ def test_share_rows_fit_the_data_model():
         if status is not ShareStatus.PUBLISHED:
             assert row["note_nb"] and row["note_en"], f"{where}: say why, in both languages"
         assert row["locator"], f"{where}: say where in the source the figure stands"
+        assert row["locator_nb"], f"{where}: and say it in bokmål too"
 
 
 def test_every_label_has_both_languages():
@@ -132,20 +174,32 @@ def test_every_label_has_both_languages():
         for number, row in enumerate(rows(name), 2):
             for column, value in row.items():
                 if column.endswith("_nb") and value:
-                    assert row[column[:-3] + "_en"], f"{name}.csv:{number}: {column} alone"
+                    # The English of locator_nb is locator, written before bokmål was.
+                    english = row.get(column[:-3] + "_en", row.get(column[:-3]))
+                    assert english, f"{name}.csv:{number}: {column} alone"
+
+
+def test_titles_and_labels_are_translated():
+    # A bokmål title may name an English source (in quotes), but is not the English title.
+    for name in FILES:
+        for number, row in enumerate(rows(name), 2):
+            for column, value in row.items():
+                if column.endswith("_nb") and value and column.startswith(("title", "label")):
+                    assert value != row[column[:-3] + "_en"], f"{name}.csv:{number}: {column}"
 
 
 def test_sources_are_described_not_quoted():
     for row in rows("sources"):
         assert row["description_nb"] and row["description_en"]
-        assert row["url"] or row["code"] == "pr17"  # the press release has no known address
+        # The press release and the Kommunal Rapport article have no known address.
+        assert row["url"] or row["code"] in ("pr17", "kr18")
 
 
 def test_seed_loads_into_an_empty_database_once(fresh_database_url):
     engine = make_engine(fresh_database_url)
     upgrade(engine)
     first, second = seed(engine), seed(engine)
-    assert (first.created, first.release_id, first.shares) == (True, 1, 21)
+    assert (first.created, first.release_id, first.shares) == (True, 1, 33)
     assert (second.created, second.release_id) == (False, 1)
     with engine.connect() as connection:
         assert connection.execute(select(col(Release.id))).scalars().all() == [1]
@@ -190,7 +244,7 @@ def test_seed_codes_must_be_usable_in_urls(tmp_path, fresh_database_url):
 
 
 SEEDED_ONCE = [
-    "Loaded 21 shares as release 1.",
+    "Loaded 33 shares as release 1.",
     "Nothing to do: the database already holds release 1.",
 ]
 

@@ -18,6 +18,7 @@ import uuid
 import xml.etree.ElementTree as ET
 from collections.abc import Sequence
 
+from models.changes import change_counts
 from models.records import ReleaseRecord
 
 ATOM = "http://www.w3.org/2005/Atom"
@@ -60,10 +61,8 @@ def build(releases: Sequence[ReleaseRecord], *, base: str, author: str) -> bytes
 
 
 def summary(release: ReleaseRecord) -> str:
-    return (
-        f"Release {release.id} added {release.added}, changed {release.changed} and removed"
-        f" {release.removed} figures. {release.message}"
-    )
+    counts = change_counts(release.added, release.changed, release.removed)
+    return f"Release {release.id}: {counts}. {release.message}"
 
 
 def _text(parent: ET.Element, name: str, text: str) -> ET.Element:

@@ -89,7 +89,7 @@ def _share_row(share: ShareRecord, lang: str) -> list[str]:
         _in(share, "note", lang),
         share.source,
         share.source_published or "",
-        share.locator or "",
+        share.locator_in(lang) or "",
     ]
 
 

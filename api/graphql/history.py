@@ -38,6 +38,12 @@ class FigureChange:
     segment: str
     old: Figure | None = strawberry.field(description="Null: the release added the figure.")
     new: Figure | None = strawberry.field(description="Null: the release removed the figure.")
+    what_changed: list[str] = strawberry.field(
+        description=(
+            "Of a changed figure, the parts that changed, of value, base_n, status, source,"
+            " locator and note; empty when the figure was added or removed."
+        )
+    )
 
     @classmethod
     def of(cls, record: records.FigureChange) -> FigureChange:
@@ -55,6 +61,7 @@ class FigureChange:
             segment=change.segment,
             old=figure(change.old),
             new=figure(change.new),
+            what_changed=list(change.what),
         )
 
 

@@ -228,11 +228,14 @@ class Share(RecordView):
     value: float | None
     base_n: int | None
     status: ShareStatus
-    locator: str | None = strawberry.field(description="Where in the source the figure stands.")
     source_published: str | None = strawberry.field(
         description="When the source that printed this figure was published: ISO 8601 date,"
         " year-month or year; null for an undated source."
     )
+
+    @strawberry.field(description="Where in the source the figure stands, in our words.")
+    def locator(self, lang: LangArg = Language.NB) -> str | None:
+        return self.record.locator_in(lang.value)
 
     @strawberry.field
     def note(self, lang: LangArg = Language.NB) -> str | None:
@@ -276,11 +279,14 @@ async def _sources_by_code(info: Info, codes: tuple[str, ...]) -> list[Source]:
 class PublishedTotal(RecordView):
     record: strawberry.Private[records.PublishedTotalRecord]
     value: float
-    locator: str | None
     source_published: str | None = strawberry.field(
         description="When the source that printed this total was published: ISO 8601 date,"
         " year-month or year; null for an undated source."
     )
+
+    @strawberry.field(description="Where in the source the total stands, in our words.")
+    def locator(self, lang: LangArg = Language.NB) -> str | None:
+        return self.record.locator_in(lang.value)
 
     @strawberry.field
     def note(self, lang: LangArg = Language.NB) -> str | None:
@@ -306,9 +312,7 @@ class SeriesPoint(RecordView):
     wave: int
     value: float | None
     status: FigureStatus
-    rule: str | None = strawberry.field(
-        description="`sum` when the value is derived from `parts`; null when it is a share."
-    )
+    rule: str | None = strawberry.field(description="`sum`: derived from `parts`; null: a share.")
     base_n: int | None
     change: float | None = strawberry.field(description="Percentage points since `changeFrom`.")
     change_from: int | None = strawberry.field(description="The latest earlier wave with a value.")

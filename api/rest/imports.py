@@ -30,6 +30,7 @@ from api.params import Params
 from api.problems import Problem, log_fault
 from api.responses import JSONResponse
 from api.settings import Settings
+from models.changes import counted
 from models.faults import fault
 from seed import package
 from seed.importer import ImportRejected, import_package
@@ -153,7 +154,8 @@ async def create_import(request: Request) -> Response:
         problem = Problem(
             422,
             "Import rejected",
-            f"{len(rejected.report.errors)} problems in the package; nothing was written.",
+            f"{counted(len(rejected.report.errors), 'problem')} in the package;"
+            " nothing was written.",
             type="/problems/import-rejected",
         )
         # A package can hold an issue on every row: listed in a thread, like the reading.

@@ -119,7 +119,7 @@ def _figure(record: ShareRecord, nb: bool) -> JSON:
         "note": record.note_nb if nb else record.note_en,
         "source": record.source,
         "source_published": record.source_published,
-        "locator": record.locator,
+        "locator": record.locator_in("nb" if nb else "en"),
     }
 
 
@@ -168,7 +168,7 @@ def published_total(record: PublishedTotalRecord | None, lang: str) -> JSON | No
         "value": record.value,
         "source": record.source,
         "source_published": record.source_published,
-        "locator": record.locator,
+        "locator": record.locator_in(lang),
         "note": text(record, "note", lang),
     }
 

@@ -16,12 +16,16 @@ from typing import Any
 from sqlalchemy import (
     ColumnElement,
     Float,
+    Integer,
     String,
     and_,
+    case,
     cast,
     exists,
     func,
+    literal,
     null,
+    or_,
     select,
     tuple_,
     union_all,
@@ -29,6 +33,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import aliased
 from sqlmodel import col
 
+from models.changes import PARTS
 from models.filters import AsOf, Cursor, Page, PageRequest, UnknownCode
 from models.read import statements
 from models.read.context import Reader
@@ -109,6 +114,14 @@ def _changes_of(release_id: int, page: PageRequest) -> Statement:
         return [] if page.after is None else [tuple_(*cell(share)) > tuple_(*page.after.key)]
 
     same_cell = and_(*(a == b for a, b in zip(cell(old), cell(new), strict=True)))
+    # Which parts of a changed figure differ, as a bit mask over PARTS (models.changes).
+    differs = [
+        or_(*(getattr(old, name).is_distinct_from(getattr(new, name)) for name in columns))
+        for columns in PARTS.values()
+    ]
+    parts_changed: ColumnElement[int] = literal(0)
+    for bit, part_differs in enumerate(differs):
+        parts_changed = parts_changed + case((part_differs, 1 << bit), else_=0)
     rows = page.limit + 1
     added_or_changed = (
         select(
@@ -118,6 +131,7 @@ def _changes_of(release_id: int, page: PageRequest) -> Statement:
             col(old.status).label("old_status"),
             col(new.value).label("new_value"),
             col(new.status).label("new_status"),
+            parts_changed.label("parts_changed"),
         )
         .select_from(new)
         .outerjoin(old, and_(same_cell, col(old.replaced_in) == release_id))
@@ -135,6 +149,7 @@ def _changes_of(release_id: int, page: PageRequest) -> Statement:
             # Typed, so that PostgreSQL can unite them with the figures of the other branch.
             cast(null(), Float).label("new_value"),
             cast(null(), String(32)).label("new_status"),
+            cast(literal(0), Integer).label("parts_changed"),
         )
         .where(
             col(old.replaced_in) == release_id,

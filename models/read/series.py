@@ -53,6 +53,7 @@ def _series_totals(indicators: int, current: bool) -> Statement:
         col(PublishedTotal.value),
         col(PublishedTotal.source_id),
         col(PublishedTotal.locator),
+        col(PublishedTotal.locator_nb),
         col(PublishedTotal.note_nb),
         col(PublishedTotal.note_en),
     ).where(
@@ -108,11 +109,13 @@ def series_by_indicator(
                 value=value,
                 source=described.source[source_id].code,
                 locator=locator,
+                locator_nb=locator_nb,
                 note_nb=note_nb,
                 note_en=note_en,
                 source_published=described.source[source_id].published,
             )
-            for indicator_id, wave_id, value, source_id, locator, note_nb, note_en in total_rows
+            for indicator_id, wave_id, value, source_id, locator, locator_nb, *notes in total_rows
+            for note_nb, note_en in [notes]
         ],
     )
 

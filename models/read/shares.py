@@ -40,7 +40,7 @@ def described_shares(described: Descriptions, rows: Sequence[Any]) -> list[Share
     records = []
     for row in rows:
         (id_, wave_id, question_id, option_id, segment_id, value, base_n, status,
-         note_nb, note_en, source_id, locator, release_id) = row  # fmt: skip
+         note_nb, note_en, source_id, locator, locator_nb, release_id) = row  # fmt: skip
         wave, question = waves[wave_id], questions[question_id]
         option, segment, source = options[option_id], segments[segment_id], sources[source_id]
         # By position, in ShareRecord's field order: a page builds hundreds, and a call
@@ -72,6 +72,7 @@ def described_shares(described: Descriptions, rows: Sequence[Any]) -> list[Share
                 source_id,
                 source.code,
                 locator,
+                locator_nb,
                 release_id,
                 source.published,
             )  # fmt: skip

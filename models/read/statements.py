@@ -279,6 +279,7 @@ SHARE: Statement = select(
     col(Share.note_en),
     col(Share.source_id),
     col(Share.locator),
+    col(Share.locator_nb),
     col(Share.release_id),
 )
 STATUS = {status.value: status for status in ShareStatus}
