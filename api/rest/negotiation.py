@@ -25,6 +25,11 @@ MEDIA_TYPES = {
     "rdfxml": "application/rdf+xml",
     # Citations (/api/v1/indicators/{code}/citation) for reference managers.
     "csl": "application/vnd.citationstyles.csl+json",
+    # A question's table as PxWebApi 2 also offers it (api.formats.xlsx, px, html, jsonpx).
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "px": "text/plain; charset=utf-8",
+    "html": "text/html; charset=utf-8",
+    "jsonpx": "application/json",
 }
 
 # Names a client may use for a format, PxWebApi's among them.
@@ -38,6 +43,11 @@ ALIASES = {
     "jsonld": "jsonld",
     "rdfxml": "rdfxml",
     "csl": "csl",
+    "xlsx": "xlsx",
+    "px": "px",
+    "html": "html",
+    "json-px": "jsonpx",
+    "jsonpx": "jsonpx",
 }
 
 _FROM_ACCEPT = {
@@ -47,6 +57,7 @@ _FROM_ACCEPT = {
     "application/ld+json": "jsonld",
     "application/rdf+xml": "rdfxml",
     "application/vnd.citationstyles.csl+json": "csl",
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": "xlsx",
 }
 
 
