@@ -10,12 +10,15 @@ from __future__ import annotations
 
 import csv
 import io
+import shutil
 from html.parser import HTMLParser
 from typing import Any
 
 import openpyxl
 import pytest
 
+from api.cli import main
+from seed.loader import DATA
 from tests import px_reader
 from tests.conftest import ROOT
 from tests.datafile_helpers import cells, client_for
@@ -315,3 +318,33 @@ async def test_a_workbook_is_asked_for_by_its_media_type(client):
     response = await client.get(URL.format("priority"), headers={"Accept": accept})
     assert response.headers["content-type"] == accept
     assert openpyxl.load_workbook(io.BytesIO(response.content)).worksheets[0]["A1"].value
+
+
+# Texts that are markup, PX syntax or a formula stay text ----------------------------------
+
+HOSTILE = '=HYPERLINK("http://attacker.example/");<b>Yes</b> & "no" </table>'
+
+
+async def test_texts_stay_text_in_every_format(fresh_database_url, tmp_path):
+    package = tmp_path / "package"
+    shutil.copytree(DATA, package)
+    options = (package / "options.csv").read_text(encoding="utf-8")
+    quoted = '"' + HOSTILE.replace('"', '""') + '"'
+    options = options.replace('"Yes, mentioned in the action plan"', quoted, 1)
+    (package / "options.csv").write_text(options, encoding="utf-8")
+    assert main(["import", str(package), "--database-url", fresh_database_url]) == 0
+    async with client_for(fresh_database_url) as client:
+        page = (await fetch(client, "action-plan", "html", "en")).text
+        book = (await fetch(client, "action-plan", "xlsx", "en")).content
+        px = px_reader.read((await fetch(client, "action-plan", "px", "en")).content)
+
+    checked(page)
+    table = _Table()
+    table.feed(page)
+    assert [row[0]["text"] for row in table.rows[1:]] == [HOSTILE]
+    sheet = openpyxl.load_workbook(io.BytesIO(book)).worksheets[0]
+    label = sheet.cell(3, 3)
+    assert (label.value, label.data_type) == (HOSTILE, "s")  # text, not a formula
+    # PX texts cannot hold a double quote: it becomes a single one, and nothing else changes.
+    option = px.get("STUB")[0]
+    assert px.get("VALUES", option) == [HOSTILE.replace('"', "'")]
