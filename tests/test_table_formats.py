@@ -228,6 +228,8 @@ async def test_html_is_an_accessible_table_of_the_jsonstat_cells(client, code, l
     dataset, expected = await jsonstat(client, code, lang)
     response = await fetch(client, code, "html", lang)
     assert response.headers["content-type"] == "text/html; charset=utf-8"
+    policy = response.headers["content-security-policy"]
+    assert policy == "default-src 'none'; frame-ancestors 'none'"
     checked(response.text)  # html5lib in strict mode, and every element closed
     table = _Table()
     table.feed(response.text)
