@@ -1,9 +1,10 @@
 """A question's table as XLSX, PX, HTML and json-px, through HTTP, read by their own readers.
 
-Each format is read back by a reader that knows nothing of our writers (openpyxl, a PX
-reader written from the format's specification, html5lib and the standard library's
-HTML parser, JSON) and compared cell by cell with the JSON-stat the same route serves:
-every number equal, and every cell's status the same, `no_source` included.
+Each format is read back by a reader that knows nothing of our writers (openpyxl; for PX
+tests/px_reader.py, written from the format's specification, and pyaxis; html5lib and
+the standard library's HTML parser; JSON) and compared cell by cell with the JSON-stat
+the same route serves: every number equal, and every cell's status the same, `no_source`
+included.
 """
 
 from __future__ import annotations
@@ -15,7 +16,9 @@ from html.parser import HTMLParser
 from typing import Any
 
 import openpyxl
+import pandas
 import pytest
+from pyaxis import pyaxis
 
 from api.cli import main
 from seed.loader import DATA
@@ -106,6 +109,32 @@ async def test_px_reads_back_to_the_jsonstat_cells(client, code, lang):
             assert marked.get((option, segment, wave), "published") == status, key
     decimals = int(px.one("DECIMALS"))
     assert all(round(v, decimals) == v for v in found.values() if isinstance(v, float))
+
+
+@pytest.mark.parametrize("code", QUESTIONS)
+@pytest.mark.parametrize(("lang", "px_lang"), [("nb", "no"), ("en", "en")])
+async def test_pyaxis_reads_the_px_numbers_in_either_language(
+    client, tmp_path, code, lang, px_lang
+):
+    """pyaxis, a PX reader of its own, finds the JSON-stat's numbers under its labels, in
+    the file's other language too (the file is fetched in one, read in the other)."""
+    dataset, expected = await jsonstat(client, code, lang)
+    path = tmp_path / f"{code}.px"
+    path.write_bytes((await fetch(client, code, "px", "en" if lang == "nb" else "nb")).content)
+    frame = pyaxis.parse(str(path), encoding="utf-8", lang=px_lang)["DATA"]
+    names = [dataset["dimension"][n]["label"] for n in ("option", "segment", "wave")]
+    codes = {
+        name: dict(
+            zip(labels(dataset, name), dataset["dimension"][name]["category"]["index"], strict=True)
+        )
+        for name in ("option", "segment", "wave")
+    }
+    found = {}
+    for option, segment, wave, value in frame[[*names, "DATA"]].itertuples(index=False):
+        key = (codes["wave"][wave], codes["option"][option], codes["segment"][segment])
+        number = pandas.to_numeric(value, errors="coerce")
+        found[key] = None if pandas.isna(number) else float(number)
+    assert found == {key: value for key, (value, _) in expected.items()}
 
 
 async def test_px_has_the_other_language_too(client):
