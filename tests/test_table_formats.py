@@ -22,8 +22,9 @@ from pyaxis import pyaxis
 
 from api.cli import main
 from seed.loader import DATA
+from seed.synthetic import Sizes
 from tests import px_reader
-from tests.conftest import ROOT
+from tests.conftest import ROOT, generate_into
 from tests.datafile_helpers import cells, client_for
 from tests.html_helpers import checked
 
@@ -379,3 +380,25 @@ async def test_texts_stay_text_in_every_format(fresh_database_url, tmp_path):
     # PX texts cannot hold a double quote: it becomes a single one, and nothing else changes.
     option = px.get("STUB")[0]
     assert px.get("VALUES", option) == [HOSTILE.replace('"', "'")]
+
+
+# A larger table: many options, several segments, values with decimals --------------------
+
+
+async def test_every_format_of_a_larger_generated_table(fresh_database_url, tmp_path):
+    """The checks above, on generated data whose stub has several segments per option and
+    whose value lists are longer than a PX record, so that they are split."""
+    generate_into(fresh_database_url, Sizes(waves=3, questions=1, options=30, segments=4))
+    code = "synthetic-q1"
+    async with client_for(fresh_database_url) as client:
+        for lang, px_lang in (("nb", "no"), ("en", "en")):
+            await test_px_reads_back_to_the_jsonstat_cells(client, code, lang)
+            await test_pyaxis_reads_the_px_numbers_in_either_language(
+                client, tmp_path, code, lang, px_lang
+            )
+            await test_html_is_an_accessible_table_of_the_jsonstat_cells(client, code, lang)
+        await test_xlsx_reads_back_to_the_jsonstat_cells(client, code)
+        await test_json_px_holds_the_jsonstat_cells(client, code)
+        text = (await fetch(client, code, "px", "en")).text
+    assert max(len(line) for line in text.splitlines()) <= 256  # a record's longest
+    assert px_reader.read(text.encode()).one("DECIMALS") == "1"

@@ -19,7 +19,7 @@ the format asks). Texts cannot hold a double quote in PX: one becomes a single q
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 
 from api.formats import csv, jsonstat
 from api.formats.grid import LICENCE_LABEL, Grid, grid
@@ -54,21 +54,26 @@ def _quoted(value: str) -> str:
     return f'"{_text(value)}"'
 
 
-def _long(value: str) -> str:
-    """A text in records of at most MAX_LINE characters; PX joins them back."""
-    text = _text(value)
-    chunks = [text[at : at + MAX_LINE - 2] for at in range(0, len(text), MAX_LINE - 2)]
-    return LINE.join(f'"{chunk}"' for chunk in chunks or [""])
+def _long(value: str, room: int) -> str:
+    """A text in records of at most MAX_LINE characters, the first `room` long (after its
+    keyword); PX joins them back."""
+    text, chunks = _text(value), list[str]()
+    width = max(room, 3) - 2
+    while text or not chunks:
+        chunks.append(text[:width])
+        text, width = text[width:], MAX_LINE - 3  # the quotes, and the last one's ";"
+    return LINE.join(f'"{chunk}"' for chunk in chunks)
 
 
-def _list(values: Iterable[str]) -> str:
-    """Quoted items, comma-separated, a new record after a comma when a line grows long."""
+def _list(values: Iterable[str], room: int) -> str:
+    """Quoted items, comma-separated, a new record after a comma when a line would grow
+    longer than MAX_LINE (the first, after its keyword, longer than `room`)."""
     lines: list[str] = []
-    line = ""
+    line, width = "", room
     for item in (_quoted(value) for value in values):
-        if line and len(line) + len(item) + 1 > MAX_LINE:
+        if line and len(line) + len(item) + 2 > width:  # its comma, and a ";" or ","
             lines.append(line + ",")
-            line = item
+            line, width = item, MAX_LINE
         else:
             line = f"{line},{item}" if line else item
     return LINE.join([*lines, line])
@@ -90,8 +95,6 @@ def _decimals(values: Iterable[float | None]) -> int:
     return max((len(n.partition(".")[2]) for n in numbers), default=0)
 
 
-Keyword = tuple[str, str, str]  # keyword, its sub-key ("" or "(...)"), its value
-
 # The language-dependent keywords, in the order of the specification's recommendation.
 ORDER = (
     "SUBJECT-AREA", "TITLE", "CONTENTS", "UNITS", "STUB", "HEADING", "VALUES", "TIMEVAL",
@@ -100,36 +103,51 @@ ORDER = (
 )  # fmt: skip
 
 
-def _in_language(table: Grid) -> list[Keyword]:
-    """The language-dependent keywords of one language's table."""
+def _in_language(table: Grid, language: str) -> list[tuple[str, str]]:
+    """The language-dependent keywords of one language's table, as (keyword, record);
+    `language` is "" for the file's default language, else "[en]" or "[no]"."""
+    found: list[tuple[str, str]] = []
+
+    def add(keyword: str, keys: str, value: Callable[[int], str]) -> None:
+        head = f"{keyword}{language}{keys}="
+        found.append((keyword, f"{head}{value(MAX_LINE - len(head))};"))
+
+    def text(value: str) -> Callable[[int], str]:
+        return lambda room: _long(value, room)
+
+    def items(values: Iterable[str]) -> Callable[[int], str]:
+        listed = list(values)
+        return lambda room: _list(listed, room)
+
     labels = table.dimension_labels
     variables = (("option", table.options), ("segment", table.segments), ("wave", table.waves))
-    found: list[Keyword] = [
-        ("SUBJECT-AREA", "", _quoted(table.topic)),
-        ("TITLE", "", _long(table.title)),
-        ("CONTENTS", "", _long(table.question.label)),
-        ("UNITS", "", _quoted(table.unit)),
-        ("STUB", "", _list([labels["option"], labels["segment"]])),
-        ("HEADING", "", _list([labels["wave"]])),
-    ]
-    found += [("VALUES", _keys([labels[n]]), _list(c.label for c in cs)) for n, cs in variables]
-    waves = ",".join(_quoted(wave.code) for wave in table.waves)
-    found.append(("TIMEVAL", _keys([labels["wave"]]), f"TLIST(A1),{waves}"))
-    found += [("CODES", _keys([labels[n]]), _list(c.code for c in cs)) for n, cs in variables]
+    add("SUBJECT-AREA", "", text(table.topic))
+    add("TITLE", "", text(table.title))
+    add("CONTENTS", "", text(table.question.label))
+    add("UNITS", "", text(table.unit))
+    add("STUB", "", items([labels["option"], labels["segment"]]))
+    add("HEADING", "", items([labels["wave"]]))
+    for name, categories in variables:
+        add("VALUES", _keys([labels[name]]), items(c.label for c in categories))
+    waves = [wave.code for wave in table.waves]
+    add("TIMEVAL", _keys([labels["wave"]]), lambda room: "TLIST(A1)," + _list(waves, room - 10))
+    for name, categories in variables:
+        add("CODES", _keys([labels[name]]), items(c.code for c in categories))
     if table.source:
-        found.append(("SOURCE", "", _long(table.source)))
+        add("SOURCE", "", text(table.source))
     notes = [*table.notes, *(f"{LICENCE_LABEL[table.lang]}: {url}" for url in table.licences)]
     if notes:
-        found.append(("NOTE", "", _long("#".join(notes))))
+        add("NOTE", "", text("#".join(notes)))
     for cell in table.rows():
         if cell.note:
-            keys = _keys([cell.option.label, cell.segment.label, cell.wave.label])
-            found.append(("CELLNOTE", keys, _long(cell.note)))
-    found += [(f"DATASYMBOL{n}", "", _quoted(text)) for n, text in SYMBOL_TEXTS.items()]
+            add("CELLNOTE", _keys([cell.option.label, cell.segment.label, cell.wave.label]),
+                text(cell.note))  # fmt: skip
+    for n, symbol in SYMBOL_TEXTS.items():
+        add(f"DATASYMBOL{n}", "", text(symbol))
     for cell in table.rows():
         if cell.value is not None and cell.status in NOTED:
-            keys = _keys([cell.option.code, cell.segment.code, cell.wave.code])
-            found.append(("DATANOTECELL", keys, _quoted(cell.status)))
+            add("DATANOTECELL", _keys([cell.option.code, cell.segment.code, cell.wave.code]),
+                text(cell.status))  # fmt: skip
     return found
 
 
@@ -171,11 +189,10 @@ def px_file(cube: QuestionCube, lang: str, *, links: jsonstat.Links) -> bytes:
     ]
     if created is not None:
         records.append(f'LAST-UPDATED="{created}";')
-    first, then = _in_language(table), _in_language(second)
-    suffix = f"[{PX_LANGUAGE[other]}]"
+    first, then = _in_language(table, ""), _in_language(second, f"[{PX_LANGUAGE[other]}]")
     for keyword in ORDER:
-        records += [f"{k}{keys}={value};" for k, keys, value in first if k == keyword]
-        records += [f"{k}{suffix}{keys}={value};" for k, keys, value in then if k == keyword]
+        records += [record for name, record in first if name == keyword]
+        records += [record for name, record in then if name == keyword]
     records += ["DATA=", *_data(table)]
     records[-1] += ";"
     return (LINE.join(records) + LINE).encode()
