@@ -310,6 +310,7 @@ async def test_json_px_holds_the_jsonstat_cells(client, code):
     ]  # fmt: skip
     assert table["columns"][3]["unit"] == "prosent"
     (metadata,) = table["metadata"]
+    assert metadata["updated"] == dataset["updated"][:19] + "Z"  # PxWeb's form: to the second
     assert (metadata["label"].startswith(dataset["label"]), metadata["source"]) == (
         True,
         dataset["source"],

@@ -10,6 +10,7 @@ question's own table never has.
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
@@ -66,6 +67,15 @@ class Grid:
     updated: str | None  # ISO 8601 in UTC, "Z"; None: no release yet
     licences: tuple[str, ...]
     documentation: str
+
+    @property
+    def updated_seconds(self) -> str | None:
+        """`updated` to the second (`2026-12-03T18:50:18Z`), as PxWeb and HTML's <time>
+        write an instant."""
+        if self.updated is None:
+            return None
+        instant = dt.datetime.fromisoformat(self.updated.replace("Z", "+00:00"))
+        return instant.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
     @property
     def title(self) -> str:

@@ -72,8 +72,9 @@ def document(cube: QuestionCube, lang: str, *, links: jsonstat.Links) -> str:
         f'<p>{LICENCE_LABEL[lang]}: <a href="{escape(url)}">{escape(url)}</a></p>'
         for url in table.licences
     ]
-    if table.updated:
-        about.append(f"<p>{UPDATED_LABEL[lang]}: <time>{escape(table.updated)}</time></p>")
+    if table.updated_seconds:
+        updated = escape(table.updated_seconds)
+        about.append(f"<p>{UPDATED_LABEL[lang]}: <time>{updated}</time></p>")
     docs = escape(table.documentation)
     about.append(f'<p>{DOCUMENTATION_LABEL[lang]}: <a href="{docs}">{docs}</a></p>')
     title = escape(table.title)

@@ -12,7 +12,6 @@ whose cell is not `published`: `comments`, holding its status.
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 from api.formats import csv, jsonstat
@@ -53,9 +52,8 @@ def table_response(cube: QuestionCube, lang: str, *, links: jsonstat.Links) -> d
                     row["comments"] = [cell.status or _SYMBOL_TEXT[SYMBOLS[None]]]
                 data.append(row)
     metadata: dict[str, Any] = {"infofile": table.documentation, "label": table.title}
-    if table.updated is not None:
-        instant = dt.datetime.fromisoformat(table.updated.replace("Z", "+00:00"))
-        metadata["updated"] = instant.strftime("%Y-%m-%dT%H:%M:%SZ")  # PxWeb's form
+    if table.updated_seconds is not None:
+        metadata["updated"] = table.updated_seconds  # PxWeb's form
     if table.source is not None:
         metadata["source"] = table.source
     return {"columns": columns, "comments": [], "data": data, "metadata": [metadata]}
