@@ -224,6 +224,9 @@ class _Table(HTMLParser):
         self.rows: list[list[dict[str, Any]]] = []
         self._cell: dict[str, Any] | None = None
         self._in_caption = False
+        self._in_link = False
+        self.notes: dict[str, str] = {}  # a list item's id → its text
+        self._note: str | None = None
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         found = dict(attrs)
@@ -238,17 +241,29 @@ class _Table(HTMLParser):
             self.rows[-1].append(self._cell)
         elif tag == "data" and self._cell is not None:
             self._cell["number"] = float(found["value"] or "nan")
+        elif tag == "a" and self._cell is not None:
+            self._in_link = True
+            self._cell["note"] = (found["href"] or "").removeprefix("#")
+        elif tag == "li":
+            self._note = found["id"]
+            self.notes[self._note or ""] = ""
 
     def handle_endtag(self, tag: str) -> None:
         if tag == "caption":
             self._in_caption = False
         elif tag in ("th", "td"):
             self._cell = None
+        elif tag == "a":
+            self._in_link = False
+        elif tag == "li":
+            self._note = None
 
     def handle_data(self, data: str) -> None:
         if self._in_caption:
             self.caption += data
-        elif self._cell is not None:
+        elif self._note is not None:
+            self.notes[self._note] += data
+        elif self._cell is not None and not self._in_link:
             self._cell["text"] += data
 
 
@@ -275,7 +290,7 @@ async def test_html_is_an_accessible_table_of_the_jsonstat_cells(client, code, l
         for o in options["index"]
         for s in segments["index"]
     }
-    found = {}
+    found, notes = {}, {}
     for row in body:
         option_cell, segment_cell, *values = row
         assert [option_cell["scope"], segment_cell["scope"]] == ["row", "row"]
@@ -283,14 +298,22 @@ async def test_html_is_an_accessible_table_of_the_jsonstat_cells(client, code, l
         for wave, cell in zip(waves, values, strict=True):
             assert cell["tag"] == "td"
             found[(wave, option, segment)] = (cell.get("number"), cell["data-status"])
+            if "note" in cell:
+                notes[(wave, option, segment)] = table.notes[cell["note"]]
     assert found == expected
+    index = cells(dataset)
+    assert notes == {
+        (wave, option, segment): dataset["extension"]["note"][str(at)]
+        for (wave, _, option, segment), at in index.items()
+        if str(at) in dataset["extension"]["note"]
+    }
 
 
 async def test_html_says_why_a_value_is_missing_in_words(client):
     page = (await fetch(client, "priority", "html", "en")).text
     table = _Table()
     table.feed(page)
-    statuses = {cell["data-status"]: cell["text"] for row in table.rows for cell in row
+    statuses = {cell["data-status"]: cell["text"].strip() for row in table.rows for cell in row
                 if cell["tag"] == "td"}  # fmt: skip
     assert statuses["qualitative"] == "described in words only"
 
