@@ -332,6 +332,7 @@ async def test_json_px_holds_the_jsonstat_cells(client, code):
         ("wave", "t"), ("option", "d"), ("segment", "d"), (code, "c"),
     ]  # fmt: skip
     assert table["columns"][3]["unit"] == "prosent"
+    assert table["columns"][3]["comment"] == " ".join(dataset["note"])
     (metadata,) = table["metadata"]
     assert metadata["updated"] == dataset["updated"][:19] + "Z"  # PxWeb's form: to the second
     assert (metadata["label"].startswith(dataset["label"]), metadata["source"]) == (

@@ -1,13 +1,13 @@
 """PxWebApi's `json-px`: the table as PxWeb's JSON serializer writes it.
 
 The field names are PxWeb's (PCAxis.Query's TableResponse): `columns` (the variables,
-`type` "t" for time, "d" for the others and "c" for the contents, which carries the
-unit), `comments` (notes on values: none here), `data` (one row per cell: its `key`,
-the codes of its wave, option and segment, and its `values`) and `metadata` (`label`,
-`source`, `updated`, `infofile`). As in PxWeb, values are text: the number as stored
-(`38.9`), or for a cell without one the symbol the PX file gives its status
-(api.formats.px: `no_source`, `not_published`, `qualitative`). Our addition, on a row
-whose cell is not `published`: `comments`, holding its status.
+`type` "t" for time, "d" for the others and "c" for the contents, which carries the unit
+and, as its `comment`, the table's notes), `comments` (notes on values: none here),
+`data` (one row per cell: its `key`, the codes of its wave, option and segment, and its
+`values`) and `metadata` (`label`, `source`, `updated`, `infofile`). As in PxWeb, values
+are text: the number as stored (`38.9`), or for a cell without one the symbol the PX
+file gives its status (api.formats.px: `no_source`, `not_published`, `qualitative`). Our
+addition, on a row whose cell is not `published`: `comments`, holding its status.
 """
 
 from __future__ import annotations
@@ -37,6 +37,8 @@ def table_response(cube: QuestionCube, lang: str, *, links: jsonstat.Links) -> d
             "unit": table.unit,
         },
     ]
+    if table.notes:  # what the statuses mean, and the question's note
+        columns[3]["comment"] = " ".join(table.notes)
     data: list[dict[str, Any]] = []
     for wave in table.waves:
         for option in table.options:
