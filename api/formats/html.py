@@ -28,6 +28,10 @@ from api.formats.grid import (
 from models.records import QuestionCube
 from models.tables import FigureStatus
 
+MEDIA_TYPE = "text/html; charset=utf-8"
+EXTENSION = "html"
+# The document needs nothing: it may load nothing, and no page may frame it.
+POLICY = "default-src 'none'; frame-ancestors 'none'"
 _APPROXIMATE = {"nb": "ca.", "en": "approx."}
 _DERIVED = {"nb": "utregnet", "en": "derived"}
 _NO_COMBINATION = {"nb": "ingen kombinasjon", "en": "no combination"}

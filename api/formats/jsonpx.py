@@ -20,6 +20,8 @@ from api.formats.px import SYMBOL_TEXTS, SYMBOLS
 from models.records import QuestionCube
 from models.tables import FigureStatus
 
+MEDIA_TYPE = "application/json"
+EXTENSION = "px.json"
 _SYMBOL_TEXT = {symbol: SYMBOL_TEXTS[len(symbol)] for symbol in SYMBOLS.values()}
 
 

@@ -26,6 +26,8 @@ from api.formats.grid import LICENCE_LABEL, Grid, grid
 from models.records import QuestionCube
 from models.tables import FigureStatus
 
+MEDIA_TYPE = "text/plain; charset=utf-8"  # PX is text; its CODEPAGE says UTF-8 too
+EXTENSION = "px"
 PX_LANGUAGE = {"nb": "no", "en": "en"}
 LINE = "\r\n"
 MAX_LINE = 256  # the longest text a record of a PX file holds

@@ -33,6 +33,8 @@ from api.formats.grid import (
 )
 from models.records import QuestionCube
 
+MEDIA_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+EXTENSION = "xlsx"
 SHEET = {"nb": "Tabell", "en": "Table"}
 ABOUT = {"nb": "Om tabellen", "en": "About"}
 TITLE = {"nb": "Tittel", "en": "Title"}

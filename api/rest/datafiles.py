@@ -29,8 +29,12 @@ FILES = ("csv", "jsonstat")
 EVERY_FORMAT = ("json", *FILES)
 # A question's table is also laid out as PxWebApi 2 lays out a table (api.formats.grid).
 TABLE_FILES = ("jsonstat", "csv", "xlsx", "px", "html", "jsonpx")
-EXTENSIONS = {"xlsx": "xlsx", "px": "px", "html": "html", "jsonpx": "px.json"}
-HTML_POLICY = "default-src 'none'; frame-ancestors 'none'"
+EXTENSIONS = {
+    "xlsx": xlsx.EXTENSION,
+    "px": px.EXTENSION,
+    "html": html.EXTENSION,
+    "jsonpx": jsonpx.EXTENSION,
+}
 
 
 def choose(
@@ -142,9 +146,9 @@ async def _laid_out(
         body = await run_in_threadpool(xlsx.workbook, cube, lang, links=found)
     elif output_format == "px":
         body = px.px_file(cube, lang, links=found)
-    else:  # a document that needs nothing: it may load nothing, and no page may frame it
+    else:
         body = html.document(cube, lang, links=found)
-        headers["Content-Security-Policy"] = HTML_POLICY
+        headers["Content-Security-Policy"] = html.POLICY
     return Response(body, media_type=MEDIA_TYPES[output_format], headers=headers)
 
 

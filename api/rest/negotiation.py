@@ -12,6 +12,7 @@ from collections.abc import Sequence
 
 from starlette.requests import Request
 
+from api.formats import html, jsonpx, px, xlsx
 from models.filters import InvalidFilter
 
 MEDIA_TYPES = {
@@ -25,11 +26,11 @@ MEDIA_TYPES = {
     "rdfxml": "application/rdf+xml",
     # Citations (/api/v1/indicators/{code}/citation) for reference managers.
     "csl": "application/vnd.citationstyles.csl+json",
-    # A question's table as PxWebApi 2 also offers it (api.formats.xlsx, px, html, jsonpx).
-    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    "px": "text/plain; charset=utf-8",
-    "html": "text/html; charset=utf-8",
-    "jsonpx": "application/json",
+    # A question's table as PxWebApi 2 also offers it.
+    "xlsx": xlsx.MEDIA_TYPE,
+    "px": px.MEDIA_TYPE,
+    "html": html.MEDIA_TYPE,
+    "jsonpx": jsonpx.MEDIA_TYPE,
 }
 
 # Names a client may use for a format, PxWebApi's among them.
@@ -57,7 +58,7 @@ _FROM_ACCEPT = {
     "application/ld+json": "jsonld",
     "application/rdf+xml": "rdfxml",
     "application/vnd.citationstyles.csl+json": "csl",
-    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": "xlsx",
+    xlsx.MEDIA_TYPE: "xlsx",
 }
 
 
