@@ -126,6 +126,14 @@ async def test_missing_values_keep_their_status_in_a_selection(client):
         ({"format": "jsonstat"}, {"Accept": "text/csv"}, "application/json"),
         ({}, {"Accept": "text/csv"}, "text/csv; charset=utf-8"),
         ({}, {"Accept": "application/json"}, "application/json"),
+        ({"outputFormat": "px"}, {}, "text/plain; charset=utf-8"),
+        ({"outputFormat": "html"}, {}, "text/html; charset=utf-8"),
+        ({"outputFormat": "json-px"}, {}, "application/json"),
+        (
+            {"outputFormat": "xlsx"},
+            {},
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        ),
     ],
 )
 async def test_output_format(client, params, headers, media_type):
@@ -181,7 +189,7 @@ BAD = [
     ("valueCodes[option]", "Better-Quality", "/problems/invalid-parameter"),
     ("valueCodes[option]", "better quality", "/problems/invalid-parameter"),
     ("valueCodes[region]", "0301", "/problems/invalid-parameter"),
-    ("outputFormat", "xlsx", "/problems/invalid-parameter"),
+    ("outputFormat", "parquet", "/problems/invalid-parameter"),
     ("outputFormat", "json", "/problems/invalid-parameter"),
 ]
 

@@ -14,6 +14,7 @@ LOADED_BY_THEIR_REQUESTS = {
     "coredis": "none: only a Redis rate-limit store",
     "jinja2": "pages",
     "yaml": "/openapi.json",
+    "openpyxl": "outputFormat=xlsx",
 }
 
 SCRIPT = """

@@ -1,4 +1,4 @@
-"""Answers as data files: CSV and JSON-stat, in the format api.rest.negotiation picks.
+"""Answers as data files: CSV, JSON-stat and the laid-out tables (XLSX, PX, HTML, json-px).
 
 A data file holds everything it covers rather than a page. Each is sent as an
 attachment with a file name, and says its language in Content-Language. CSV of shares
@@ -12,20 +12,29 @@ from __future__ import annotations
 from collections.abc import AsyncIterator, Sequence
 from typing import Any
 
+from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import Response, StreamingResponse
 
-from api.formats import csv, jsonstat
+from api.formats import csv, html, jsonpx, jsonstat, px, xlsx
 from api.licences import link_header
 from api.params import Params
 from api.responses import JSONResponse
 from api.rest.negotiation import MEDIA_TYPES, negotiate
 from models import read
 from models.filters import InvalidFilter, PageRequest, ShareFilter, TooManyCells
-from models.records import QuestionDimensions
+from models.records import QuestionCube, QuestionDimensions
 
 FILES = ("csv", "jsonstat")
 EVERY_FORMAT = ("json", *FILES)
+# A question's table is also laid out as PxWebApi 2 lays out a table (api.formats.grid).
+TABLE_FILES = ("jsonstat", "csv", "xlsx", "px", "html", "jsonpx")
+EXTENSIONS = {
+    "xlsx": xlsx.EXTENSION,
+    "px": px.EXTENSION,
+    "html": html.EXTENSION,
+    "jsonpx": jsonpx.EXTENSION,
+}
 
 
 def choose(
@@ -117,8 +126,30 @@ async def question_file(
     licences = await licences_of(request, ShareFilter(questions=(name,)))
     if output_format == "csv":
         return csv_file(csv.shares(cube.table.shares, lang), lang, f"{name}.csv", licences)
+    if output_format in EXTENSIONS:
+        return await _laid_out(request, cube, output_format, lang, licences)
     dataset = jsonstat.question_dataset(cube, lang, links=links(request, licences))
     return jsonstat_file(dataset, lang, f"{name}.jsonstat.json", licences)
+
+
+async def _laid_out(
+    request: Request, cube: QuestionCube, output_format: str, lang: str, licences: Sequence[str]
+) -> Response:
+    """The table as a workbook, a PX file, an HTML document or PxWeb's json-px."""
+    found = links(request, licences)
+    filename = f"{cube.dimensions.question.code}.{EXTENSIONS[output_format]}"
+    headers = _headers(lang, filename, licences)
+    if output_format == "jsonpx":
+        return JSONResponse(jsonpx.table_response(cube, lang, links=found), headers=headers)
+    body: bytes | str
+    if output_format == "xlsx":  # a workbook takes a while: not on the event loop
+        body = await run_in_threadpool(xlsx.workbook, cube, lang, links=found)
+    elif output_format == "px":
+        body = px.px_file(cube, lang, links=found)
+    else:
+        body = html.document(cube, lang, links=found)
+        headers["Content-Security-Policy"] = html.POLICY
+    return Response(body, media_type=MEDIA_TYPES[output_format], headers=headers)
 
 
 async def _stream_csv(

@@ -12,6 +12,7 @@ from collections.abc import Sequence
 
 from starlette.requests import Request
 
+from api.formats import html, jsonpx, px, xlsx
 from models.filters import InvalidFilter
 
 MEDIA_TYPES = {
@@ -25,6 +26,11 @@ MEDIA_TYPES = {
     "rdfxml": "application/rdf+xml",
     # Citations (/api/v1/indicators/{code}/citation) for reference managers.
     "csl": "application/vnd.citationstyles.csl+json",
+    # A question's table as PxWebApi 2 also offers it.
+    "xlsx": xlsx.MEDIA_TYPE,
+    "px": px.MEDIA_TYPE,
+    "html": html.MEDIA_TYPE,
+    "jsonpx": jsonpx.MEDIA_TYPE,
 }
 
 # Names a client may use for a format, PxWebApi's among them.
@@ -38,6 +44,11 @@ ALIASES = {
     "jsonld": "jsonld",
     "rdfxml": "rdfxml",
     "csl": "csl",
+    "xlsx": "xlsx",
+    "px": "px",
+    "html": "html",
+    "json-px": "jsonpx",
+    "jsonpx": "jsonpx",
 }
 
 _FROM_ACCEPT = {
@@ -47,6 +58,7 @@ _FROM_ACCEPT = {
     "application/ld+json": "jsonld",
     "application/rdf+xml": "rdfxml",
     "application/vnd.citationstyles.csl+json": "csl",
+    xlsx.MEDIA_TYPE: "xlsx",
 }
 
 

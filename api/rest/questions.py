@@ -57,7 +57,7 @@ async def get_question_data(request: Request) -> Response:
     params = Params(request.query_params, accepted)
     lang, as_of = params.lang, await release_as_of(request, params)
     names = ("outputFormat", "format")
-    output_format = datafiles.choose(request, params, ("jsonstat", "csv"), names=names)
+    output_format = datafiles.choose(request, params, datafiles.TABLE_FILES, names=names)
     choices = selection.parse(params)
     code = request.path_params["code"]
     return await _table(request, code, choices, output_format, lang, as_of)
