@@ -197,9 +197,10 @@ async def test_catalog_lists_the_survey_and_the_api(client):
     graph = await fetch(client)
     catalog = URIRef("http://testserver/catalog")
     api = URIRef("http://testserver/catalog#api")
+    pxwebapi = URIRef("http://testserver/catalog#pxwebapi")
     dataset = dataset_of(graph, SURVEY)
     assert set(graph.objects(catalog, DCAT.dataset)) == {dataset}
-    assert set(graph.objects(catalog, DCAT.service)) == {api}
+    assert set(graph.objects(catalog, DCAT.service)) == {api, pxwebapi}
     assert set(graph.objects(api, DCAT.servesDataset)) == {dataset}
     assert graph.value(api, DCAT.endpointURL) == URIRef("http://testserver/api/v1/")
     assert graph.value(api, DCAT.endpointDescription) == URIRef("http://testserver/openapi.json")
@@ -208,6 +209,51 @@ async def test_catalog_lists_the_survey_and_the_api(client):
         ("nb", "Kommuneundersøkelsen: Status for digitalisering i norske kommuner"),
         ("en", "The Municipal Survey: status of digitalisation in Norwegian municipalities"),
     }
+
+
+async def test_catalog_lists_the_pxwebapi_service(client):
+    """PxWebApi 2 clients (pxwebpy, R's pxweb) find the tables' API in the catalog."""
+    graph = await fetch(client)
+    service = URIRef("http://testserver/catalog#pxwebapi")
+    assert (service, RDF.type, DCAT.DataService) in graph
+    assert graph.value(service, DCTERMS.identifier) == Literal(str(service))
+    assert graph.value(service, DCAT.endpointURL) == URIRef("http://testserver/api/pxwebapi/v2")
+    assert graph.value(service, DCAT.endpointDescription) == URIRef(
+        "http://testserver/openapi.json"
+    )
+    assert set(graph.objects(service, DCAT.servesDataset)) == set(datasets(graph))
+    assert set(graph.objects(service, DCAT.servesDataset)) == {dataset_of(graph, SURVEY)}
+    assert {lang for lang, _ in texts(graph, service, DCTERMS.title)} == {"nb", "en"}
+    assert {lang for lang, _ in texts(graph, service, DCTERMS.description)} == {"nb", "en"}
+    standard = URIRef("https://github.com/PxTools/PxApiSpecs")
+    assert set(graph.objects(service, DCTERMS.conformsTo)) == {standard}
+    assert (standard, RDF.type, DCTERMS.Standard) in graph
+    assert graph.value(standard, DCTERMS.title) == Literal("PxWebApi 2.0")
+    api = URIRef("http://testserver/catalog#api")
+    for predicate in (DCTERMS.publisher, DCAT.contactPoint, DCTERMS.accessRights):
+        assert graph.value(service, predicate) == graph.value(api, predicate) is not None
+    assert set(graph.objects(service, DCAT.mediaType)) == {
+        URIRef("https://www.iana.org/assignments/media-types/application/json")
+    }
+
+
+async def test_the_pxwebapi_endpoint_is_under_the_configured_base(configured_app):
+    async with serving(configured_app) as client:
+        graph = await fetch(client)
+    base = "https://data.example.no/kommunedigi"
+    service = URIRef(f"{base}/catalog#pxwebapi")
+    assert graph.value(service, DCAT.endpointURL) == URIRef(f"{base}/api/pxwebapi/v2")
+    assert set(graph.objects(service, DCAT.servesDataset)) == {
+        URIRef(f"{base}/catalog#dataset-{SURVEY}")
+    }
+
+
+async def test_shapes_find_a_pxwebapi_service_without_an_endpoint(client, shapes):
+    """The service is checked by the DataService shape: take its endpoint away."""
+    graph = await fetch(client)
+    graph.remove((URIRef("http://testserver/catalog#pxwebapi"), DCAT.endpointURL, None))
+    report = validate(graph, shapes)
+    assert report.paths(SH.Violation) == {DCAT.endpointURL}, report.text
 
 
 async def test_dataset_takes_its_terms_from_the_eu_vocabularies(client):
@@ -334,12 +380,37 @@ async def test_no_licence_is_stated_by_default(client):
     assert list(graph.subject_objects(DCTERMS.license)) == []
 
 
-async def test_a_configured_licence_is_on_every_distribution(configured_app):
+async def test_a_configured_licence_is_on_every_distribution_and_service(configured_app):
     async with serving(configured_app) as client:
         graph = await fetch(client)
     distributions = set(graph.subjects(RDF.type, DCAT.Distribution))
+    services = set(graph.subjects(RDF.type, DCAT.DataService))
     licensed = dict(graph.subject_objects(DCTERMS.license))
     # NLOD 2.0 by its entry in the EU licence vocabulary, which DCAT-AP-NO asks for.
+    assert licensed == dict.fromkeys(distributions | services, URIRef(EU + "licence/NLOD_2_0"))
+    assert (len(distributions), len(services)) == (3, 2)
+
+
+async def test_services_state_no_licence_when_the_surveys_differ(fresh_app):
+    """A service has one licence at most: beside the seeded survey, which states none, a
+    survey under NLOD has it on its distributions, and no service claims either."""
+    with Session(fresh_app.state.engine) as session:
+        session.add(
+            Survey(
+                code="licensed-survey",
+                title_nb="Testundersøkelse",
+                title_en="Test survey",
+                publisher="test",
+                description_nb="Testdata.",
+                description_en="Test data.",
+                licence=NLOD,
+            )
+        )
+        session.commit()
+    async with serving(fresh_app) as client:
+        graph = await fetch(client)
+    licensed = dict(graph.subject_objects(DCTERMS.license))
+    distributions = set(graph.objects(dataset_of(graph, "licensed-survey"), DCAT.distribution))
     assert licensed == dict.fromkeys(distributions, URIRef(EU + "licence/NLOD_2_0"))
     assert len(distributions) == 3
 

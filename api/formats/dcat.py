@@ -2,7 +2,8 @@
 
 The graph is built from the query layer on every request (api.rest.catalog): one
 dcat:Dataset per published survey (generated test data is never listed), a
-dcat:Distribution per download format, and one dcat:DataService for the REST API.
+dcat:Distribution per download format, and a dcat:DataService for each API that serves
+them: the REST API and the PxWebApi 2 API.
 DCAT-AP-NO takes several values from EU controlled vocabularies; each such value here
 says which vocabulary it is in (skos:inScheme), so the catalog validates without the
 vocabularies themselves.
@@ -56,6 +57,15 @@ TEXTS = {
         "en": "Surveys, waves, questions, indicators and answer shares as JSON, CSV and "
         "JSON-stat. The contract is an OpenAPI 3.1 document; the same data is also served "
         "through GraphQL.",
+    },
+    "pxwebapi_title": {"nb": "kommunedigi PxWebApi 2", "en": "kommunedigi PxWebApi 2"},
+    "pxwebapi_description": {
+        "nb": "Svarandelene som tabeller gjennom PxWebApi 2, API-et til Statistikkbanken hos "
+        "SSB og SCB: én tabell per spørsmål, med metadata og data som JSON-stat 2.0, for "
+        "klienter som pxwebpy og R-pakken pxweb.",
+        "en": "The answer shares as tables through PxWebApi 2, the API of the statistics "
+        "databases of Statistics Norway and Sweden: one table per question, with metadata "
+        "and data as JSON-stat 2.0, for clients such as pxwebpy and R's pxweb.",
     },
     "unnamed_publisher": {"nb": "Utgiveren av {base}", "en": "The publisher of {base}"},
 }
@@ -118,6 +128,38 @@ DOWNLOADS = (
 )
 
 
+@dataclass(frozen=True)
+class Service:
+    """One of our APIs, as a dcat:DataService that serves every dataset."""
+
+    key: str  # the node is <base>/catalog#<key>
+    endpoint: str  # under the base URL
+    title: str  # keys of TEXTS
+    description: str
+    media_types: tuple[str, ...]  # IANA
+    conforms_to: tuple[str, str] | None = None  # a standard's URI and title
+
+
+SERVICES = (
+    Service(
+        "api",
+        "/api/v1/",
+        "service_title",
+        "service_description",
+        tuple(sorted({download.media_type for download in DOWNLOADS})),
+    ),
+    Service(
+        "pxwebapi",
+        "/api/pxwebapi/v2",
+        "pxwebapi_title",
+        "pxwebapi_description",
+        ("application/json",),  # JSON-stat 2.0, the default outputFormat
+        # The specification, PxAPI-2.yml, is published in this repository.
+        ("https://github.com/PxTools/PxApiSpecs", "PxWebApi 2.0"),
+    ),
+)
+
+
 # Our format names and rdflib's. The first is the default: DCAT-AP-NO's examples are Turtle.
 SERIALISATIONS = {"ttl": "turtle", "jsonld": "json-ld", "rdfxml": "xml"}
 
@@ -151,28 +193,38 @@ def serialise(graph: Graph, name: str) -> bytes:
 
 
 def build(surveys: Sequence[PublishedSurvey], settings: Settings, base_url: str) -> Graph:
-    """The whole catalog: the catalog, its publisher, the datasets and the API."""
+    """The whole catalog: the catalog, its publisher, the datasets and the APIs."""
     base = base_url.rstrip("/")
     graph = Graph(store="SimpleMemory")  # keeps the order triples are added in
     for prefix, namespace in PREFIXES.items():
         graph.bind(prefix, namespace)
     catalog = URIRef(f"{base}/catalog")
-    service = URIRef(f"{base}/catalog#api")
+    nodes = [URIRef(f"{base}/catalog#{service.key}") for service in SERVICES]
     graph.add((catalog, RDF.type, DCAT.Catalog))
     graph.add((catalog, DCTERMS.identifier, Literal(str(catalog))))
     _texts(graph, catalog, DCTERMS.title, TEXTS["catalog_title"])
     _texts(graph, catalog, DCTERMS.description, TEXTS["catalog_description"])
     _concepts(graph, catalog, DCTERMS.language, "language", LANGUAGES)
-    graph.add((catalog, DCAT.service, service))
+    for node in nodes:
+        graph.add((catalog, DCAT.service, node))
     publisher = _publisher(graph, settings, base)
     graph.add((catalog, DCTERMS.publisher, publisher))
     contact = _contact_point(graph, settings, base)
 
-    datasets = [_dataset(graph, entry, base, publisher, contact, service) for entry in surveys]
+    rest = nodes[0]  # the downloads are the REST API's
+    datasets = [_dataset(graph, entry, base, publisher, contact, rest) for entry in surveys]
     for dataset in datasets:
         graph.add((catalog, DCAT.dataset, dataset))
-    _data_service(graph, service, base, publisher, contact, datasets)
+    licence = _one_licence(surveys)
+    for service, node in zip(SERVICES, nodes, strict=True):
+        _data_service(graph, service, node, base, publisher, contact, datasets, licence)
     return graph
+
+
+def _one_licence(surveys: Sequence[PublishedSurvey]) -> str | None:
+    """A service's licence: the one every dataset it serves states, if they agree."""
+    stated = {entry.survey.licence for entry in surveys}
+    return stated.pop() if len(stated) == 1 else None
 
 
 def _publisher(graph: Graph, settings: Settings, base: str) -> URIRef:
@@ -280,40 +332,56 @@ def _distribution(
     _concepts(graph, distribution, DCTERMS.format, "file-type", (download.file_type,))
     graph.add((distribution, DCAT.mediaType, URIRef(IANA + download.media_type)))
     if download.conforms_to is not None:
-        standard, title = download.conforms_to
-        graph.add((distribution, DCTERMS.conformsTo, URIRef(standard)))
-        graph.add((URIRef(standard), RDF.type, DCTERMS.Standard))
-        graph.add((URIRef(standard), DCTERMS.title, Literal(title)))
-    if survey.licence:  # the shapes ask for the EU vocabulary's entry where there is one
-        licence = URIRef(licences.eu_entry(survey.licence))
-        graph.add((distribution, DCTERMS.license, licence))
-        graph.add((licence, RDF.type, DCTERMS.LicenseDocument))
-        if licence.startswith(licences.EU_LICENCE + "/"):
-            graph.add((licence, SKOS.inScheme, URIRef(licences.EU_LICENCE)))
+        _standard(graph, distribution, download.conforms_to)
+    if survey.licence:
+        _licence(graph, distribution, survey.licence)
     return distribution
+
+
+def _licence(graph: Graph, subject: URIRef, uri: str) -> None:
+    """The shapes ask for the EU vocabulary's entry where there is one."""
+    licence = URIRef(licences.eu_entry(uri))
+    graph.add((subject, DCTERMS.license, licence))
+    graph.add((licence, RDF.type, DCTERMS.LicenseDocument))
+    if licence.startswith(licences.EU_LICENCE + "/"):
+        graph.add((licence, SKOS.inScheme, URIRef(licences.EU_LICENCE)))
+
+
+def _standard(graph: Graph, subject: URIRef, conforms_to: tuple[str, str]) -> None:
+    standard, title = conforms_to
+    graph.add((subject, DCTERMS.conformsTo, URIRef(standard)))
+    graph.add((URIRef(standard), RDF.type, DCTERMS.Standard))
+    graph.add((URIRef(standard), DCTERMS.title, Literal(title)))
 
 
 def _data_service(
     graph: Graph,
-    service: URIRef,
+    service: Service,
+    node: URIRef,
     base: str,
     publisher: URIRef,
     contact: URIRef,
     datasets: Iterable[URIRef],
+    licence: str | None,
 ) -> None:
-    graph.add((service, RDF.type, DCAT.DataService))
-    graph.add((service, DCTERMS.identifier, Literal(str(service))))
-    _texts(graph, service, DCTERMS.title, TEXTS["service_title"])
-    _texts(graph, service, DCTERMS.description, TEXTS["service_description"])
-    graph.add((service, DCAT.endpointURL, URIRef(f"{base}/api/v1/")))
-    graph.add((service, DCAT.endpointDescription, URIRef(f"{base}/openapi.json")))
-    graph.add((service, DCTERMS.publisher, publisher))
-    graph.add((service, DCAT.contactPoint, contact))
-    _concepts(graph, service, DCTERMS.accessRights, "access-right", ("PUBLIC",))
-    for media_type in sorted({download.media_type for download in DOWNLOADS}):
-        graph.add((service, DCAT.mediaType, URIRef(IANA + media_type)))
+    graph.add((node, RDF.type, DCAT.DataService))
+    graph.add((node, DCTERMS.identifier, Literal(str(node))))
+    _texts(graph, node, DCTERMS.title, TEXTS[service.title])
+    _texts(graph, node, DCTERMS.description, TEXTS[service.description])
+    graph.add((node, DCAT.endpointURL, URIRef(base + service.endpoint)))
+    # Our OpenAPI contract describes every route of both APIs.
+    graph.add((node, DCAT.endpointDescription, URIRef(f"{base}/openapi.json")))
+    graph.add((node, DCTERMS.publisher, publisher))
+    graph.add((node, DCAT.contactPoint, contact))
+    _concepts(graph, node, DCTERMS.accessRights, "access-right", ("PUBLIC",))
+    for media_type in service.media_types:
+        graph.add((node, DCAT.mediaType, URIRef(IANA + media_type)))
+    if service.conforms_to is not None:
+        _standard(graph, node, service.conforms_to)
+    if licence:
+        _licence(graph, node, licence)
     for dataset in datasets:
-        graph.add((service, DCAT.servesDataset, dataset))
+        graph.add((node, DCAT.servesDataset, dataset))
 
 
 def _texts(graph: Graph, subject: URIRef, predicate: URIRef, texts: dict[str, str]) -> None:
