@@ -22,3 +22,8 @@ DEFAULT = Language.NB.value
 
 # DCAT-AP names a language by the code of the EU Publications Office's language authority.
 EU_AUTHORITY = {Language.NB: "NOB", Language.EN: "ENG"}
+
+# PxWebApi 2 names a language as Statistics Norway does (`no` for bokmål), and ours by it.
+PXWEB: dict[str, Language] = {"no": Language.NB, "en": Language.EN}
+PXWEB_CODE: dict[str, str] = {language.value: code for code, language in PXWEB.items()}
+PXWEB_DEFAULT = PXWEB_CODE[DEFAULT]

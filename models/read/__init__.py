@@ -9,9 +9,11 @@ models.filters.UnknownCode.
 
 The modules, by concern: context (the Reader), session (Readers), prepared (statements
 compiled once per shape), descriptions (held per release), statements (the SELECTs),
-lookups, releases, shares, coverage, series and documents (the query functions).
+lookups, releases, shares, coverage, catalogue, series and documents (the query
+functions).
 """
 
+from models.read.catalogue import QuestionTable, QuestionTables, question_tables
 from models.read.context import Reader, descriptions
 from models.read.coverage import (
     covered_indicators,
@@ -171,6 +173,10 @@ __all__ = [
     "covered_questions",
     "indicator_waves_with_figures",
     "waves_with_figures",
+    # Questions as tables of a catalogue (PxWebApi)
+    "QuestionTable",
+    "QuestionTables",
+    "question_tables",
     # Documents
     "cited_question",
     "overview",
