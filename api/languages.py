@@ -23,7 +23,11 @@ DEFAULT = Language.NB.value
 # DCAT-AP names a language by the code of the EU Publications Office's language authority.
 EU_AUTHORITY = {Language.NB: "NOB", Language.EN: "ENG"}
 
-# PxWebApi 2 names a language as Statistics Norway does (`no` for bokmål), and ours by it.
-PXWEB: dict[str, Language] = {"no": Language.NB, "en": Language.EN}
-PXWEB_CODE: dict[str, str] = {language.value: code for code, language in PXWEB.items()}
-PXWEB_DEFAULT = PXWEB_CODE[DEFAULT]
+# PxWebApi 2 names a language as Statistics Norway does (`no` for bokmål); ours by it.
+PXWEB: dict[Language, str] = {Language.NB: "no", Language.EN: "en"}
+PXWEB_DEFAULT = PXWEB[Language(DEFAULT)]
+
+
+def from_pxweb(code: str) -> Language | None:
+    """Our language of a PxWebApi language code (`no` → nb); None when not offered."""
+    return next((language for language, named in PXWEB.items() if named == code), None)

@@ -19,8 +19,7 @@ routes: list[BaseRoute] = [
     Route("/tables/{id}", tables.get_table),
     Route("/tables/{id}/metadata", data.metadata),
     Route("/tables/{id}/defaultselection", data.default_selection),
-    Route("/tables/{id}/data", data.get_data, methods=["GET"]),
-    Route("/tables/{id}/data", data.post_data, methods=["POST"]),
+    Route("/tables/{id}/data", data.data, methods=["GET", "POST"]),
 ]
 
 __all__ = ["PREFIX", "routes"]

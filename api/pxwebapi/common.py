@@ -38,15 +38,17 @@ class PxParams(Params):
         lang = self.once("lang")
         if lang is None:
             return languages.PXWEB_DEFAULT
-        if lang.lower() not in languages.PXWEB:
-            offered = ", ".join(languages.PXWEB)
+        if languages.from_pxweb(lang) is None:
+            offered = ", ".join(languages.PXWEB.values())
             raise InvalidFilter("lang", f"lang={lang!r} is not offered; use one of: {offered}")
-        return lang.lower()
+        return lang
 
     @property
     def lang(self) -> str:
         """Our code of the language asked for (`nb`, `en`)."""
-        return languages.PXWEB[self.px_lang].value
+        language = languages.from_pxweb(self.px_lang)
+        assert language is not None  # px_lang offers no other
+        return language.value
 
 
 def root(request: Request) -> str:

@@ -21,7 +21,7 @@ from api.settings import Settings
 from models import read
 
 API_VERSION = "2.0.0"  # the PxWebApi 2 specification this adapter follows
-LANGUAGE_LABELS = {"no": "Norsk", "en": "English"}
+LANGUAGE_LABELS = {"nb": "Norsk", "en": "English"}  # by our code
 
 try:
     APP_VERSION = version("kommunedigi")
@@ -35,7 +35,7 @@ def _rate_limit(limiter: RateLimiter) -> tuple[int, int]:
 
 
 async def config(request: Request) -> Response:
-    PxParams(request)  # takes only lang, as every route here
+    _lang = PxParams(request).px_lang  # checked as on every route here; nothing is translated
     settings: Settings = request.app.state.settings
     limiter: RateLimiter = request.app.state.rate_limiter
     readers = request.app.state.readers
@@ -50,7 +50,7 @@ async def config(request: Request) -> Response:
                 for item in surveys
             ),
         }
-        for code, language in languages.PXWEB.items()
+        for language, code in languages.PXWEB.items()
     ]
     features: list[JSON] = [
         {"id": "CORS", "params": [{"key": "enabled", "value": "true"}]},
@@ -59,7 +59,10 @@ async def config(request: Request) -> Response:
         {
             "apiVersion": API_VERSION,
             "appVersion": APP_VERSION,
-            "languages": [{"id": code, "label": LANGUAGE_LABELS[code]} for code in languages.PXWEB],
+            "languages": [
+                {"id": code, "label": LANGUAGE_LABELS[language.value]}
+                for language, code in languages.PXWEB.items()
+            ],
             "defaultLanguage": languages.PXWEB_DEFAULT,
             "maxDataCells": settings.max_cells,
             "maxCallsPerTimeWindow": calls,

@@ -189,7 +189,7 @@ async def _body(request: Request) -> bytes:
                 413, "Content Too Large",
                 f"A selection may have at most {MAX_BODY_BYTES} bytes; select by expressions"
                 " such as * or top(n) rather than by listing every code.",
-                type="/problems/body-too-large",
+                type="/problems/payload-too-large",
             )  # fmt: skip
     return body
 
@@ -241,3 +241,8 @@ async def default_selection(request: Request) -> Response:
         },
         params.lang,
     )
+
+
+async def data(request: Request) -> Response:
+    """GET or POST /tables/{id}/data."""
+    return await (post_data(request) if request.method == "POST" else get_data(request))

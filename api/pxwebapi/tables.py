@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import re
 from urllib.parse import urlencode
 
 from starlette.requests import Request
@@ -24,6 +25,8 @@ from models.records import ReleaseRecord
 
 TABLES_PARAMETERS = {"query", "pastDays", "includeDiscontinued", "pageNumber", "pageSize"}
 TIME_UNIT = "Annual"  # a survey's waves are named by their year
+_WHOLE = re.compile(r"^[0-9]{1,9}$")
+MAX_DAYS = 36_500  # more days than any release is old: every table
 
 
 def updated(release: ReleaseRecord | None) -> str | None:
@@ -79,7 +82,7 @@ def _whole(params: PxParams, name: str, default: int | None, minimum: int) -> in
     raw = params.once(name)
     if raw is None:
         return default
-    if not raw.isdigit() or int(raw) < minimum:
+    if not _WHOLE.match(raw) or int(raw) < minimum:
         raise InvalidFilter(name, f"{name}={raw!r} is not a whole number of at least {minimum}")
     return int(raw)
 
@@ -102,7 +105,7 @@ async def list_tables(request: Request) -> Response:
     items = list(found.tables)
     if past_days is not None and found.release is not None:
         loaded = found.release.created_at.replace(tzinfo=found.release.created_at.tzinfo or dt.UTC)
-        if dt.datetime.now(dt.UTC) - loaded > dt.timedelta(days=past_days):
+        if dt.datetime.now(dt.UTC) - loaded > dt.timedelta(days=min(past_days, MAX_DAYS)):
             items = []  # every table was last updated by the release being served
     total = len(items)
     pages = max(1, math.ceil(total / page_size))

@@ -54,7 +54,8 @@ async def get_question(request: Request) -> Response:
 
 async def get_question_data(request: Request) -> Response:
     """A selection from the question's table, as PxWebApi 2 takes it."""
-    accepted = {*selection.given(request.query_params), "outputFormat", "format", AS_OF}
+    selections = {*selection.PARAMETERS, *selection.given(request.query_params)}
+    accepted = {*selections, "outputFormat", "format", AS_OF}
     params = Params(request.query_params, accepted)
     lang, as_of = params.lang, await release_as_of(request, params)
     names = ("outputFormat", "format")
