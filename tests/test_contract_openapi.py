@@ -603,6 +603,16 @@ CASES = [
     ),
     ("GET", "/api/pxwebapi/v2/tables/expected-effects/data?valuecodes[wave]=2014", None, 400),
     ("GET", "/api/pxwebapi/v2/tables/no-such-table/data", None, 404),
+    ("GET", "/api/pxwebapi/v2/codelists/agg_planning-digital?lang=en", None, 200),
+    ("GET", "/api/pxwebapi/v2/codelists/agg_high-priority", None, 404),
+    ("GET", "/api/pxwebapi/v2/tables/service-area-planning/metadata", None, 200),
+    (
+        "GET",
+        "/api/pxwebapi/v2/tables/service-area-planning/data?valuecodes[ContentsCode]=*"
+        "&valuecodes[wave]=*&valuecodes[option]=*&codelist[option]=agg_planning-digital",
+        None,
+        200,
+    ),
     (
         "POST",
         "/api/pxwebapi/v2/tables/expected-effects/data?lang=en",

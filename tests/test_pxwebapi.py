@@ -368,3 +368,63 @@ async def test_data_answers_carry_validators_and_cors(client):
     assert "last-modified" in first.headers
     again = await client.get(url, headers={"If-None-Match": first.headers["etag"]})
     assert again.status_code == 304
+
+
+async def derived_indicators(client: httpx.AsyncClient) -> list[dict[str, Any]]:
+    found = (await client.get("/api/v1/indicators")).json()["data"]
+    return [item for item in found if len(item["options"]) > 1]
+
+
+@pytest.mark.parametrize(("px_lang", "lang"), [("no", "nb"), ("en", "en")])
+async def test_a_code_list_groups_an_indicators_options(client, px_lang, lang):
+    indicators = await derived_indicators(client)
+    assert indicators, "the seed has indicators that sum options"
+    for indicator in indicators:
+        code = indicator["code"]
+        listed = (await client.get(f"{PX}/codelists/agg_{code}", params={"lang": px_lang})).json()
+        v1 = (await client.get(f"/api/v1/indicators/{code}", params={"lang": lang})).json()
+        assert listed["id"] == f"agg_{code}" and listed["type"] == "Aggregation"
+        note = {"mandatory": False, "text": v1["description"]}
+        value = {"code": code, "label": v1["title"], "valueMap": v1["options"], "notes": [note]}
+        assert listed["values"] == [value]
+        metadata = (await client.get(f"{PX}/tables/{v1['question']}/metadata")).json()
+        lists = metadata["dimension"]["option"]["extension"]["codeLists"]
+        assert f"agg_{code}" in [item["id"] for item in lists]
+
+
+async def test_a_code_list_applied_serves_the_indicators_values(client):
+    for indicator in await derived_indicators(client):
+        code, question = indicator["code"], indicator["question"]
+        v1 = (await client.get(f"/api/v1/indicators/{code}")).json()
+        params = {"valuecodes[ContentsCode]": "*", "valuecodes[wave]": "*",
+                  "valuecodes[option]": "*", "codelist[option]": f"agg_{code}"}  # fmt: skip
+        dataset = (await client.get(f"{PX}/tables/{question}/data", params=params)).json()
+        assert dataset["dimension"]["option"]["category"]["index"] == {code: 0}
+        cells = by_codes(dataset)
+        for point in v1["series"]:
+            key = (("ContentsCode", question), ("option", code), ("wave", str(point["wave"])))
+            expected_status = None if point["status"] == "published" else point["status"]
+            assert cells[key] == (point["value"], expected_status), (code, point["wave"])
+        posted = await client.post(
+            f"{PX}/tables/{question}/data",
+            json={"selection": [
+                {"variableCode": "ContentsCode", "valueCodes": ["*"]},
+                {"variableCode": "wave", "valueCodes": ["*"]},
+                {"variableCode": "option", "valueCodes": [code], "codelist": f"agg_{code}"},
+            ]},
+        )  # fmt: skip
+        assert posted.json()["value"] == dataset["value"]
+
+
+async def test_an_unknown_code_list_is_a_404_or_a_400(client):
+    assert (await client.get(f"{PX}/codelists/agg_no-such")).status_code == 404
+    single = next(
+        item for item in (await client.get("/api/v1/indicators")).json()["data"]
+        if len(item["options"]) == 1
+    )  # fmt: skip
+    assert (await client.get(f"{PX}/codelists/agg_{single['code']}")).status_code == 404
+    assert (await client.get(f"{PX}/codelists/{single['code']}")).status_code == 404
+    params = {"valuecodes[ContentsCode]": "*", "valuecodes[wave]": "*", "valuecodes[option]": "*",
+              "codelist[option]": "agg_planning-digital"}  # fmt: skip
+    refused = await client.get(f"{PX}/tables/expected-effects/data", params=params)
+    assert refused.status_code == 400 and "agg_planning-digital" in refused.json()["detail"]

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from starlette.routing import BaseRoute, Route
 
-from api.pxwebapi import config, data, tables
+from api.pxwebapi import codelists, config, data, tables
 from api.pxwebapi.common import PREFIX
 
 routes: list[BaseRoute] = [
@@ -20,6 +20,7 @@ routes: list[BaseRoute] = [
     Route("/tables/{id}/metadata", data.metadata),
     Route("/tables/{id}/defaultselection", data.default_selection),
     Route("/tables/{id}/data", data.data, methods=["GET", "POST"]),
+    Route("/codelists/{id}", codelists.codelist),
 ]
 
 __all__ = ["PREFIX", "routes"]

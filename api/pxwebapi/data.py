@@ -24,8 +24,9 @@ from api.licences import link_header
 from api.links import base_url
 from api.problems import Problem
 from api.pxwebapi import outputs, pivot, variables
-from api.pxwebapi.common import PxParams, link, not_found, pxwebapi_errors, respond, root
-from api.pxwebapi.dataset import px_dataset
+from api.pxwebapi.codelists import Grouping, groupings, listed
+from api.pxwebapi.common import JSON, PxParams, link, not_found, pxwebapi_errors, respond, root
+from api.pxwebapi.dataset import aggregate, px_dataset
 from api.responses import JSONResponse
 from models import read
 from models.filters import InvalidFilter, ShareFilter, TooManyCells
@@ -44,6 +45,12 @@ async def _dimensions(request: Request) -> QuestionDimensions:
     if dimensions is None:
         raise not_found(table_id)
     return dimensions
+
+
+async def _groupings(request: Request, dimensions: QuestionDimensions) -> dict[str, Grouping]:
+    """The code lists offered for the table's options (api.pxwebapi.codelists)."""
+    indicators = await request.app.state.readers.run(read.list_indicators)
+    return groupings(indicators, dimensions.question.code)
 
 
 def _codelists(request: Request) -> dict[str, str]:
@@ -66,7 +73,7 @@ def _check_codelists(codelists: dict[str, str]) -> None:
 async def _answer(
     request: Request, dimensions: QuestionDimensions, cube: QuestionCube,
     selected: variables.Selected, params: PxParams, output_format: str,
-    format_params: set[str], *, metadata: bool = False,
+    format_params: set[str], *, metadata: bool = False, code_lists: list[JSON] | None = None,
 ) -> Response:  # fmt: skip
     lang, px_lang = params.lang, params.px_lang
     code = dimensions.question.code
@@ -75,6 +82,10 @@ async def _answer(
     )
     headers = {"Content-Language": lang, **link_header(licences)}
     if output_format in outputs.renderers:
+        if selected.grouping is not None:
+            raise InvalidFilter(
+                "outputFormat", "a code list is applied in json-stat2 and csv only, so far"
+            )
         renderer = outputs.renderers[output_format]
         body = renderer.render(cube, lang)
         headers["Content-Disposition"] = f'attachment; filename="{code}.{renderer.extension}"'
@@ -83,8 +94,10 @@ async def _answer(
     base = jsonstat.question_dataset(cube, lang, links=links)
     dataset = px_dataset(
         base, cube, lang, px_lang, table=dimensions, stub=selected.stub,
-        heading=selected.heading, metadata=metadata,
+        heading=selected.heading, metadata=metadata, code_lists=code_lists or [],
     )  # fmt: skip
+    if selected.grouping is not None:
+        dataset = aggregate(dataset, cube, selected.grouping, selected.groups, lang)
     if output_format == "csv":
         text = pivot.pivot(dataset, selected.stub, selected.heading, format_params)
         headers["Content-Disposition"] = f'attachment; filename="{code}.csv"'
@@ -97,7 +110,8 @@ async def _select(
     stub: list[str] | None,
 ) -> tuple[QuestionDimensions, variables.Selected, QuestionCube]:  # fmt: skip
     dimensions = await _dimensions(request)
-    selected = variables.resolve(dimensions, wanted, heading=heading, stub=stub)
+    offered = await _groupings(request, dimensions)
+    selected = variables.resolve(dimensions, wanted, heading=heading, stub=stub, groupings=offered)
     TooManyCells.check(
         selected.dimensions.cells,
         request.app.state.settings.max_cells,
@@ -213,16 +227,19 @@ async def metadata(request: Request) -> Response:
         raise InvalidFilter(
             "outputFormat", f"outputFormat={given!r}: metadata is written as json-stat2 only"
         )
-    _check_codelists(_codelists(request))
     dimensions = await _dimensions(request)
+    offered = await _groupings(request, dimensions)
+    _check_codelists({k: v for k, v in _codelists(request).items() if v not in offered})
     wanted = {} if params.flag("defaultSelection") else {
         code: variables.Wanted(code, ("*",)) for code in variables.VARIABLES
     }  # fmt: skip
     selected = variables.resolve(dimensions, wanted)
     cube = await request.app.state.readers.run_in_thread(read.question_cube, selected.dimensions)
+    code_lists = listed(request, list(offered.values()), params.px_lang, params.lang)
     return await _answer(
-        request, dimensions, cube, selected, params, "json-stat2", set(), metadata=True
-    )
+        request, dimensions, cube, selected, params, "json-stat2", set(), metadata=True,
+        code_lists=code_lists,
+    )  # fmt: skip
 
 
 async def default_selection(request: Request) -> Response:

@@ -17,6 +17,7 @@ from collections.abc import Iterable, Sequence
 from itertools import product
 from typing import Any
 
+from api.pxwebapi.codelists import Grouping
 from api.pxwebapi.common import JSON
 from api.pxwebapi.variables import (
     CONTENTS,
@@ -27,7 +28,9 @@ from api.pxwebapi.variables import (
     eliminable,
     variable_label,
 )
+from models import indicators
 from models.records import QuestionCube, QuestionDimensions
+from models.tables import FigureStatus
 
 UNIT = {"nb": "prosent", "en": "per cent"}
 CELL_EXTENSIONS = ("base_n", "source", "source_published", "note")  # keyed by cell index
@@ -82,6 +85,7 @@ def px_dataset(
     stub: Sequence[str] = STUB,
     heading: Sequence[str] = HEADING,
     metadata: bool = False,
+    code_lists: Sequence[JSON] = (),
 ) -> JSON:
     """`base` (jsonstat.question_dataset of `cube`) as PxWebApi writes it; `table` is the
     whole table's dimensions (what elimination is judged by). With `metadata`, no cells."""
@@ -99,7 +103,8 @@ def px_dataset(
             "index": {value: at for at, value in enumerate(index)},
             "label": item["category"]["label"],
         }
-        extension: JSON = {"elimination": False, "show": SHOW, "codeLists": []}
+        listed = list(code_lists) if code == "option" else []
+        extension: JSON = {"elimination": False, "show": SHOW, "codeLists": listed}
         if code == "segment" and eliminable(table):
             extension |= {"elimination": True, "eliminationValueCode": ELIMINATION_VALUE}
         if code == CONTENTS:
@@ -143,4 +148,43 @@ def px_dataset(
         document["status"] = {}
         for name in CELL_EXTENSIONS:
             document["extension"].pop(name, None)
+    return document
+
+
+def aggregate(document: JSON, cube: QuestionCube, grouping: Grouping, groups: Sequence[str],
+              lang: str) -> JSON:  # fmt: skip
+    """`document` with `option` replaced by the selected values of an aggregation code list:
+    each cell the sum of its group's options as models.indicators computes an indicator's
+    value (the parts' facts such as base_n are not carried to the sum)."""
+    shares = {(str(s.wave), s.option, s.segment): s for s in cube.table.shares}
+    ids, dimension = document["id"], document["dimension"]
+    codes = {code: list(dimension[code]["category"]["index"]) for code in ids}
+    codes["option"] = list(groups)
+    value: list[float | None] = []
+    status: dict[str, str] = {}
+    for at, position in enumerate(product(*(codes[code] for code in ids))):
+        cell = dict(zip(ids, position, strict=True))
+        wave, segment = cell[TIME], cell.get("segment", ELIMINATION_VALUE)
+        parts = [
+            indicators.part(option, shares.get((wave, option, segment)))
+            for option in grouping.options(cell["option"])
+        ]
+        number, reason, _rule = indicators.point_value(parts)
+        value.append(number)
+        if reason is not FigureStatus.PUBLISHED:
+            status[str(at)] = reason.value
+    option = dimension["option"]
+    option["category"] = {
+        "index": {code: at for at, code in enumerate(groups)},
+        "label": {code: grouping.label(lang) for code in groups},
+    }
+    option["extension"] = {**option["extension"], "codeLists": []}
+    document["size"] = [len(codes[code]) for code in ids]
+    document["value"], document["status"] = value, status
+    for name in CELL_EXTENSIONS:
+        document["extension"][name] = {}
+    figures = decimals(value)
+    document["extension"]["px"]["decimals"] = figures
+    for unit in dimension[CONTENTS]["category"].get("unit", {}).values():
+        unit["decimals"] = figures
     return document

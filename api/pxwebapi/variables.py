@@ -20,6 +20,7 @@ from typing import Any
 
 from api import selection
 from api.formats.jsonstat import DIMENSION_LABELS
+from api.pxwebapi.codelists import Grouping
 from models.filters import InvalidFilter
 from models.records import QuestionDimensions
 
@@ -86,6 +87,8 @@ class Selected:
     stub: tuple[str, ...]
     heading: tuple[str, ...]
     eliminated: tuple[str, ...]  # variables left out of the answer (at their elimination value)
+    grouping: Grouping | None = None  # the code list applied to `option`, if any
+    groups: tuple[str, ...] = ()  # the values of `grouping` selected, in its order
 
 
 def default_selection(dimensions: QuestionDimensions) -> dict[str, Any]:
@@ -144,6 +147,7 @@ def resolve(
     *,
     heading: Sequence[str] | None = None,
     stub: Sequence[str] | None = None,
+    groupings: Mapping[str, Grouping] | None = None,
 ) -> Selected:
     """A request's selection (by variable as named) resolved against a table; the default
     selection when it names no variable."""
@@ -160,7 +164,7 @@ def resolve(
         code = variable_code(name, item.parameter)
         if code in by_code:
             raise InvalidFilter(item.parameter, f"{item.parameter}: {code} is selected twice")
-        if item.codelist:
+        if item.codelist and (code != "option" or item.codelist not in (groupings or {})):
             raise InvalidFilter(
                 item.parameter,
                 f"{item.parameter}: there is no code list {item.codelist!r} for {code}",
@@ -180,6 +184,14 @@ def resolve(
         for code, item in by_code.items()
         if item.values
     }
+    grouping: Grouping | None = None
+    groups: tuple[str, ...] = ()
+    if "option" in by_code and by_code["option"].codelist:
+        grouping = (groupings or {})[by_code["option"].codelist]
+        picked = selection.select(choices["option"], "option", grouping.codes)
+        groups = tuple(code for code in grouping.codes if code in picked)
+        members = {option for code in groups for option in grouping.options(code)}
+        choices["option"] = selection.codes("option", sorted(members))
     contents = choices.pop(CONTENTS)
     selection.select(contents, CONTENTS, values(dimensions, CONTENTS))
     if eliminated:  # only segment can be: at its elimination value
@@ -187,4 +199,4 @@ def resolve(
     narrowed = selection.resolve(dimensions, choices)
     kept = [code for code in VARIABLES if code not in eliminated]
     stub_codes, heading_codes = _placement(heading, stub, kept)
-    return Selected(narrowed, stub_codes, heading_codes, eliminated)
+    return Selected(narrowed, stub_codes, heading_codes, eliminated, grouping, groups)
