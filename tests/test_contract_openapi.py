@@ -604,6 +604,19 @@ CASES = [
     ("GET", "/api/pxwebapi/v2/tables/expected-effects/data?valuecodes[wave]=2014", None, 400),
     ("GET", "/api/pxwebapi/v2/tables/no-such-table/data", None, 404),
     ("GET", "/api/pxwebapi/v2/codelists/agg_planning-digital?lang=en", None, 200),
+    ("GET", "/api/pxwebapi/v2/savedqueries/no-such-query", None, 404),
+    (
+        "POST",
+        "/api/pxwebapi/v2/savedqueries",
+        {"tableId": "priority", "language": "en", "selection": {"selection": []}},
+        201,
+    ),
+    (
+        "POST",
+        "/api/pxwebapi/v2/savedqueries",
+        {"tableId": "x", "language": "en", "selection": {"selection": []}},
+        400,
+    ),
     ("GET", "/api/pxwebapi/v2/codelists/agg_high-priority", None, 404),
     ("GET", "/api/pxwebapi/v2/tables/service-area-planning/metadata", None, 200),
     (

@@ -428,3 +428,63 @@ async def test_an_unknown_code_list_is_a_404_or_a_400(client):
               "codelist[option]": "agg_planning-digital"}  # fmt: skip
     refused = await client.get(f"{PX}/tables/expected-effects/data", params=params)
     assert refused.status_code == 400 and "agg_planning-digital" in refused.json()["detail"]
+
+
+SAVED = {
+    "tableId": "expected-effects",
+    "language": "en",
+    "selection": {
+        "selection": [
+            {"variableCode": "ContentsCode", "valueCodes": ["*"]},
+            {"variableCode": "wave", "valueCodes": ["top(1)"]},
+            {"variableCode": "option", "valueCodes": ["*"]},
+        ],
+        "placement": {"heading": ["wave"], "stub": ["option", "ContentsCode"]},
+    },
+    "outputFormat": "csv",
+    "outputFormatParams": ["UseCodes"],
+}
+
+
+async def test_a_saved_query_is_kept_and_runs_as_the_same_request(client):
+    created = await client.post(f"{PX}/savedqueries", json=SAVED)
+    assert created.status_code == 201, created.text
+    saved = created.json()
+    assert {**saved, "id": None} == {**SAVED, "id": None}
+    again = await client.get(f"{PX}/savedqueries/{saved['id']}")
+    assert again.json() == saved
+    ran = await client.get(f"{PX}/savedqueries/{saved['id']}/data")
+    posted = await client.post(
+        f"{PX}/tables/expected-effects/data",
+        params={"lang": "en", "outputFormat": "csv", "outputFormatParams": "UseCodes"},
+        json=SAVED["selection"],
+    )
+    assert (ran.status_code, ran.headers["content-language"]) == (200, "en")
+    assert ran.text == posted.text
+    as_json = await client.get(
+        f"{PX}/savedqueries/{saved['id']}/data", params={"outputFormat": "json-stat2", "lang": "no"}
+    )
+    assert as_json.json()["extension"]["px"]["language"] == "no"
+
+
+@pytest.mark.parametrize(
+    ("change", "named"),
+    [
+        ({"tableId": "no-such-table"}, "tableId"),
+        ({"language": "nb"}, "language"),
+        ({"outputFormat": "docx"}, "docx"),
+        ({"selection": {"selection": [{"variableCode": "region", "valueCodes": ["*"]}]}}, "region"),
+        ({"selection": [1]}, "selection"),
+    ],
+)
+async def test_a_query_that_would_not_run_is_not_saved(client, change, named):
+    refused = await client.post(f"{PX}/savedqueries", json={**SAVED, **change})
+    assert refused.status_code == 400, refused.text
+    assert named in refused.json()["detail"]
+
+
+async def test_an_unknown_saved_query_is_a_404(client):
+    for path in ("", "/data"):
+        answer = await client.get(f"{PX}/savedqueries/0123456789abcdef{path}")
+        assert answer.status_code == 404
+        assert answer.headers["content-type"] == "application/problem+json"

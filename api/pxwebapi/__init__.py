@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from starlette.routing import BaseRoute, Route
 
-from api.pxwebapi import codelists, config, data, tables
+from api.pxwebapi import codelists, config, data, saved, tables
 from api.pxwebapi.common import PREFIX
 
 routes: list[BaseRoute] = [
@@ -21,6 +21,9 @@ routes: list[BaseRoute] = [
     Route("/tables/{id}/defaultselection", data.default_selection),
     Route("/tables/{id}/data", data.data, methods=["GET", "POST"]),
     Route("/codelists/{id}", codelists.codelist),
+    Route("/savedqueries", saved.create, methods=["POST"]),
+    Route("/savedqueries/{id}", saved.get),
+    Route("/savedqueries/{id}/data", saved.run),
 ]
 
 __all__ = ["PREFIX", "routes"]

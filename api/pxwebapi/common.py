@@ -29,15 +29,18 @@ Handler = Callable[[Request], Awaitable[Response]]
 class PxParams(Params):
     """The query string of a PxWebApi request: `lang` is `no` or `en`."""
 
-    def __init__(self, request: Request, accepted: Collection[str] = ()) -> None:
+    def __init__(
+        self, request: Request, accepted: Collection[str] = (), *, default: str | None = None
+    ) -> None:
         super().__init__(request.query_params, accepted)
+        self.default = default or languages.PXWEB_DEFAULT
 
     @property
     def px_lang(self) -> str:
-        """The language as the request named it (`no`, `en`); `no` when not given."""
+        """The language as the request named it (`no`, `en`); the default when not given."""
         lang = self.once("lang")
         if lang is None:
-            return languages.PXWEB_DEFAULT
+            return self.default
         if languages.from_pxweb(lang) is None:
             offered = ", ".join(languages.PXWEB.values())
             raise InvalidFilter("lang", f"lang={lang!r} is not offered; use one of: {offered}")

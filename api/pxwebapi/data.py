@@ -38,8 +38,8 @@ _VALUECODES = re.compile(r"^valuecodes\[(?P<variable>[^\]]*)\]$", re.IGNORECASE)
 DATA_PARAMETERS = {"outputFormat", "outputFormatParams", "heading", "stub"}
 
 
-async def _dimensions(request: Request) -> QuestionDimensions:
-    table_id = request.path_params["id"]
+async def _dimensions(request: Request, table_id: str | None = None) -> QuestionDimensions:
+    table_id = table_id or request.path_params["id"]
     readers = request.app.state.readers
     dimensions: QuestionDimensions | None = await readers.run(read.question_dimensions, table_id)
     if dimensions is None:
@@ -105,18 +105,44 @@ async def _answer(
     return JSONResponse(dataset, headers=headers)
 
 
-async def _select(
+async def check(
+    request: Request, table_id: str, wanted: dict[str, variables.Wanted],
+    heading: list[str] | None, stub: list[str] | None,
+) -> None:  # fmt: skip
+    """A 400 unless the selection would be answered (a saved query is checked so)."""
+    readers = request.app.state.readers
+    if await readers.run(read.question_dimensions, table_id) is None:
+        raise InvalidFilter("tableId", f"tableId: there is no table with id {table_id!r}")
+    await _resolve(request, wanted, heading, stub, table_id)
+
+
+async def run_selection(
+    request: Request, table_id: str, wanted: dict[str, variables.Wanted],
+    heading: list[str] | None, stub: list[str] | None, params: PxParams, output_format: str,
+    format_params: set[str],
+) -> Response:  # fmt: skip
+    """The answer to a selection from the table `table_id`."""
+    dimensions, selected, cube = await _select(request, wanted, heading, stub, table_id=table_id)
+    return await _answer(request, dimensions, cube, selected, params, output_format, format_params)
+
+
+async def _resolve(
     request: Request, wanted: dict[str, variables.Wanted], heading: list[str] | None,
-    stub: list[str] | None,
-) -> tuple[QuestionDimensions, variables.Selected, QuestionCube]:  # fmt: skip
-    dimensions = await _dimensions(request)
+    stub: list[str] | None, table_id: str | None = None,
+) -> tuple[QuestionDimensions, variables.Selected]:  # fmt: skip
+    dimensions = await _dimensions(request, table_id)
     offered = await _groupings(request, dimensions)
     selected = variables.resolve(dimensions, wanted, heading=heading, stub=stub, groupings=offered)
-    TooManyCells.check(
-        selected.dimensions.cells,
-        request.app.state.settings.max_cells,
-        narrow="select fewer values",
-    )
+    maximum = request.app.state.settings.max_cells
+    TooManyCells.check(selected.dimensions.cells, maximum, narrow="select fewer values")
+    return dimensions, selected
+
+
+async def _select(
+    request: Request, wanted: dict[str, variables.Wanted], heading: list[str] | None,
+    stub: list[str] | None, *, table_id: str | None = None,
+) -> tuple[QuestionDimensions, variables.Selected, QuestionCube]:  # fmt: skip
+    dimensions, selected = await _resolve(request, wanted, heading, stub, table_id)
     cube = await request.app.state.readers.run_in_thread(read.question_cube, selected.dimensions)
     return dimensions, selected, cube
 
@@ -157,7 +183,7 @@ def _strings(value: Any, where: str) -> list[str]:
     return value
 
 
-def _selection_body(
+def selection_body(
     body: bytes,
 ) -> tuple[dict[str, variables.Wanted], list[str] | None, list[str] | None]:
     try:
@@ -194,7 +220,7 @@ def _selection_body(
     )
 
 
-async def _body(request: Request) -> bytes:
+async def read_body(request: Request) -> bytes:
     body = b""
     async for chunk in request.stream():
         body += chunk
@@ -213,7 +239,7 @@ async def post_data(request: Request) -> Response:
     params = PxParams(request, {"outputFormat", "outputFormatParams"})
     output_format = outputs.choose(params.once("outputFormat"))
     format_params = pivot.format_params(request.query_params.getlist("outputFormatParams"))
-    wanted, heading, stub = _selection_body(await _body(request))
+    wanted, heading, stub = selection_body(await read_body(request))
     dimensions, selected, cube = await _select(request, wanted, heading, stub)
     return await _answer(request, dimensions, cube, selected, params, output_format, format_params)
 

@@ -82,6 +82,7 @@ from models.read.releases import (
     list_releases,
     release_as_of,
 )
+from models.read.saved_queries import SavedQueryRecord, get_saved_query
 from models.read.series import (
     cited_indicator,
     cited_indicators,
@@ -177,6 +178,9 @@ __all__ = [
     "QuestionTable",
     "QuestionTables",
     "question_tables",
+    # PxWebApi saved queries
+    "SavedQueryRecord",
+    "get_saved_query",
     # Documents
     "cited_question",
     "overview",
