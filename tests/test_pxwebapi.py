@@ -16,6 +16,7 @@ import pytest
 
 from api.pxwebapi import outputs
 from tests.datafile_helpers import client_for
+from tests.network_helpers import served
 
 pytestmark = pytest.mark.anyio
 
@@ -488,3 +489,37 @@ async def test_an_unknown_saved_query_is_a_404(client):
         answer = await client.get(f"{PX}/savedqueries/0123456789abcdef{path}")
         assert answer.status_code == 404
         assert answer.headers["content-type"] == "application/problem+json"
+
+
+def test_pxwebpy_reads_us_over_a_real_socket(database_url):
+    """pxwebpy, unmodified, against `kommunedigi serve`: maxDataCells is set so low that
+    it must split its queries; every number equals /api/v1's."""
+    pxweb = pytest.importorskip("pxweb")
+    environment = {"KOMMUNEDIGI_MAX_CELLS": "3", "KOMMUNEDIGI_RATE_LIMIT_API": "",
+                   "KOMMUNEDIGI_RATE_LIMIT_HARVEST": ""}  # fmt: skip
+    with served(database_url, environment) as (_server, address):
+        api = pxweb.PxApi(f"{address}{PX}", language="en", disable_cache=True)
+        assert api.get_config()["maxDataCells"] == 3
+        questions = httpx.get(f"{address}/api/v1/questions?lang=en").json()["data"]
+        assert [table["id"] for table in api.all_tables()] == [q["code"] for q in questions]
+        found = api.search(query="paper")["tables"]
+        searched = httpx.get(f"{address}/api/v1/questions", params={"q": "paper"}).json()
+        assert [t["id"] for t in found] == [q["code"] for q in searched["data"]]
+        for question in questions:
+            code = question["code"]
+            shares = httpx.get(
+                f"{address}/api/v1/shares", params={"question": code, "limit": 1000}
+            ).json()["data"]
+            v1 = {(s["option"], s["segment"], str(s["wave"])): s["value"] for s in shares}
+            every = {"ContentsCode": "*", "wave": "*", "option": "*"}
+            rows = api.get_table_data(code, value_codes=every, show="code")
+            latest = api.get_table_data(code, value_codes={**every, "wave": "top(1)"}, show="code")
+            for row in [*rows, *latest]:
+                key = (row["Answer option"], "all", row["Wave"])
+                assert row["value"] == v1.get(key), key
+            waves = httpx.get(f"{address}/api/v1/waves").json()["data"]
+            options = httpx.get(f"{address}/api/v1/questions/{code}").json()["options"]
+            assert len(rows) == len(waves) * len(options)  # every cell, over split queries
+            assert {row["Wave"] for row in latest} == {str(question["waves_with_figures"][-1])}
+        listed = api.get_code_list("agg_planning-digital")
+        assert listed["values"][0]["valueMap"] == ["all-digital", "most-digital"]
