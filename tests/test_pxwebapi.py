@@ -152,6 +152,7 @@ async def test_metadata_describes_the_variables(client, px_lang):
     px = dataset["extension"]["px"]
     assert (px["language"], px["tableid"], px["decimals"]) == (px_lang, "service-area-planning", 0)
     assert px["stub"] == ["option", "segment"] and px["heading"] == ["ContentsCode", "wave"]
+    assert px["link"] == "http://testserver/api/v1/questions/service-area-planning"
     mandatory = dataset["extension"]["noteMandatory"]
     assert [dataset["note"][int(at)] for at in mandatory] == [v1["note"]]
     assert dataset["value"] is None

@@ -95,6 +95,7 @@ async def _answer(
     dataset = px_dataset(
         base, cube, lang, px_lang, table=dimensions, stub=selected.stub,
         heading=selected.heading, metadata=metadata, code_lists=code_lists or [],
+        info=f"{base_url(request)}/api/v1/questions/{code}",
     )  # fmt: skip
     if selected.grouping is not None:
         dataset = aggregate(dataset, cube, selected.grouping, selected.groups, lang)

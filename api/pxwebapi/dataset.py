@@ -86,9 +86,11 @@ def px_dataset(
     heading: Sequence[str] = HEADING,
     metadata: bool = False,
     code_lists: Sequence[JSON] = (),
+    info: str | None = None,
 ) -> JSON:
     """`base` (jsonstat.question_dataset of `cube`) as PxWebApi writes it; `table` is the
-    whole table's dimensions (what elimination is judged by). With `metadata`, no cells."""
+    whole table's dimensions (what elimination is judged by). With `metadata`, no cells.
+    `info` is where more is said of the table (PX's LINK)."""
     question = cube.dimensions.question
     document = dict(base)
     document["id"] = [CONTENTS if code == "question" else code for code in base["id"]]
@@ -134,6 +136,7 @@ def px_dataset(
         "matrix": question.code,
         "subject-code": question.topic,
         "survey": question.survey,
+        "link": info,
     }
     extension["px"] = {key: value for key, value in extension["px"].items() if value is not None}
     if mandatory:
