@@ -10,7 +10,7 @@ from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.routing import Mount, Route
 
-from api import graphql, problems, rest, web
+from api import graphql, problems, pxwebapi, rest, web
 from api.graphql.contract import graphql_sdl
 from api.http.access_log import AccessLog, lean_log_records
 from api.http.body_limits import BodyCap, BodyLimits
@@ -81,6 +81,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
         debug=settings.debug,
         routes=[
             Mount("/api/v1", routes=rest.routes, name="api"),
+            Mount(pxwebapi.PREFIX, routes=pxwebapi.routes, name="pxwebapi"),
             Route("/graphql", graphql_app, methods=["GET", "POST"], include_in_schema=False),
             Route("/graphql/schema.graphql", graphql_sdl),
             Route("/openapi.json", contract.openapi_json),

@@ -22,3 +22,12 @@ DEFAULT = Language.NB.value
 
 # DCAT-AP names a language by the code of the EU Publications Office's language authority.
 EU_AUTHORITY = {Language.NB: "NOB", Language.EN: "ENG"}
+
+# PxWebApi 2 names a language as Statistics Norway does (`no` for bokmål); ours by it.
+PXWEB: dict[Language, str] = {Language.NB: "no", Language.EN: "en"}
+PXWEB_DEFAULT = PXWEB[Language(DEFAULT)]
+
+
+def from_pxweb(code: str) -> Language | None:
+    """Our language of a PxWebApi language code (`no` → nb); None when not offered."""
+    return next((language for language, named in PXWEB.items() if named == code), None)

@@ -311,3 +311,17 @@ __all__ = [
     "Topic",
     "Wave",
 ]
+
+
+class SavedQuery(SQLModel, table=True):
+    """A PxWebApi 2 saved query: a selection from a table, kept to be run again."""
+
+    __tablename__ = "saved_query"
+
+    id: str = Field(primary_key=True, max_length=32)
+    table_id: str = Field(max_length=128)
+    language: str = Field(max_length=8)
+    selection: str  # the VariablesSelection, as JSON
+    output_format: str = Field(max_length=16)
+    output_format_params: str = Field(default="", max_length=256)  # comma-separated
+    created_at: dt.datetime

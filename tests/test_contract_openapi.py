@@ -588,6 +588,65 @@ CASES = [
     ("GET", "/oembed?url=http://testserver/embed/indicators/action-plan&maxwidth=1", None, 400),
     ("GET", "/oembed?url=http://elsewhere.example/embed/indicators/action-plan", None, 404),
     ("GET", "/oembed?url=http://testserver/embed/indicators/action-plan&format=xml", None, 400),
+    # PxWebApi 2
+    ("GET", "/api/pxwebapi/v2/config", None, 200),
+    ("GET", "/api/pxwebapi/v2/tables?lang=en&pageSize=2&pageNumber=2", None, 200),
+    ("GET", "/api/pxwebapi/v2/tables?query=papir&pastDays=3", None, 200),
+    ("GET", "/api/pxwebapi/v2/tables?pageSize=0", None, 400),
+    ("GET", "/api/pxwebapi/v2/tables/expected-effects", None, 200),
+    ("GET", "/api/pxwebapi/v2/tables/no-such-table", None, 404),
+    ("GET", "/api/pxwebapi/v2/tables/expected-effects/metadata?lang=en", None, 200),
+    ("GET", "/api/pxwebapi/v2/tables/expected-effects/metadata?defaultSelection=true", None, 200),
+    ("GET", "/api/pxwebapi/v2/tables/expected-effects/defaultselection", None, 200),
+    ("GET", "/api/pxwebapi/v2/tables/expected-effects/data", None, 200),
+    (
+        "GET",
+        "/api/pxwebapi/v2/tables/expected-effects/data?valuecodes[ContentsCode]=*"
+        "&valuecodes[wave]=top(1)&valuecodes[option]=*&outputFormat=csv",
+        None,
+        200,
+    ),
+    ("GET", "/api/pxwebapi/v2/tables/expected-effects/data?valuecodes[wave]=2014", None, 400),
+    ("GET", "/api/pxwebapi/v2/tables/no-such-table/data", None, 404),
+    ("GET", "/api/pxwebapi/v2/codelists/agg_planning-digital?lang=en", None, 200),
+    ("GET", "/api/pxwebapi/v2/savedqueries/no-such-query", None, 404),
+    (
+        "POST",
+        "/api/pxwebapi/v2/savedqueries",
+        {"tableId": "priority", "language": "en", "selection": {"selection": []}},
+        201,
+    ),
+    (
+        "POST",
+        "/api/pxwebapi/v2/savedqueries",
+        {"tableId": "x", "language": "en", "selection": {"selection": []}},
+        400,
+    ),
+    ("GET", "/api/pxwebapi/v2/codelists/agg_high-priority", None, 404),
+    ("GET", "/api/pxwebapi/v2/tables/service-area-planning/metadata", None, 200),
+    (
+        "GET",
+        "/api/pxwebapi/v2/tables/service-area-planning/data?valuecodes[ContentsCode]=*"
+        "&valuecodes[wave]=*&valuecodes[option]=*&codelist[option]=agg_planning-digital",
+        None,
+        200,
+    ),
+    (
+        "POST",
+        "/api/pxwebapi/v2/tables/expected-effects/data?lang=en",
+        {
+            "selection": [
+                {"variableCode": v, "valueCodes": ["*"]} for v in ("ContentsCode", "wave", "option")
+            ]
+        },
+        200,
+    ),
+    (
+        "POST",
+        "/api/pxwebapi/v2/tables/expected-effects/data",
+        {"selection": [{"variableCode": "x"}]},
+        400,
+    ),
     # Service routes and GraphQL
     ("GET", "/health", None, 200),
     ("GET", "/openapi.json", None, 200),

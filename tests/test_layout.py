@@ -16,7 +16,7 @@ import pytest
 from tests.conftest import ROOT
 
 PACKAGES = ("api", "models", "seed")
-ADAPTERS = ("api.rest", "api.graphql", "api.web")
+ADAPTERS = ("api.rest", "api.graphql", "api.web", "api.pxwebapi")
 # What the adapters share: the kit (the modules at api/'s root, but the app factory and the
 # command, which wire the adapters together), the HTTP machinery and the file renderers.
 WIRING = ("api", "api.app", "api.cli", "api.__main__")

@@ -90,6 +90,19 @@ async def test_a_dimension_not_given_is_selected_whole(client):
     }
 
 
+@pytest.mark.parametrize("name", ["valuecodes[wave]", "VALUECODES[Wave]"])
+async def test_the_parameter_name_is_read_in_any_case(client, name):
+    # The PxWebApi 2 specification writes valuecodes[...]; SSB's examples valueCodes[...].
+    assert (await chosen(client, EFFECTS, **{name: "top(1)"}))["wave"] == ["2017"]
+
+
+async def test_two_spellings_of_one_dimension_are_a_400(client):
+    response = await client.get(EFFECTS + "?valueCodes[wave]=2015&valuecodes[wave]=2017")
+    assert response.status_code == 400
+    unknown = await client.get(EFFECTS, params={"valuecodes[region]": "*"})
+    assert unknown.status_code == 400 and "region" in unknown.json()["detail"]
+
+
 async def test_repeated_parameter_is_a_union(client):
     response = await client.get(EFFECTS + "?valueCodes[wave]=2015&valueCodes[wave]=2017")
     assert response.json()["dimension"]["wave"]["category"]["index"] == ["2015", "2017"]

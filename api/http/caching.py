@@ -37,7 +37,9 @@ from models.read.release_clock import ReleaseClock
 from models.records import ReleaseRecord
 
 # The feed too: readers poll it, and it changes only with a release.
-CACHED_PREFIXES = ("/api/v1", "/catalog", "/feed", "/charts", "/embed", "/oembed")
+CACHED_PREFIXES = (
+    "/api/v1", "/api/pxwebapi/v2", "/catalog", "/feed", "/charts", "/embed", "/oembed",
+)  # fmt: skip
 # Pages and pictures are drawn from the data alone, so they are cached by release as well.
 CACHED_PATHS = ("/", "/graphql")  # the front page; GraphQL queries sent by GET
 GRAPHQL = "/graphql"

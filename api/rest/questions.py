@@ -2,7 +2,7 @@
 
 One question is also a table of waves × options × segments, as CSV or JSON-stat, and
 `/questions/{code}/data` selects from that table the way PxWebApi 2 does
-(see api.rest.selection).
+(see api.selection).
 """
 
 from __future__ import annotations
@@ -10,9 +10,10 @@ from __future__ import annotations
 from starlette.requests import Request
 from starlette.responses import Response
 
+from api import selection
 from api.params import AS_OF, Params, release_as_of
 from api.problems import Problem
-from api.rest import datafiles, render, selection
+from api.rest import datafiles, render
 from models import read
 from models.filters import ShareFilter
 
@@ -53,7 +54,8 @@ async def get_question(request: Request) -> Response:
 
 async def get_question_data(request: Request) -> Response:
     """A selection from the question's table, as PxWebApi 2 takes it."""
-    accepted = {*selection.PARAMETERS, "outputFormat", "format", AS_OF}
+    selections = {*selection.PARAMETERS, *selection.given(request.query_params)}
+    accepted = {*selections, "outputFormat", "format", AS_OF}
     params = Params(request.query_params, accepted)
     lang, as_of = params.lang, await release_as_of(request, params)
     names = ("outputFormat", "format")

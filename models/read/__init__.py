@@ -9,9 +9,11 @@ models.filters.UnknownCode.
 
 The modules, by concern: context (the Reader), session (Readers), prepared (statements
 compiled once per shape), descriptions (held per release), statements (the SELECTs),
-lookups, releases, shares, coverage, series and documents (the query functions).
+lookups, releases, shares, coverage, catalogue, series and documents (the query
+functions).
 """
 
+from models.read.catalogue import QuestionTable, QuestionTables, question_tables
 from models.read.context import Reader, descriptions
 from models.read.coverage import (
     covered_indicators,
@@ -80,6 +82,7 @@ from models.read.releases import (
     list_releases,
     release_as_of,
 )
+from models.read.saved_queries import SavedQueryRecord, get_saved_query
 from models.read.series import (
     cited_indicator,
     cited_indicators,
@@ -171,6 +174,13 @@ __all__ = [
     "covered_questions",
     "indicator_waves_with_figures",
     "waves_with_figures",
+    # Questions as tables of a catalogue (PxWebApi)
+    "QuestionTable",
+    "QuestionTables",
+    "question_tables",
+    # PxWebApi saved queries
+    "SavedQueryRecord",
+    "get_saved_query",
     # Documents
     "cited_question",
     "overview",

@@ -1,8 +1,10 @@
 """PxWebApi 2 value selections (`valueCodes[wave]=top(2)`), resolved against a question.
 
+Shared by /api/v1/questions/{code}/data (api.rest) and /api/pxwebapi/v2 (api.pxwebapi).
 A question's table has three dimensions to select from: `wave` (the survey's waves,
 oldest first), `option` (in questionnaire order) and `segment`. Each
-`valueCodes[<dimension>]` is a comma-separated list of items, and the selection is their
+`valueCodes[<dimension>]` (the name in any case: the PxWebApi 2 specification writes
+`valuecodes[...]`) is a comma-separated list of items, and the selection is their
 union, kept in the dimension's order; a dimension not given is selected whole. Items,
 as in Statistics Norway's PxWebApi 2 (case does not matter in the function names):
 
@@ -20,8 +22,8 @@ for (models.read.coverage: a share row in the wave, in the segments selected), a
 PxWebApi's time variable lists only the periods a table has: `top(1)` of a question
 reported only for 2015 is 2015. Items that name waves (a code, `*`, a pattern, `from`,
 `to`, `range`) select from every wave of the survey, and a wave without figures answers
-honestly with cells that have no figure known (null, without a status); the dataset's
-`extension.waves_with_figures` lists the waves that have them.
+honestly with cells that have no figure known (null, with the status `no_source`); the
+dataset's `extension.waves_with_figures` lists the waves that have them.
 
 PxWebApi's GET form wraps an item that holds a comma in brackets (`[range(2015,2017)]`);
 both that and the bare form are read. A code that names no value, a pattern that
@@ -36,6 +38,8 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from fnmatch import fnmatchcase
 
+from starlette.datastructures import QueryParams
+
 from api.params import Params
 from models.filters import CODE_PATTERN, InvalidFilter, UnknownCode
 from models.records import QuestionDimensions
@@ -44,6 +48,7 @@ DIMENSIONS = ("wave", "option", "segment")
 PARAMETERS = tuple(f"valueCodes[{dimension}]" for dimension in DIMENSIONS)
 TIME_DIMENSION = "wave"
 
+_PARAMETER = re.compile(r"^valuecodes\[(?P<dimension>[^\]]*)\]$", re.IGNORECASE)
 _FUNCTION = re.compile(r"^(?P<name>[A-Za-z]+)\((?P<arguments>[^()\[\]]*)\)$")
 _COUNT = re.compile(r"^[1-9][0-9]{0,8}$")
 _OFFSET = re.compile(r"^[0-9]{1,9}$")
@@ -110,14 +115,39 @@ class Choice:
 
 def parse(params: Params) -> dict[str, Choice]:
     """The `valueCodes[...]` parameters of a request, by dimension; each item checked."""
+    return parse_query(params.query)
+
+
+def given(query: QueryParams) -> set[str]:
+    """The names of the query's `valueCodes[...]` parameters, as spelt (any case)."""
+    return {name for name in query if _PARAMETER.match(name)}
+
+
+def parse_query(query: QueryParams, dimensions: Sequence[str] = DIMENSIONS) -> dict[str, Choice]:
+    """The `valueCodes[<dimension>]` parameters of a query string, by dimension; the name
+    and the dimension in any case. A dimension not in `dimensions` is a 400 naming it."""
+    by_name = {dimension.lower(): dimension for dimension in dimensions}
     choices: dict[str, Choice] = {}
-    for dimension, parameter in zip(DIMENSIONS, PARAMETERS, strict=True):
-        values = params.query.getlist(parameter)
-        if values:
-            texts = [item for value in values for item in _split(parameter, value)]
-            items = tuple((text, _item(parameter, text)) for text in texts)
-            choices[dimension] = Choice(parameter, items)
+    for parameter in dict.fromkeys(query):
+        found = _PARAMETER.match(parameter)
+        if not found:
+            continue
+        dimension = by_name.get(found["dimension"].lower())
+        if dimension is None:
+            known = ", ".join(dimensions)
+            raise InvalidFilter(
+                parameter, f"{parameter}: {found['dimension']!r} is no variable here; give {known}"
+            )
+        if dimension in choices:
+            raise InvalidFilter(parameter, f"give the values of {dimension} in one parameter")
+        choices[dimension] = choice(parameter, query.getlist(parameter))
     return choices
+
+
+def choice(parameter: str, values: Iterable[str]) -> Choice:
+    """The items of one dimension's values (each a comma-separated list), checked."""
+    texts = [item for value in values for item in _split(parameter, value)]
+    return Choice(parameter, tuple((text, _item(parameter, text)) for text in texts))
 
 
 def codes(parameter: str, values: Iterable[object]) -> Choice:
@@ -211,7 +241,7 @@ def resolve(dimensions: QuestionDimensions, choices: Mapping[str, Choice]) -> Qu
 
     def chosen(dimension: str, known: list[str], counted: list[str] | None = None) -> set[str]:
         choice = choices.get(dimension)
-        return set(known) if choice is None else _select(choice, dimension, known, counted)
+        return set(known) if choice is None else select(choice, dimension, known, counted)
 
     options = chosen("option", [option.code for option in dimensions.options])
     segments = chosen("segment", [segment.code for segment in dimensions.segments])
@@ -228,7 +258,7 @@ def resolve(dimensions: QuestionDimensions, choices: Mapping[str, Choice]) -> Qu
     )
 
 
-def _select(
+def select(
     choice: Choice, dimension: str, known: Sequence[str], counted: Sequence[str] | None = None
 ) -> set[str]:
     """The values of `known` the items select; `top` and `bottom` count in `counted` (the
