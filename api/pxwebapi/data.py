@@ -19,7 +19,7 @@ import orjson
 from starlette.requests import Request
 from starlette.responses import Response
 
-from api.formats import jsonstat
+from api.formats import html, jsonstat
 from api.licences import link_header
 from api.links import base_url
 from api.problems import Problem
@@ -81,16 +81,18 @@ async def _answer(
         await request.app.state.readers.run(read.licences, ShareFilter(questions=(code,)))
     )
     headers = {"Content-Language": lang, **link_header(licences)}
+    links = jsonstat.Links(documentation=f"{base_url(request)}/docs", licences=licences)
     if output_format in outputs.renderers:
         if selected.grouping is not None:
             raise InvalidFilter(
                 "outputFormat", "a code list is applied in json-stat2 and csv only, so far"
             )
         renderer = outputs.renderers[output_format]
-        body = renderer.render(cube, lang)
+        body = renderer.render(cube, lang, links=links)
         headers["Content-Disposition"] = f'attachment; filename="{code}.{renderer.extension}"'
+        if output_format == "html":
+            headers["Content-Security-Policy"] = html.POLICY
         return Response(body, media_type=renderer.media_type, headers=headers)
-    links = jsonstat.Links(documentation=f"{base_url(request)}/docs", licences=licences)
     base = jsonstat.question_dataset(cube, lang, links=links)
     dataset = px_dataset(
         base, cube, lang, px_lang, table=dimensions, stub=selected.stub,
@@ -135,7 +137,11 @@ async def _resolve(
     offered = await _groupings(request, dimensions)
     selected = variables.resolve(dimensions, wanted, heading=heading, stub=stub, groupings=offered)
     maximum = request.app.state.settings.max_cells
-    TooManyCells.check(selected.dimensions.cells, maximum, narrow="select fewer values")
+    # A code list answers one cell per group, not per option it sums.
+    table = selected.dimensions
+    options = len(selected.groups) if selected.grouping else len(table.options)
+    cells = len(table.waves) * options * len(table.segments)
+    TooManyCells.check(cells, maximum, narrow="select fewer values")
     return dimensions, selected
 
 
