@@ -16,7 +16,7 @@ from decimal import Decimal
 
 from models import dates
 from models.records import PublishedTotalRecord, SeriesPart, SeriesPoint, ShareRecord
-from models.tables import FigureStatus
+from models.tables import FIGURE_STATUS_OF, FigureStatus
 
 # Which reason wins when parts of a sum are missing for different reasons: the one that
 # tells the reader most (words say more than a name without a number, which says more
@@ -35,7 +35,7 @@ def _decimal(value: float) -> Decimal:
 def part(option: str, share: ShareRecord | None) -> SeriesPart:
     if share is None:
         return SeriesPart(option=option, value=None, status=FigureStatus.NO_SOURCE, source=None)
-    return SeriesPart(option, share.value, FigureStatus(share.status.value), share.source)
+    return SeriesPart(option, share.value, FIGURE_STATUS_OF[share.status], share.source)
 
 
 def point_value(parts: Sequence[SeriesPart]) -> tuple[float | None, FigureStatus, str | None]:

@@ -59,6 +59,10 @@ class FigureStatus(StrEnum):
         return self in (FigureStatus.QUALITATIVE, FigureStatus.NOT_PUBLISHED)
 
 
+# A stored share's status as a served figure's: a lookup, cheaper per cell than a call.
+FIGURE_STATUS_OF = {status: FigureStatus(status.value) for status in ShareStatus}
+
+
 def _enum_column(enum: type[StrEnum]) -> sa.Enum:
     """Store an enum by its value, checked by the database, portable to any backend."""
     return sa.Enum(

@@ -42,7 +42,7 @@ from models.records import (
     SourceRecord,
     WaveRecord,
 )
-from models.tables import FigureStatus
+from models.tables import FIGURE_STATUS_OF, FigureStatus
 
 JSON = dict[str, Any]
 Key = tuple[str, str, str, str]  # wave, question, option, segment
@@ -124,7 +124,7 @@ def _share_cells(shares: Iterable[ShareRecord], lang: str) -> dict[Key, Cell]:
     return {
         (str(share.wave), share.question, share.option, share.segment): Cell(
             share.value,
-            FigureStatus(share.status.value),
+            FIGURE_STATUS_OF[share.status],
             share.base_n,
             share.source,
             _text(share, "note", lang),
