@@ -23,6 +23,12 @@ class ReleaseRecord:
     changed: int
     removed: int
 
+    @property
+    def loaded_at(self) -> dt.datetime:
+        """When the release was loaded, in UTC with its zone (stored in UTC without one)."""
+        created = self.created_at
+        return created.replace(tzinfo=dt.UTC) if created.tzinfo is None else created
+
 
 @dataclass(frozen=True, slots=True)
 class FigureChange:

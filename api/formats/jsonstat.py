@@ -106,10 +106,7 @@ def _text(record: object, name: str, lang: str) -> str | None:
 def _updated(release: ReleaseRecord | None) -> str | None:
     if release is None:
         return None
-    created = release.created_at
-    if created.tzinfo is None:  # stored in UTC without a zone
-        created = created.replace(tzinfo=dt.UTC)
-    return created.astimezone(dt.UTC).isoformat().replace("+00:00", "Z")
+    return release.loaded_at.astimezone(dt.UTC).isoformat().replace("+00:00", "Z")
 
 
 def _source(sources: Sequence[SourceRecord]) -> str | None:

@@ -33,10 +33,7 @@ def updated(release: ReleaseRecord | None) -> str | None:
     """The load time of `release` in UTC, as PxWebApi writes it."""
     if release is None:
         return None
-    created = release.created_at
-    if created.tzinfo is None:  # stored in UTC without a zone
-        created = created.replace(tzinfo=dt.UTC)
-    return created.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return release.loaded_at.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def table_links(request: Request, table_id: str, px_lang: str) -> list[JSON]:
