@@ -10,8 +10,41 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from models.records import FigureChange
 from models.tables import ShareStatus
+
+
+@dataclass(frozen=True, slots=True)
+class FigureChange:
+    """A figure a release added, changed or removed; what it was and what it became."""
+
+    release_id: int
+    wave_id: int
+    question_id: int
+    option_id: int
+    segment_id: int
+    survey: str
+    wave: int
+    question: str
+    option: str
+    segment: str
+    old_value: float | None
+    old_status: ShareStatus | None  # None: the cell had no figure before this release
+    new_value: float | None
+    new_status: ShareStatus | None  # None: the release removed the cell's figure
+    parts_changed: int = 0  # of a changed figure, a bit mask over models.changes.PARTS
+
+    @property
+    def kind(self) -> str:
+        if self.old_status is None:
+            return "added"
+        if self.new_status is None:
+            return "removed"
+        return "changed"
+
+    @property
+    def cell(self) -> tuple[int, int, int, int]:
+        return (self.wave_id, self.question_id, self.option_id, self.segment_id)
+
 
 CellCodes = tuple[str, int, str, str, str]  # survey, wave, question, option, segment
 

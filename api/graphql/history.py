@@ -11,7 +11,7 @@ from api.graphql.context import Info
 from api.graphql.enums import ShareStatus
 from api.graphql.views import PageInfo, RecordView, page_request
 from models import records
-from models.changes import Change, Figure as ChangedFigure
+from models.changes import Change, Figure as ChangedFigure, FigureChange as FigureChangeRecord
 from models.filters import Cursor
 
 
@@ -46,7 +46,7 @@ class FigureChange:
     )
 
     @classmethod
-    def of(cls, record: records.FigureChange) -> FigureChange:
+    def of(cls, record: FigureChangeRecord) -> FigureChange:
         change = Change.of_record(record)
 
         def figure(shown: ChangedFigure | None) -> Figure | None:

@@ -10,9 +10,10 @@ from typing import Any, TypeVar, cast
 from strawberry.dataloader import DataLoader
 
 from models import read
+from models.changes import FigureChange
 from models.filters import Page, PageRequest, ShareFilter
 from models.read import Children, Lookup, Reader, Readers
-from models.records import FigureChange, Series, ShareRecord
+from models.records import Series, ShareRecord
 
 T = TypeVar("T")
 K = TypeVar("K", bound=Hashable)

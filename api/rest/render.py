@@ -7,9 +7,8 @@ from typing import Any, TypeVar
 
 from api import licences
 from api.responses import JSONResponse
-from models.changes import Change
+from models.changes import Change, FigureChange
 from models.records import (
-    FigureChange,
     IndicatorRecord,
     OptionRecord,
     PublishedTotalRecord,

@@ -33,12 +33,12 @@ from sqlalchemy import (
 from sqlalchemy.orm import aliased
 from sqlmodel import col
 
-from models.changes import PARTS
+from models.changes import PARTS, FigureChange
 from models.filters import AsOf, Cursor, Page, PageRequest, UnknownCode
 from models.read import statements
 from models.read.context import Reader
 from models.read.statements import RELEASE, Statement, first, group, records_of
-from models.records import FigureChange, ReleaseRecord
+from models.records import ReleaseRecord
 from models.tables import Option, Question, Release, Segment, Share, Survey, Wave
 
 
