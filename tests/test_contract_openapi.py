@@ -597,6 +597,7 @@ CASES = [
     ("GET", "/api/pxwebapi/v2/tables/no-such-table", None, 404),
     ("GET", "/api/pxwebapi/v2/tables/expected-effects/metadata?lang=en", None, 200),
     ("GET", "/api/pxwebapi/v2/tables/expected-effects/metadata?defaultSelection=true", None, 200),
+    ("GET", "/api/pxwebapi/v2/tables/expected-effects/metadata?outputFormat=json-px", None, 200),
     ("GET", "/api/pxwebapi/v2/tables/expected-effects/defaultselection", None, 200),
     ("GET", "/api/pxwebapi/v2/tables/expected-effects/data", None, 200),
     (

@@ -522,3 +522,47 @@ def test_pxwebpy_reads_us_over_a_real_socket(database_url):
             assert {row["Wave"] for row in latest} == {str(question["waves_with_figures"][-1])}
         listed = api.get_code_list("agg_planning-digital")
         assert listed["values"][0]["valueMap"] == ["all-digital", "most-digital"]
+
+
+@pytest.mark.parametrize(("px_lang", "lang"), [("no", "nb"), ("en", "en")])
+async def test_metadata_as_json_px_lists_the_json_stat_variables(client, px_lang, lang):
+    url = f"{PX}/tables/ict-contributed-quality/metadata"
+    stat = (await client.get(url, params={"lang": px_lang})).json()
+    answer = await client.get(url, params={"lang": px_lang, "outputFormat": "json-px"})
+    assert answer.status_code == 200
+    assert answer.headers["content-language"] == lang
+    table = answer.json()
+    assert (table["id"], table["language"], table["label"]) == (
+        "ict-contributed-quality",
+        px_lang,
+        stat["label"],
+    )
+    assert [variable["id"] for variable in table["variables"]] == stat["id"]
+    for variable in table["variables"]:
+        dimension = stat["dimension"][variable["id"]]
+        labels = dimension["category"]["label"]
+        assert variable["label"] == dimension["label"]
+        assert [(v["code"], v["label"]) for v in variable["values"]] == list(labels.items())
+    types = {variable["id"]: variable["type"] for variable in table["variables"]}
+    assert types == {
+        "option": "RegularVariable",
+        "segment": "RegularVariable",
+        "ContentsCode": "ContentsVariable",
+        "wave": "TimeVariable",
+    }
+    by_id = {variable["id"]: variable for variable in table["variables"]}
+    assert (by_id["segment"]["elimination"], by_id["segment"]["eliminationValueCode"]) == (
+        True,
+        "all",
+    )
+    assert by_id["option"]["elimination"] is False
+    # The options' sum (indicator ict-contributed-quality) is offered as a code list.
+    assert [item["id"] for item in by_id["option"]["codeLists"]] == [
+        item["id"] for item in stat["dimension"]["option"]["extension"]["codeLists"]
+    ]
+    assert by_id["option"]["codeLists"]
+    assert (by_id["wave"]["firstPeriod"], by_id["wave"]["lastPeriod"]) == ("2015", "2015")
+    assert [note["text"] for note in table["notes"]] == stat["note"]
+    assert any(note["mandatory"] for note in table["notes"])
+    refused = await client.get(url, params={"outputFormat": "csv"})
+    assert refused.status_code == 400 and "json-px" in refused.json()["detail"]

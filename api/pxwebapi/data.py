@@ -23,7 +23,7 @@ from api.formats import html, jsonstat
 from api.licences import link_header
 from api.links import base_url
 from api.problems import Problem
-from api.pxwebapi import outputs, pivot, variables
+from api.pxwebapi import metadata_px, outputs, pivot, variables
 from api.pxwebapi.codelists import Grouping, groupings, listed
 from api.pxwebapi.common import JSON, PxParams, link, not_found, pxwebapi_errors, respond, root
 from api.pxwebapi.dataset import aggregate, px_dataset
@@ -255,10 +255,10 @@ async def post_data(request: Request) -> Response:
 async def metadata(request: Request) -> Response:
     accepted = {name for name in request.query_params if _CODELIST.match(name)}
     params = PxParams(request, {*accepted, "defaultSelection", "outputFormat"})
-    given = params.once("outputFormat")
-    if given is not None and given.lower() != "json-stat2":
+    given = (params.once("outputFormat") or "json-stat2").lower()
+    if given not in ("json-stat2", "json-px"):
         raise InvalidFilter(
-            "outputFormat", f"outputFormat={given!r}: metadata is written as json-stat2 only"
+            "outputFormat", f"outputFormat={given!r}: metadata is written as json-stat2 or json-px"
         )
     dimensions = await _dimensions(request)
     offered = await _groupings(request, dimensions)
@@ -269,10 +269,26 @@ async def metadata(request: Request) -> Response:
     selected = variables.resolve(dimensions, wanted)
     cube = await request.app.state.readers.run_in_thread(read.question_cube, selected.dimensions)
     code_lists = listed(request, list(offered.values()), params.px_lang, params.lang)
-    return await _answer(
+    answer = await _answer(
         request, dimensions, cube, selected, params, "json-stat2", set(), metadata=True,
         code_lists=code_lists,
     )  # fmt: skip
+    if given == "json-stat2":
+        return answer
+    # json-px lays out the same metadata as PxWebApi's TableMetadataResponse.
+    code, px_lang = dimensions.question.code, params.px_lang
+    href = f"{root(request)}/tables/{code}"
+    links = [
+        link("self", f"{href}/metadata?lang={px_lang}&outputFormat=json-px", px_lang),
+        link("data", f"{href}/data?lang={px_lang}", px_lang),
+    ]
+    document = orjson.loads(bytes(answer.body))
+    kept = {
+        name: answer.headers[name]
+        for name in ("content-language", "link")
+        if name in answer.headers
+    }
+    return JSONResponse(metadata_px.table_metadata(document, code, px_lang, links), headers=kept)
 
 
 async def default_selection(request: Request) -> Response:
