@@ -53,11 +53,6 @@ class FigureStatus(StrEnum):
     def has_value(self) -> bool:
         return self in (FigureStatus.PUBLISHED, FigureStatus.APPROXIMATE, FigureStatus.DERIVED)
 
-    @property
-    def withheld(self) -> bool:
-        """A source speaks of the figure but gives no number (drawn as a placeholder)."""
-        return self in (FigureStatus.QUALITATIVE, FigureStatus.NOT_PUBLISHED)
-
 
 # A stored share's status as a served figure's: a lookup, cheaper per cell than a call.
 FIGURE_STATUS_OF = {status: FigureStatus(status.value) for status in ShareStatus}

@@ -159,10 +159,15 @@ def _dataset(
     source: dict[str, str] = {}
     published: dict[str, str] = {}
     note: dict[str, str] = {}
-    for key, cell in cells.items():
+
+    def index_of(key: Key) -> int:
         index = 0
         for position, size, code in zip(positions, sizes, key, strict=True):
             index = index * size + position[code]
+        return index
+
+    for key, cell in cells.items():
+        index = index_of(key)
         at = str(index)
         value[index] = cell.value
         if cell.source:
@@ -176,14 +181,11 @@ def _dataset(
         if cell.note:
             note[at] = cell.note
 
-    waves, questions, options, segments = positions
-    for wave_at, (question, option), segment_at in product(
-        waves.values(), pairs, segments.values()
-    ):
-        index = (wave_at * sizes[1] + questions[question]) * sizes[2] + options[option]
-        at = str(index * sizes[3] + segment_at)
-        if value[index * sizes[3] + segment_at] is None and at not in status:
-            status[at] = FigureStatus.NO_SOURCE.value
+    waves, segments = positions[0], positions[3]
+    for wave, (question, option), segment in product(waves, pairs, segments):
+        index = index_of((wave, question, option, segment))
+        if value[index] is None and str(index) not in status:
+            status[str(index)] = FigureStatus.NO_SOURCE.value
 
     link: JSON = {"describedby": [{"href": links.documentation, "type": "text/html"}]}
     if links.licences:

@@ -82,7 +82,7 @@ async def _answer(
     )
     headers = {"Content-Language": lang, **link_header(licences)}
     links = jsonstat.Links(documentation=f"{base_url(request)}/docs", licences=licences)
-    if output_format in outputs.renderers:
+    if output_format in outputs.renderers and not metadata:
         if selected.grouping is not None:
             raise InvalidFilter(
                 "outputFormat", "a code list is applied in json-stat2 and csv only, so far"
@@ -101,6 +101,12 @@ async def _answer(
     )  # fmt: skip
     if selected.grouping is not None:
         dataset = aggregate(dataset, cube, selected.grouping, selected.groups, lang)
+    if metadata and output_format == "json-px":
+        # The same metadata laid out as PxWebApi's TableMetadataResponse.
+        links_px = _metadata_links(request, code, px_lang)
+        return JSONResponse(
+            metadata_px.table_metadata(dataset, code, px_lang, links_px), headers=headers
+        )
     if output_format == "csv":
         text = pivot.pivot(dataset, selected.stub, selected.heading, format_params)
         headers["Content-Disposition"] = f'attachment; filename="{code}.csv"'
@@ -137,11 +143,7 @@ async def _resolve(
     offered = await _groupings(request, dimensions)
     selected = variables.resolve(dimensions, wanted, heading=heading, stub=stub, groupings=offered)
     maximum = request.app.state.settings.max_cells
-    # A code list answers one cell per group, not per option it sums.
-    table = selected.dimensions
-    options = len(selected.groups) if selected.grouping else len(table.options)
-    cells = len(table.waves) * options * len(table.segments)
-    TooManyCells.check(cells, maximum, narrow="select fewer values")
+    TooManyCells.check(selected.cells, maximum, narrow="select fewer values")
     return dimensions, selected
 
 
@@ -269,26 +271,18 @@ async def metadata(request: Request) -> Response:
     selected = variables.resolve(dimensions, wanted)
     cube = await request.app.state.readers.run_in_thread(read.question_cube, selected.dimensions)
     code_lists = listed(request, list(offered.values()), params.px_lang, params.lang)
-    answer = await _answer(
-        request, dimensions, cube, selected, params, "json-stat2", set(), metadata=True,
+    return await _answer(
+        request, dimensions, cube, selected, params, given, set(), metadata=True,
         code_lists=code_lists,
     )  # fmt: skip
-    if given == "json-stat2":
-        return answer
-    # json-px lays out the same metadata as PxWebApi's TableMetadataResponse.
-    code, px_lang = dimensions.question.code, params.px_lang
+
+
+def _metadata_links(request: Request, code: str, px_lang: str) -> list[JSON]:
     href = f"{root(request)}/tables/{code}"
-    links = [
+    return [
         link("self", f"{href}/metadata?lang={px_lang}&outputFormat=json-px", px_lang),
         link("data", f"{href}/data?lang={px_lang}", px_lang),
     ]
-    document = orjson.loads(bytes(answer.body))
-    kept = {
-        name: answer.headers[name]
-        for name in ("content-language", "link")
-        if name in answer.headers
-    }
-    return JSONResponse(metadata_px.table_metadata(document, code, px_lang, links), headers=kept)
 
 
 async def default_selection(request: Request) -> Response:

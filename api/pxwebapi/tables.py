@@ -101,8 +101,8 @@ async def list_tables(request: Request) -> Response:
     )
     items = list(found.tables)
     if past_days is not None and found.release is not None:
-        loaded = found.release.created_at.replace(tzinfo=found.release.created_at.tzinfo or dt.UTC)
-        if dt.datetime.now(dt.UTC) - loaded > dt.timedelta(days=min(past_days, MAX_DAYS)):
+        age = dt.datetime.now(dt.UTC) - found.release.loaded_at
+        if age > dt.timedelta(days=min(past_days, MAX_DAYS)):
             items = []  # every table was last updated by the release being served
     total = len(items)
     pages = max(1, math.ceil(total / page_size))

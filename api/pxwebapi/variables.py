@@ -90,6 +90,13 @@ class Selected:
     grouping: Grouping | None = None  # the code list applied to `option`, if any
     groups: tuple[str, ...] = ()  # the values of `grouping` selected, in its order
 
+    @property
+    def cells(self) -> int:
+        """The cells of the answer: one per group of a code list, not per option it sums."""
+        table = self.dimensions
+        options = len(self.groups) if self.grouping else len(table.options)
+        return len(table.waves) * options * len(table.segments)
+
 
 def default_selection(dimensions: QuestionDimensions) -> dict[str, Any]:
     """PxWebApi's default selection (its algorithm "Bjarte3", case C: contents, time and two
