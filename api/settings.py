@@ -137,6 +137,11 @@ class Settings:
     graphql_timeout_seconds: float = setting(
         10.0, "seconds a GraphQL query may take, checks included"
     )
+    graphql_planned: bool = setting(
+        True,
+        "run GraphQL queries from plans made once per document (false: graphql-core's"
+        " executor field by field; the same answers, slower)",
+    )
     rate_limit_api: str = setting(
         "600/minute", "requests per client to the API, as 600/minute (empty or 0: no limit)"
     )

@@ -64,6 +64,8 @@ NOT_FOR_CLIENTS = {
     # a 503 past it says when to retry. Idle connections and shutdown are the server's.
     "max_concurrency", "max_connections", "keep_alive_seconds", "graceful_shutdown_seconds",
     "workers",
+    # How the server executes a query; the answers are the same either way.
+    "graphql_planned",
 }  # fmt: skip
 
 

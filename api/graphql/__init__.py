@@ -32,6 +32,7 @@ from api.graphql.errors import (
     should_mask,
 )
 from api.graphql.loaders import Loaders
+from api.graphql.planned import PlannedExecutor
 from api.graphql.query import Query
 from api.http.security import graphiql_policy
 from api.problems import Problem, log_fault, problem_response
@@ -93,7 +94,9 @@ def make_schema(settings: Settings | None = None) -> strawberry.Schema:
         extensions.insert(
             0, lambda: MaskErrors(should_mask_error=should_mask, error_message=MASKED)
         )
-    return _Schema(query=Query, extensions=extensions)
+    # Plans are graphql-core's execution made once per document (api.graphql.planned).
+    executor = PlannedExecutor if settings.graphql_planned else None
+    return _Schema(query=Query, extensions=extensions, execution_context_class=executor)
 
 
 class _GraphQLApp(GraphQL[Context, None]):
