@@ -24,6 +24,9 @@ class Context:
     loaders: Loaders
     # The worker's copy when execution began (api.graphql.HeldDescriptions); none before.
     descriptions: Descriptions = field(default_factory=Descriptions.empty)
+    # Views of related descriptions made for this request, by type, id and release: a page
+    # of shares names the same few waves, segments and sources over and over.
+    views: dict[tuple[type, int, int | None], object] = field(default_factory=dict)
 
 
 Info = strawberry.Info[Context, None]

@@ -117,9 +117,14 @@ def related(
     info: Info, lookup: Lookup[int, R], id_: int, view: type[V], as_of: int | None = None
 ) -> Soon[V]:
     """The description `id_` names, from the request's copy or else the lookup's loader."""
-    found = lookup.index(info.context.descriptions).get(id_)
+    context = info.context
+    made = context.views.get((view, id_, as_of))
+    if made is not None:
+        return made  # type: ignore[return-value]  # kept under its own type as key
+    found = lookup.index(context.descriptions).get(id_)
     if found is not None:
-        return view.of(found, as_of)
+        made = context.views[view, id_, as_of] = view.of(found, as_of)
+        return made
     return _loaded(info, lookup, id_, view, as_of)
 
 
