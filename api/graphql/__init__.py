@@ -52,7 +52,7 @@ class HeldDescriptions(SchemaExtension):
             return
         context = self.execution_context.context
         try:
-            context.descriptions = await context.readers.run_in_thread(read.descriptions)
+            context.descriptions = await context.readers.run(read.descriptions)
         except SQLAlchemyError as error:
             if unavailable(error) is None:
                 raise

@@ -26,16 +26,26 @@ import logging
 from collections import OrderedDict
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
+from enum import EnumMeta
+from math import isfinite
 from operator import attrgetter
-from typing import Any
+from typing import Any, NamedTuple
 
 from graphql import (
+    GRAPHQL_MAX_INT,
+    GRAPHQL_MIN_INT,
     FieldNode,
     FragmentSpreadNode,
+    GraphQLBoolean,
+    GraphQLEnumType,
     GraphQLField,
+    GraphQLFloat,
+    GraphQLInt,
+    GraphQLLeafType,
     GraphQLObjectType,
     GraphQLOutputType,
     GraphQLSchema,
+    GraphQLString,
     InlineFragmentNode,
     OperationDefinitionNode,
     OperationType,
@@ -79,12 +89,14 @@ class _ContextOnly:
 Completion = Callable[[Any, "_Run"], Any]
 
 
-@dataclass(slots=True, eq=False)
-class _Field:
+class _Field(NamedTuple):
+    """A field of a selection: its key in the answer, how its value is read (a plain
+    field's attribute, or a resolver's call) and how the value is completed."""
+
     key: str
+    attribute: Callable[[Any], Any] | None
+    call: Callable[[Any, _Run], Any] | None
     complete: Completion
-    attribute: Callable[[Any], Any] | None = None  # a plain field: the source's attribute
-    resolver: _Resolver | None = None
 
 
 @dataclass(slots=True, eq=False)
@@ -128,18 +140,19 @@ class _Run:
     def object(self, source: Any, fields: list[_Field]) -> dict[str, Any]:
         answer: dict[str, Any] = {}
         for planned in fields:
-            if planned.attribute is not None:
-                value = planned.attribute(source)
+            key, attribute, call, complete = planned
+            if attribute is not None:
+                value = attribute(source)
             else:
-                assert planned.resolver is not None
-                value = planned.resolver.call(source, self)
+                assert call is not None
+                value = call(source, self)
                 if optimized_is_awaitable(value):
-                    answer[planned.key] = None  # filled in once awaited, in its place
+                    answer[key] = None  # filled in once awaited, in its place
                     self.pending.append((value, planned, answer))
                     continue
             if isinstance(value, Exception):
                 raise _Abandon
-            answer[planned.key] = planned.complete(value, self)
+            answer[key] = complete(value, self)
         return answer
 
     async def settle(self) -> None:
@@ -259,7 +272,7 @@ class _Planner:
         name = nodes[0].name.value
         if name == "__typename":
             type_name = parent.name
-            return _Field(key, _as_is, attribute=lambda _source: type_name)
+            return _Field(key, lambda _source: type_name, None, _as_is)
         definition = parent.fields.get(name)
         strawberry_field = (
             (definition.extensions or {}).get("strawberry-definition") if definition else None
@@ -270,10 +283,9 @@ class _Planner:
             raise _Abandon  # field extensions (permissions among them) run in Strawberry's wrapper
         complete = self._completion(definition.type, nodes)
         if strawberry_field.base_resolver is None:
-            return _Field(key, complete, attribute=attrgetter(strawberry_field.python_name))
-        return _Field(
-            key, complete, resolver=self._resolver(strawberry_field, definition, nodes[0])
-        )
+            return _Field(key, attrgetter(strawberry_field.python_name), None, complete)
+        resolver = self._resolver(strawberry_field, definition, nodes[0])
+        return _Field(key, None, resolver.call, complete)
 
     def _resolver(
         self, field_: StrawberryField, definition: GraphQLField, node: FieldNode
@@ -304,47 +316,104 @@ class _Planner:
             info_name=info.name if info is not None else None,
         )
 
-    def _completion(self, type_: GraphQLOutputType, nodes: list[FieldNode]) -> Completion:
+    def _completion(
+        self, type_: GraphQLOutputType, nodes: list[FieldNode], nullable: bool = True
+    ) -> Completion:
+        """How a value of `type_` is completed: a null where the schema says non-null
+        abandons the plan (graphql-core then says which field, and nulls its parent)."""
         if is_non_null_type(type_):
-            inner = self._completion(type_.of_type, nodes)
-
-            def non_null(value: Any, run: _Run) -> Any:
-                if value is None:
-                    raise _Abandon
-                return inner(value, run)
-
-            return non_null
+            return self._completion(type_.of_type, nodes, nullable=False)
         if is_list_type(type_):
             item = self._completion(type_.of_type, nodes)
 
             def listed(value: Any, run: _Run) -> Any:
                 if value is None:
-                    return None
+                    return _null(nullable)
                 if isinstance(value, str | bytes) or not isinstance(value, Iterable):
                     raise _Abandon
                 return [item(each, run) for each in value]
 
             return listed
         if is_leaf_type(type_):
-            coerce = type_.coerce_output_value
-
-            def leaf(value: Any, _run: _Run) -> Any:
-                if value is None:
-                    return None
-                coerced = coerce(value)
-                if coerced is None or coerced is Undefined:
-                    raise _Abandon
-                return coerced
-
-            return leaf
+            return _leaf(type_, nullable)
         if not is_object_type(type_) or type_.is_type_of is not None:
             raise _Abandon
         fields = self._fields(type_, [n.selection_set for n in nodes if n.selection_set])
 
         def object_(value: Any, run: _Run) -> Any:
-            return None if value is None else run.object(value, fields)
+            return _null(nullable) if value is None else run.object(value, fields)
 
         return object_
+
+
+def _null(nullable: bool) -> None:
+    if not nullable:
+        raise _Abandon
+    return None
+
+
+def _leaf(type_: GraphQLLeafType, nullable: bool) -> Completion:
+    """A scalar's or an enum's coercion, as the type does it, with a shortcut for values
+    the type would return unchanged (a str for String, an int within 32 bits for Int, a
+    finite float for Float, a bool for Boolean) and for the members of an enum."""
+    coerce = type_.coerce_output_value
+
+    def coerced(value: Any) -> Any:
+        if value is None:
+            return _null(nullable)
+        result = coerce(value)
+        if result is None or result is Undefined:
+            raise _Abandon
+        return result
+
+    if type_ is GraphQLString or type_ is GraphQLBoolean:
+        same = str if type_ is GraphQLString else bool
+
+        def plain(value: Any, _run: _Run) -> Any:
+            return value if type(value) is same else coerced(value)
+
+        return plain
+    if type_ is GraphQLInt:
+
+        def integer(value: Any, _run: _Run) -> Any:
+            if type(value) is int and GRAPHQL_MIN_INT <= value <= GRAPHQL_MAX_INT:
+                return value
+            return coerced(value)
+
+        return integer
+    if type_ is GraphQLFloat:
+
+        def floating(value: Any, _run: _Run) -> Any:
+            return value if type(value) is float and isfinite(value) else coerced(value)
+
+        return floating
+    members = _enum_names(type_)
+    if members:
+
+        def enum(value: Any, _run: _Run) -> Any:
+            name = members.get(value) if type(value) in members.types else None
+            return name if name is not None else coerced(value)
+
+        return enum
+    return lambda value, _run: coerced(value)
+
+
+class _EnumNames(dict[Any, str]):
+    """A Strawberry enum's members and their GraphQL names, as its type coerces them."""
+
+    types: frozenset[type] = frozenset()
+
+
+def _enum_names(type_: GraphQLLeafType) -> _EnumNames:
+    names = _EnumNames()
+    wrapped = getattr(type_, "wrapped_cls", None)
+    if not isinstance(type_, GraphQLEnumType) or not isinstance(wrapped, EnumMeta):
+        return names
+    member: Any
+    for member in wrapped:
+        names[member] = type_.coerce_output_value(member)
+    names.types = frozenset({wrapped})
+    return names
 
 
 def _as_is(value: Any, _run: _Run) -> Any:

@@ -51,9 +51,19 @@ async def _found(
     return view.of(found, release) if found else None
 
 
+def _cursor(share: Share) -> str:
+    """Where a page ends: made only when asked for, as most queries never are."""
+    item = share.record
+    return Cursor((item.wave_id, item.question_id, item.option_id, item.segment_id)).encode()
+
+
+def _edge_cursor(root: ShareEdge) -> str:
+    return _cursor(root.node)
+
+
 @strawberry.type
 class ShareEdge:
-    cursor: str
+    cursor: str = strawberry.field(resolver=_edge_cursor)
     node: Share
 
 
@@ -144,18 +154,13 @@ class Query:
     ) -> ShareConnection:
         release = await release_as_of(info, as_of)
         share_filter = ShareFilterInput.convert(filter, as_of=release)
-        page = await info.context.readers.run_in_thread(
+        page = await info.context.readers.run(
             read.list_shares, share_filter, page_request(info, first, after)
         )
-        edges = [
-            ShareEdge(
-                cursor=Cursor((i.wave_id, i.question_id, i.option_id, i.segment_id)).encode(),
-                node=Share.of(i, release),
-            )
-            for i in page.items
-        ]
+        edges = [ShareEdge(node=Share.of(item, release)) for item in page.items]
         page_info = PageInfo(
-            has_next_page=page.next is not None, end_cursor=edges[-1].cursor if edges else None
+            has_next_page=page.next is not None,
+            end_cursor=_cursor(edges[-1].node) if edges else None,
         )
         return ShareConnection(filter=share_filter, edges=edges, page_info=page_info)
 

@@ -4,14 +4,15 @@ A SQLite database is a local file, and with the descriptions held in memory its 
 are short; a thread hop made the same work take about twice as long (docs/benchmarks.md).
 So on SQLite `Readers.run` reads on the event loop. A server database answers over the
 network, so its reads go to a worker thread, and so do reads of many rows (data files) and
-GraphQL's: its time budget stops a query at an await, and graphql-core leaves coroutines
-behind when cancelled elsewhere (`Readers.run_in_thread`). Reads on the loop share one
-connection, Session and Reader (`_LoopReads`); a read in a thread gets its own from the
-pool. Both are marked as reads (models.db.for_reads): they keep the bounds that writers
-lift, and on SQLite wait for another connection's lock at most the read busy timeout (on
-the loop, every request waits with it). A read in a thread is waited for within the
-bounds of models.read.breaker, so that no request waits long for a database that does not
-answer.
+GraphQL's DataLoader batches: its time budget stops a query at an await, and graphql-core
+leaves coroutines behind when cancelled elsewhere (`Readers.run_in_thread`). A GraphQL
+request's held descriptions and its page of shares are read as REST reads them. Reads on
+the loop share one connection, Session and Reader (`_LoopReads`); a read in a thread gets
+its own from the pool. Both are marked as reads (models.db.for_reads): they keep the
+bounds that writers lift, and on SQLite wait for another connection's lock at most the
+read busy timeout (on the loop, every request waits with it). A read in a thread is
+waited for within the bounds of models.read.breaker, so that no request waits long for a
+database that does not answer.
 
 The app makes one `Readers` per engine and closes it on shutdown; a `Readers` that is
 dropped without being closed gives its connection back as it is collected.
