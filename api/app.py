@@ -11,6 +11,7 @@ from starlette.middleware import Middleware
 from starlette.routing import Mount, Route
 
 from api import graphql, problems, pxwebapi, rest, web
+from api.graphql import ide as graphiql
 from api.graphql.contract import graphql_sdl
 from api.http.access_log import AccessLog, lean_log_records
 from api.http.body_limits import BodyCap, BodyLimits
@@ -84,6 +85,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
             Mount(pxwebapi.PREFIX, routes=pxwebapi.routes, name="pxwebapi"),
             Route("/graphql", graphql_app, methods=["GET", "POST"], include_in_schema=False),
             Route("/graphql/schema.graphql", graphql_sdl),
+            Mount(graphiql.PREFIX, graphiql.served, name="graphiql"),  # GraphiQL's own files
             Route("/openapi.json", contract.openapi_json),
             Route("/health", health.health),
             Route("/catalog", catalog.catalog),

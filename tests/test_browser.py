@@ -191,3 +191,50 @@ def another_site(page: str) -> Iterator[str]:
         site.shutdown()
         site.server_close()
         thread.join()
+
+
+def test_graphiql_runs_a_query_with_every_other_host_blocked(server, visit, databases):
+    """GraphiQL loads from this server alone: a request to any other host is aborted, as
+    on a closed network, and the page still starts, runs a query and shows its answer."""
+    page = visit.page
+    blocked: list[str] = []
+
+    def only_loopback(route: Any) -> None:
+        if urlsplit(route.request.url).hostname == LOOPBACK:
+            route.continue_()
+        else:
+            blocked.append(route.request.url)
+            route.abort()
+
+    page.route("**/*", only_loopback)
+    page.on("pageerror", lambda error: visit.errors.append(str(error)))
+    response = page.goto(f"{server}/graphql")
+    assert response is not None and response.status == 200
+    assert "script-src 'self' 'sha256-" in response.headers["content-security-policy"]
+
+    # The example query asks for the indicator's series: 24 % in 2015, 64 % in 2017.
+    page.get_by_role("button", name=re.compile("^Execute query")).click()
+    result = page.locator(".graphiql-response")
+    expect(result).to_contain_text('"value": 24')
+    expect(result).to_contain_text('"value": 64')
+
+    # The explorer plugin lists the root fields of the schema it read from /graphql.
+    page.get_by_role("button", name="Show GraphiQL Explorer").click()
+    expect(page.locator(".graphiql-explorer-root")).to_contain_text("indicator")
+    page.screenshot(path=screenshot("graphiql", databases))
+
+    # A dialog writes a <style> element as it opens: the policy lets it.
+    page.get_by_role("button", name="Open settings dialog").click()
+    expect(page.get_by_role("dialog")).to_contain_text("Persist headers")
+    page.keyboard.press("Escape")
+
+    with page.expect_download() as download:
+        page.get_by_role("button", name="Download the schema (SDL)").click()
+    assert download.value.suggested_filename == "schema.graphql"
+    saved = Path(download.value.path()).read_text(encoding="utf-8")
+    assert saved == httpx.get(f"{server}/graphql/schema.graphql").text
+
+    assert blocked == [] and visit.elsewhere() == []
+    ide = f"{server}/graphql/ide/"
+    assert sum(url.startswith(ide) for url in visit.requests) == 6
+    assert visit.errors == []  # a script, style or request the policy blocked shows here

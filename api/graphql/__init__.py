@@ -1,4 +1,5 @@
-"""GraphQL at /graphql: schema, context and the ASGI app that serves it (GraphiQL on GET)."""
+"""GraphQL at /graphql: schema, context and the ASGI app that serves it (GraphiQL on GET,
+from api.graphql.ide)."""
 
 from __future__ import annotations
 
@@ -12,14 +13,14 @@ from cross_web import AsyncHTTPRequestAdapter, HTTPException
 from graphql import GraphQLError
 from sqlalchemy.exc import SQLAlchemyError
 from starlette.requests import Request
-from starlette.responses import HTMLResponse, Response
+from starlette.responses import Response
 from starlette.types import Receive, Scope, Send
 from strawberry.asgi import GraphQL
 from strawberry.extensions import MaskErrors, SchemaExtension
 from strawberry.http import GraphQLHTTPResponse, GraphQLRequestData
 from strawberry.types import ExecutionContext, ExecutionResult
 
-from api.graphql import limits
+from api.graphql import ide, limits
 from api.graphql.context import Context
 from api.graphql.documents import CheckedDocuments, Documents
 from api.graphql.errors import (
@@ -34,7 +35,6 @@ from api.graphql.errors import (
 from api.graphql.loaders import Loaders
 from api.graphql.planned import PlannedExecutor
 from api.graphql.query import Query
-from api.http.security import graphiql_policy
 from api.problems import Problem, log_fault, problem_response
 from api.settings import Settings
 from models import read
@@ -104,11 +104,9 @@ class _GraphQLApp(GraphQL[Context, None]):
         super().__init__(schema, graphql_ide="graphiql")
         self.readers = readers
         self.settings = settings
-        self.ide_page = self.graphql_ide_html
-        self.ide_policy = graphiql_policy(self.ide_page)
 
     async def render_graphql_ide(self, request: Request) -> Response:
-        return HTMLResponse(self.ide_page, headers={"Content-Security-Policy": self.ide_policy})
+        return ide.page()  # Strawberry's, but with every file it loads served from here
 
     async def get_context(self, request: Any, response: Any) -> Context:
         return Context(request, response, self.readers, self.settings, Loaders(self.readers))

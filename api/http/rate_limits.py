@@ -50,7 +50,7 @@ API_KEY_HEADER = "X-API-Key"
 HARVEST_PATHS = ("/catalog", "/feed", "/openapi.json", "/graphql/schema.graphql")
 HARVEST_DOWNLOADS = (("/api/v1/surveys/", "/data"), ("/api/v1/questions/", "/data"))
 UNLIMITED_PATHS = ("/health", "/docs")
-UNLIMITED_PREFIXES = ("/docs/", "/static/")
+UNLIMITED_PREFIXES = ("/docs/", "/static/", "/graphql/ide/")
 
 
 @dataclass(frozen=True)

@@ -44,26 +44,38 @@ class SecurityHeaders:
 
 def graphiql_policy(page: str) -> str:
     """The content security policy of the GraphiQL page `page` (GET /graphql in a
-    browser), allowing exactly what it loads: its scripts and style sheets from a CDN,
-    each by its address, its one inline script by its digest, styles inline (the page's
-    own and those GraphiQL adds as it runs), fonts and pictures embedded as data: URLs,
-    and requests to this server; and framing by our own pages only."""
+    browser), allowing exactly what it loads, all of it from this server: its scripts and
+    style sheets, its one inline script by its digest, fonts and pictures embedded as data:
+    URLs, its icon, and requests to this server; and framing by our own pages only.
+
+    Styles may be inline: GraphiQL's dialogs lock scrolling by writing a <style> element
+    whose text holds the scrollbar's width as measured in the browser, so no digest can
+    name it beforehand (and a digest beside 'unsafe-inline' would switch it off). A page
+    that loads a file from another host is refused."""
     assets = _PageAssets()
     assets.feed(page)
-    scripts = [*assets.scripts, *(f"'sha256-{_digest(text)}'" for text in assets.inline_scripts)]
+    elsewhere = [url for url in [*assets.scripts, *assets.style_sheets] if not _own(url)]
+    if elsewhere:
+        raise ValueError(f"the GraphiQL page loads from another host: {', '.join(elsewhere)}")
+    inline = " ".join(f"'sha256-{_digest(text)}'" for text in assets.inline_scripts)
     return "; ".join(
         [
             "default-src 'none'",
-            f"script-src {' '.join(scripts)}",
-            f"style-src {' '.join(assets.style_sheets)} 'unsafe-inline'",
+            f"script-src 'self' {inline}",
+            "style-src 'self' 'unsafe-inline'",
             "font-src data:",
-            "img-src data:",
+            "img-src 'self' data:",
             "connect-src 'self'",
             "base-uri 'none'",
             "form-action 'none'",
             "frame-ancestors 'self'",
         ]
     )
+
+
+def _own(url: str) -> bool:
+    """Whether `url` is a path on this server (not `//host/...` nor `scheme:...`)."""
+    return url.startswith("/") and not url.startswith("//")
 
 
 def _digest(text: str) -> str:
