@@ -142,6 +142,12 @@ class Settings:
         "run GraphQL queries from plans made once per document (false: graphql-core's"
         " executor field by field; the same answers, slower)",
     )
+    graphql_persisted_queries: int = setting(
+        1000, "GraphQL documents each worker keeps by their SHA-256 for persisted queries (0: none)"
+    )
+    graphql_persisted_query_bytes: int = setting(
+        4_000_000, "bytes of GraphQL documents each worker keeps by their SHA-256"
+    )
     rate_limit_api: str = setting(
         "600/minute", "requests per client to the API, as 600/minute (empty or 0: no limit)"
     )
@@ -278,7 +284,8 @@ class Settings:
             "max_cells", "cache_max_age", "response_cache_bytes", "release_check_seconds",
             "retry_after_seconds", "max_upload_bytes", "database_connect_timeout",
             "database_statement_timeout", "database_idle_timeout", "database_tcp_timeout",
-            "sqlite_busy_timeout", "sqlite_read_busy_timeout",
+            "sqlite_busy_timeout", "sqlite_read_busy_timeout", "graphql_persisted_queries",
+            "graphql_persisted_query_bytes",
         ):  # fmt: skip
             if getattr(self, name) < 0:
                 raise ValueError(f"{ENV_PREFIX}{name.upper()} must not be negative")

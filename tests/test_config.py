@@ -60,6 +60,9 @@ NOT_FOR_CLIENTS = {
     "database_tcp_timeout", "sqlite_busy_timeout", "sqlite_read_busy_timeout",
     # How the server keeps its answers; a client sees them in ETag and Retry-After.
     "response_cache_bytes", "release_check_seconds", "retry_after_seconds",
+    # How many persisted queries a worker keeps: one it dropped is answered
+    # PersistedQueryNotFound, and the client sends the query again, as the protocol expects.
+    "graphql_persisted_queries", "graphql_persisted_query_bytes",
     # A worker's capacity, shared by every client: no one client can keep within it, and
     # a 503 past it says when to retry. Idle connections and shutdown are the server's.
     "max_concurrency", "max_connections", "keep_alive_seconds", "graceful_shutdown_seconds",

@@ -20,6 +20,7 @@ from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
 import httpx
+import orjson
 import pytest
 import yaml
 from jsonschema import Draft202012Validator
@@ -334,7 +335,8 @@ def test_object_schemas_are_closed(spec):
 
 # Problem types ------------------------------------------------------------------------
 
-PROBLEM_TYPE = re.compile(r"/problems/[a-z0-9-]+|about:blank")
+# And the codes of Apollo's persisted-query protocol, which its clients look for.
+PROBLEM_TYPE = re.compile(r"/problems/[a-z0-9-]+|about:blank|PERSISTED_QUERY_[A-Z_]+")
 
 
 def problem_types_in_code() -> tuple[set[str], list[str]]:
@@ -427,6 +429,13 @@ async def test_documented_query_parameters_are_the_accepted_ones(client, spec):
 # Responses ----------------------------------------------------------------------------
 
 GRAPHQL_QUERY = '{ indicator(code: "expected-better-quality") { code series { wave value } } }'
+# A persisted query named by the hash of "{ segments { code } }".
+PERSISTED = {
+    "persistedQuery": {
+        "version": 1,
+        "sha256Hash": hashlib.sha256(b"{ segments { code } }").hexdigest(),
+    }
+}
 
 CASES = [
     # The index and the small lists
@@ -660,6 +669,9 @@ CASES = [
     ("GET", "/graphql?query=mutation { x }", None, 400),
     ("GET", "/graphql?query={ surveys { code } }&variables=not-json", None, 400),
     ("GET", f"/graphql?query={{ surveys {{ code }} }}{' ' * 20_000}", None, 414),
+    ("GET", f"/graphql?extensions={orjson.dumps(PERSISTED).decode()}&variables={{}}", None, 200),
+    ("POST", "/graphql", {"query": "{ surveys { code } }", "extensions": PERSISTED}, 400),
+    ("GET", '/graphql?extensions={"persistedQuery":{"version":2}}', None, 400),
 ]
 
 

@@ -4,6 +4,7 @@ from api.graphql.ide)."""
 from __future__ import annotations
 
 import asyncio
+import functools
 from collections.abc import AsyncIterator, Callable
 from typing import Any
 
@@ -18,7 +19,8 @@ from starlette.types import Receive, Scope, Send
 from strawberry.asgi import GraphQL
 from strawberry.extensions import MaskErrors, SchemaExtension
 from strawberry.http import GraphQLHTTPResponse, GraphQLRequestData
-from strawberry.types import ExecutionContext, ExecutionResult
+from strawberry.http.base import BaseRequestProtocol
+from strawberry.types import ExecutionContext, ExecutionResult, SubscriptionExecutionResult
 
 from api.graphql import ide, limits
 from api.graphql.context import Context
@@ -33,6 +35,7 @@ from api.graphql.errors import (
     should_mask,
 )
 from api.graphql.loaders import Loaders
+from api.graphql.persisted import PersistedQueries
 from api.graphql.planned import PlannedExecutor
 from api.graphql.query import Query
 from api.problems import Problem, log_fault, problem_response
@@ -104,9 +107,19 @@ class _GraphQLApp(GraphQL[Context, None]):
         super().__init__(schema, graphql_ide="graphiql")
         self.readers = readers
         self.settings = settings
+        self.persisted = PersistedQueries(
+            max_entries=settings.graphql_persisted_queries,
+            max_bytes=settings.graphql_persisted_query_bytes,
+        )
 
     async def render_graphql_ide(self, request: Request) -> Response:
         return ide.page()  # Strawberry's, but with every file it loads served from here
+
+    def should_render_graphql_ide(self, request: BaseRequestProtocol) -> bool:
+        # A GET of a persisted query's hash has `extensions` and no `query`.
+        return "extensions" not in request.query_params and super().should_render_graphql_ide(
+            request
+        )
 
     async def get_context(self, request: Any, response: Any) -> Context:
         return Context(request, response, self.readers, self.settings, Loaders(self.readers))
@@ -142,6 +155,26 @@ class _GraphQLApp(GraphQL[Context, None]):
             # Strawberry expects an object (or a batch) and would fail on anything else.
             raise HTTPException(400, "The request body must be a JSON object with a `query`")
         return decoded
+
+    async def execute_operation(
+        self,
+        request: Request,
+        request_adapter: AsyncHTTPRequestAdapter,
+        request_data: GraphQLRequestData | list[GraphQLRequestData],
+        context: Context,
+        root_value: None,
+        sub_response: Response,
+    ) -> ExecutionResult | list[ExecutionResult] | SubscriptionExecutionResult:
+        """As Strawberry's, for a document sent or named by its hash (api.graphql.persisted)."""
+        run = functools.partial(
+            super().execute_operation,
+            request,
+            request_adapter,
+            context=context,
+            root_value=root_value,
+            sub_response=sub_response,
+        )
+        return await self.persisted.execute(request_data, sub_response, run)
 
     async def execute_single(
         self,

@@ -26,31 +26,20 @@ import logging
 from collections import OrderedDict
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
-from enum import EnumMeta
-from math import isfinite
 from operator import attrgetter
 from typing import Any, NamedTuple
 
 from graphql import (
-    GRAPHQL_MAX_INT,
-    GRAPHQL_MIN_INT,
     FieldNode,
     FragmentSpreadNode,
-    GraphQLBoolean,
-    GraphQLEnumType,
     GraphQLField,
-    GraphQLFloat,
-    GraphQLInt,
-    GraphQLLeafType,
     GraphQLObjectType,
     GraphQLOutputType,
     GraphQLSchema,
-    GraphQLString,
     InlineFragmentNode,
     OperationDefinitionNode,
     OperationType,
     SelectionSetNode,
-    Undefined,
     is_leaf_type,
     is_list_type,
     is_non_null_type,
@@ -63,6 +52,8 @@ from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 from strawberry.types.arguments import convert_arguments
 from strawberry.types.field import StrawberryField
 
+from api.graphql.leaves import Abandon, Completion, leaf, null
+
 logger = logging.getLogger(__name__)
 
 # Plans kept, by operation: CheckedDocuments keeps parsed documents, so a document sent
@@ -73,10 +64,6 @@ PLANS_KEPT = 256
 MOST_SELECTIONS = 20_000
 
 
-class _Abandon(Exception):
-    """The plan met something only graphql-core's executor answers exactly."""
-
-
 class _ContextOnly:
     """The `info` resolvers get from a plan: the context, and nothing else to rely on."""
 
@@ -84,9 +71,6 @@ class _ContextOnly:
 
     def __init__(self, context: Any) -> None:
         self.context = context
-
-
-Completion = Callable[[Any, "_Run"], Any]
 
 
 class _Field(NamedTuple):
@@ -151,7 +135,7 @@ class _Run:
                     self.pending.append((value, planned, answer))
                     continue
             if isinstance(value, Exception):
-                raise _Abandon
+                raise Abandon
             answer[key] = complete(value, self)
         return answer
 
@@ -162,7 +146,7 @@ class _Run:
             values = await asyncio.gather(*(w[0] for w in waiting), return_exceptions=True)
             for (_, planned, answer), value in zip(waiting, values, strict=True):
                 if isinstance(value, BaseException):
-                    raise _Abandon
+                    raise Abandon
                 answer[planned.key] = planned.complete(value, self)
 
     def abandon(self) -> None:
@@ -239,7 +223,7 @@ class _Planner:
             return None
         try:
             return self._fields(root, [operation.selection_set])
-        except _Abandon:
+        except Abandon:
             return None
 
     def _fields(
@@ -256,7 +240,7 @@ class _Planner:
         for selection in selection_set.selections:
             self.visited += 1
             if self.visited > MOST_SELECTIONS or selection.directives:
-                raise _Abandon
+                raise Abandon
             if isinstance(selection, FieldNode):
                 key = selection.alias.value if selection.alias else selection.name.value
                 grouped.setdefault(key, []).append(selection)
@@ -265,7 +249,7 @@ class _Planner:
             elif isinstance(selection, FragmentSpreadNode):
                 fragment = self.fragments.get(selection.name.value)
                 if fragment is None or fragment.variable_signatures or selection.arguments:
-                    raise _Abandon  # fragment arguments: graphql-core's experiment
+                    raise Abandon  # fragment arguments: graphql-core's experiment
                 self._collect(fragment.definition.selection_set, grouped)
 
     def _field(self, parent: GraphQLObjectType, key: str, nodes: list[FieldNode]) -> _Field:
@@ -278,9 +262,9 @@ class _Planner:
             (definition.extensions or {}).get("strawberry-definition") if definition else None
         )
         if definition is None or not isinstance(strawberry_field, StrawberryField):
-            raise _Abandon  # introspection, or a field Strawberry did not make
+            raise Abandon  # introspection, or a field Strawberry did not make
         if strawberry_field.extensions:
-            raise _Abandon  # field extensions (permissions among them) run in Strawberry's wrapper
+            raise Abandon  # field extensions (permissions among them) run in Strawberry's wrapper
         complete = self._completion(definition.type, nodes)
         if strawberry_field.base_resolver is None:
             return _Field(key, attrgetter(strawberry_field.python_name), None, complete)
@@ -304,7 +288,7 @@ class _Planner:
         )
         info = base.info_parameter
         if not callable(base.wrapped_func):
-            raise _Abandon  # Strawberry's wrapper says so, as an error
+            raise Abandon  # Strawberry's wrapper says so, as an error
         return _Resolver(
             field=field_,
             function=base.wrapped_func,
@@ -328,92 +312,22 @@ class _Planner:
 
             def listed(value: Any, run: _Run) -> Any:
                 if value is None:
-                    return _null(nullable)
+                    return null(nullable)
                 if isinstance(value, str | bytes) or not isinstance(value, Iterable):
-                    raise _Abandon
+                    raise Abandon
                 return [item(each, run) for each in value]
 
             return listed
         if is_leaf_type(type_):
-            return _leaf(type_, nullable)
+            return leaf(type_, nullable)
         if not is_object_type(type_) or type_.is_type_of is not None:
-            raise _Abandon
+            raise Abandon
         fields = self._fields(type_, [n.selection_set for n in nodes if n.selection_set])
 
         def object_(value: Any, run: _Run) -> Any:
-            return _null(nullable) if value is None else run.object(value, fields)
+            return null(nullable) if value is None else run.object(value, fields)
 
         return object_
-
-
-def _null(nullable: bool) -> None:
-    if not nullable:
-        raise _Abandon
-    return None
-
-
-def _leaf(type_: GraphQLLeafType, nullable: bool) -> Completion:
-    """A scalar's or an enum's coercion, as the type does it, with a shortcut for values
-    the type would return unchanged (a str for String, an int within 32 bits for Int, a
-    finite float for Float, a bool for Boolean) and for the members of an enum."""
-    coerce = type_.coerce_output_value
-
-    def coerced(value: Any) -> Any:
-        if value is None:
-            return _null(nullable)
-        result = coerce(value)
-        if result is None or result is Undefined:
-            raise _Abandon
-        return result
-
-    if type_ is GraphQLString or type_ is GraphQLBoolean:
-        same = str if type_ is GraphQLString else bool
-
-        def plain(value: Any, _run: _Run) -> Any:
-            return value if type(value) is same else coerced(value)
-
-        return plain
-    if type_ is GraphQLInt:
-
-        def integer(value: Any, _run: _Run) -> Any:
-            if type(value) is int and GRAPHQL_MIN_INT <= value <= GRAPHQL_MAX_INT:
-                return value
-            return coerced(value)
-
-        return integer
-    if type_ is GraphQLFloat:
-
-        def floating(value: Any, _run: _Run) -> Any:
-            return value if type(value) is float and isfinite(value) else coerced(value)
-
-        return floating
-    members = _enum_names(type_)
-    if members:
-
-        def enum(value: Any, _run: _Run) -> Any:
-            name = members.get(value) if type(value) in members.types else None
-            return name if name is not None else coerced(value)
-
-        return enum
-    return lambda value, _run: coerced(value)
-
-
-class _EnumNames(dict[Any, str]):
-    """A Strawberry enum's members and their GraphQL names, as its type coerces them."""
-
-    types: frozenset[type] = frozenset()
-
-
-def _enum_names(type_: GraphQLLeafType) -> _EnumNames:
-    names = _EnumNames()
-    wrapped = getattr(type_, "wrapped_cls", None)
-    if not isinstance(type_, GraphQLEnumType) or not isinstance(wrapped, EnumMeta):
-        return names
-    member: Any
-    for member in wrapped:
-        names[member] = type_.coerce_output_value(member)
-    names.types = frozenset({wrapped})
-    return names
 
 
 def _as_is(value: Any, _run: _Run) -> Any:

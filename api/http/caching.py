@@ -328,12 +328,16 @@ def _graphql_key(body: bytes, max_tokens: int) -> str | None:
     """The request as GraphQL sees it: the document's tokens (api.http.document_tokens), the
     variables and the operation; None for anything else, which is then passed through,
     not kept: a body that is not JSON, or nests it too deeply for orjson to read or
-    write, and a document with too many tokens or none at all."""
+    write, a document with too many tokens or none at all, and a persisted query's
+    (api.graphql.persisted), which must reach the app to be kept there."""
     try:
         request = orjson.loads(body)
     except orjson.JSONDecodeError:
         return None
     if not isinstance(request, dict) or not isinstance(request.get("query"), str):
+        return None
+    extensions = request.get("extensions")
+    if isinstance(extensions, dict) and extensions.get("persistedQuery") is not None:
         return None
     document = document_tokens.key(request["query"], max_tokens=max_tokens)
     if document is None:
