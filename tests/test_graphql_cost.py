@@ -1,6 +1,8 @@
 """What a GraphQL answer cost, in `extensions.cost`, and the client's quota, in `rateLimit`."""
 
 import datetime as dt
+import hashlib
+import logging
 import math
 import time
 from collections.abc import AsyncIterator, Callable
@@ -184,3 +186,24 @@ async def test_introspection_is_not_counted(client):
     assert response.json()["data"]["segments"] == [{"__typename": "Segment", "code": "all"}]
     # segments 1, and 1 for the code of each of the 10 segments a list is guessed to hold.
     assert response.json()["extensions"]["cost"] == {"requested": 11, "actual": 2, "maximum": 50000}
+
+
+async def test_rate_limit_is_null_when_the_store_fails(make_app, caplog):
+    # Nothing listens on port 1: the store fails, and the request is served unlimited.
+    app = make_app(rate_limit_api="3/minute", rate_limit_storage="redis://127.0.0.1:1")
+    with caplog.at_level(logging.WARNING, logger="kommunedigi"):
+        async with client_of(app) as client:
+            response = await client.post("/graphql", json={"query": QUOTA})
+    assert "ratelimit" not in response.headers
+    assert response.json()["data"] == {"rateLimit": None}
+
+
+async def test_rate_limit_of_a_key_is_the_key_s_quota(make_app):
+    key = "a key for a data portal"
+    digest = hashlib.sha256(key.encode()).hexdigest()
+    app = make_app(rate_limit_api="2/minute", api_key_hashes=digest, rate_limit_key_factor=3)
+    async with client_of(app) as client:
+        response = await client.post("/graphql", json={"query": QUOTA}, headers={"X-API-Key": key})
+    assert response.headers["ratelimit"].startswith('"api-key";r=5;')
+    quota = response.json()["data"]["rateLimit"]
+    assert (quota["policy"], quota["limit"], quota["remaining"]) == ("api-key", 6, 5)

@@ -95,12 +95,13 @@ class _IntrospectionDepthRule(MaxIntrospectionDepthRule):
 
 class PagesAndCost(SchemaExtension):
     """Rejects, before execution, variables of the wrong type, a `first` out of range or
-    a query that costs too much."""
+    a query that costs too much; says the cost in `extensions.cost` and applies a
+    `rateLimit(dryRun: true)` (api.graphql.cost)."""
 
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
         self.requested: int | None = None  # the estimate, once variables and pages are right
-        self.variables: Mapping[str, Any] = {}
+        self.coerced_variables: Mapping[str, Any] = {}
 
     def on_execute(self) -> Iterator[None]:
         context = self.execution_context
@@ -111,7 +112,7 @@ class PagesAndCost(SchemaExtension):
             if errors:
                 # A result set here is returned instead of executing the document.
                 context.result = GraphQLExecutionResult(data=None, errors=errors)
-            elif cut := answer_cost.dry_run(document, operation, self.variables):
+            elif cut := answer_cost.dry_run(document, operation, self.coerced_variables):
                 context.graphql_document = cut
         yield
 
@@ -133,7 +134,7 @@ class PagesAndCost(SchemaExtension):
             # The client's values, as graphql-core describes them; execution would have
             # reported them wrapped, as an error of ours.
             return [GraphQLError(error.message, error.nodes) for error in variables]
-        self.variables = variables.coerced
+        self.coerced_variables = variables.coerced
         estimate = Cost(schema, document.definitions, operation, variables.coerced, self.settings)
         if estimate.page_errors:
             return estimate.page_errors
