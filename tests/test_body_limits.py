@@ -53,7 +53,10 @@ async def test_graphql_takes_a_body_at_the_cap(client, send_chunked):
     content = chunked(body) if send_chunked else body
     answer = await client.post("/graphql", content=content, headers=JSON)
     assert answer.status_code == 200
-    assert answer.json() == {"data": {"surveys": [{"code": "kommuneundersokelsen"}]}}
+    assert answer.json() == {
+        "data": {"surveys": [{"code": "kommuneundersokelsen"}]},
+        "extensions": {"cost": {"requested": 11, "actual": 2, "maximum": 50000}},
+    }
 
 
 @pytest.mark.parametrize("send_chunked", [False, True], ids=["content-length", "chunked"])

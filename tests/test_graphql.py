@@ -71,7 +71,10 @@ async def test_nested_question_options_shares(client):
 
 async def test_unknown_code_is_null(client):
     body = await graphql(client, '{ question(code: "nope") { code } }')
-    assert body == {"data": {"question": None}}
+    assert body == {
+        "data": {"question": None},
+        "extensions": {"cost": {"requested": 2, "actual": 1, "maximum": 50000}},
+    }
 
 
 async def test_shares_connection_pages_through_everything(client):
@@ -131,7 +134,10 @@ async def test_question_search(client):
 async def test_get_query_is_allowed(client):
     response = await client.get("/graphql", params={"query": "{ segments { code } }"})
     assert response.status_code == 200
-    assert response.json() == {"data": {"segments": [{"code": "all"}]}}
+    assert response.json() == {
+        "data": {"segments": [{"code": "all"}]},
+        "extensions": {"cost": {"requested": 11, "actual": 2, "maximum": 50000}},
+    }
 
 
 async def test_browser_get_serves_graphiql(client):

@@ -136,7 +136,10 @@ async def test_hostile_document_is_refused_quickly_beside_a_normal_request(
     assert answer.status_code == 200
     assert answer.json()["data"] is None
     assert [error["message"] for error in answer.json()["errors"]] == messages
-    assert normal.json() == {"data": {"segments": [{"code": "all"}]}}
+    assert normal.json() == {
+        "data": {"segments": [{"code": "all"}]},
+        "extensions": {"cost": {"requested": 11, "actual": 2, "maximum": 50000}},
+    }
     assert seconds < BOUND and normal_seconds < BOUND, (seconds, normal_seconds)
 
 
@@ -154,7 +157,11 @@ async def test_repeated_selection_is_answered_within_the_comparisons(database_ur
     async with fresh_client(database_url, graphql_max_field_comparisons=100) as (client, _):
         allowed = await client.post("/graphql", json={"query": repeated(6, "segments { code }")})
         refused = await client.post("/graphql", json={"query": repeated(7, "segments { code }")})
-    assert allowed.json() == {"data": {"segments": [{"code": "all"}]}}
+    # Each of the six selections is estimated; they merge into one field in the answer.
+    assert allowed.json() == {
+        "data": {"segments": [{"code": "all"}]},
+        "extensions": {"cost": {"requested": 66, "actual": 2, "maximum": 50000}},
+    }
     assert [error["message"] for error in refused.json()["errors"]] == [
         COMPARED.replace("5,000", "100")
     ]
@@ -203,10 +210,16 @@ async def test_kept_answer_is_found_through_a_comment_but_not_through_a_string(a
         spaced = await client.post(
             "/graphql", json={"query": query.replace("kommunen effekt", "kommunen  effekt")}
         )
-    assert first.json() == {"data": {"questions": [{"code": "expected-effects"}]}}
+    assert first.json() == {
+        "data": {"questions": [{"code": "expected-effects"}]},
+        "extensions": {"cost": {"requested": 11, "actual": 2, "maximum": 50000}},
+    }
     assert commented.content == first.content
     assert data_statements(statements) == []
-    assert spaced.json() == {"data": {"questions": []}}
+    assert spaced.json() == {
+        "data": {"questions": []},
+        "extensions": {"cost": {"requested": 11, "actual": 1, "maximum": 50000}},
+    }
 
 
 def problems_logged(caplog):
@@ -388,6 +401,9 @@ def test_served_worker_answers_fan_out_beside_a_normal_request_and_stops_on_sigt
         server.wait(timeout=20)
         stopping = time.monotonic() - started
     assert [error["message"] for error in answer.json()["errors"]] == [costly(11 * 10**11)]
-    assert normal_answer.json() == {"data": {"segments": [{"code": "all"}]}}
+    assert normal_answer.json() == {
+        "data": {"segments": [{"code": "all"}]},
+        "extensions": {"cost": {"requested": 11, "actual": 2, "maximum": 50000}},
+    }
     assert seconds < SERVED_BOUND and normal_seconds < SERVED_BOUND, (seconds, normal_seconds)
     assert stopping < 3

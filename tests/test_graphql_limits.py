@@ -268,7 +268,10 @@ async def test_limit_allows_its_value_and_refuses_one_more(
 
 async def test_cost_error_names_its_code(client):
     response = await client.post("/graphql", json={"query": COST_BOMB})
-    assert response.json()["errors"][0]["extensions"] == {"code": "/problems/query-too-costly"}
+    assert response.json()["errors"][0]["extensions"] == {
+        "code": "/problems/query-too-costly",
+        "cost": {"requested": 113002, "maximum": 50000},
+    }
 
 
 async def test_largest_page_is_allowed(client):
@@ -292,7 +295,10 @@ async def test_request_size_allows_its_value_and_refuses_one_more(database_url):
     async with serve(database_url, graphql_max_query_bytes=100) as (client, _):
         allowed = await client.post("/graphql", **raw(padded(query, 100)))
         refused = await client.post("/graphql", **raw(padded(query, 101)))
-    assert allowed.json() == {"data": {"segments": [{"code": "all"}]}}
+    assert allowed.json() == {
+        "data": {"segments": [{"code": "all"}]},
+        "extensions": {"cost": {"requested": 11, "actual": 2, "maximum": 50000}},
+    }
     assert refused.status_code == 413
     assert refused.json()["detail"].startswith("A GraphQL request may send at most 100 bytes")
 
@@ -349,7 +355,10 @@ async def test_refusal_is_kept_only_under_its_own_request(client, app):
     again = await client.post("/graphql", json={"query": COST_BOMB})
     assert refused.json() == again.json()
     assert refused.json()["data"] is None
-    assert answered.json() == {"data": {"segments": [{"code": "all"}]}}
+    assert answered.json() == {
+        "data": {"segments": [{"code": "all"}]},
+        "extensions": {"cost": {"requested": 11, "actual": 2, "maximum": 50000}},
+    }
 
 
 def test_limits_are_read_from_the_environment():

@@ -669,7 +669,10 @@ async def test_graphql_changes_of_every_release_cost_a_fixed_number_of_statement
 
 async def test_graphql_unknown_release_is_null(history):
     body = await graphql(history, "{ release(id: 3) { id } }")
-    assert body == {"data": {"release": None}}
+    assert body == {
+        "data": {"release": None},
+        "extensions": {"cost": {"requested": 2, "actual": 1, "maximum": 50000}},
+    }
 
 
 # The feed -------------------------------------------------------------------------

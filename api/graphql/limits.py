@@ -50,7 +50,7 @@ from graphql.validation import (
 )
 from strawberry.extensions import SchemaExtension
 
-from api.graphql import document_rules
+from api.graphql import cost as answer_cost, document_rules
 from api.problems import Problem
 from api.settings import Settings
 from models.filters import FilterError, PageRequest
@@ -95,10 +95,13 @@ class _IntrospectionDepthRule(MaxIntrospectionDepthRule):
 
 class PagesAndCost(SchemaExtension):
     """Rejects, before execution, variables of the wrong type, a `first` out of range or
-    a query that costs too much."""
+    a query that costs too much; says the cost in `extensions.cost` and applies a
+    `rateLimit(dryRun: true)` (api.graphql.cost)."""
 
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
+        self.requested: int | None = None  # the estimate, once variables and pages are right
+        self.coerced_variables: Mapping[str, Any] = {}
 
     def on_execute(self) -> Iterator[None]:
         context = self.execution_context
@@ -109,7 +112,17 @@ class PagesAndCost(SchemaExtension):
             if errors:
                 # A result set here is returned instead of executing the document.
                 context.result = GraphQLExecutionResult(data=None, errors=errors)
+            elif cut := answer_cost.dry_run(document, operation, self.coerced_variables):
+                context.graphql_document = cut
         yield
+
+    def get_results(self) -> dict[str, Any]:
+        """`extensions.cost` (api.graphql.cost), once the cost is known."""
+        if self.requested is None:
+            return {}
+        result = self.execution_context.result
+        data = result.data if result is not None else None
+        return {"cost": answer_cost.summary(self.requested, data, self.settings.graphql_max_cost)}
 
     def _errors(
         self, schema: GraphQLSchema, document: DocumentNode, operation: OperationDefinitionNode
@@ -121,8 +134,12 @@ class PagesAndCost(SchemaExtension):
             # The client's values, as graphql-core describes them; execution would have
             # reported them wrapped, as an error of ours.
             return [GraphQLError(error.message, error.nodes) for error in variables]
+        self.coerced_variables = variables.coerced
         estimate = Cost(schema, document.definitions, operation, variables.coerced, self.settings)
-        return estimate.page_errors or self._cost_errors(estimate.total, operation)
+        if estimate.page_errors:
+            return estimate.page_errors
+        self.requested = estimate.total
+        return self._cost_errors(estimate.total, operation)
 
     def _cost_errors(self, cost: int, operation: OperationDefinitionNode) -> list[GraphQLError]:
         limit = self.settings.graphql_max_cost
@@ -134,7 +151,8 @@ class PagesAndCost(SchemaExtension):
             " nested lists, and page through the rest."
         )
         problem = Problem(400, "Query too costly", detail, type=CostlyQuery)
-        return [GraphQLError(detail, operation, original_error=problem)]
+        cost_of = {"cost": {"requested": cost, "maximum": limit}}
+        return [GraphQLError(detail, operation, original_error=problem, extensions=cost_of)]
 
 
 # A cost as (fixed, per item): fixed + per_item × the page size of the connection whose

@@ -11,6 +11,7 @@ from typing import Concatenate, ParamSpec, TypeVar
 
 import strawberry
 
+from api.graphql import cost
 from api.graphql.context import Info
 from api.graphql.history import Release
 from api.graphql.inputs import ShareFilterInput
@@ -171,3 +172,13 @@ class Query:
     @strawberry.field(description="One release by its number; null when there is none.")
     async def release(self, info: Info, id: int) -> Release | None:
         return await _found(info, None, Release, read.get_release, id)
+
+    @strawberry.field(
+        description=(
+            "This client's quota of requests, as this answer's RateLimit headers state it;"
+            " null when no rate limit counts the request. An answer that asks for it is"
+            " never kept by a cache."
+        )
+    )
+    def rate_limit(self, info: Info, dry_run: cost.DryRunArg = False) -> cost.RateLimit | None:
+        return cost.rate_limit(info)  # a dry run is applied before execution (api.graphql.limits)

@@ -116,6 +116,22 @@ class Verdict:
         return [self.policy.header, (b"ratelimit", state.encode())]
 
 
+# Where a request's verdict waits for the app (GraphQL's `rateLimit`): the ASGI scope's
+# state, read and written only through the two functions below.
+_VERDICT = "kommunedigi.rate_limit"
+
+
+def keep_verdict(scope: Scope, verdict: Verdict) -> None:
+    scope.setdefault("state", {})[_VERDICT] = verdict
+
+
+def verdict_of(scope: Scope) -> Verdict | None:
+    """What the RateLimit headers of this request's answer say; None when no limit
+    counted it (limits off, a path not limited, or a store that failed)."""
+    verdict = scope.get("state", {}).get(_VERDICT)
+    return verdict if isinstance(verdict, Verdict) else None
+
+
 def _verdict(allowed: bool, policy: Policy, window: tuple[int, float, int, float]) -> Verdict:
     """Remaining quota and waits from the sliding window's counters.
 
@@ -265,6 +281,7 @@ class RateLimits:
             for message in too_many_requests(verdict, scope):
                 await send(message)
             return
+        keep_verdict(scope, verdict)
 
         async def send_with_quota(message: Message) -> None:
             if message["type"] == "http.response.start":
