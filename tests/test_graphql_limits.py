@@ -155,8 +155,8 @@ async def test_hostile_document_is_refused_quickly_without_sql(
         with count_queries(app.state.engine) as statements:
             answers = [await timed(client, request_, attempt) for attempt in range(3)]
     for response, _ in answers:
-        assert response.status_code == 200
-        assert response.json()["data"] is None
+        assert response.status_code == 400  # a request error, in graphql-response+json
+        assert "data" not in response.json()
         assert [error["message"] for error in response.json()["errors"]] == [message]
         assert clean(response.text)
     assert data_statements(statements) == []
@@ -261,7 +261,7 @@ async def test_limit_allows_its_value_and_refuses_one_more(
             refused = await client.post("/graphql", json={"query": over})
     assert allowed.status_code == 200
     assert "errors" not in allowed.json()
-    assert refused.status_code == 200
+    assert refused.status_code == 400
     assert [error["message"] for error in refused.json()["errors"]] == [message]
     assert data_statements(statements) == []
 
@@ -354,7 +354,8 @@ async def test_refusal_is_kept_only_under_its_own_request(client, app):
     answered = await client.post("/graphql", json={"query": "{ segments { code } }"})
     again = await client.post("/graphql", json={"query": COST_BOMB})
     assert refused.json() == again.json()
-    assert refused.json()["data"] is None
+    assert refused.status_code == again.status_code == 400
+    assert "data" not in refused.json()
     assert answered.json() == {
         "data": {"segments": [{"code": "all"}]},
         "extensions": {"cost": {"requested": 11, "actual": 2, "maximum": 50000}},

@@ -26,7 +26,7 @@ def examples():
 
 
 def test_readme_has_examples():
-    assert len(examples()) == 8
+    assert len(examples()) == 9
 
 
 @pytest.mark.anyio

@@ -22,7 +22,7 @@ from strawberry.http import GraphQLHTTPResponse, GraphQLRequestData
 from strawberry.http.base import BaseRequestProtocol
 from strawberry.types import ExecutionContext, ExecutionResult, SubscriptionExecutionResult
 
-from api.graphql import ide, limits
+from api.graphql import ide, limits, transport
 from api.graphql.context import Context
 from api.graphql.documents import CheckedDocuments, Documents
 from api.graphql.errors import (
@@ -130,6 +130,7 @@ class _GraphQLApp(GraphQL[Context, None]):
         """An answer that met an outage says when to retry, and is not kept by any cache;
         if nothing could be served it is a 503."""
         response = super().create_response(response_data, sub_response)
+        response.status_code = transport.status(response_data) or response.status_code
         if isinstance(response_data, dict) and _met_outage(response_data):
             response.headers["Retry-After"] = str(self.settings.retry_after_seconds)
             response.headers["Cache-Control"] = "no-store"
@@ -156,6 +157,14 @@ class _GraphQLApp(GraphQL[Context, None]):
             raise HTTPException(400, "The request body must be a JSON object with a `query`")
         return decoded
 
+    async def process_result(
+        self, request: Request, result: ExecutionResult
+    ) -> GraphQLHTTPResponse:
+        """As Strawberry's; in graphql-response+json a request error's answer has no `data`."""
+        response = await super().process_result(request, result)
+        transport.answered(response, result, request)
+        return response
+
     async def execute_operation(
         self,
         request: Request,
@@ -165,7 +174,8 @@ class _GraphQLApp(GraphQL[Context, None]):
         root_value: None,
         sub_response: Response,
     ) -> ExecutionResult | list[ExecutionResult] | SubscriptionExecutionResult:
-        """As Strawberry's, for a document sent or named by its hash (api.graphql.persisted)."""
+        """As Strawberry's, for a document sent or named by its hash (api.graphql.persisted),
+        with GraphQL over HTTP's answer to an operation that cannot run."""
         run = functools.partial(
             super().execute_operation,
             request,
@@ -174,7 +184,12 @@ class _GraphQLApp(GraphQL[Context, None]):
             root_value=root_value,
             sub_response=sub_response,
         )
-        return await self.persisted.execute(request_data, sub_response, run)
+        try:
+            return await self.persisted.execute(
+                transport.well_formed(request_data), sub_response, run
+            )
+        except HTTPException as error:
+            return transport.refused_operation(error, request_adapter.method)
 
     async def execute_single(
         self,
@@ -214,7 +229,9 @@ class _GraphQLApp(GraphQL[Context, None]):
             if len(scope.get("query_string", b"")) > limit:
                 what = f"A GraphQL URL's query may hold at most {limit:,}"
                 raise _too_large(414, "URI too long", what)
+            media_type = transport.negotiated(request)
             response = await self.run(request)
+            transport.label(response, media_type)
         except HTTPException as error:
             problem = Problem(
                 error.status_code,

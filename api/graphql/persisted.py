@@ -38,6 +38,8 @@ VERSION = 1  # the only version of the protocol
 NOT_FOUND = ("PersistedQueryNotFound", "PERSISTED_QUERY_NOT_FOUND")
 NOT_SUPPORTED = ("PersistedQueryNotSupported", "PERSISTED_QUERY_NOT_SUPPORTED")
 MISMATCH = ("provided sha does not match query", "PERSISTED_QUERY_HASH_MISMATCH")
+# The protocol's way of asking for the query: not the client's mistake, so a 200.
+NEGOTIATION = frozenset({NOT_FOUND[1], NOT_SUPPORTED[1]})
 _HEX = frozenset("0123456789abcdef")
 
 Result = TypeVar("Result")

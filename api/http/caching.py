@@ -88,7 +88,14 @@ class NewestRelease:
 
 
 # The request headers the validators depend on, read in one pass over the raw list.
-_READ = {b"host", b"accept", b"accept-encoding", b"if-none-match", b"if-modified-since"}
+_READ = {
+    b"host",
+    b"accept",
+    b"accept-encoding",
+    b"content-type",
+    b"if-none-match",
+    b"if-modified-since",
+}
 
 
 def _request_headers(scope: Scope) -> dict[bytes, str]:
@@ -239,7 +246,10 @@ class HTTPCaching:
             await self.app(scope, replay, send)
             return
         cache.for_release(release.id)
-        tag = etag(release, scope, _request_headers(scope)) + key
+        headers = _request_headers(scope)
+        # Keyed by the body's media type too: a body GraphQL does not take is refused (415),
+        # never answered from what was kept for the same bytes sent as JSON.
+        tag = etag(release, scope, headers) + key + ":" + headers.get(b"content-type", "")
         await _answer(self.app, scope, replay, send, cache, tag, ())
 
 
