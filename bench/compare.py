@@ -131,6 +131,10 @@ REQUESTS: dict[str, tuple[str, str | None]] = {
 }
 # Issue 17: PxWebApi 2's table data at no less than this share of /api/v1's speed.
 PX_FLOOR = 0.8
+# Issue 18: the GraphQL page of 100 shares, uncached, at no less than this share of the
+# same page over REST, and this many times datasette-graphql's.
+GRAPHQL_PAGE, REST_PAGE = "GraphQL shares page (100)", "shares page (100)"
+GRAPHQL_FLOOR, GRAPHQL_OVER_DATASETTE = 0.2, 30
 BARE = ("constant JSON", "/")
 MODES = ("cached", "uncached")  # kommunedigi with and without its response cache
 
@@ -494,8 +498,14 @@ def print_round_ratios(rates: dict[Cell, list[float]], *, with_datasette: bool) 
     for mode in MODES:
         label = f"kommunedigi {mode}"
         print(f"| {mode} | {per_round(rates[PX_DATA, label], rates[V1_DATA, label])} |")
+    print(f"\n| {GRAPHQL_PAGE} / {REST_PAGE}, per round (uncached at least {GRAPHQL_FLOOR})"
+          " | median | range |\n|---|---:|---:|")  # fmt: skip
+    for mode in MODES:
+        label = f"kommunedigi {mode}"
+        print(f"| {mode} | {per_round(rates[GRAPHQL_PAGE, label], rates[REST_PAGE, label])} |")
     if with_datasette:
-        print("\n| uncached / datasette, per round | median | range |\n|---|---:|---:|")
+        print(f"\n| uncached / datasette, per round ({GRAPHQL_PAGE}: at least"
+              f" {GRAPHQL_OVER_DATASETTE}) | median | range |\n|---|---:|---:|")  # fmt: skip
         for request in paths("datasette"):
             ours, theirs = rates[request, "kommunedigi uncached"], rates[request, "datasette"]
             print(f"| {request} | {per_round(ours, theirs)} |")
