@@ -95,6 +95,7 @@ async def test_outage_is_503_and_service_resumes_without_restart(proxied, caplog
                     "extensions": {"code": UNAVAILABLE},
                 }
             ],
+            "extensions": {"cost": {"requested": 11, "actual": 0, "maximum": 50000}},
         }
         health = await client.get("/health")
         assert health.status_code == 503
