@@ -8,6 +8,7 @@ app: action-plan is 68 in 2015 and 76 in 2017, expected-better-quality 24 and 64
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 import json
 import zipfile
@@ -105,6 +106,22 @@ async def test_the_csv_is_cached_by_release(client):
     )
     assert again.status_code == 304
     assert first.headers["cache-control"].startswith("public, max-age=")
+
+
+@pytest.mark.parametrize("extension", ["metadata.json", "zip"])
+async def test_a_kept_metadata_or_zip_never_carries_another_days_citation(
+    client, monkeypatch, extension
+):
+    path = f"/api/v1/indicators/action-plan.{extension}"
+    first = await ok(client, path)
+    same_day = await client.get(path, headers={"If-None-Match": first.headers["etag"]})
+    assert same_day.status_code == 304
+    tomorrow = dt.datetime.now(dt.UTC).date() + dt.timedelta(days=1)
+    monkeypatch.setattr(caching, "today", lambda: tomorrow)
+    again = await client.get(path, headers={"If-None-Match": first.headers["etag"]})
+    assert again.status_code == 200
+    body = members(again)["action-plan.metadata.json"] if extension == "zip" else again.content
+    assert json.loads(body)["date_downloaded"] == tomorrow.isoformat()
 
 
 # The metadata -------------------------------------------------------------------------
