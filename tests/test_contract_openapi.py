@@ -60,6 +60,9 @@ REAL_CODES = {
     "/api/v1/questions/{code}/data": "expected-effects",
     "/api/v1/questions/{code}/citation": "expected-effects",
     "/api/v1/indicators/{code}/citation": "expected-better-quality",
+    "/api/v1/indicators/{code}.csv": "expected-better-quality",
+    "/api/v1/indicators/{code}.metadata.json": "expected-better-quality",
+    "/api/v1/indicators/{code}.zip": "expected-better-quality",
 }
 
 # Besides /api/v1, the routes whose parameters are checked as the API's are (api.params).
@@ -109,13 +112,23 @@ def operations(spec: dict[str, Any]) -> set[tuple[str, str]]:
 
 
 def template_of(spec: dict[str, Any], path: str) -> str:
-    """The path template of the document that a concrete request path matches."""
+    """The path template of the document that a concrete request path matches; of several
+    (`/indicators/{code}` and `/indicators/{code}.csv`), the one with the most fixed text,
+    as the app's route table lists the longer first."""
     found: list[str] = [
         template
         for template in spec["paths"]
         if re.fullmatch(re.sub(r"\\\{\w+\\\}", "[^/]+", re.escape(template)), path)
     ]
-    assert len(found) == 1, f"{path} matches {found or 'no path'} of the document"
+
+    def fixed_text(template: str) -> int:
+        return len(re.sub(r"\{\w+\}", "", template))
+
+    found.sort(key=fixed_text, reverse=True)
+    assert found, f"{path} matches no path of the document"
+    assert len(found) == 1 or fixed_text(found[0]) > fixed_text(found[1]), (
+        f"{path} matches {found} of the document alike"
+    )
     return found[0]
 
 
@@ -571,6 +584,16 @@ CASES = [
     ("GET", "/api/v1/questions/ict-contributed-quality/citation?format=csl&lang=en", None, 200),
     ("GET", "/api/v1/questions/expected-effects/citation", None, 200),
     ("GET", "/api/v1/questions/no-such-question/citation", None, 404),
+    # An indicator's downloads
+    ("GET", "/api/v1/indicators/action-plan.csv", None, 200),
+    ("GET", "/api/v1/indicators/planning-digital.csv?lang=en&as_of=1", None, 200),
+    ("GET", "/api/v1/indicators/action-plan.metadata.json", None, 200),
+    ("GET", "/api/v1/indicators/planning-digital.metadata.json?lang=en&as_of=1", None, 200),
+    ("GET", "/api/v1/indicators/action-plan.zip", None, 200),
+    ("GET", "/api/v1/indicators/action-plan.zip?as_of=1&lang=en", None, 200),
+    ("GET", "/api/v1/indicators/action-plan.csv?as_of=99", None, 400),
+    ("GET", "/api/v1/indicators/action-plan.metadata.json?lang=se", None, 400),
+    ("GET", "/api/v1/indicators/no-such-indicator.zip", None, 404),
     # Pages, charts, the widget and oEmbed
     ("GET", "/", None, 200),
     ("GET", "/?lang=en", None, 200),

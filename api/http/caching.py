@@ -43,8 +43,9 @@ CACHED_PREFIXES = (
 # Pages and pictures are drawn from the data alone, so they are cached by release as well.
 CACHED_PATHS = ("/", "/graphql")  # the front page; GraphQL queries sent by GET
 GRAPHQL = "/graphql"
-# Answers that name the day they are given: /api/v1/{indicators,questions}/{code}/citation.
-DAILY_SUFFIXES = ("/citation",)
+# Answers that name the day they are given: /api/v1/{indicators,questions}/{code}/citation,
+# and an indicator's metadata and zip, whose citation says when it was accessed.
+DAILY_SUFFIXES = ("/citation", ".metadata.json", ".zip")
 
 try:
     CODE_VERSION = version("kommunedigi")

@@ -48,7 +48,15 @@ API_KEY_HEADER = "X-API-Key"
 
 # Fetched on a schedule by portals and harvesters: the catalog and what it points to.
 HARVEST_PATHS = ("/catalog", "/feed", "/openapi.json", "/graphql/schema.graphql")
-HARVEST_DOWNLOADS = (("/api/v1/surveys/", "/data"), ("/api/v1/questions/", "/data"))
+# Downloads, each `head` + a code + `tail`: a survey's and a question's data, and an
+# indicator's files (api.rest.downloads).
+HARVEST_DOWNLOADS = (
+    ("/api/v1/surveys/", "/data"),
+    ("/api/v1/questions/", "/data"),
+    ("/api/v1/indicators/", ".csv"),
+    ("/api/v1/indicators/", ".metadata.json"),
+    ("/api/v1/indicators/", ".zip"),
+)
 UNLIMITED_PATHS = ("/health", "/docs")
 UNLIMITED_PREFIXES = ("/docs/", "/static/", "/graphql/ide/")
 
@@ -77,11 +85,18 @@ def policy_kind(path: str) -> str | None:
     if path in UNLIMITED_PATHS or path.startswith(UNLIMITED_PREFIXES):
         return None
     if path in HARVEST_PATHS or any(
-        path.startswith(head) and path.endswith(tail) and path.count("/") == 5
-        for head, tail in HARVEST_DOWNLOADS
+        _download(path, head, tail) for head, tail in HARVEST_DOWNLOADS
     ):
         return "harvest"
     return "api"
+
+
+def _download(path: str, head: str, tail: str) -> bool:
+    """Whether `path` is `head`, one path segment (a code) and `tail`."""
+    if not (path.startswith(head) and path.endswith(tail)):
+        return False
+    code = path[len(head) : len(path) - len(tail)]
+    return bool(code) and "/" not in code
 
 
 def client_address(scope: Scope) -> str:

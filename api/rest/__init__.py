@@ -8,7 +8,17 @@ from starlette.routing import BaseRoute, Route
 
 from api.params import Params
 from api.responses import JSONResponse
-from api.rest import citations, config, imports, indicators, questions, releases, shares, surveys
+from api.rest import (
+    citations,
+    config,
+    downloads,
+    imports,
+    indicators,
+    questions,
+    releases,
+    shares,
+    surveys,
+)
 
 
 async def index(request: Request) -> Response:
@@ -45,6 +55,10 @@ routes: list[BaseRoute] = [
     Route("/questions/{code}/data", questions.get_question_data),
     Route("/questions/{code}/citation", citations.question_citation),
     Route("/indicators", indicators.list_indicators),
+    # The downloads before /indicators/{code}, whose {code} would take "x.csv" whole.
+    Route("/indicators/{code}.csv", downloads.indicator_csv),
+    Route("/indicators/{code}.metadata.json", downloads.indicator_metadata_json),
+    Route("/indicators/{code}.zip", downloads.indicator_zip),
     Route("/indicators/{code}", indicators.get_indicator),
     Route("/indicators/{code}/citation", citations.indicator_citation),
     Route("/shares", shares.list_shares),

@@ -58,7 +58,7 @@ def links(request: Request, licences: Sequence[str]) -> jsonstat.Links:
     return jsonstat.Links(documentation=f"{base}/docs", licences=tuple(licences))
 
 
-def _headers(lang: str, filename: str, licences: Sequence[str]) -> dict[str, str]:
+def _headers(lang: str, filename: str, licences: Sequence[str | None]) -> dict[str, str]:
     """What every data file says of itself: its language, its name, its licences."""
     return {
         "Content-Language": lang,
@@ -70,6 +70,13 @@ def _headers(lang: str, filename: str, licences: Sequence[str]) -> dict[str, str
 def csv_file(text: str, lang: str, filename: str, licences: Sequence[str]) -> Response:
     headers = _headers(lang, filename, licences)
     return Response(text.encode(), media_type=MEDIA_TYPES["csv"], headers=headers)
+
+
+def attachment(
+    body: bytes, media_type: str, lang: str, filename: str, licences: Sequence[str | None]
+) -> Response:
+    """Any other file: bytes of `media_type`, with what every data file says of itself."""
+    return Response(body, media_type=media_type, headers=_headers(lang, filename, licences))
 
 
 def jsonstat_file(

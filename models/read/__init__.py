@@ -30,6 +30,7 @@ from models.read.documents import (
     question_dimensions,
     share_table,
 )
+from models.read.downloads import IndicatorDownload, indicator_download
 from models.read.lookups import (
     INDICATOR_BY_ID,
     INDICATORS_OF_SURVEY,
@@ -188,4 +189,7 @@ __all__ = [
     "question_cube",
     "question_dimensions",
     "share_table",
+    # Downloads
+    "IndicatorDownload",
+    "indicator_download",
 ]
