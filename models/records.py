@@ -355,8 +355,8 @@ class CitedQuestion:
 
     question: QuestionRecord
     survey: SurveyRecord
-    waves: tuple[int, ...]  # the waves its current shares are in, oldest first
-    sources: tuple[SourceRecord, ...]  # every source its current shares cite, by code
+    waves: tuple[int, ...]  # the waves its shares (as of the release) are in, oldest first
+    sources: tuple[SourceRecord, ...]  # every source those shares cite, by code
     release: ReleaseRecord | None
 
 

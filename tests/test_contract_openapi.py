@@ -594,6 +594,12 @@ CASES = [
     ("GET", "/api/v1/indicators/action-plan.csv?as_of=99", None, 400),
     ("GET", "/api/v1/indicators/action-plan.metadata.json?lang=se", None, 400),
     ("GET", "/api/v1/indicators/no-such-indicator.zip", None, 404),
+    ("GET", "/api/v1/indicators/expected-better-quality/citation?format=bibtex", None, 200),
+    ("GET", "/api/v1/indicators/expected-better-quality/citation?format=ris&as_of=1", None, 200),
+    ("GET", "/api/v1/questions/ict-contributed-quality/citation?format=bibtex&lang=en", None, 200),
+    ("GET", "/api/v1/questions/expected-effects/citation?format=ris", None, 200),
+    ("GET", "/api/v1/questions/expected-effects/citation?as_of=1", None, 200),
+    ("GET", "/api/v1/questions/expected-effects/citation?as_of=999", None, 400),
     # Pages, charts, the widget and oEmbed
     ("GET", "/", None, 200),
     ("GET", "/?lang=en", None, 200),

@@ -1,4 +1,5 @@
-"""Renderers of files: CSV, JSON-stat, the DCAT catalog, the Atom feed and citations; and
+"""Renderers of files: CSV, JSON-stat, the DCAT catalog, the Atom feed and citations (text,
+CSL-JSON, BibTeX and RIS); and
 a question's table laid out (grid) as XLSX, PX, HTML and PxWeb's json-px.
 
 Each turns records into text or bytes and knows nothing of HTTP: the adapters pick the

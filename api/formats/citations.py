@@ -11,6 +11,12 @@ renders "n.d."), never when this API loaded them; the release is named with its 
 and the day it was loaded (a day, so that deployments made the same day cite alike); and
 `accessed` is the day of the request.
 
+A citation cites one release and says so: it names the release ("datautgave 1, lastet inn
+2026-12-03") and its URL pins it (`?as_of=1` on the cited resource's address), so that
+whoever follows it sees the figures that were cited, whatever was loaded since.
+`Citation` is the one record of those facts; its text and CSL-JSON are made here, BibTeX
+and RIS in api.formats.bibtex and api.formats.ris, each from the same record.
+
 A survey's title is "<name>: <subtitle>" ("Kommuneundersøkelsen: Status for …"); a
 citation names it by its name, which as a title is not translated. Its publisher is
 stored as the parties' names joined by words ("EVRY with NyAnalyse"); a source line
@@ -25,7 +31,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from api import licences, wording
+from api import languages, licences, wording
 from models import dates
 from models.records import (
     CitedIndicator,
@@ -40,16 +46,27 @@ API_NAME = "kommunedigi"
 
 _PARTIES = re.compile(r"\s+(?:with|and|og|med|&)\s+|\s*[,/]\s*")
 
-_WORDS = {
-    "source": {"nb": "Kilde", "en": "Source"},
-    "documents": {"nb": "Kildedokumenter", "en": "Source documents"},
-    "undated": {"nb": "udatert", "en": "undated"},
-    "distributed_by": {"nb": "Distribuert av", "en": "Distributed by"},
-    "release": {"nb": "datautgave", "en": "release"},
-    "no_release": {"nb": "ingen datautgave", "en": "no release"},
-    "accessed": {"nb": "lest", "en": "accessed"},
-    "genre": {"nb": "Datasett", "en": "Data set"},
-}
+
+def _offered(table: dict[str, dict[str, str]]) -> dict[str, dict[str, str]]:
+    """`table` in the languages offered, each of which it must have."""
+    return {key: {lang: words[lang] for lang in languages.CODES} for key, words in table.items()}
+
+
+# Nynorsk ("nn") is written out beside bokmål and English; only the languages offered
+# (api.languages) are kept, so it is used as soon as `lang=nn` is.
+_WORDS = _offered(
+    {
+        "source": {"nb": "Kilde", "nn": "Kjelde", "en": "Source"},
+        "documents": {"nb": "Kildedokumenter", "nn": "Kjeldedokument", "en": "Source documents"},
+        "undated": {"nb": "udatert", "nn": "udatert", "en": "undated"},
+        "distributed_by": {"nb": "Distribuert av", "nn": "Distribuert av", "en": "Distributed by"},
+        "release": {"nb": "datautgave", "nn": "datautgåve", "en": "release"},
+        "no_release": {"nb": "ingen datautgave", "nn": "inga datautgåve", "en": "no release"},
+        "loaded": {"nb": "lastet inn", "nn": "lasta inn", "en": "loaded"},
+        "accessed": {"nb": "lest", "nn": "henta", "en": "accessed"},
+        "genre": {"nb": "Datasett", "nn": "Datasett", "en": "Data set"},
+    }
+)
 
 
 def survey_name(survey: SurveyRecord) -> str:
@@ -93,6 +110,21 @@ def release_words(release: ReleaseRecord | None, lang: str) -> str:
     if release is None:
         return _WORDS["no_release"][lang]
     return f"{_WORDS['release'][lang]} {release.id} ({release.created_at.date().isoformat()})"
+
+
+def release_loaded(release: ReleaseRecord | None, lang: str) -> str:
+    """ "datautgave 1, lastet inn 2026-12-03": how a citation names the release it cites."""
+    if release is None:
+        return _WORDS["no_release"][lang]
+    day = release.created_at.date().isoformat()
+    return f"{_WORDS['release'][lang]} {release.id}, {_WORDS['loaded'][lang]} {day}"
+
+
+def pinned(url: str, release: ReleaseRecord | None) -> str:
+    """`url` pinned to `release` (`?as_of=1`), as a citation links what it cites."""
+    if release is None:
+        return url
+    return f"{url}{'&' if '?' in url else '?'}as_of={release.id}"
 
 
 def _year(published: str | None, lang: str) -> str:
@@ -152,7 +184,11 @@ def _csl_day(day: dt.date) -> dict[str, Any]:
 
 @dataclass(frozen=True, slots=True)
 class Citation:
-    """How to cite one indicator or question as served by one release on one day."""
+    """How to cite one indicator or question as served by one release on one day.
+
+    `url` is the cited resource's address; the citation gives it pinned to the release
+    (`cited_url`). The properties below are the facts every format gives, made once.
+    """
 
     code: str
     title: str
@@ -207,24 +243,72 @@ class Citation:
     def release_date(self) -> dt.date | None:
         return None if self.release is None else self.release.created_at.date()
 
+    @property
+    def key(self) -> str:
+        """The item's identifier in reference managers: the API, the code and the release."""
+        release = "" if self.release is None else f":{self.release.id}"
+        return f"{API_NAME}:{self.code}{release}"
+
+    @property
+    def authors(self) -> tuple[str, ...]:
+        return parties(self.survey)
+
+    @property
+    def cited_url(self) -> str:
+        """The address the citation gives: the resource's, pinned to the release cited."""
+        return pinned(self.url, self.release)
+
+    @property
+    def container(self) -> str:
+        """The survey and the waves cited: "Kommuneundersøkelsen 2015 og 2017"."""
+        return survey_waves(self.survey, self.waves, self.lang)
+
+    @property
+    def genre(self) -> str:
+        return _WORDS["genre"][self.lang]
+
+    @property
+    def distribution(self) -> str:
+        """ "Distribuert av kommunedigi, datautgave 1, lastet inn 2026-12-03"."""
+        return (
+            f"{_WORDS['distributed_by'][self.lang]} {API_NAME},"
+            f" {release_loaded(self.release, self.lang)}"
+        )
+
+    @property
+    def documents(self) -> str | None:
+        """ "Kildedokumenter: EVRY, «…», 2018-01-24"; None when no source is cited."""
+        if not self.sources:
+            return None
+        listed = "; ".join(document(source, self.lang) for source in self.sources)
+        return f"{_WORDS['documents'][self.lang]}: {listed}"
+
+    @property
+    def licence_line(self) -> str | None:
+        """ "Lisens: NLOD 2.0 (…)"; None when none is stated (the citation claims none)."""
+        return licences.cited(self.survey.licence, self.lang) if self.survey.licence else None
+
+    def notes(self) -> list[str]:
+        """What BibTeX and RIS, having no field of their own for it, say in a note: the
+        release with the day it was loaded, the source documents and the licence."""
+        return [
+            part
+            for part in (self.distribution, self.documents, self.licence_line)
+            if part is not None
+        ]
+
     def text(self) -> str:
         """One paragraph: authors and year, title, survey and waves, documents, the API with
         the release, and the day accessed."""
         lang = self.lang
         parts = [
-            f"{wording.join(parties(self.survey), lang)} ({_year(self.issued, lang)}):",
+            f"{wording.join(self.authors, lang)} ({_year(self.issued, lang)}):",
             f"{wording.quoted(self.title, lang)}.",
-            f"{survey_waves(self.survey, self.waves, lang)}.",
+            f"{self.container}.",
+            *(f"{part}." for part in (self.documents, self.licence_line) if part is not None),
+            f"{self.distribution}: {self.cited_url},"
+            f" {_WORDS['accessed'][lang]} {self.accessed.isoformat()}.",
         ]
-        if self.sources:
-            documents = "; ".join(document(source, lang) for source in self.sources)
-            parts.append(f"{_WORDS['documents'][lang]}: {documents}.")
-        if self.survey.licence:  # none stated: the citation claims none
-            parts.append(f"{licences.cited(self.survey.licence, lang)}.")
-        parts.append(
-            f"{_WORDS['distributed_by'][lang]} {API_NAME}, {release_words(self.release, lang)}:"
-            f" {self.url}, {_WORDS['accessed'][lang]} {self.accessed.isoformat()}."
-        )
         return " ".join(parts)
 
     def csl(self) -> list[dict[str, Any]]:
@@ -235,25 +319,23 @@ class Citation:
         `available-date`.
         """
         item: dict[str, Any] = {
-            "id": f"{API_NAME}:{self.code}"
-            + (f":{self.release.id}" if self.release is not None else ""),
+            "id": self.key,
             "type": "dataset",
-            "genre": _WORDS["genre"][self.lang],
+            "genre": self.genre,
             "title": self.title,
-            "container-title": survey_waves(self.survey, self.waves, self.lang),
-            "author": [{"literal": name} for name in parties(self.survey)],
+            "container-title": self.container,
+            "author": [{"literal": name} for name in self.authors],
             "publisher": API_NAME,
             "source": API_NAME,
-            "URL": self.url,
+            "URL": self.cited_url,
             "language": self.lang,
         }
         if self.abstract:
             item["abstract"] = self.abstract
         if self.survey.licence:
             item["license"] = self.survey.licence
-        if self.sources:
-            documents = "; ".join(document(source, self.lang) for source in self.sources)
-            item["note"] = f"{_WORDS['documents'][self.lang]}: {documents}"
+        if self.documents is not None:
+            item["note"] = self.documents
         if self.issued is not None:
             item["issued"] = {"date-parts": [dates.parts(self.issued)]}
         if self.release is not None:
@@ -268,7 +350,7 @@ class Citation:
             "code": self.code,
             "text": self.text(),
             "survey": self.survey.code,
-            "authors": list(parties(self.survey)),
+            "authors": list(self.authors),
             "waves": list(self.waves),
             "publisher": publisher(self.survey),
             "sources": [source.code for source in self.sources],
@@ -277,6 +359,6 @@ class Citation:
             "release": None if self.release is None else self.release.id,
             "release_date": self.release_date,
             "accessed": self.accessed,
-            "url": self.url,
+            "url": self.cited_url,
             "licence": self.survey.licence,
         }

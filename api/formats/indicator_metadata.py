@@ -63,7 +63,8 @@ def timestamp(moment: dt.datetime) -> str:
 
 
 def citation_of(download: IndicatorDownload, at: Addresses, lang: str, day: dt.date) -> Citation:
-    return Citation.of_indicator(download.cited, at.cited, lang, day)
+    # The citation pins the address to the release it cites itself.
+    return Citation.of_indicator(download.cited, at.indicator, lang, day)
 
 
 def _text(record: object, name: str, lang: str) -> Any:

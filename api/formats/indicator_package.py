@@ -111,7 +111,7 @@ def citation_cff(citation: Citation, *, base: str) -> str:
         "title": citation.title,
         "authors": _authors(citation),
         "contact": [{"name": API_NAME, "website": base}],
-        "url": citation.url,
+        "url": citation.cited_url,
     }
     if citation.abstract:
         cff["abstract"] = citation.abstract
@@ -130,7 +130,7 @@ def citation_cff(citation: Citation, *, base: str) -> str:
         "title": citation.title,
         "authors": _authors(citation),  # a list of its own: YAML then needs no alias
         "publisher": {"name": API_NAME},
-        "url": citation.url,
+        "url": citation.cited_url,
     }
     if citation.issued is not None:
         preferred["year"] = int(citation.issued[:4])

@@ -12,7 +12,7 @@ from collections.abc import Sequence
 
 from starlette.requests import Request
 
-from api.formats import html, jsonpx, px, xlsx
+from api.formats import bibtex, html, jsonpx, px, ris, xlsx
 from models.filters import InvalidFilter
 
 MEDIA_TYPES = {
@@ -26,6 +26,8 @@ MEDIA_TYPES = {
     "rdfxml": "application/rdf+xml",
     # Citations (/api/v1/indicators/{code}/citation) for reference managers.
     "csl": "application/vnd.citationstyles.csl+json",
+    "bibtex": bibtex.MEDIA_TYPE,
+    "ris": ris.MEDIA_TYPE,
     # A question's table as PxWebApi 2 also offers it.
     "xlsx": xlsx.MEDIA_TYPE,
     "px": px.MEDIA_TYPE,
@@ -44,6 +46,9 @@ ALIASES = {
     "jsonld": "jsonld",
     "rdfxml": "rdfxml",
     "csl": "csl",
+    "bibtex": "bibtex",
+    "bib": "bibtex",
+    "ris": "ris",
     "xlsx": "xlsx",
     "px": "px",
     "html": "html",
@@ -58,6 +63,8 @@ _FROM_ACCEPT = {
     "application/ld+json": "jsonld",
     "application/rdf+xml": "rdfxml",
     "application/vnd.citationstyles.csl+json": "csl",
+    "application/x-bibtex": "bibtex",
+    "application/x-research-info-systems": "ris",
     xlsx.MEDIA_TYPE: "xlsx",
 }
 

@@ -121,12 +121,13 @@ def published_surveys(reader: Reader) -> list[PublishedSurvey]:
     ]
 
 
-def cited_question(reader: Reader, code: str) -> CitedQuestion | None:
-    """A question with the waves and sources of its current shares, its survey and the release."""
+def cited_question(reader: Reader, code: str, *, as_of: int | None = None) -> CitedQuestion | None:
+    """A question with the waves and sources of its shares (as of a release), its survey and
+    the release served."""
     question = get_question(reader, code)
     if question is None:
         return None
-    shares = all_shares(reader, ShareFilter(questions=(code,)))
+    shares = all_shares(reader, ShareFilter(questions=(code,), as_of=as_of))
     survey = surveys_by_id(reader, [question.survey_id])[question.survey_id]
     waves = tuple(sorted({share.wave for share in shares}))
     return CitedQuestion(
@@ -134,7 +135,7 @@ def cited_question(reader: Reader, code: str) -> CitedQuestion | None:
         survey=survey,
         waves=waves,
         sources=cited_sources(reader, (share.source for share in shares)),
-        release=current_release(reader),
+        release=release_served(reader, as_of),
     )
 
 
