@@ -24,6 +24,7 @@ from collections.abc import Iterator
 from typing import Any
 from urllib.parse import urlsplit
 
+import httpx
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect
@@ -79,6 +80,21 @@ def test_api_tools_have_no_serious_violation(path, drawn, server, visit, databas
     assert response is not None and response.status == 200
     visit.locator(drawn).first.wait_for()
     check(visit, path, databases, capsys)
+
+
+@pytest.mark.parametrize("lang", CODES)
+def test_the_embed_code_frames_the_widget_with_a_title(lang, server, visit, databases, capsys):
+    """A host page with the iframe oEmbed gives (the widget itself is checked above)."""
+    widget = f"{server}/embed/indicators/action-plan?lang={lang}"
+    embed = httpx.get(f"{server}/oembed", params={"url": widget}).json()
+    article = (
+        f"<!doctype html><html lang={lang}><title>An article</title><link rel=icon href='data:,'>"
+        f"<main><h1>An article</h1>{embed['html']}</main></html>"
+    )
+    with browsing.another_site(article) as site:
+        visit.goto(site)
+        expect(visit.locator("iframe")).to_have_attribute("title", embed["title"])
+        check(visit, f"embed code ({lang})", databases, capsys)
 
 
 def test_a_chart_is_an_image_named_by_its_figures(server, visit):
