@@ -99,6 +99,22 @@ async def test_svg_marks_a_withheld_figure_without_a_zero_bar(client):
     assert texts(layer(svg, "missing_labels")) == ["ikke publisert", "ikke publisert"]
 
 
+async def test_svg_is_an_image_named_by_its_figures(client):
+    """Its <title> gives every figure, a withheld one by why; a layer with no marks is
+    hidden from screen readers rather than an unnamed symbol."""
+    svg = await get_svg(client)
+    assert svg.get("role") == "img"
+    assert svg.findtext(f"{SVG}title") == (
+        "Forventer bedre tjenestekvalitet: 2015: 24\u00a0%, 2017: 64\u00a0%"
+    )
+    assert layer(svg, "missing").get("aria-hidden") == "true"
+    withheld = await get_svg_of(client, "expected-faster-processing")
+    assert withheld.findtext(f"{SVG}title") == (
+        "Forventer raskere saksgang: 2015: ikke publisert, 2017: ikke publisert"
+    )
+    assert layer(withheld, "bars").get("aria-hidden") == "true"
+
+
 def credits(svg: ElementTree.Element) -> str:
     """The lines under the chart: the source, then the licence."""
     return " ".join([*texts(layer(svg, "credits")), *texts(layer(svg, "licence"))])

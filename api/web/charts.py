@@ -18,6 +18,7 @@ import json
 import math
 import textwrap
 from dataclasses import dataclass
+from html import escape
 from typing import Any
 
 from api import licences, wording
@@ -157,7 +158,11 @@ def _layers(
 ) -> list[dict[str, Any]]:
     """Bars with their values, placeholders saying why a wave has none, title, credits."""
     indicator, link = cited.detail.indicator, licences.href(cited.survey.licence)
-    every_wave = [point.wave for point in _reported(cited)]
+    reported = _reported(cited)
+    every_wave = [point.wave for point in reported]
+    # A layer without marks would still be drawn as an unnamed ARIA symbol: hide it.
+    any_bar = any(point.value is not None for point in reported)
+    any_missing = any(point.value is None for point in reported)
     x = {
         "field": "wave",
         "type": "ordinal",
@@ -181,7 +186,7 @@ def _layers(
         {
             "name": "bars",
             "transform": [has_value],
-            "mark": {"type": "bar", "color": palette.bar},
+            "mark": {"type": "bar", "color": palette.bar, "aria": any_bar},
             "encoding": {"x": x, "y": y, "description": {"field": "description"}},
         },
         {
@@ -199,7 +204,7 @@ def _layers(
             "transform": [has_none],
             "mark": {
                 "type": "bar", "fill": palette.missing_fill, "stroke": palette.missing_stroke,
-                "strokeDash": [4, 3], "strokeWidth": 1,
+                "strokeDash": [4, 3], "strokeWidth": 1, "aria": any_missing,
             },
             "encoding": {
                 "x": x,
@@ -311,7 +316,14 @@ def _png(spec_json: str) -> bytes:
 
 
 def svg(chart: dict[str, Any]) -> str:
-    return _svg(json.dumps(chart, sort_keys=True))
+    """The chart as SVG: an image (role="img") whose <title> names it and gives its figures
+    (the spec's description), for screen readers and pages that inline it. Vega's own labels
+    of marks and axes are in English whatever the language; an image's children are not
+    read."""
+    drawn = _svg(json.dumps(chart, sort_keys=True))
+    head, end, rest = drawn.partition(">")  # the root <svg ...> tag, whose attributes hold no ">"
+    title = escape(chart["description"], quote=False)
+    return f'{head} role="img"{end}<title>{title}</title>{rest}'
 
 
 def png(chart: dict[str, Any]) -> bytes:
