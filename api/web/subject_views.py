@@ -134,9 +134,19 @@ def option_labels(options: Iterable[OptionRecord], lang: str) -> dict[str, str]:
     return {option.code: getattr(option, f"label_{lang}") for option in options}
 
 
+def labels(shares: Iterable[ShareRecord], lang: str) -> dict[str, str]:
+    """The labels of the options and segments the shares are in, by code."""
+    found: dict[str, str] = {}
+    for share in shares:
+        found[share.option] = getattr(share, f"option_label_{lang}")
+        found[share.segment] = getattr(share, f"segment_label_{lang}")
+    return found
+
+
 def history(
-    releases: Iterable[ReleaseChanges], options: dict[str, str], words: dict[str, str], lang: str
+    releases: Iterable[ReleaseChanges], labels: dict[str, str], words: dict[str, str], lang: str
 ) -> tuple[HistoryItem, ...]:
+    """Each release with what it did in words; `labels` names options and segments."""
     items = []
     for entry in releases:
         counted: dict[str, int] = {}
@@ -154,16 +164,14 @@ def history(
                 date=release.loaded_at.date().isoformat(),
                 message=release.message,
                 counts=counts,
-                changes=tuple(
-                    _change_row(change, options, words, lang) for change in entry.changes
-                ),
+                changes=tuple(_change_row(change, labels, words, lang) for change in entry.changes),
             )
         )
     return tuple(items)
 
 
 def _change_row(
-    change: FigureChange, options: dict[str, str], words: dict[str, str], lang: str
+    change: FigureChange, labels: dict[str, str], words: dict[str, str], lang: str
 ) -> ChangeRow:
     def said(value: float | None, status: object) -> str:
         if status is None:
@@ -173,8 +181,8 @@ def _change_row(
     return ChangeRow(
         kind=words[change.kind],
         wave=change.wave,
-        option=options.get(change.option, change.option),
-        segment=change.segment,
+        option=labels.get(change.option, change.option),
+        segment=labels.get(change.segment, change.segment),
         old=said(change.old_value, change.old_status),
         new=said(change.new_value, change.new_status),
     )

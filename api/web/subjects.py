@@ -83,7 +83,9 @@ async def indicator_page(request: Request) -> Response:
         ],
         "citation": citation.text(),
         "citation_links": _citation_links(api, lang),
-        "history": subject_views.history(found.history, options, words, lang),
+        "history": subject_views.history(
+            found.history, {**options, **subject_views.labels(found.shares, lang)}, words, lang
+        ),
         "embed": _embed(base, code, lang, getattr(indicator, f"title_{lang}")),
         "question_title": getattr(found.question, f"text_{lang}"),
         "question_link": f"/questions/{quote(indicator.question, safe='')}?{data}",
@@ -132,7 +134,9 @@ async def question_page(request: Request) -> Response:
         ],
         "citation": citation.text(),
         "citation_links": _citation_links(api, lang),
-        "history": subject_views.history(found.history, options, words, lang),
+        "history": subject_views.history(
+            found.history, {**options, **subject_views.labels(shares, lang)}, words, lang
+        ),
         "indicators": [
             (getattr(item, f"title_{lang}"), f"/indicators/{quote(item.code, safe='')}?{data}")
             for item in found.indicators
