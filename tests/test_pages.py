@@ -7,6 +7,7 @@ links to the page from the front page and the catalog, and a page pinned to a re
 
 from __future__ import annotations
 
+import datetime as dt
 import html
 import re
 import struct
@@ -19,6 +20,7 @@ from rdflib.namespace import DCAT
 
 from api.app import create_app
 from api.cli import main
+from api.http import caching
 from api.settings import Settings
 from tests.html_helpers import checked, parsed, text_of
 
@@ -210,6 +212,19 @@ async def test_catalog_gives_the_pages_as_landing_pages(client):
     assert URIRef("http://testserver/indicators/action-plan") in set(
         graph.objects(None, DCAT.landingPage)
     )
+
+
+async def test_a_page_is_kept_by_release_and_day_as_its_citation_is(client, monkeypatch):
+    path = "/indicators/action-plan"
+    first = await client.get(path)
+    assert "public" in first.headers["cache-control"]
+    again = await client.get(path, headers={"If-None-Match": first.headers["etag"]})
+    assert again.status_code == 304
+    tomorrow = dt.datetime.now(dt.UTC).date() + dt.timedelta(days=1)
+    monkeypatch.setattr(caching, "today", lambda: tomorrow)
+    next_day = await client.get(path, headers={"If-None-Match": first.headers["etag"]})
+    assert next_day.status_code == 200
+    assert f"lest {tomorrow.isoformat()}" in next_day.text
 
 
 async def test_an_unknown_parameter_or_release_is_a_400(client):

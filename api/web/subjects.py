@@ -13,8 +13,9 @@ HTML), the problem document for anything else, as the API answers.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from html import escape
-from typing import Any
+from typing import Any, TypeVar
 from urllib.parse import quote, urlencode
 
 from markupsafe import Markup
@@ -30,20 +31,28 @@ from api.problems import Problem
 from api.web import charts, embed, oembed, pages, subject_views
 from api.web.page_words import WORDS
 from models import read
-from models.read import IndicatorPage, QuestionPage
 from models.records import ReleaseRecord, SourceRecord
+
+T = TypeVar("T")  # what a page reads: models.read.IndicatorPage or QuestionPage
 
 CHART_WIDTH = 640
 CHART_HEIGHT = 360
 
 
-async def indicator_page(request: Request) -> Response:
+async def _read(
+    request: Request, find: Callable[..., T | None]
+) -> tuple[T | None, str, str, int | None]:
+    """What `find` reads for the code the path names, as of the release `as_of` names; the
+    language and the code and release asked for."""
     params = Params(request.query_params, {AS_OF})
     lang, code = params.lang, request.path_params["code"]
     as_of = await release_as_of(request, params)
-    found: IndicatorPage | None = await request.app.state.readers.run(
-        read.indicator_page, code, as_of=as_of
-    )
+    found: T | None = await request.app.state.readers.run(find, code, as_of=as_of)
+    return found, lang, code, as_of
+
+
+async def indicator_page(request: Request) -> Response:
+    found, lang, code, as_of = await _read(request, read.indicator_page)
     if found is None:
         return _not_found(request, "indicator", code, lang)
     cited, base = found.cited, base_url(request)
@@ -94,12 +103,7 @@ async def indicator_page(request: Request) -> Response:
 
 
 async def question_page(request: Request) -> Response:
-    params = Params(request.query_params, {AS_OF})
-    lang, code = params.lang, request.path_params["code"]
-    as_of = await release_as_of(request, params)
-    found: QuestionPage | None = await request.app.state.readers.run(
-        read.question_page, code, as_of=as_of
-    )
+    found, lang, code, as_of = await _read(request, read.question_page)
     if found is None:
         return _not_found(request, "question", code, lang)
     cited, base, words = found.cited, base_url(request), WORDS[lang]
