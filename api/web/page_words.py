@@ -190,7 +190,9 @@ WORDS = _offered(
             "oembed": "oEmbed for sites that use it",
             "indicators_heading": "Indicators over this question",
             "question_of": "The question",
-            "pinned": "This page shows the figures as they were in data release {release} ({date}).",
+            "pinned": (
+                "This page shows the figures as they were in data release {release} ({date})."
+            ),
             "pinned_newer": "A newer data release exists: {release} ({date}).",
             "pinned_current": "See the current figures",
             "other_language": "Norsk",

@@ -132,8 +132,13 @@ async def question_page(request: Request) -> Response:
         "downloads": [
             ("JSON", f"{api}?{data}"),
             *(
-                (name, f"{api}/data?format={name.lower()}&{data}")
-                for name in ("CSV", "JSON-stat", "XLSX", "PX")
+                (name, f"{api}/data?format={key}&{data}")
+                for name, key in (
+                    ("CSV", "csv"),
+                    ("JSON-stat", "jsonstat"),
+                    ("XLSX", "xlsx"),
+                    ("PX", "px"),
+                )
             ),
         ],
         "citation": citation.text(),
