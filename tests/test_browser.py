@@ -118,6 +118,23 @@ def test_front_page_in_a_browser(server, visit, databases):
     assert visit.elsewhere() == []
 
 
+def test_indicator_page_in_a_browser(server, visit, databases):
+    """Reached from the front page: the chart and table show 24 and 64, and the citation."""
+    page = visit.page
+    page.goto(f"{server}/")
+    page.get_by_role("link", name="Forventer bedre tjenestekvalitet").click()
+    expect(page).to_have_url(f"{server}/indicators/expected-better-quality?lang=nb")
+    expect(page.locator("h1")).to_have_text("Forventer bedre tjenestekvalitet")
+    for value in (f"24{NBSP}%", f"64{NBSP}%"):
+        expect(page.locator(".chart svg text", has_text=value)).to_be_visible()
+        expect(page.get_by_role("cell", name=value, exact=True).first).to_be_visible()
+    citation = httpx.get(f"{server}/api/v1/indicators/expected-better-quality/citation")
+    expect(page.locator("blockquote.citation")).to_have_text(citation.json()["text"])
+    page.screenshot(path=screenshot("indicator-page", databases), full_page=True)
+    assert visit.elsewhere() == []
+    assert visit.errors == []  # a style or picture the policy blocked would show here
+
+
 def test_api_docs_render_under_their_content_security_policy(server, visit, databases):
     page = visit.page
     response = page.goto(f"{server}/docs")

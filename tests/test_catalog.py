@@ -199,7 +199,9 @@ async def test_catalog_lists_the_survey_and_the_api(client):
     api = URIRef("http://testserver/catalog#api")
     pxwebapi = URIRef("http://testserver/catalog#pxwebapi")
     dataset = dataset_of(graph, SURVEY)
-    assert set(graph.objects(catalog, DCAT.dataset)) == {dataset}
+    # The survey, and each of its indicators and questions as a part of it.
+    parts = set(graph.objects(dataset, DCTERMS.hasPart))
+    assert set(graph.objects(catalog, DCAT.dataset)) == {dataset, *parts}
     assert set(graph.objects(catalog, DCAT.service)) == {api, pxwebapi}
     assert set(graph.objects(api, DCAT.servesDataset)) == {dataset}
     assert graph.value(api, DCAT.endpointURL) == URIRef("http://testserver/api/v1/")
@@ -221,7 +223,6 @@ async def test_catalog_lists_the_pxwebapi_service(client):
     assert graph.value(service, DCAT.endpointDescription) == URIRef(
         "http://testserver/openapi.json"
     )
-    assert set(graph.objects(service, DCAT.servesDataset)) == set(datasets(graph))
     assert set(graph.objects(service, DCAT.servesDataset)) == {dataset_of(graph, SURVEY)}
     assert {lang for lang, _ in texts(graph, service, DCTERMS.title)} == {"nb", "en"}
     assert {lang for lang, _ in texts(graph, service, DCTERMS.description)} == {"nb", "en"}
@@ -375,6 +376,31 @@ async def test_every_dataset_has_the_three_distributions(client):
     }
 
 
+async def test_each_indicator_and_question_is_a_part_with_its_page_as_landing_page(client):
+    graph = await fetch(client)
+    survey = dataset_of(graph, SURVEY)
+    indicator = URIRef("http://testserver/catalog#indicator-action-plan")
+    question = URIRef("http://testserver/catalog#question-expected-effects")
+    assert {indicator, question} <= set(graph.objects(survey, DCTERMS.hasPart))
+    assert graph.value(indicator, DCTERMS.isPartOf) == survey
+    assert graph.value(indicator, DCAT.landingPage) == URIRef(
+        "http://testserver/indicators/action-plan"
+    )
+    assert graph.value(question, DCAT.landingPage) == URIRef(
+        "http://testserver/questions/expected-effects"
+    )
+    downloads = {
+        str(graph.value(item, DCAT.downloadURL))
+        for item in graph.objects(indicator, DCAT.distribution)
+    }
+    assert downloads == {
+        "http://testserver/api/v1/indicators/action-plan?format=csv",
+        "http://testserver/api/v1/indicators/action-plan?format=jsonstat",
+    }
+    for predicate in (DCTERMS.publisher, DCAT.contactPoint, DCAT.theme):
+        assert set(graph.objects(indicator, predicate)) == set(graph.objects(survey, predicate))
+
+
 async def test_no_licence_is_stated_by_default(client):
     graph = await fetch(client)
     assert list(graph.subject_objects(DCTERMS.license)) == []
@@ -388,7 +414,8 @@ async def test_a_configured_licence_is_on_every_distribution_and_service(configu
     licensed = dict(graph.subject_objects(DCTERMS.license))
     # NLOD 2.0 by its entry in the EU licence vocabulary, which DCAT-AP-NO asks for.
     assert licensed == dict.fromkeys(distributions | services, URIRef(EU + "licence/NLOD_2_0"))
-    assert (len(distributions), len(services)) == (3, 2)
+    # The survey's three, and two for each of its 8 indicators and 7 questions.
+    assert (len(distributions), len(services)) == (3 + 2 * (8 + 7), 2)
 
 
 async def test_services_state_no_licence_when_the_surveys_differ(fresh_app):

@@ -63,10 +63,12 @@ REAL_CODES = {
     "/api/v1/indicators/{code}.csv": "expected-better-quality",
     "/api/v1/indicators/{code}.metadata.json": "expected-better-quality",
     "/api/v1/indicators/{code}.zip": "expected-better-quality",
+    "/indicators/{code}": "expected-better-quality",
+    "/questions/{code}": "expected-effects",
 }
 
 # Besides /api/v1, the routes whose parameters are checked as the API's are (api.params).
-CHECKED_PARAMETERS = ("/charts/", "/embed/", "/oembed")
+CHECKED_PARAMETERS = ("/charts/", "/embed/", "/oembed", "/indicators/", "/questions/")
 
 
 @cache
@@ -612,6 +614,14 @@ CASES = [
     ("GET", "/charts/indicators/expected-better-quality.svg?width=2000", None, 400),
     ("GET", "/charts/indicators/expected-better-quality.png?theme=sepia", None, 400),
     ("GET", "/charts/indicators/no-such-indicator.svg", None, 404),
+    ("GET", "/indicators/expected-better-quality", None, 200),
+    ("GET", "/indicators/action-plan?lang=en&as_of=1", None, 200),
+    ("GET", "/indicators/action-plan?as_of=99", None, 400),
+    ("GET", "/indicators/no-such-indicator", None, 404),
+    ("GET", "/questions/expected-effects?lang=en", None, 200),
+    ("GET", "/questions/no-such-question", None, 404),
+    ("GET", "/charts/indicators/action-plan.png?preset=og", None, 200),
+    ("GET", "/charts/indicators/action-plan.png?preset=banner", None, 400),
     ("GET", "/embed/indicators/expected-better-quality", None, 200),
     ("GET", "/embed/indicators/expected-better-quality?lang=en&theme=dark&width=400", None, 200),
     ("GET", "/embed/indicators/expected-better-quality?height=0", None, 400),

@@ -20,6 +20,8 @@ INDICATOR = "expected-better-quality"
 WORDED = (
     "/",
     f"/embed/indicators/{INDICATOR}",
+    f"/indicators/{INDICATOR}",
+    "/questions/expected-effects",
     f"/charts/indicators/{INDICATOR}.svg",
     f"/charts/indicators/{INDICATOR}.vl.json",
     f"/api/v1/indicators/{INDICATOR}/citation",

@@ -39,13 +39,16 @@ from models.records import ReleaseRecord
 # The feed too: readers poll it, and it changes only with a release.
 CACHED_PREFIXES = (
     "/api/v1", "/api/pxwebapi/v2", "/catalog", "/feed", "/charts", "/embed", "/oembed",
+    "/indicators/", "/questions/",
 )  # fmt: skip
 # Pages and pictures are drawn from the data alone, so they are cached by release as well.
 CACHED_PATHS = ("/", "/graphql")  # the front page; GraphQL queries sent by GET
 GRAPHQL = "/graphql"
 # Answers that name the day they are given: /api/v1/{indicators,questions}/{code}/citation,
-# and an indicator's metadata and zip, whose citation says when it was accessed.
+# an indicator's metadata and zip, whose citation says when it was accessed, and the pages
+# of indicators and questions, which show that citation.
 DAILY_SUFFIXES = ("/citation", ".metadata.json", ".zip")
+DAILY_PREFIXES = ("/indicators/", "/questions/")
 
 try:
     CODE_VERSION = version("kommunedigi")
@@ -206,7 +209,7 @@ class HTTPCaching:
             return
 
         request_headers = _request_headers(scope)
-        daily = path.endswith(DAILY_SUFFIXES)
+        daily = path.endswith(DAILY_SUFFIXES) or path.startswith(DAILY_PREFIXES)
         if daily:
             day = today()
             tag = etag(release, scope, request_headers, day)

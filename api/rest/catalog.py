@@ -11,18 +11,24 @@ from starlette.responses import Response
 from api.rest.negotiation import MEDIA_TYPES, negotiate
 from api.settings import Settings
 from models import read
-from models.filters import InvalidFilter
+from models.filters import InvalidFilter, QuestionFilter
 
 
 async def catalog(request: Request) -> Response:
-    from api.formats import dcat  # rdflib: imported by the first /catalog, not at start
+    from api.formats import dcat, dcat_pages  # rdflib: imported by the first /catalog
 
     for name in request.query_params:
         if name != "format":
             raise InvalidFilter(name, f"{name} is not a parameter here; allowed: format")
     chosen = negotiate(request, tuple(dcat.SERIALISATIONS))
-    surveys = await request.app.state.readers.run(read.published_surveys)
+    readers = request.app.state.readers
+    surveys = await readers.run(read.published_surveys)
+    indicators = await readers.run(read.list_indicators)
+    questions = await readers.run(read.list_questions, QuestionFilter())
     settings: Settings = request.app.state.settings
-    graph = dcat.build(surveys, settings, settings.base_url or str(request.base_url))
+    base = settings.base_url or str(request.base_url)
+    graph = dcat.build(surveys, settings, base)
+    # Each indicator and question too, with its page as its landing page.
+    dcat_pages.add(graph, dcat_pages.parts(indicators, questions), surveys, base)
     # Vary: Accept is added with the validators by api.http.caching, which covers /catalog.
     return Response(dcat.serialise(graph, chosen), media_type=MEDIA_TYPES[chosen])

@@ -18,6 +18,7 @@ from api.params import Params
 from api.web import charts, figures, pages
 from api.web.words import WORDS
 from models import read
+from models.filters import QuestionFilter
 
 # Each chart's size on the page; the style sheet scales it to the column.
 CHART_WIDTH = 640
@@ -27,6 +28,13 @@ CHART_HEIGHT = 360
 async def front_page(request: Request) -> Response:
     lang = Params(request.query_params).lang
     overview = await request.app.state.readers.run(read.overview)
+    published = tuple(item.survey.code for item in overview.surveys)
+    # Without a published survey, none: an empty filter would list every question.
+    questions = (
+        await request.app.state.readers.run(read.list_questions, QuestionFilter(surveys=published))
+        if published
+        else []
+    )
     options = charts.ChartOptions(lang=lang, width=CHART_WIDTH, height=CHART_HEIGHT)
     specs = [charts.spec(item, options) for item in overview.indicators]
     svgs = await run_in_threadpool(lambda: [charts.svg(spec) for spec in specs])
@@ -38,6 +46,7 @@ async def front_page(request: Request) -> Response:
             figures.view(item, svg, lang)
             for item, svg in zip(overview.indicators, svgs, strict=True)
         ],
+        "questions": [(question.code, getattr(question, f"text_{lang}")) for question in questions],
         "sources": overview.sources,
         "release": overview.release,
         "licence": licences.footer((item.survey.licence for item in overview.surveys), lang),

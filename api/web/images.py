@@ -18,11 +18,31 @@ from api.responses import JSONResponse
 from api.web import charts
 from api.web.params import CHART_PARAMETERS, chart_options
 from models import read
+from models.filters import InvalidFilter
+
+# Sizes of social cards: Open Graph's and Twitter's large image, and a square post.
+PRESETS = {"og": (1200, 630), "square": (1080, 1080)}
 
 
-async def _spec(request: Request) -> tuple[dict[str, Any], str]:
+def _options(params: Params) -> charts.ChartOptions:
+    """The chart's options; a PNG's `preset` names its size in place of width and height."""
+    preset = params.once("preset")
+    if preset is None:
+        return chart_options(params)
+    if preset not in PRESETS:
+        allowed = ", ".join(PRESETS)
+        raise InvalidFilter("preset", f"preset={preset!r} is not offered; use one of: {allowed}")
+    for name in ("width", "height"):
+        if params.once(name) is not None:
+            raise InvalidFilter(name, f"{name} cannot be given with preset, which sets the size")
+    width, height = PRESETS[preset]
+    return chart_options(params, width=width, height=height)
+
+
+async def _spec(request: Request, *, presets: bool = False) -> tuple[dict[str, Any], str]:
     """The chart's spec and its language."""
-    options = chart_options(Params(request.query_params, CHART_PARAMETERS))
+    accepted = (*CHART_PARAMETERS, "preset") if presets else CHART_PARAMETERS
+    options = _options(Params(request.query_params, accepted))
     code = request.path_params["code"]
     cited = await request.app.state.readers.run(read.cited_indicator, code)
     if cited is None:
@@ -46,7 +66,7 @@ async def chart_svg(request: Request) -> Response:
 
 
 async def chart_png(request: Request) -> Response:
-    spec, lang = await _spec(request)
+    spec, lang = await _spec(request, presets=True)
     png = await run_in_threadpool(charts.png, spec)
     return Response(png, media_type="image/png", headers=_headers(lang))
 

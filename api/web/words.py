@@ -32,6 +32,8 @@ WORDS = {
             "Hver indikator er andelen kommuner som ga ett eller flere svar på et spørsmål,"
             " per runde. Endringer er i prosentpoeng."
         ),
+        "questions": "Spørsmål",
+        "questions_intro": "Hvert spørsmål har en side med svarandelene, kildene og historikken:",
         "links": "Tallene som",
         "embed": "innbygging",
         "citation": "sitering",
@@ -74,6 +76,8 @@ WORDS = {
             "Each indicator is the share of municipalities giving one or more answers to a"
             " question, by wave. Changes are in percentage points."
         ),
+        "questions": "Questions",
+        "questions_intro": "Each question has a page with its answer shares, sources and history:",
         "links": "The figures as",
         "embed": "embed",
         "citation": "citation",

@@ -75,6 +75,13 @@ from models.read.lookups import (
     waves_by_id,
     waves_by_survey,
 )
+from models.read.pages import (
+    IndicatorPage,
+    QuestionPage,
+    ReleaseChanges,
+    indicator_page,
+    question_page,
+)
 from models.read.releases import (
     changes_by_release,
     current_release,
@@ -182,6 +189,12 @@ __all__ = [
     # PxWebApi saved queries
     "SavedQueryRecord",
     "get_saved_query",
+    # Pages of an indicator or a question, with their history
+    "IndicatorPage",
+    "QuestionPage",
+    "ReleaseChanges",
+    "indicator_page",
+    "question_page",
     # Documents
     "cited_question",
     "overview",
