@@ -183,6 +183,7 @@ async def test_the_metadata_names_the_release_and_its_citation(client):
     assert meta["links"]["csv"] == (
         f"http://testserver/api/v1/indicators/action-plan.csv?as_of={number}"
     )
+    assert meta["links"]["page"] == f"http://testserver/indicators/action-plan?as_of={number}"
     [csl] = meta["citation"]["csl"]
     assert (csl["URL"], csl["version"]) == (pinned, str(number))
     assert [author["literal"] for author in csl["author"]] == ["EVRY", "NyAnalyse"]

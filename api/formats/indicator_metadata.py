@@ -39,6 +39,11 @@ class Addresses:
     def indicator(self) -> str:
         return f"{self.base}/api/v1/indicators/{self.code}"
 
+    @property
+    def page(self) -> str:
+        """The indicator's page for people, as of the release served."""
+        return f"{self.base}/indicators/{self.code}{self._as_of()}"
+
     def _as_of(self) -> str:
         return "" if self.release is None else f"?as_of={self.release}"
 
@@ -161,6 +166,7 @@ def metadata(download: IndicatorDownload, at: Addresses, lang: str, day: dt.date
         "links": {
             "indicator": at.indicator,
             "as_of_release": at.cited,
+            "page": at.page,
             "csv": at.file("csv"),
             "metadata": at.file("metadata.json"),
             "zip": at.file("zip"),
