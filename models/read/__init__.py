@@ -9,7 +9,7 @@ models.filters.UnknownCode.
 
 The modules, by concern: context (the Reader), session (Readers), prepared (statements
 compiled once per shape), descriptions (held per release), statements (the SELECTs),
-lookups, releases, shares, coverage, catalogue, series and documents (the query
+lookups, releases, shares, coverage, catalogue, series, pinning and documents (the query
 functions).
 """
 
@@ -74,6 +74,7 @@ from models.read.lookups import (
     waves_by_id,
     waves_by_survey,
 )
+from models.read.pinning import pinned_indicator
 from models.read.releases import (
     changes_by_release,
     current_release,
@@ -168,6 +169,7 @@ __all__ = [
     "cited_indicators",
     "indicator_detail",
     "indicator_table",
+    "pinned_indicator",
     "series_by_indicator",
     # Coverage: the waves with figures
     "covered_indicators",

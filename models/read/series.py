@@ -181,14 +181,17 @@ def indicator_table(
     )
 
 
-def cited_indicator(reader: Reader, code: str, *, segment: str = "all") -> CitedIndicator | None:
-    """An indicator's current series with its survey and the release: what a chart cites."""
-    detail = indicator_detail(reader, code, segment=segment)
+def cited_indicator(
+    reader: Reader, code: str, *, segment: str = "all", as_of: int | None = None
+) -> CitedIndicator | None:
+    """An indicator's series (current, or as of a release) with its survey and the release
+    served: what a chart cites."""
+    detail = indicator_detail(reader, code, segment=segment, as_of=as_of)
     if detail is None:
         return None
     survey_id = detail.indicator.survey_id
     survey = surveys_by_id(reader, [survey_id])[survey_id]
-    return CitedIndicator(detail=detail, survey=survey, release=current_release(reader))
+    return CitedIndicator(detail=detail, survey=survey, release=release_served(reader, as_of))
 
 
 def cited_indicators(reader: Reader) -> list[CitedIndicator]:
