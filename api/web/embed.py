@@ -23,7 +23,6 @@ from api.problems import Problem
 from api.web import charts, figures, pages, pinned
 from api.web.params import CHART_PARAMETERS, chart_options
 from api.web.words import WORDS
-from models import read
 
 # The chart's default size in the widget; the widget is as wide as its chart.
 WIDTH = 600
@@ -40,14 +39,8 @@ async def embed(request: Request) -> Response:
     base, lang = base_url(request), options.lang
     address, query = f"{base}{request.url.path}", request.url.query
     page_url = f"{address}?{query}" if query else address
-    note = None
-    if as_of is None:
-        cited = await readers.run(read.cited_indicator, code)
-    else:
-        found = await readers.run(read.pinned_indicator, code, as_of)
-        cited = None if found is None else found.cited
-        if found is not None:
-            note = pinned.note(found, lang, pinned.live(address, request.query_params))
+    live = pinned.live(address, request.query_params)
+    cited, note = await pinned.indicator(readers, code, as_of, lang, live)
     if cited is None:
         raise Problem.not_found("indicator", code)
     spec = charts.spec(cited, options)

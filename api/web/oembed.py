@@ -146,14 +146,8 @@ async def oembed(request: Request) -> Response:
     code, chosen = _target(url, base)
     as_of = await _release(request, params, chosen)
     lang = chosen.get("lang", params.lang)  # the widget's own lang wins
-    readers, note = request.app.state.readers, None
-    if as_of is None:
-        cited = await readers.run(read.cited_indicator, code)
-    else:
-        found = await readers.run(read.pinned_indicator, code, as_of)
-        cited = None if found is None else found.cited
-        if found is not None:
-            note = pinned.note(found, lang, "")
+    # The note's link is no part of its size; the widget builds its own.
+    cited, note = await pinned.indicator(request.app.state.readers, code, as_of, lang, "")
     if cited is None:
         raise _not_ours(url, base)
 

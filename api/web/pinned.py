@@ -10,7 +10,9 @@ from starlette.datastructures import QueryParams
 
 from api.params import AS_OF
 from api.web.pinned_words import PINNED_WORDS
-from models.records import PinnedIndicator
+from models import read
+from models.read import Readers
+from models.records import CitedIndicator, PinnedIndicator
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,3 +41,16 @@ def note(found: PinnedIndicator, lang: str, live_url: str) -> PinnedNote:
         live=words["live"],
         live_url=live_url,
     )
+
+
+async def indicator(
+    readers: Readers, code: str, as_of: int | None, lang: str, live_url: str
+) -> tuple[CitedIndicator | None, PinnedNote | None]:
+    """The indicator live (no note), or as of release `as_of` with what its widget says of
+    it; (None, None) for an unknown code."""
+    if as_of is None:
+        return await readers.run(read.cited_indicator, code), None
+    found = await readers.run(read.pinned_indicator, code, as_of)
+    if found is None:
+        return None, None
+    return found.cited, note(found, lang, live_url)
