@@ -63,9 +63,9 @@ def _target(url: str, base: str) -> tuple[str, dict[str, str]]:
     chosen: dict[str, str] = {}
     for name, allowed in (("lang", LANGUAGES), ("theme", charts.THEMES), (AS_OF, None)):
         values = query.get(name, [])
-        if len(values) > 1 or (values and allowed is not None and values[0] not in allowed):
-            if allowed is None:
-                raise InvalidFilter("url", f"give {name} in url once, not {len(values)} times")
+        if len(values) > 1:
+            raise InvalidFilter("url", f"give {name} in url once, not {len(values)} times")
+        if values and allowed is not None and values[0] not in allowed:
             raise InvalidFilter("url", f"the {name} in url must be one of: {', '.join(allowed)}")
         if values:
             chosen[name] = values[0]
