@@ -350,6 +350,16 @@ class CitedIndicator:
 
 
 @dataclass(frozen=True, slots=True)
+class PinnedIndicator:
+    """An indicator as a release showed it, beside the newest release: whether that one
+    shows other figures (another value or status in any wave)."""
+
+    cited: CitedIndicator  # as of the pinned release
+    newest: ReleaseRecord | None
+    changed_since: bool
+
+
+@dataclass(frozen=True, slots=True)
 class CitedQuestion:
     """A question with its survey, the waves and sources of its figures, and the release."""
 

@@ -29,6 +29,7 @@ from playwright.sync_api import expect
 
 from tests.conftest import ROOT, Databases
 from tests.network_helpers import free_port, wait_until_healthy
+from tests.test_pinned import corrected_database
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
@@ -52,12 +53,12 @@ def browser() -> Iterator[Any]:
         launched.close()
 
 
-@pytest.fixture(scope="module")
-def server(databases: Databases) -> Iterator[str]:
-    """The API served by its own command on a free port, over a fresh database."""
+@contextmanager
+def serving(database_url: str) -> Iterator[str]:
+    """The API served by its own command on a free port, over `database_url`."""
     port = free_port()
     command = [sys.executable, "-m", "api", "serve", "--port", str(port),
-               "--database-url", databases.new()]  # fmt: skip
+               "--database-url", database_url]  # fmt: skip
     process = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     assert process.stdout is not None
     base = f"http://{LOOPBACK}:{port}"
@@ -67,6 +68,23 @@ def server(databases: Databases) -> Iterator[str]:
     finally:
         process.terminate()
         process.communicate(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def server(databases: Databases) -> Iterator[str]:
+    """The API served by its own command on a free port, over a fresh database."""
+    with serving(databases.new()) as base:
+        yield base
+
+
+@pytest.fixture(scope="module")
+def corrected_server(
+    databases: Databases, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[str]:
+    """The API over the published figures and a correction (tests/test_pinned.py):
+    action-plan in 2017 is 76 in release 1 and 69 in release 2."""
+    with serving(corrected_database(databases, tmp_path_factory.mktemp("corrected"))) as base:
+        yield base
 
 
 class Visit:
@@ -164,6 +182,97 @@ def test_widget_framed_by_another_site(server, visit, databases):
     assert visit.elsewhere() == []
     assert widget + "?lang=nb&width=600&height=360" in visit.requests
     assert visit.errors == []  # a refused frame or a blocked style would be reported here
+
+
+def host_page(*iframes: str, script: str | None = None) -> str:
+    """An article of another site framing `iframes`, with our host script if given."""
+    head = "" if script is None else f'<script src="{script}"></script>'
+    return (
+        "<!doctype html><html lang=en><title>An article</title><link rel=icon href='data:,'>"
+        f"{head}<h1>An article</h1>{''.join(iframes)}</html>"
+    )
+
+
+def test_a_pinned_widget_keeps_its_figure_after_a_correction(corrected_server, visit, databases):
+    """An article framed the widget as of release 1; release 2 corrected its figure."""
+    page, server = visit.page, corrected_server
+    widget = f"{server}/embed/indicators/action-plan"
+    embed = httpx.get(f"{server}/oembed", params={"url": f"{widget}?as_of=1"}).json()
+    with another_site(host_page(embed["html"])) as site:
+        page.goto(site)
+        frame = page.frame_locator("iframe")
+        expect(frame.locator("svg text", has_text=f"76{NBSP}%")).to_be_visible()
+        expect(frame.locator(".latest")).to_have_text(
+            f"76{NBSP}% i 2017 (+8 prosentpoeng siden 2015)"
+        )
+        expect(frame.locator(".pinned")).to_contain_text("Tall fra datautgave 1 (")
+        expect(frame.locator(".pinned .newer")).to_have_text("Datautgave 2 har nyere tall.")
+        live = frame.get_by_role("link", name="Se de nyeste tallene")
+        # The same widget, live: its other parameters kept, its as_of dropped.
+        expect(live).to_have_attribute("href", f"{widget}?lang=nb&width=600&height=360")
+        page.locator("iframe").screenshot(path=screenshot("embed-pinned", databases))
+    # The live widget the link leads to shows the corrected figure.
+    page.goto(widget)
+    expect(page.locator(".latest")).to_have_text(f"69{NBSP}% i 2017 (+1 prosentpoeng siden 2015)")
+    assert visit.elsewhere() == []
+    assert visit.errors == []
+
+
+def frame_heights(page: Any) -> tuple[float, float]:
+    """The iframe's height on the host page, and the height of the widget's document."""
+    iframe = page.locator("iframe").evaluate("frame => frame.getBoundingClientRect().height")
+    document = page.frames[1].evaluate("document.documentElement.getBoundingClientRect().height")
+    return iframe, document
+
+
+def test_the_widget_reports_its_height_and_the_host_iframe_takes_it(server, visit, databases):
+    page = visit.page
+    widget = f"{server}/embed/indicators/expected-better-quality"
+    embed = httpx.get(f"{server}/oembed", params={"url": widget, "maxwidth": 320}).json()
+    # Framed too short, as a host page might: the widget's own height replaces it.
+    too_short = re.sub(r' height="\d+"', ' height="150"', embed["html"])
+    article = host_page(too_short, script=f"{server}/static/kommunedigi-embed.js")
+    with another_site(article) as site:
+        page.goto(site)
+        expect(page.frame_locator("iframe").locator(".latest")).to_be_visible()
+        page.wait_for_function("document.querySelector('iframe').style.height !== ''", timeout=5000)
+        iframe, document = frame_heights(page)
+        assert abs(iframe - document) <= 2, (iframe, document)
+        assert iframe > 300  # the whole widget: chart, value and credit
+        # Narrowed, the widget wraps its text and its chart shrinks: it says so again.
+        page.locator("iframe").evaluate("frame => { frame.width = '240'; }")
+        page.wait_for_function(
+            "Math.abs(document.querySelector('iframe').getBoundingClientRect().height"
+            f" - {iframe}) > 2",
+            timeout=5000,
+        )
+        page.wait_for_timeout(200)
+        iframe, document = frame_heights(page)
+        assert abs(iframe - document) <= 2, (iframe, document)
+        page.screenshot(path=screenshot("embed-sized", databases), full_page=True)
+    assert visit.elsewhere() == []
+    assert f"{server}/static/embed-height.js" in visit.requests
+    assert visit.errors == []  # a script the widget's policy blocked would be reported here
+
+
+@pytest.mark.parametrize("lang", ["nb", "en"])
+def test_the_widget_at_240_pixels_wide_has_no_horizontal_overflow(server, visit, lang):
+    page = visit.page
+    widget = f"{server}/embed/indicators/ict-contributed-quality?lang={lang}&as_of=1"
+    embed = httpx.get(f"{server}/oembed", params={"url": widget, "maxwidth": 240}).json()
+    assert embed["width"] == 240
+    with another_site(host_page(embed["html"])) as site:
+        page.goto(site)
+        frame = page.frame_locator("iframe")
+        expect(frame.locator(".pinned")).to_be_visible()
+        widths = page.frames[1].evaluate(
+            "[document.documentElement.scrollWidth, document.documentElement.clientWidth]"
+        )
+        assert widths[0] <= widths[1] <= 240, widths
+        # The height oEmbed gave holds the whole widget: nothing scrolls inside the frame.
+        content = page.frames[1].evaluate("document.documentElement.scrollHeight")
+        assert content <= embed["height"]
+    assert visit.errors == []
 
 
 def check_widget(page: Any, embed: dict[str, Any]) -> None:

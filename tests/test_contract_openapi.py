@@ -626,6 +626,7 @@ CASES = [
     ("GET", "/embed/indicators/expected-better-quality?lang=en&theme=dark&width=400", None, 200),
     ("GET", "/embed/indicators/expected-better-quality?height=0", None, 400),
     ("GET", "/embed/indicators/no-such-indicator", None, 404),
+    ("GET", "/embed/indicators/expected-better-quality?as_of=1&width=240", None, 200),
     ("GET", "/oembed?url=http://testserver/embed/indicators/action-plan", None, 200),
     (
         "GET",
@@ -635,7 +636,11 @@ CASES = [
     ),
     ("GET", "/oembed?url=http://testserver/embed/indicators/action-plan&maxwidth=1", None, 400),
     ("GET", "/oembed?url=http://elsewhere.example/embed/indicators/action-plan", None, 404),
-    ("GET", "/oembed?url=http://testserver/embed/indicators/action-plan&format=xml", None, 400),
+    ("GET", "/oembed?url=http://testserver/embed/indicators/action-plan&format=xml", None, 501),
+    ("GET", "/oembed?url=http://testserver/embed/indicators/action-plan&as_of=1", None, 200),
+    ("GET", "/oembed?url=http://testserver/embed/indicators/action-plan&as_of=x", None, 400),
+    ("GET", "/charts/indicators/action-plan.vl.json?as_of=1", None, 200),
+    ("GET", "/charts/indicators/action-plan.vl.json?as_of=99", None, 400),
     # PxWebApi 2
     ("GET", "/api/pxwebapi/v2/config", None, 200),
     ("GET", "/api/pxwebapi/v2/tables?lang=en&pageSize=2&pageNumber=2", None, 200),

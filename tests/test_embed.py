@@ -13,7 +13,8 @@ import pytest
 from api.app import create_app
 from api.cli import main
 from api.settings import Settings
-from api.web import oembed
+from api.web import charts
+from api.web.pinned_words import PINNED_WORDS
 from tests.conftest import ROOT
 from tests.html_helpers import checked, foreign_links, parsed, text_of
 
@@ -140,18 +141,44 @@ async def test_widget_of_a_2015_only_indicator_credits_2015_and_no_year(client):
     )
 
 
-async def test_widget_may_be_framed_anywhere_and_loads_nothing(client):
+async def test_widget_may_be_framed_anywhere_and_loads_only_its_height_script(client):
     response = await client.get(EMBED)
     directives = response.headers["content-security-policy"].split(";")
     policy = dict(directive.strip().split(" ", 1) for directive in directives)
     assert policy["frame-ancestors"] == "*"
     assert policy["default-src"] == "'none'"
+    assert policy["script-src"] == "'self'"
     assert "x-frame-options" not in response.headers
     # The one inline style sheet is allowed by its digest, and nothing else is.
     styles = checked(response.text).styles
     assert len(styles) == 1
     digest = base64.b64encode(hashlib.sha256(styles[0].encode()).digest()).decode()
     assert policy["style-src"] == f"'sha256-{digest}'"
+    scripts = [script.get("src") for script in parsed(response.text).iter("script")]
+    assert scripts == ["/static/embed-height.js"]
+
+
+@pytest.mark.parametrize(
+    ("script", "says"),
+    [
+        ("embed-height.js", "kommunedigi:height"),  # the widget tells its height
+        ("kommunedigi-embed.js", "event.origin"),  # the host believes only the frame's origin
+    ],
+)
+async def test_the_sizing_scripts_are_served_as_javascript(client, script, says):
+    response = await client.get(f"/static/{script}")
+    assert response.status_code == 200
+    assert response.headers["content-type"].startswith(
+        ("text/javascript", "application/javascript")
+    )
+    assert says in response.text
+
+
+def test_pinned_words_are_written_in_bokmal_nynorsk_and_english():
+    assert set(PINNED_WORDS) == {"nb", "nn", "en"}
+    keys = {language: set(words) for language, words in PINNED_WORDS.items()}
+    assert keys["nn"] == keys["nb"] == keys["en"]
+    assert PINNED_WORDS["nn"]["shows"] == "Tal frå datautgåve {release} ({day})."
 
 
 async def test_widget_links_to_its_oembed(client):
@@ -198,7 +225,7 @@ async def test_oembed_of_a_widget(client):
         "provider_url": "http://testserver/",
         "cache_age": 300,
         "width": 600,
-        "height": 360 + oembed.TEXT_BELOW,
+        "height": 459,  # the chart, 360 drawn and 346 shown, and the text below it
     }
     attributes = iframe(html)
     assert attributes["src"] == f"http://testserver{EMBED}?lang=nb&amp;width=600&amp;height=360"
@@ -213,12 +240,55 @@ async def test_oembed_of_an_indicator_url_in_english_within_limits(client):
     )
     body = response.json()
     assert body["title"] == "Expect better service quality"
-    assert body["width"] <= 400 and body["height"] <= 450
     src = iframe(body["html"])["src"].replace("&amp;", "&")
     assert src == f"http://testserver{EMBED}?lang=en&width=400&height=280"
-    assert (body["width"], body["height"]) == (400, 280 + oembed.TEXT_BELOW)
+    assert (body["width"], body["height"]) == (400, 414)
     widget = await client.get(src.removeprefix("http://testserver"))
     assert widget.status_code == 200
+
+
+@pytest.mark.parametrize("max_width", [240, 241, 320])
+async def test_oembed_gives_a_narrower_widget_down_to_240(client, max_width):
+    url = f"http://testserver{EMBED}"
+    body = (await client.get("/oembed", params={"url": url, "maxwidth": max_width})).json()
+    assert body["width"] == max_width
+    src = iframe(body["html"])["src"].replace("&amp;", "&")
+    query = parse_qs(urlsplit(src).query)
+    assert query["width"] == [str(max_width)]
+    # The chart is as tall as this indicator's chart needs at that width, or taller.
+    assert int(query["height"][0]) >= charts.HEIGHT[0]
+    widget = await client.get(src.removeprefix("http://testserver"))
+    assert widget.status_code == 200
+
+
+async def test_oembed_says_the_least_maxheight_that_fits(client):
+    url = f"http://testserver{EMBED}"
+    response = await client.get("/oembed", params={"url": url, "maxheight": 381})
+    assert response.status_code == 400
+    assert response.json()["errors"] == [
+        {
+            "parameter": "maxheight",
+            "detail": "maxheight=381 is less than this widget needs at width 600:"
+            " give at least maxheight=382",
+        }
+    ]
+    fitted = (await client.get("/oembed", params={"url": url, "maxheight": 382})).json()
+    assert (fitted["width"], fitted["height"]) == (600, 382)
+    assert iframe(fitted["html"])["src"].endswith("width=600&amp;height=280")
+
+
+async def test_oembed_answers_501_for_a_format_it_does_not_speak(client):
+    url = f"http://testserver{EMBED}"
+    response = await client.get("/oembed", params={"url": url, "format": "xml"})
+    assert response.status_code == 501
+    assert response.headers["content-type"] == "application/problem+json"
+    assert response.json() == {
+        "type": "/problems/format-not-implemented",
+        "title": "Format not implemented",
+        "status": 501,
+        "detail": "format='xml' is not offered; oEmbed here is JSON only: json",
+        "instance": "/oembed",
+    }
 
 
 @pytest.mark.parametrize(
@@ -227,14 +297,18 @@ async def test_oembed_of_an_indicator_url_in_english_within_limits(client):
         ({}, 400, "url"),
         ({"url": "expected-better-quality"}, 400, "url"),
         ({"url": f"http://testserver{EMBED}?lang=de"}, 400, "url"),
-        ({"url": f"http://testserver{EMBED}", "maxwidth": "319"}, 400, "maxwidth"),
+        ({"url": f"http://testserver{EMBED}", "maxwidth": "239"}, 400, "maxwidth"),
         ({"url": f"http://testserver{EMBED}", "maxheight": "100"}, 400, "maxheight"),
+        ({"url": f"http://testserver{EMBED}", "maxheight": "300"}, 400, "maxheight"),
+        ({"url": f"http://testserver{EMBED}?as_of=soon"}, 400, "url"),
+        ({"url": f"http://testserver{EMBED}?as_of=1&as_of=2"}, 400, "url"),
+        ({"url": f"http://testserver{EMBED}?as_of=99"}, 400, "url"),
+        ({"url": f"http://testserver{EMBED}", "as_of": "soon"}, 400, "as_of"),
         ({"url": f"http://testserver{EMBED}", "maxwidth": "wide"}, 400, "maxwidth"),
         ({"url": f"http://testserver{EMBED}", "callback": "f"}, 400, "callback"),
         ({"url": f"http://elsewhere.example{EMBED}"}, 404, None),
         ({"url": "http://testserver/embed/indicators/no-such-indicator"}, 404, None),
         ({"url": "http://testserver/api/v1/questions/expected-effects"}, 404, None),
-        ({"url": f"http://testserver{EMBED}", "format": "xml"}, 400, "format"),
     ],
 )
 async def test_oembed_problems(client, query, status, parameter):
@@ -258,6 +332,6 @@ async def test_readme_shows_the_iframe_oembed_gives(client):
 
 async def test_oembed_shrinks_the_chart_to_fit_maxheight(client):
     url = f"http://testserver{EMBED}"
-    body = (await client.get("/oembed", params={"url": url, "maxheight": 500})).json()
-    assert (body["width"], body["height"]) == (600, 500)
-    assert iframe(body["html"])["src"].endswith("width=600&amp;height=350")
+    body = (await client.get("/oembed", params={"url": url, "maxheight": 420})).json()
+    assert (body["width"], body["height"]) == (600, 420)
+    assert iframe(body["html"])["src"].endswith("width=600&amp;height=319")

@@ -173,8 +173,14 @@ async def test_embed_code_frames_the_widget(client):
     code = text_of(page.find(".//textarea"))
     src = re.search(r'src="([^"]+)"', code)
     assert code.startswith("<iframe ") and src is not None
-    assert html.unescape(src[1]) == "http://testserver/embed/indicators/action-plan?lang=nb"
+    # The iframe /oembed gives, and the script that lets it size itself.
+    oembed = await client.get(
+        "/oembed", params={"url": "http://testserver/embed/indicators/action-plan?lang=nb"}
+    )
+    assert code.split("<script")[0].strip() == oembed.json()["html"]
+    assert html.unescape(src[1]).startswith("http://testserver/embed/indicators/action-plan?")
     assert (await client.get(html.unescape(src[1]))).status_code == 200
+    assert "/static/kommunedigi-embed.js" in code
 
 
 @pytest.mark.parametrize("path", ["/indicators/no-such-indicator", "/questions/no-such-question"])

@@ -27,7 +27,7 @@ import orjson
 from sqlalchemy.exc import SQLAlchemyError
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from api.http import document_tokens
+from api.http import document_tokens, pinning
 from api.http.header_lists import RawHeaders, value_of, with_replaced, with_vary
 from api.http.response_cache import Answer, ResponseCache
 from models import read
@@ -137,10 +137,12 @@ def etag(
 VARY = b"Accept, Accept-Encoding"
 
 
-def _validator_headers(moment: dt.datetime, max_age: int) -> tuple[tuple[bytes, bytes], ...]:
+def _validator_headers(
+    moment: dt.datetime, max_age: int, cache_control: bytes | None = None
+) -> tuple[tuple[bytes, bytes], ...]:
     return (
         (b"last-modified", format_datetime(moment, usegmt=True).encode()),
-        (b"cache-control", f"public, max-age={max_age}".encode()),
+        (b"cache-control", cache_control or f"public, max-age={max_age}".encode()),
     )
 
 
@@ -218,7 +220,9 @@ class HTTPCaching:
         else:
             tag = etag(release, scope, request_headers)
             modified = release.created_at
-            dated = _release_headers(modified, self.max_age)
+            pinned = pinning.pinned_to_release(scope)  # kept longer: api.http.pinning
+            control = pinning.cache_control(self.max_age) if pinned else None
+            dated = _release_headers(modified, self.max_age, control)
         validators = ((b"etag", tag.encode()), *dated)
         if_none_match = request_headers.get(b"if-none-match")
         if if_none_match is not None:

@@ -130,17 +130,35 @@ class Layout:
     plot_height: int
 
 
-def _layout(cited: CitedIndicator, options: ChartOptions) -> Layout:
-    lang, detail = options.lang, cited.detail
+def _texts(cited: CitedIndicator, lang: str, width: int) -> tuple[list[str], ...]:
+    """The title, credit and licence lines of a chart `width` pixels wide."""
+    detail = cited.detail
     # Bold glyphs are a little wider than regular ones.
-    title = _wrap(getattr(detail.indicator, f"title_{lang}"), options.width, TITLE_SIZE * 1.05)
+    title = _wrap(getattr(detail.indicator, f"title_{lang}"), width, TITLE_SIZE * 1.05)
     source = citations.source_line(
         cited.survey, citations.cited_waves(detail.series), detail.sources, cited.release, lang
     )
-    credits = _wrap(source, options.width, TEXT_SIZE)
-    licence = _wrap(licences.line(cited.survey.licence, lang), options.width, TEXT_SIZE)
+    credits = _wrap(source, width, TEXT_SIZE)
+    licence = _wrap(licences.line(cited.survey.licence, lang), width, TEXT_SIZE)
+    return title, credits, licence
+
+
+def _margins(title: list[str], credits: list[str], licence: list[str]) -> tuple[int, int]:
+    """Room above the plot (the title) and below it (the x axis and the credits)."""
     top = MARGIN + len(title) * (TITLE_SIZE + 4) + 16
     bottom = AXIS_BELOW + 8 + (len(credits) + len(licence)) * LINE + MARGIN
+    return top, bottom
+
+
+def smallest_height(cited: CitedIndicator, lang: str, width: int) -> int:
+    """The least `height` that leaves room for the plot of a chart `width` pixels wide."""
+    top, bottom = _margins(*_texts(cited, lang, width))
+    return max(HEIGHT[0], top + bottom + MIN_PLOT_HEIGHT)
+
+
+def _layout(cited: CitedIndicator, options: ChartOptions) -> Layout:
+    title, credits, licence = _texts(cited, options.lang, options.width)
+    top, bottom = _margins(title, credits, licence)
     plot_height = options.height - top - bottom
     if plot_height < MIN_PLOT_HEIGHT:
         needed = options.height - plot_height + MIN_PLOT_HEIGHT

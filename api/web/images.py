@@ -1,7 +1,8 @@
 """/charts/indicators/{code}.svg, .png and .vl.json: an indicator's chart, or its spec.
 
 The three answers come from one Vega-Lite spec (api.web.charts), so the picture and the spec
-a page renders itself always agree.
+a page renders itself always agree. With `as_of` they show the figures of that release and
+credit it (api.http.pinning lets caches keep them longer).
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import Response
 
-from api.params import Params
+from api.params import Params, release_as_of
 from api.problems import Problem
 from api.responses import JSONResponse
 from api.web import charts
@@ -42,9 +43,11 @@ def _options(params: Params) -> charts.ChartOptions:
 async def _spec(request: Request, *, presets: bool = False) -> tuple[dict[str, Any], str]:
     """The chart's spec and its language."""
     accepted = (*CHART_PARAMETERS, "preset") if presets else CHART_PARAMETERS
-    options = _options(Params(request.query_params, accepted))
+    params = Params(request.query_params, accepted)
+    options = _options(params)
+    as_of = await release_as_of(request, params)
     code = request.path_params["code"]
-    cited = await request.app.state.readers.run(read.cited_indicator, code)
+    cited = await request.app.state.readers.run(read.cited_indicator, code, as_of=as_of)
     if cited is None:
         raise Problem.not_found("indicator", code)
     return charts.spec(cited, options), options.lang

@@ -2,7 +2,8 @@
 
 Pages load nothing from elsewhere: a content security policy that allows no other
 origin says so to the browser. The widget, made to be framed by any site, carries its
-style sheet inline (allowed by its digest), so an iframe of it makes one request only.
+style sheet inline (allowed by its digest); its one script, which tells the host page its
+height, comes from here.
 """
 
 from __future__ import annotations
@@ -34,10 +35,11 @@ EMBED_CSS = (STATIC / "embed.css").read_text(encoding="utf-8")
 _EMBED_CSS_DIGEST = base64.b64encode(hashlib.sha256(EMBED_CSS.encode()).digest()).decode()
 
 
-def _policy(*, styles: str, framing: str) -> str:
+def _policy(*, styles: str, framing: str, scripts: str | None = None) -> str:
     return "; ".join(
         [
             "default-src 'none'",
+            *([] if scripts is None else [f"script-src {scripts}"]),
             f"style-src {styles}",
             "img-src 'self'",
             "base-uri 'none'",
@@ -48,7 +50,7 @@ def _policy(*, styles: str, framing: str) -> str:
 
 
 # The widget may be framed by any page; the front page only by ourselves.
-EMBED_POLICY = _policy(styles=f"'sha256-{_EMBED_CSS_DIGEST}'", framing="*")
+EMBED_POLICY = _policy(styles=f"'sha256-{_EMBED_CSS_DIGEST}'", framing="*", scripts="'self'")
 PAGE_POLICY = _policy(styles="'self'", framing="'self'")
 
 

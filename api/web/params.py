@@ -1,4 +1,5 @@
-"""The query parameters of charts, widgets and oEmbed: sizes in pixels and a theme.
+"""The query parameters of charts, widgets and oEmbed: sizes in pixels, a theme, and the
+release to show (`as_of`, parsed as REST parses it: api.params).
 
 Each is checked as every parameter of the API is (api.params.Params): given once,
 of the right shape, within its bounds, and a mistake is a 400 that names it.
@@ -8,11 +9,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from api.params import Params
+from api.params import AS_OF, Params
 from api.web import charts
 from models.filters import InvalidFilter
 
-CHART_PARAMETERS = ("width", "height", "theme")
+CHART_PARAMETERS = ("width", "height", "theme", AS_OF)
 
 
 def pixels(params: Params, name: str, *, default: int, bounds: tuple[int, int]) -> int:
@@ -43,10 +44,11 @@ def chart_options(
     *,
     width: int = charts.DEFAULT_WIDTH,
     height: int = charts.DEFAULT_HEIGHT,
+    widths: tuple[int, int] = charts.WIDTH,
 ) -> charts.ChartOptions:
     return charts.ChartOptions(
         lang=params.lang,
-        width=pixels(params, "width", default=width, bounds=charts.WIDTH),
+        width=pixels(params, "width", default=width, bounds=widths),
         height=pixels(params, "height", default=height, bounds=charts.HEIGHT),
         theme=choice(params, "theme", charts.THEMES),
     )

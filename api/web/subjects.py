@@ -28,10 +28,10 @@ from api.http import caching
 from api.links import base_url
 from api.params import AS_OF, DEFAULT_LANGUAGE, Params, release_as_of
 from api.problems import Problem
-from api.web import charts, embed, oembed, pages, subject_views
+from api.web import charts, oembed, pages, subject_views
 from api.web.page_words import WORDS
 from models import read
-from models.records import ReleaseRecord, SourceRecord
+from models.records import CitedIndicator, ReleaseRecord, SourceRecord
 
 T = TypeVar("T")  # what a page reads: models.read.IndicatorPage or QuestionPage
 
@@ -76,8 +76,7 @@ async def indicator_page(request: Request) -> Response:
         # Drawn by vl-convert from our own spec, whose texts it escapes: safe to inline.
         "chart": Markup(svg),
         "chart_text": spec["description"],
-        "image": f"{base}/charts/indicators/{quote(code, safe='')}.png?"
-        + urlencode({"preset": "og", "lang": lang}),
+        "image": f"{base}/charts/indicators/{quote(code, safe='')}.png?preset=og&{data}",
         "series": subject_views.series_rows(cited.detail.series.points, options, sources, lang),
         "shares": subject_views.share_rows(found.shares, sources, lang),
         "sources": _sources(cited.detail.sources),
@@ -89,7 +88,7 @@ async def indicator_page(request: Request) -> Response:
             ("ZIP", f"{api}.zip?{data}"),
         ],
         "chart_files": [
-            (name, f"/charts/indicators/{quote(code, safe='')}{suffix}?lang={lang}")
+            (name, f"/charts/indicators/{quote(code, safe='')}{suffix}?{data}")
             for name, suffix in (("SVG", ".svg"), ("PNG", ".png"), ("Vega-Lite", ".vl.json"))
         ],
         "citation": citation.text(),
@@ -97,7 +96,7 @@ async def indicator_page(request: Request) -> Response:
         "history": subject_views.history(
             found.history, {**options, **subject_views.labels(found.shares, lang)}, words, lang
         ),
-        "embed": _embed(base, code, lang, getattr(indicator, f"title_{lang}")),
+        "embed": _embed(base, cited, lang, as_of),
         "question_title": getattr(found.question, f"text_{lang}"),
         "question_link": f"/questions/{quote(indicator.question, safe='')}?{data}",
     }
@@ -213,13 +212,17 @@ def _citation_links(api: str, data: str) -> list[tuple[str, str]]:
     ]
 
 
-def _embed(base: str, code: str, lang: str, title: str) -> dict[str, str]:
-    """The widget's iframe as /oembed gives it, and the oEmbed address of the widget."""
-    widget = f"{base}/embed/indicators/{quote(code, safe='')}?{urlencode({'lang': lang})}"
-    height = embed.HEIGHT + oembed.TEXT_BELOW
+def _embed(base: str, cited: CitedIndicator, lang: str, as_of: int | None) -> dict[str, str]:
+    """The widget's iframe as /oembed gives it, with the script that lets it size itself,
+    and the oEmbed address of the widget."""
+    code = quote(cited.detail.indicator.code, safe="")
+    iframe, _ = oembed.widget_iframe(base, cited, lang, as_of)
+    widget = f"{base}/embed/indicators/{code}?" + urlencode(
+        {"lang": lang, **({AS_OF: as_of} if as_of is not None else {})}
+    )
+    script = f'<script src="{escape(base)}/static/kommunedigi-embed.js" async></script>'
     return {
-        "html": f'<iframe src="{escape(widget)}" width="{embed.WIDTH}" height="{height}"'
-        f' title="{escape(title)}" style="border:0" loading="lazy"></iframe>',
+        "html": f"{iframe}\n{script}",
         "oembed": f"{base}/oembed?{urlencode({'url': widget, 'format': 'json'})}",
     }
 

@@ -9,7 +9,7 @@ models.filters.UnknownCode.
 
 The modules, by concern: context (the Reader), session (Readers), prepared (statements
 compiled once per shape), descriptions (held per release), statements (the SELECTs),
-lookups, releases, shares, coverage, catalogue, series and documents (the query
+lookups, releases, shares, coverage, catalogue, series, pinning and documents (the query
 functions).
 """
 
@@ -82,6 +82,7 @@ from models.read.pages import (
     indicator_page,
     question_page,
 )
+from models.read.pinning import pinned_indicator
 from models.read.releases import (
     changes_by_release,
     current_release,
@@ -176,6 +177,7 @@ __all__ = [
     "cited_indicators",
     "indicator_detail",
     "indicator_table",
+    "pinned_indicator",
     "series_by_indicator",
     # Coverage: the waves with figures
     "covered_indicators",
