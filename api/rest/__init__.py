@@ -8,7 +8,17 @@ from starlette.routing import BaseRoute, Route
 
 from api.params import Params
 from api.responses import JSONResponse
-from api.rest import citations, config, imports, indicators, questions, releases, shares, surveys
+from api.rest import (
+    citations,
+    config,
+    figures,
+    imports,
+    indicators,
+    questions,
+    releases,
+    shares,
+    surveys,
+)
 
 
 async def index(request: Request) -> Response:
@@ -48,6 +58,7 @@ routes: list[BaseRoute] = [
     Route("/indicators/{code}", indicators.get_indicator),
     Route("/indicators/{code}/citation", citations.indicator_citation),
     Route("/shares", shares.list_shares),
+    Route("/figures/{survey}/{wave}/{question}/{option}/{segment}", figures.get_figure),
     Route("/releases", releases.list_releases),
     Route("/releases/{id}", releases.get_release),
     Route("/releases/{id}/changes", releases.list_changes),
