@@ -1,9 +1,12 @@
 """A figure is a resource: /api/v1/figures/{survey}/{wave}/{question}/{option}/{segment}
-with its value, status, source, locator and history; every REST share links to it.
+with its value, status, source, locator and history; every REST share links to it; GraphQL
+finds it by a share's global `id` through `node(id:)`, or by its codes through `figure`.
 
 The history scenario is the one of tests/test_releases.py: the seed (release 1) and an import
 that corrects action-plan 2017 from 76 to 77 (release 2).
 """
+
+import base64
 
 import httpx
 import pytest
@@ -12,6 +15,7 @@ from api.app import create_app
 from api.cli import main
 from api.settings import Settings
 from tests import test_releases
+from tests.conftest import count_queries, data_statements, graphql
 from tests.test_releases import (
     MESSAGE,
     SEED_SHARES_HEADER,
@@ -256,3 +260,130 @@ async def test_an_added_and_a_removed_figure_keep_their_addresses(fresh_database
     assert before_it.json()["detail"] == (
         "No release up to 1 has a figure for kommuneundersokelsen/2016/action-plan/yes/all"
     )
+
+
+# GraphQL: global ids, node(id:), figure(...) and history ---------------------------------
+
+
+def figure_id(path):
+    return base64.b64encode(f"Figure:{path}".encode()).decode()
+
+
+async def test_a_share_id_finds_its_figure_again_through_node(client):
+    query = """{ shares(first: 40) { edges { node { id value status
+        wave { year } option { code question { code } } segment { code } } } } }"""
+    nodes = [edge["node"] for edge in (await graphql(client, query))["data"]["shares"]["edges"]]
+    assert len({node["id"] for node in nodes}) == len(nodes) == 33
+    lookup = """query ($id: ID!) { node(id: $id) { __typename id ... on Share {
+        value status wave { year } option { code question { code } } segment { code } } } }"""
+    for node in nodes[:3] + [n for n in nodes if n["option"]["question"]["code"] == "action-plan"]:
+        found = (await graphql(client, lookup, id=node["id"]))["data"]["node"]
+        assert found == {"__typename": "Share", **node}
+
+
+async def test_a_share_id_is_made_of_codes(client):
+    query = """{ figure(survey: "kommuneundersokelsen", wave: 2017, question: "action-plan",
+        option: "yes", segment: "all") { id value } }"""
+    found = (await graphql(client, query))["data"]["figure"]
+    assert found == {
+        "id": figure_id("kommuneundersokelsen/2017/action-plan/yes/all"),
+        "value": 76,
+    }
+
+
+async def test_node_of_a_malformed_id_says_what_to_fix(client):
+    for bad in ("not base64!", figure_id("kommuneundersokelsen/2017/action-plan"), "U2hhcmU6MQ=="):
+        body = await graphql(client, "query ($id: ID!) { node(id: $id) { id } }", id=bad)
+        assert body["data"] == {"node": None}
+        [error] = body["errors"]
+        assert error["extensions"]["code"] == "/problems/invalid-parameter"
+        assert error["extensions"]["parameter"] == "id"
+
+
+async def test_node_and_figure_of_no_figure_are_null(client):
+    unknown = figure_id("kommuneundersokelsen/2016/action-plan/yes/all")
+    body = await graphql(client, "query ($id: ID!) { node(id: $id) { id } }", id=unknown)
+    assert body == {"data": {"node": None}, "extensions": body["extensions"]}
+    query = """{ figure(survey: "kommuneundersokelsen", wave: 2017, question: "action-plan",
+        option: "no", segment: "all") { id } }"""
+    assert (await graphql(client, query))["data"] == {"figure": None}
+
+
+async def test_figure_with_a_malformed_code_is_an_error_naming_it(client):
+    query = """{ figure(survey: "kommuneundersokelsen", wave: 17, question: "action-plan",
+        option: "yes", segment: "all") { id } }"""
+    [error] = (await graphql(client, query))["errors"]
+    assert error["extensions"]["parameter"] == "wave"
+
+
+HISTORY = """{ id value history { release { id message } change { kind old { value status }
+    new { value status } whatChanged } } }"""
+
+
+async def test_graphql_history_of_a_corrected_figure(corrected):
+    query = (
+        '{ figure(survey: "kommuneundersokelsen", wave: 2017, question: "action-plan",'
+        ' option: "yes", segment: "all")' + HISTORY + "}"
+    )
+    figure = (await graphql(corrected, query))["data"]["figure"]
+    assert figure["value"] == 77
+    assert figure["history"] == [
+        {
+            "release": {"id": 1, "message": SEED_MESSAGE},
+            "change": {
+                "kind": "ADDED",
+                "old": None,
+                "new": {"value": 76, "status": "PUBLISHED"},
+                "whatChanged": [],
+            },
+        },
+        {
+            "release": {"id": 2, "message": MESSAGE},
+            "change": {
+                "kind": "CHANGED",
+                "old": {"value": 76, "status": "PUBLISHED"},
+                "new": {"value": 77, "status": "PUBLISHED"},
+                "whatChanged": ["value", "locator"],
+            },
+        },
+    ]
+    rest = (await corrected.get(ACTION_PLAN_2017)).json()
+    assert [item["what_changed"] for item in rest["history"]] == [
+        item["change"]["whatChanged"] for item in figure["history"]
+    ]
+
+
+async def test_graphql_ids_are_stable_and_history_follows_as_of(corrected):
+    query = (
+        """query ($asOf: String) { shares(asOf: $asOf, filter: {questions: ["action-plan"],
+        waves: [2017]}) { edges { node """
+        + HISTORY
+        + "} } }"
+    )
+    now = (await graphql(corrected, query))["data"]["shares"]["edges"][0]["node"]
+    then = (await graphql(corrected, query, asOf="1"))["data"]["shares"]["edges"][0]["node"]
+    assert now["id"] == then["id"]
+    assert (now["value"], then["value"]) == (77, 76)
+    assert [item["change"]["kind"] for item in now["history"]] == ["ADDED", "CHANGED"]
+    assert [item["change"]["kind"] for item in then["history"]] == ["ADDED"]
+    node = """query ($id: ID!) { node(id: $id) { ... on Share { value } } }"""
+    assert (await graphql(corrected, node, id=then["id"]))["data"]["node"] == {"value": 77}
+
+
+async def test_the_histories_of_a_page_of_shares_cost_two_statements(app, client):
+    """However many shares a page holds: one for their cells' rows, one for the releases."""
+
+    async def statements_for(first):
+        if app.state.response_cache is not None:
+            app.state.response_cache.clear()  # the query runs, rather than its kept answer
+        query = "{ shares(first: %d) { edges { node { id history { release { id } } } } } }"
+        with count_queries(app.state.engine) as statements:
+            body = await graphql(client, query % first)
+        edges = body["data"]["shares"]["edges"]
+        assert len(edges) == first
+        assert all(edge["node"]["history"] for edge in edges)
+        return len(data_statements(statements))
+
+    await statements_for(1)  # the descriptions, read once
+    one, many = await statements_for(1), await statements_for(30)
+    assert one == many == 3  # the page, and the histories' two
