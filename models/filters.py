@@ -13,7 +13,7 @@ import binascii
 import datetime as dt
 import re
 from dataclasses import dataclass
-from typing import Generic, TypeVar
+from typing import Generic, Self, TypeVar
 
 from models.tables import ShareStatus
 
@@ -164,6 +164,44 @@ class Cursor:
         if len(parts) != 4 or any(part < 0 for part in parts):
             raise problem
         return cls((parts[0], parts[1], parts[2], parts[3]))
+
+
+@dataclass(frozen=True, slots=True)
+class FigureAddress:
+    """One figure named by codes: a survey's wave (its year), question, option and segment.
+
+    Codes, never database ids, so an address stays the same across releases and databases.
+    """
+
+    survey: str
+    wave: int
+    question: str
+    option: str
+    segment: str
+
+    PARTS = ("survey", "wave", "question", "option", "segment")
+
+    @classmethod
+    def checked(
+        cls, survey: str, wave: str | int, question: str, option: str, segment: str
+    ) -> Self:
+        """The address of five parts as a reader gives them; InvalidFilter names a bad one."""
+        survey = check_code("survey", survey)
+        year = str(wave)
+        if not (year.isascii() and year.isdigit() and len(year) == 4):
+            raise InvalidFilter("wave", f"wave={year!r} is not a year such as 2017")
+        return cls(
+            survey,
+            int(year),
+            check_code("question", question),
+            check_code("option", option),
+            check_code("segment", segment),
+        )
+
+    @property
+    def path(self) -> str:
+        """survey/wave/question/option/segment: the address as a path."""
+        return f"{self.survey}/{self.wave}/{self.question}/{self.option}/{self.segment}"
 
 
 @dataclass(frozen=True, slots=True)

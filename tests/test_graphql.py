@@ -150,7 +150,7 @@ async def test_browser_get_serves_graphiql(client):
     ("query", "message", "code"),
     [
         ("{ shares(", "Syntax Error: Expected Name, found <EOF>.", None),
-        ("{ nope }", "Cannot query field 'nope' on type 'Query'.", None),
+        ("{ xyzzy }", "Cannot query field 'xyzzy' on type 'Query'.", None),
         (
             "{ shares(first: 1001) { totalCount } }",
             "first must be between 1 and 1000, not 1001",

@@ -30,7 +30,7 @@ SYNTAX_ERROR = {
     "locations": [{"line": 1, "column": 2}],
 }
 UNKNOWN_FIELD = {
-    "message": "Cannot query field 'nope' on type 'Query'.",
+    "message": "Cannot query field 'xyzzy' on type 'Query'.",
     "locations": [{"line": 1, "column": 3}],
 }
 RECOMMENDED_ACCEPT = (
@@ -120,7 +120,7 @@ async def test_browser_without_a_query_still_gets_graphiql(client):
 # Request errors: the document does not run. (body, errors)
 REQUEST_ERRORS = [
     pytest.param({"query": "{"}, [SYNTAX_ERROR], id="does not parse"),
-    pytest.param({"query": "{ nope }"}, [UNKNOWN_FIELD], id="does not validate"),
+    pytest.param({"query": "{ xyzzy }"}, [UNKNOWN_FIELD], id="does not validate"),
     pytest.param(
         {"query": "mutation { __typename }"},
         [

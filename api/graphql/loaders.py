@@ -41,15 +41,15 @@ def _by_parent(
 
 
 def _by_parent_and(
-    readers: Readers, fn: Callable[[Reader, Collection[int], A], Mapping[int, T]], default: T
-) -> DataLoader[tuple[int, A], T]:
-    """Keys are (parent id, argument): one query per distinct argument in the document."""
+    readers: Readers, fn: Callable[[Reader, Collection[K], A], Mapping[K, T]], default: T
+) -> DataLoader[tuple[K, A], T]:
+    """Keys are (parent, argument): one query per distinct argument in the document."""
 
-    async def load(keys: list[tuple[int, A]]) -> Sequence[T]:
-        ids_by_argument: dict[A, set[int]] = defaultdict(set)
+    async def load(keys: list[tuple[K, A]]) -> Sequence[T]:
+        ids_by_argument: dict[A, set[K]] = defaultdict(set)
         for parent_id, argument in keys:
             ids_by_argument[argument].add(parent_id)
-        found: dict[tuple[int, A], T] = {}
+        found: dict[tuple[K, A], T] = {}
         for argument, ids in ids_by_argument.items():
             results = await readers.run_in_thread(fn, ids, argument)
             found.update({(id_, argument): results.get(id_, default) for id_ in ids})
@@ -109,6 +109,11 @@ class Loaders:
         no_changes: Page[FigureChange] = Page([], None)
         self.changes: DataLoader[tuple[int, PageRequest], Page[FigureChange]] = _by_parent_and(
             readers, read.changes_by_release, no_changes
+        )
+        # Each figure's history, by its cell and the release it is shown as of.
+        no_history: list[read.FigureRevision] = []
+        self.histories: DataLoader[tuple[read.Cell, int | None], list[read.FigureRevision]] = (
+            _by_parent_and(readers, read.figure_histories, no_history)
         )
 
     def of(self, lookup: Lookup[K, T]) -> DataLoader[K, T | None]:

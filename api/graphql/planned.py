@@ -10,12 +10,13 @@ resolvers with the same arguments and completes values with the same scalar and 
 coercion, awaiting what a resolver returns as graphql-core does (root fields and
 DataLoaders together, so loads still batch).
 
-A plan covers queries of fields on object types without directives (our schema has no
-interfaces or unions). Anything out of the ordinary while running it (a resolver raising,
-a null where the schema says non-null, a resolver asking `info` for more than the context)
-abandons the plan and the request is executed again by graphql-core, so that errors, their
-paths and null propagation are always graphql-core's own. Reads have no side effects, and
-the request's DataLoaders keep what the first try loaded.
+A plan covers queries of fields on object types without directives: a document with a
+field whose type is an interface (`node`) is left to graphql-core, which resolves the
+object's type. Anything out of the ordinary while running it (a resolver raising, a null
+where the schema says non-null, a resolver asking `info` for more than the context, a value
+not of its type) abandons the plan and the request is executed again by graphql-core, so
+that errors, their paths and null propagation are always graphql-core's own. Reads have no
+side effects, and the request's DataLoaders keep what the first try loaded.
 """
 
 from __future__ import annotations
@@ -27,7 +28,7 @@ from collections import OrderedDict
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from operator import attrgetter
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, cast
 
 from graphql import (
     FieldNode,
@@ -320,12 +321,19 @@ class _Planner:
             return listed
         if is_leaf_type(type_):
             return leaf(type_, nullable)
-        if not is_object_type(type_) or type_.is_type_of is not None:
-            raise Abandon
+        if not is_object_type(type_):
+            raise Abandon  # an interface or a union: graphql-core resolves the type
         fields = self._fields(type_, [n.selection_set for n in nodes if n.selection_set])
+        # A type that implements an interface checks its values, as graphql-core has it do;
+        # Strawberry's check reads the value alone, not the resolve info.
+        is_type_of = type_.is_type_of
 
         def object_(value: Any, run: _Run) -> Any:
-            return null(nullable) if value is None else run.object(value, fields)
+            if value is None:
+                return null(nullable)
+            if is_type_of is not None and is_type_of(value, cast(Any, run.info)) is not True:
+                raise Abandon
+            return run.object(value, fields)
 
         return object_
 

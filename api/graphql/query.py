@@ -11,14 +11,15 @@ from typing import Concatenate, ParamSpec, TypeVar
 
 import strawberry
 
-from api.graphql import cost
+from api.graphql import cost, figures
 from api.graphql.context import Info
+from api.graphql.figures import Node
 from api.graphql.history import Release
 from api.graphql.inputs import ShareFilterInput
 from api.graphql.types import Indicator, Question, Segment, Share, Source, Survey, Topic, Wave
 from api.graphql.views import AsOfArg, PageInfo, RecordView, page_request, release_as_of
 from models import read
-from models.filters import Cursor, QuestionFilter, ShareFilter, check_code
+from models.filters import Cursor, FigureAddress, QuestionFilter, ShareFilter, check_code
 from models.read import Reader
 
 P = ParamSpec("P")
@@ -164,6 +165,33 @@ class Query:
             end_cursor=_cursor(edges[-1].node) if edges else None,
         )
         return ShareConnection(filter=share_filter, edges=edges, page_info=page_info)
+
+    @strawberry.field(
+        description="The object a global `id` names (Relay's Node): a figure, as in the"
+        " newest release; null when it has none."
+    )
+    async def node(self, info: Info, id: strawberry.ID) -> Node | None:
+        found = await figures.find(info, figures.address_of(id), None)
+        return None if found is None else Share.of(found)
+
+    @strawberry.field(
+        description="One figure by its codes: a survey's wave (its year), question, option and"
+        " segment; null when there is none as of the release `asOf` names."
+    )
+    async def figure(
+        self,
+        info: Info,
+        survey: str,
+        wave: int,
+        question: str,
+        option: str,
+        segment: str,
+        as_of: AsOfArg = None,
+    ) -> Share | None:
+        address = FigureAddress.checked(survey, wave, question, option, segment)
+        release = await release_as_of(info, as_of)
+        found = await figures.find(info, address, release)
+        return None if found is None else Share.of(found, release)
 
     @strawberry.field(description="Every release of data, newest first.")
     async def releases(self, info: Info) -> list[Release]:

@@ -12,6 +12,7 @@ from strawberry.dataloader import DataLoader
 from api import licences
 from api.graphql.context import Info
 from api.graphql.enums import FigureStatus, Language, QuestionKind, ShareStatus
+from api.graphql.figures import FigureFields
 from api.graphql.inputs import ShareFilterInput
 from api.graphql.views import LangArg, RecordView, Soon, children, in_language, related
 from models import read, records
@@ -223,7 +224,7 @@ class Option(RecordView):
 @strawberry.type(
     description="Percentage of a segment choosing an option in a wave; null value: see status."
 )
-class Share(RecordView):
+class Share(RecordView, FigureFields):
     record: strawberry.Private[records.ShareRecord]
     value: float | None
     base_n: int | None

@@ -11,6 +11,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from api import selection
+from api.links import FigureLinks
 from api.params import AS_OF, Params, release_as_of
 from api.problems import Problem
 from api.rest import datafiles, render
@@ -41,10 +42,13 @@ async def get_question(request: Request) -> Response:
     detail = await request.app.state.readers.run(read.question_detail, code, filter)
     if detail is None:
         raise Problem.not_found("question", code)
+    links = FigureLinks.of(request, as_of)
     options = [
         {
             **render.option(option, lang),
-            "shares": [render.option_share(share, lang) for share in detail.shares[option.id]],
+            "shares": [
+                render.option_share(share, lang, links) for share in detail.shares[option.id]
+            ],
         }
         for option in detail.options
     ]

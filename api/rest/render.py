@@ -6,6 +6,7 @@ from collections.abc import Callable, Iterable
 from typing import Any, TypeVar
 
 from api import licences
+from api.links import FigureLinks
 from api.responses import JSONResponse
 from models.changes import Change, FigureChange
 from models.records import (
@@ -110,7 +111,7 @@ def option(record: OptionRecord, lang: str) -> JSON:
 # name per call) and leave the status an enum, which orjson writes as its value.
 
 
-def _figure(record: ShareRecord, nb: bool) -> JSON:
+def _figure(record: ShareRecord, nb: bool, links: FigureLinks) -> JSON:
     return {
         "value": record.value,
         "base_n": record.base_n,
@@ -119,11 +120,12 @@ def _figure(record: ShareRecord, nb: bool) -> JSON:
         "source": record.source,
         "source_published": record.source_published,
         "locator": record.locator_in("nb" if nb else "en"),
+        "figure": links.share(record),
     }
 
 
-def share(record: ShareRecord, lang: str) -> JSON:
-    """A row of the flat shares table: codes and labels, then the figure."""
+def share(record: ShareRecord, lang: str, links: FigureLinks) -> JSON:
+    """A row of the flat shares table: codes and labels, then the figure and its link."""
     nb = lang == "nb"
     return {
         "survey": record.survey,
@@ -133,13 +135,14 @@ def share(record: ShareRecord, lang: str) -> JSON:
         "option_label": record.option_label_nb if nb else record.option_label_en,
         "segment": record.segment,
         "segment_label": record.segment_label_nb if nb else record.segment_label_en,
-        **_figure(record, nb),
+        **_figure(record, nb, links),
     }
 
 
-def option_share(record: ShareRecord, lang: str) -> JSON:
-    """A share inside its option: the wave and segment, then the figure."""
-    return {"wave": record.wave, "segment": record.segment, **_figure(record, lang == "nb")}
+def option_share(record: ShareRecord, lang: str, links: FigureLinks) -> JSON:
+    """A share inside its option: the wave and segment, then the figure and its link."""
+    figure = _figure(record, lang == "nb", links)
+    return {"wave": record.wave, "segment": record.segment, **figure}
 
 
 def indicator(record: IndicatorRecord, lang: str) -> JSON:

@@ -9,6 +9,7 @@ from __future__ import annotations
 from starlette.requests import Request
 from starlette.responses import Response
 
+from api.links import FigureLinks
 from api.params import AS_OF, SHARE_FILTERS, Params, release_as_of
 from api.rest import datafiles, render
 from models import read
@@ -36,6 +37,7 @@ async def list_shares(request: Request) -> Response:
     next_url = (
         str(request.url.include_query_params(cursor=page.next.encode())) if page.next else None
     )
-    body = {"data": [render.share(item, lang) for item in page.items], "next": next_url}
+    links = FigureLinks.of(request, filter.as_of)
+    body = {"data": [render.share(item, lang, links) for item in page.items], "next": next_url}
     headers = {"Link": f'<{next_url}>; rel="next"'} if next_url else {}
     return render.respond(body, lang, headers)

@@ -9,8 +9,8 @@ models.filters.UnknownCode.
 
 The modules, by concern: context (the Reader), session (Readers), prepared (statements
 compiled once per shape), descriptions (held per release), statements (the SELECTs),
-lookups, releases, shares, coverage, catalogue, series, pinning and documents (the query
-functions).
+lookups, releases, shares, figures, coverage, catalogue, series, pinning and documents
+(the query functions).
 """
 
 from models.read.catalogue import QuestionTable, QuestionTables, question_tables
@@ -31,6 +31,14 @@ from models.read.documents import (
     share_table,
 )
 from models.read.downloads import IndicatorDownload, indicator_download
+from models.read.figures import (
+    Cell,
+    FigureRecord,
+    FigureRevision,
+    NoFigure,
+    figure_histories,
+    get_figure,
+)
 from models.read.lookups import (
     INDICATOR_BY_ID,
     INDICATORS_OF_SURVEY,
@@ -166,6 +174,13 @@ __all__ = [
     "list_changes",
     "list_releases",
     "release_as_of",
+    # One figure and its history
+    "Cell",
+    "FigureRecord",
+    "FigureRevision",
+    "NoFigure",
+    "figure_histories",
+    "get_figure",
     # Shares
     "count_shares",
     "list_shares",
