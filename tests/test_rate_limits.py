@@ -325,6 +325,19 @@ async def test_an_unreachable_store_lets_requests_through(limited, caplog):
     assert "rate limits not applied: the store failed" in caplog.text
 
 
+async def test_an_unreachable_store_refuses_requests_when_set_to_fail_closed(limited, caplog):
+    app = limited(rate_limit_storage="redis://127.0.0.1:1", rate_limit_store_failure="closed")
+    with caplog.at_level(logging.WARNING, logger="kommunedigi"):
+        async with client_at(app) as client:
+            refused = await client.get("/api/v1/topics")
+            unlimited = await client.get("/health")
+    assert refused.status_code == 503
+    assert refused.headers["retry-after"] == str(app.state.settings.retry_after_seconds)
+    assert refused.json()["type"] == "/problems/rate-limits-unavailable"
+    assert unlimited.status_code == 200  # what is never limited is never refused
+    assert "request refused: the rate limits' store failed" in caplog.text
+
+
 @pytest.fixture
 def redis_url() -> str:
     """KOMMUNEDIGI_TEST_REDIS_URL or the local Redis; skipped if it is down, failed under CI."""

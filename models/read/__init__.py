@@ -9,7 +9,7 @@ models.filters.UnknownCode.
 
 The modules, by concern: context (the Reader), session (Readers), prepared (statements
 compiled once per shape), descriptions (held per release), statements (the SELECTs),
-lookups, releases, shares, coverage, catalogue, series and documents (the query
+lookups, releases, replication, shares, coverage, catalogue, series and documents (the query
 functions).
 """
 
@@ -82,6 +82,7 @@ from models.read.releases import (
     list_releases,
     release_as_of,
 )
+from models.read.replication import Replication, replication
 from models.read.saved_queries import SavedQueryRecord, get_saved_query
 from models.read.series import (
     cited_indicator,
@@ -106,6 +107,8 @@ __all__ = [
     "Readers",
     "Descriptions",
     "descriptions",
+    "Replication",
+    "replication",
     # Typed lookups of descriptions
     "Lookup",
     "Children",
