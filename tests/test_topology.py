@@ -16,39 +16,18 @@ import json
 import logging
 import os
 import random
-import shutil
-import signal
 import socket
-import subprocess
-import sys
-import tempfile
 import threading
 import time
 from collections import Counter
 from collections.abc import Iterator
-from contextlib import ExitStack
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 import httpx
 import psycopg
 import pytest
 
-from tests.conftest import ROOT
-from tests.network_helpers import free_port
-from tests.topology_helpers import (
-    Postgres,
-    Process,
-    missing_binaries,
-    nginx_bin,
-    nginx_config,
-    owned_folder,
-    postgres_bin,
-    serve,
-    start_nginx,
-    wait_for,
-)
+from tests.topology_helpers import Fleet, health, missing_binaries, running_fleet, wait_for
 
 pytestmark = pytest.mark.topology
 logger = logging.getLogger("kommunedigi.topology")
@@ -66,18 +45,6 @@ INDICATOR = "/api/v1/indicators/action-plan"
 KEPT = "/api/v1/topics"  # kept by the proxy, asked for in the last test with no instance up
 
 
-@dataclass
-class Fleet:
-    folder: Path
-    primary: Postgres
-    replica: Postgres
-    instances: list[Process]
-    direct: list[str]  # each instance's own address
-    proxy: str
-    quota: int
-    timings: dict[str, Any] = field(default_factory=dict)
-
-
 def _unavailable(reason: str) -> None:
     if os.environ.get("CI", "").lower() == "true":
         pytest.fail(f"{reason} (CI=true requires it)", pytrace=False)
@@ -93,82 +60,24 @@ def _redis_up() -> bool:
     return True
 
 
-def health(base: str, timeout: float = 10) -> dict[str, Any]:
-    answer: dict[str, Any] = httpx.get(f"{base}/health", timeout=timeout).json()
-    return answer
-
-
 @pytest.fixture(scope="module")
 def fleet() -> Iterator[Fleet]:
     if missing := missing_binaries():
         _unavailable(f"the topology needs {', '.join(missing)}")
     if not _redis_up():
         _unavailable(f"Redis at {REDIS_URL} is unreachable; set KOMMUNEDIGI_TEST_REDIS_URL")
-    binaries, nginx = postgres_bin(), nginx_bin()
-    assert binaries is not None and nginx is not None
-    folder = Path(tempfile.mkdtemp(prefix="kommunedigi-topology-"))
-    folder.chmod(0o755)  # the servers' owner must reach its folders
-    with ExitStack() as stack:
-        stack.callback(shutil.rmtree, folder, ignore_errors=True)
-        primary = Postgres(folder / "primary", binaries)
-        primary.initdb()
-        primary.start()
-        stack.callback(primary.stop, "immediate")
-        with psycopg.connect(f"host=127.0.0.1 port={primary.port} user=postgres "
-                             "dbname=postgres", autocommit=True) as connection:  # fmt: skip
-            connection.execute("CREATE DATABASE kommunedigi")
-        replica = Postgres(folder / "replica", binaries)
-        replica.base_backup_of(primary)
-        replica.start()
-        stack.callback(replica.stop, "immediate")
-        # Migrated and seeded once, on the primary, as a deploy job would; the replica
-        # follows it.
-        seeded = subprocess.run(
-            [sys.executable, "-m", "api", "seed", "--database-url", primary.url()],
-            cwd=ROOT, capture_output=True, text=True, timeout=300,
-        )  # fmt: skip
-        assert seeded.returncode == 0, seeded.stdout + seeded.stderr
-        quota = 100_000 + random.randrange(100_000)  # counts of its own in the shared Redis
-        env = {
-            "KOMMUNEDIGI_DATABASE_URL": primary.url(),
-            "KOMMUNEDIGI_READ_DATABASE_URL": replica.url(),
-            "KOMMUNEDIGI_MIGRATE_ON_START": "false",
-            "KOMMUNEDIGI_SEED_ON_START": "false",
-            "KOMMUNEDIGI_RATE_LIMIT_STORAGE": REDIS_URL,
-            "KOMMUNEDIGI_RATE_LIMIT_API": f"{quota}/hour",
-            "KOMMUNEDIGI_RATE_LIMIT_HARVEST": f"{quota}/hour",
-            "KOMMUNEDIGI_IMPORT_TOKEN_HASHES": hashlib.sha256(TOKEN.encode()).hexdigest(),
-            "KOMMUNEDIGI_RELEASE_CHECK_SECONDS": str(RELEASE_CHECK),
-            "KOMMUNEDIGI_CACHE_MAX_AGE": str(MAX_AGE),
-            "KOMMUNEDIGI_CACHE_STALE_WHILE_REVALIDATE": "1",
-            "FORWARDED_ALLOW_IPS": "127.0.0.1",  # the proxy, and only it
-        }
-        instances, direct = [], []
-        for number in (1, 2):
-            port = free_port()
-            instance = serve(port, env, folder / f"instance{number}.log")
-            stack.callback(instance.stop)
-            instances.append(instance)
-            direct.append(f"http://127.0.0.1:{port}")
-        for base, instance in zip(direct, instances, strict=True):
-
-            def healthy(base: str = base) -> bool:
-                return bool(health(base)["status"] == "ok")
-
-            wait_for(f"{base} healthy", healthy, 90, instance)
-        proxy_port = free_port()
-        nginx_folder = owned_folder(folder / "nginx")
-        config = nginx_config(
-            (ROOT / "deploy" / "nginx.conf").read_text(),
-            port=proxy_port,
-            upstreams=[int(base.rsplit(":", 1)[1]) for base in direct],
-            folder=nginx_folder,
-        )
-        proxy = start_nginx(nginx, nginx_folder, config)
-        stack.callback(proxy.stop, signal.SIGQUIT)
-        base = f"http://127.0.0.1:{proxy_port}"
-        wait_for("nginx", lambda: httpx.get(f"{base}/health").status_code == 200, 30, proxy)
-        fleet = Fleet(folder, primary, replica, instances, direct, base, quota)
+    quota = 100_000 + random.randrange(100_000)  # counts of its own in the shared Redis
+    settings = {
+        "KOMMUNEDIGI_RATE_LIMIT_STORAGE": REDIS_URL,
+        "KOMMUNEDIGI_RATE_LIMIT_API": f"{quota}/hour",
+        "KOMMUNEDIGI_RATE_LIMIT_HARVEST": f"{quota}/hour",
+        "KOMMUNEDIGI_IMPORT_TOKEN_HASHES": hashlib.sha256(TOKEN.encode()).hexdigest(),
+        "KOMMUNEDIGI_RELEASE_CHECK_SECONDS": str(RELEASE_CHECK),
+        "KOMMUNEDIGI_CACHE_MAX_AGE": str(MAX_AGE),
+        "KOMMUNEDIGI_CACHE_STALE_WHILE_REVALIDATE": "1",
+    }
+    with running_fleet(settings, instances=2) as fleet:
+        fleet.quota = quota
         yield fleet
         # What the run measured, for docs/deploy.md: logged, and kept where asked.
         logger.info("topology timings: %s", fleet.timings)

@@ -15,10 +15,13 @@ import shutil
 import signal
 import subprocess
 import sys
+import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import ExitStack, contextmanager
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO
+from typing import IO, Any
 
 import httpx
 
@@ -208,3 +211,88 @@ def start_nginx(binary: Path, folder: Path, config: str) -> Process:
     tested = subprocess.run([*command, "-t"], capture_output=True, text=True)
     assert tested.returncode == 0, tested.stderr
     return Process(command, folder / "nginx.out")
+
+
+def health(base: str, timeout: float = 10) -> dict[str, Any]:
+    answer: dict[str, Any] = httpx.get(f"{base}/health", timeout=timeout).json()
+    return answer
+
+
+@dataclass
+class Fleet:
+    folder: Path
+    primary: Postgres
+    replica: Postgres
+    instances: list[Process]
+    direct: list[str]  # each instance's own address
+    proxy: str
+    quota: int = 0  # the rate limits' quota, when the caller set one
+    timings: dict[str, Any] = field(default_factory=dict)
+
+
+@contextmanager
+def running_fleet(settings: Mapping[str, str], *, instances: int = 2) -> Iterator[Fleet]:
+    """A primary and its streaming replica (seeded through the primary), `instances` of
+    `kommunedigi serve` with `settings` (reads from the replica, writes to the primary),
+    and nginx with deploy/nginx.conf in front; everything is stopped and removed after."""
+    binaries, nginx = postgres_bin(), nginx_bin()
+    assert binaries is not None and nginx is not None, missing_binaries()
+    folder = Path(tempfile.mkdtemp(prefix="kommunedigi-topology-"))
+    folder.chmod(0o755)  # the servers' owner must reach its folders
+    with ExitStack() as stack:
+        stack.callback(shutil.rmtree, folder, ignore_errors=True)
+        primary = Postgres(folder / "primary", binaries)
+        primary.initdb()
+        primary.start()
+        stack.callback(primary.stop, "immediate")
+        created = subprocess.run(
+            [*RUN_AS, str(binaries / "psql"), "-h", "127.0.0.1", "-p", str(primary.port),
+             "-U", "postgres", "-d", "postgres", "-c", "CREATE DATABASE kommunedigi"],
+            capture_output=True, text=True, timeout=60,
+        )  # fmt: skip
+        assert created.returncode == 0, created.stderr
+        replica = Postgres(folder / "replica", binaries)
+        replica.base_backup_of(primary)
+        replica.start()
+        stack.callback(replica.stop, "immediate")
+        # Migrated and seeded once, on the primary, as a deploy job would; the replica
+        # follows it.
+        seeded = subprocess.run(
+            [sys.executable, "-m", "api", "seed", "--database-url", primary.url()],
+            cwd=ROOT, capture_output=True, text=True, timeout=300,
+        )  # fmt: skip
+        assert seeded.returncode == 0, seeded.stdout + seeded.stderr
+        env = {
+            "KOMMUNEDIGI_DATABASE_URL": primary.url(),
+            "KOMMUNEDIGI_READ_DATABASE_URL": replica.url(),
+            "KOMMUNEDIGI_MIGRATE_ON_START": "false",
+            "KOMMUNEDIGI_SEED_ON_START": "false",
+            "FORWARDED_ALLOW_IPS": "127.0.0.1",  # the proxy, and only it
+            **settings,
+        }
+        started, direct = [], []
+        for number in range(1, instances + 1):
+            port = free_port()
+            instance = serve(port, env, folder / f"instance{number}.log")
+            stack.callback(instance.stop)
+            started.append(instance)
+            direct.append(f"http://127.0.0.1:{port}")
+        for base, instance in zip(direct, started, strict=True):
+
+            def healthy(base: str = base) -> bool:
+                return bool(health(base)["status"] == "ok")
+
+            wait_for(f"{base} healthy", healthy, START_TIMEOUT, instance)
+        proxy_port = free_port()
+        nginx_folder = owned_folder(folder / "nginx")
+        config = nginx_config(
+            (ROOT / "deploy" / "nginx.conf").read_text(),
+            port=proxy_port,
+            upstreams=[int(base.rsplit(":", 1)[1]) for base in direct],
+            folder=nginx_folder,
+        )
+        proxy = start_nginx(nginx, nginx_folder, config)
+        stack.callback(proxy.stop, signal.SIGQUIT)
+        base = f"http://127.0.0.1:{proxy_port}"
+        wait_for("nginx", lambda: httpx.get(f"{base}/health").status_code == 200, 30, proxy)
+        yield Fleet(folder, primary, replica, started, direct, base)
