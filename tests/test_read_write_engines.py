@@ -16,6 +16,7 @@ from api.app import create_app
 from api.cli import main
 from api.settings import Settings
 from models.db import make_engine
+from models.read import Reader
 from tests.conftest import NO_RATE_LIMITS, database_digest
 
 pytestmark = pytest.mark.anyio
@@ -71,3 +72,14 @@ async def test_one_url_serves_both_and_health_reports_a_primary(app, client):
     assert app.state.read_engine is app.state.engine
     health = (await client.get("/health")).json()
     assert health["replication"] == {"role": "primary", "lag_seconds": None}
+
+
+async def test_a_read_sees_one_snapshot_on_postgresql(app):
+    # An import committed between two statements of one read must not reach the second.
+    if app.state.read_engine.dialect.name != "postgresql":
+        pytest.skip("SQLite's read transaction is one snapshot (begin_snapshot)")
+
+    def isolation(reader: Reader) -> str:
+        return str(reader.connection.exec_driver_sql("SHOW transaction_isolation").scalar())
+
+    assert await app.state.readers.run(isolation) == "repeatable read"
