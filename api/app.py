@@ -15,7 +15,7 @@ from api.graphql import ide as graphiql
 from api.graphql.contract import graphql_sdl
 from api.http.access_log import AccessLog, lean_log_records
 from api.http.body_limits import BodyCap, BodyLimits
-from api.http.caching import HTTPCaching, NewestRelease
+from api.http.caching import HTTPCaching, NewestRelease, stale_directives
 from api.http.compression import Compression
 from api.http.cors import OpenCORS
 from api.http.rate_limits import API_KEY_HEADER, RateLimiter, RateLimits
@@ -54,14 +54,20 @@ def create_app(settings: Settings | None = None) -> Starlette:
     """A ready app: the database is opened (and seeded if empty) before this returns."""
     settings = settings or Settings.from_environ()
     limiter = RateLimiter(settings)  # first: a bad store stops start-up before anything opens
+    # Writes (imports, migrations, the seed, saved queries) go to the primary; reads to
+    # read_database_url when it is set (a replica), else to the same engine.
     engine = make_engine(settings.database_url, **settings.engine_options)
     prepare(engine, migrate_schema=settings.migrate_on_start, load_seed=settings.seed_on_start)
+    reads_url = settings.reads_url
+    read_engine = engine
+    if reads_url != settings.database_url:
+        read_engine = make_engine(reads_url, **settings.engine_options_for(reads_url))
     # A silent database: a kept answer or a 503, in time. Descriptions are read once per
     # release and worker; a new release is noticed as data is, by the one release clock
     # HTTP caching goes by too.
     clock = ReleaseClock(settings.release_check_seconds)
     # The operator's licence reaches every survey record: one licence, every adapter.
-    readers = Readers(engine, **settings.reader_options, clock=clock, licence=settings.licence)
+    readers = Readers(read_engine, **settings.reader_options, clock=clock, licence=settings.licence)
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
@@ -72,6 +78,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
         yield
         await limiter.close()
         readers.close()
+        read_engine.dispose()
         engine.dispose()
 
     graphql_app = graphql.make_graphql_app(readers, settings)
@@ -119,13 +126,17 @@ def create_app(settings: Settings | None = None) -> Starlette:
                 max_age=settings.cache_max_age,
                 cache=response_cache,
                 graphql_max_tokens=settings.graphql_max_tokens,
+                stale=stale_directives(
+                    settings.cache_stale_while_revalidate, settings.cache_stale_if_error
+                ),
             ),
             Middleware(Compression, minimum_size=1024),
         ],
         exception_handlers=problems.HANDLERS,
         lifespan=lifespan,
     )
-    app.state.engine = engine
+    app.state.engine = engine  # the one that writes
+    app.state.read_engine = read_engine
     app.state.readers = readers
     app.state.settings = settings
     app.state.response_cache = response_cache

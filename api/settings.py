@@ -32,6 +32,11 @@ class Settings:
         "sqlite:///kommunedigi.sqlite3",
         "SQLAlchemy URL of the database; the default is a SQLite file here",
     )
+    read_database_url: str = setting(
+        "",
+        "SQLAlchemy URL every read uses, such as a streaming replica's; empty: DATABASE_URL,"
+        " which imports, migrations and the seed always use",
+    )
     synthetic_database_url: str = setting(
         "",
         "database of `kommunedigi generate` and `serve --synthetic`;"
@@ -80,6 +85,12 @@ class Settings:
     max_cells: int = setting(10000, "the most shares one data or download request may select")
     cache_max_age: int = setting(
         300, "seconds a browser, proxy or CDN may reuse a GET answer (Cache-Control)"
+    )
+    cache_stale_while_revalidate: int = setting(
+        60, "seconds a cache may serve an expired GET answer while it fetches it again"
+    )
+    cache_stale_if_error: int = setting(
+        86400, "seconds a cache may serve an expired GET answer while the API fails or is down"
     )
     response_cache_bytes: int = setting(
         64_000_000, "bytes of rendered answers each worker keeps (0: none)"
@@ -157,6 +168,10 @@ class Settings:
     rate_limit_storage: str = setting(
         "memory://", "where the counts are kept: memory:// per worker, or a redis:// URL"
     )
+    rate_limit_store_failure: str = setting(
+        "open",
+        "when the counts' store fails: open (serve unlimited) or closed (503); logged either way",
+    )
     api_key_hashes: str = setting(
         "", "SHA-256 hex digests of the API keys (X-API-Key) with higher limits"
     )
@@ -233,7 +248,16 @@ class Settings:
         }
 
     @property
+    def reads_url(self) -> str:
+        """The database reads go to: read_database_url, or else database_url."""
+        return self.read_database_url or self.database_url
+
+    @property
     def engine_options(self) -> dict[str, Any]:
+        """models.db.make_engine's options for database_url."""
+        return self.engine_options_for(self.database_url)
+
+    def engine_options_for(self, url: str) -> dict[str, Any]:
         """models.db.make_engine's options: timeouts, and a server database's pool."""
         from models.db import Timeouts  # the models stay unloaded until an engine is made
 
@@ -245,7 +269,7 @@ class Settings:
             busy=self.sqlite_busy_timeout,
             read_busy=self.sqlite_read_busy_timeout,
         )
-        if self.database_url.startswith("sqlite"):
+        if url.startswith("sqlite"):
             return {"timeouts": timeouts}
         return {
             "timeouts": timeouts,
@@ -285,7 +309,8 @@ class Settings:
             "retry_after_seconds", "max_upload_bytes", "database_connect_timeout",
             "database_statement_timeout", "database_idle_timeout", "database_tcp_timeout",
             "sqlite_busy_timeout", "sqlite_read_busy_timeout", "graphql_persisted_queries",
-            "graphql_persisted_query_bytes",
+            "graphql_persisted_query_bytes", "cache_stale_while_revalidate",
+            "cache_stale_if_error",
         ):  # fmt: skip
             if getattr(self, name) < 0:
                 raise ValueError(f"{ENV_PREFIX}{name.upper()} must not be negative")
@@ -306,6 +331,8 @@ class Settings:
                 f"{ENV_PREFIX}MAX_HEADER_BYTES must be more than"
                 f" {ENV_PREFIX}GRAPHQL_MAX_QUERY_BYTES: a GraphQL query may come in the URL"
             )
+        if self.rate_limit_store_failure not in ("open", "closed"):
+            raise ValueError(f"{ENV_PREFIX}RATE_LIMIT_STORE_FAILURE must be open or closed")
         if not self.header_timeout_seconds > 0:
             raise ValueError(f"{ENV_PREFIX}HEADER_TIMEOUT_SECONDS must be more than 0")
         for name in ("rate_limit_api", "rate_limit_harvest"):

@@ -158,10 +158,17 @@ def _run(connection: Connection, sql: str) -> None:
 
 def for_reads(connection: Connection) -> Connection:
     """`connection`, marked as one that only reads: its transactions keep the read bounds,
-    and on SQLite it waits for a lock only as long as a read may."""
+    and on SQLite it waits for a lock only as long as a read may.
+
+    On PostgreSQL its transactions are REPEATABLE READ: every statement of one read sees
+    the snapshot the first one saw, so an import committed meanwhile (on the primary, or
+    replayed on a replica) never gives one answer figures of two releases. (SQLite's read
+    transaction does the same: models.read.prepared.begin_snapshot.)"""
     made = _MADE.get(connection.engine)
     if made is not None and connection.dialect.name == "sqlite":
         _run(connection, _busy(made.timeouts.read_busy))
+    if connection.dialect.name == "postgresql":
+        return connection.execution_options(isolation_level="REPEATABLE READ", **{_READS: True})
     return connection.execution_options(**{_READS: True})
 
 

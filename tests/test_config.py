@@ -49,17 +49,20 @@ AS_POLICIES = {"rate_limit_api", "rate_limit_harvest"}
 
 NOT_FOR_CLIENTS = {
     # Where the data lives and how the app starts.
-    "database_url", "synthetic_database_url", "migrate_on_start", "seed_on_start", "debug",
+    "database_url", "read_database_url", "synthetic_database_url", "migrate_on_start",
+    "seed_on_start", "debug",
     # The catalog publishes these itself; the digests are secrets' fingerprints.
     "base_url", "publisher_name", "publisher_id", "contact_email", "licence",
-    "import_token_hashes", "api_key_hashes", "rate_limit_storage",
+    "import_token_hashes", "api_key_hashes", "rate_limit_storage", "rate_limit_store_failure",
     # Inside the database layer: whatever they do, a request waits at most
     # database_wait_timeout, which is published.
     "pool_size", "pool_max_overflow", "pool_timeout", "pool_recycle",
     "database_connect_timeout", "database_statement_timeout", "database_idle_timeout",
     "database_tcp_timeout", "sqlite_busy_timeout", "sqlite_read_busy_timeout",
-    # How the server keeps its answers; a client sees them in ETag and Retry-After.
+    # How the server keeps its answers; a client sees them in ETag, Cache-Control (the
+    # stale- extensions) and Retry-After.
     "response_cache_bytes", "release_check_seconds", "retry_after_seconds",
+    "cache_stale_while_revalidate", "cache_stale_if_error",
     # How many persisted queries a worker keeps: one it dropped is answered
     # PersistedQueryNotFound, and the client sends the query again, as the protocol expects.
     "graphql_persisted_queries", "graphql_persisted_query_bytes",

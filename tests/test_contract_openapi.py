@@ -829,7 +829,12 @@ async def test_health_of_an_empty_database(spec, tmp_path):
         transport = httpx.ASGITransport(app=app)
         async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as client:
             response = await exchange(client, spec, "GET", "/health", 200)
-    assert response.json() == {"status": "empty", "database": "ok", "release": None}
+    assert response.json() == {
+        "status": "empty",
+        "database": "ok",
+        "release": None,
+        "replication": {"role": "primary", "lag_seconds": None},
+    }
 
 
 @contextmanager

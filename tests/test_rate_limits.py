@@ -3,9 +3,12 @@
 import hashlib
 import logging
 import os
+import shutil
 import socket
+import subprocess
+import time
 import uuid
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Iterator
 from contextlib import asynccontextmanager
 from urllib.parse import urlsplit
 
@@ -15,7 +18,7 @@ from starlette.applications import Starlette
 
 from api.app import create_app
 from api.settings import Settings
-from tests.network_helpers import served
+from tests.network_helpers import free_port, served
 
 pytestmark = pytest.mark.anyio
 
@@ -330,6 +333,67 @@ async def test_an_unreachable_store_lets_requests_through(limited, caplog):
     assert answer.status_code == 200
     assert "ratelimit" not in answer.headers
     assert "rate limits not applied: the store failed" in caplog.text
+
+
+async def test_an_unreachable_store_refuses_requests_when_set_to_fail_closed(limited, caplog):
+    app = limited(rate_limit_storage="redis://127.0.0.1:1", rate_limit_store_failure="closed")
+    with caplog.at_level(logging.WARNING, logger="kommunedigi"):
+        async with client_at(app) as client:
+            refused = await client.get("/api/v1/topics")
+            unlimited = await client.get("/health")
+    assert refused.status_code == 503
+    assert refused.headers["retry-after"] == str(app.state.settings.retry_after_seconds)
+    assert refused.json()["type"] == "/problems/rate-limits-unavailable"
+    assert unlimited.status_code == 200  # what is never limited is never refused
+    assert "request refused: the rate limits' store failed" in caplog.text
+
+
+@pytest.fixture
+def own_redis() -> Iterator[tuple[str, subprocess.Popen[bytes]]]:
+    """A redis-server of this test's own, on a free port, that the test may stop."""
+    binary = shutil.which("redis-server")
+    if binary is None:
+        if os.environ.get("CI", "").lower() == "true":
+            pytest.fail("redis-server is missing (CI=true requires it)", pytrace=False)
+        pytest.skip("redis-server is missing")
+    port = free_port()
+    server = subprocess.Popen(
+        [binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    deadline = time.monotonic() + 30
+    while True:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=1).close()
+            break
+        except OSError:
+            assert time.monotonic() < deadline, "redis-server did not start"
+            time.sleep(0.05)
+    yield f"redis://127.0.0.1:{port}", server
+    server.kill()
+    server.wait()
+
+
+@pytest.mark.parametrize(("failure", "status"), [("open", 200), ("closed", 503)])
+async def test_redis_stopping_mid_run_fails_as_set_and_fast(
+    limited, own_redis, caplog, failure, status
+):
+    url, server = own_redis
+    app = limited(rate_limit_storage=url, rate_limit_store_failure=failure)
+    with caplog.at_level(logging.WARNING, logger="kommunedigi"):
+        async with client_at(app) as client:
+            counted = await client.get("/api/v1/topics")
+            server.kill()  # gone at once, its connections with it
+            server.wait()
+            started = time.monotonic()
+            after = await client.get("/api/v1/topics")
+            took = time.monotonic() - started
+    assert counted.status_code == 200 and "ratelimit" in counted.headers
+    assert after.status_code == status
+    assert "ratelimit" not in after.headers
+    assert took < 5
+    assert "store failed" in caplog.text  # logged either way
 
 
 @pytest.fixture

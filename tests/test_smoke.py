@@ -28,7 +28,12 @@ async def test_health_says_when_the_database_is_unreachable(tmp_path):
     app.state.engine.dispose()
     assert response.status_code == 503
     assert response.headers["retry-after"] == "5"
-    assert response.json() == {"status": "unavailable", "database": "unreachable", "release": None}
+    assert response.json() == {
+        "status": "unavailable",
+        "database": "unreachable",
+        "release": None,
+        "replication": None,
+    }
 
 
 @pytest.mark.parametrize(

@@ -138,12 +138,23 @@ VARY = b"Accept, Accept-Encoding"
 
 
 def _validator_headers(
-    moment: dt.datetime, max_age: int, cache_control: bytes | None = None
+    moment: dt.datetime, max_age: int, stale: str = "", cache_control: bytes | None = None
 ) -> tuple[tuple[bytes, bytes], ...]:
     return (
         (b"last-modified", format_datetime(moment, usegmt=True).encode()),
-        (b"cache-control", cache_control or f"public, max-age={max_age}".encode()),
+        (b"cache-control", cache_control or f"public, max-age={max_age}{stale}".encode()),
     )
+
+
+def stale_directives(while_revalidate: int, if_error: int) -> str:
+    """RFC 5861's extensions to Cache-Control, as they follow max-age (0: left out).
+
+    A proxy then answers from what it keeps while it fetches an expired answer again, and
+    while the API fails or is down: the data changes only with a release, so an answer a
+    little old is still the figures as published.
+    """
+    found = (("stale-while-revalidate", while_revalidate), ("stale-if-error", if_error))
+    return "".join(f", {name}={seconds}" for name, seconds in found if seconds)
 
 
 # One release's validators, built once, sent on every answer.
@@ -185,10 +196,12 @@ class HTTPCaching:
         max_age: int,
         cache: ResponseCache | None = None,
         graphql_max_tokens: int = 2000,
+        stale: str = "",
     ) -> None:
         self.app = app
         self.release = release
         self.max_age = max_age
+        self.stale = stale  # stale_directives(…); never on a daily answer, kept to its day
         self.cache = cache
         self.graphql_max_tokens = graphql_max_tokens
 
@@ -222,7 +235,7 @@ class HTTPCaching:
             modified = release.created_at
             pinned = pinning.pinned_to_release(scope)  # kept longer: api.http.pinning
             control = pinning.cache_control(self.max_age) if pinned else None
-            dated = _release_headers(modified, self.max_age, control)
+            dated = _release_headers(modified, self.max_age, self.stale, control)
         validators = ((b"etag", tag.encode()), *dated)
         if_none_match = request_headers.get(b"if-none-match")
         if if_none_match is not None:

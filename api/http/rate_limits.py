@@ -13,8 +13,10 @@ The strategy is limits' sliding window counter: two counters per client and poli
 in this worker (api.http.sliding_windows) or in Redis (through limits). A client may spend its
 whole quota in a burst; after that, as the previous window's weight decays, requests come
 back steadily rather than all at once at a window's edge, much like a token bucket
-refilling. A failing store lets requests through (logged): open data is better served
-unlimited than not served.
+refilling. A failing store (Redis down) lets requests through by default: open data is
+better served unlimited than not served. With `rate_limit_store_failure=closed` they are
+answered 503 with Retry-After instead, for an operator whose backends must never take
+load unlimited. Either way it is logged, and never a 500.
 """
 
 from __future__ import annotations
@@ -188,6 +190,8 @@ class RateLimiter:
                 self.policies[kind] = Policy(kind, item)
         self.key_factor = settings.rate_limit_key_factor
         self.key_hashes = frozenset(settings.api_key_digests)
+        self.fail_open = settings.rate_limit_store_failure == "open"
+        self.retry_after = settings.retry_after_seconds
         self.storage, self._pool = _storage(settings.rate_limit_storage)
 
     async def close(self) -> None:
@@ -271,6 +275,26 @@ def too_many_requests(verdict: Verdict, scope: Scope) -> tuple[Message, Message]
     return start, {"type": "http.response.body", "body": content}
 
 
+def store_failed(retry_after: int, scope: Scope) -> tuple[Message, Message]:
+    """The 503 of a request not counted because the store failed, limits failing closed."""
+    body = {
+        "type": "/problems/rate-limits-unavailable",
+        "title": "Rate limits unavailable",
+        "status": 503,
+        "detail": f"Requests cannot be counted just now; retry in {retry_after} seconds.",
+    }
+    if instance := scope.get("raw_path", b"").decode("latin-1"):
+        body["instance"] = instance
+    content = orjson.dumps(body)
+    headers = [
+        (b"content-type", MEDIA_TYPE.encode()),
+        (b"content-length", str(len(content)).encode()),
+        (b"retry-after", str(retry_after).encode()),
+    ]
+    start: Message = {"type": "http.response.start", "status": 503, "headers": headers}
+    return start, {"type": "http.response.body", "body": content}
+
+
 class RateLimits:
     """ASGI middleware: counts every request of a limited path, cached answers included."""
 
@@ -289,8 +313,13 @@ class RateLimits:
         try:
             verdict = await self.limiter.hit(*found)
         except StorageError as error:
-            logger.warning("rate limits not applied: the store failed: %s", error.storage_error)
-            await self.app(scope, receive, send)
+            if self.limiter.fail_open:
+                logger.warning("rate limits not applied: the store failed: %s", error.storage_error)
+                await self.app(scope, receive, send)
+                return
+            logger.error("request refused: the rate limits' store failed: %s", error.storage_error)
+            for message in store_failed(self.limiter.retry_after, scope):
+                await send(message)
             return
         if not verdict.allowed:
             for message in too_many_requests(verdict, scope):

@@ -1,4 +1,5 @@
-"""/health: is the database answering, and which data release is served.
+"""/health: is the database answering, which data release is served, and how far the
+database that reads (a replica) is behind the primary.
 
 It waits at most `database_wait_timeout` for the answer (models.read.Readers.check)."""
 
@@ -12,11 +13,17 @@ from api.problems import log_fault, logger
 from api.responses import JSONResponse
 from models import read
 from models.faults import fault
+from models.read import Reader, Replication
+from models.records import ReleaseRecord
+
+
+def _serving(reader: Reader) -> tuple[ReleaseRecord | None, Replication]:
+    return read.current_release(reader), read.replication(reader)
 
 
 async def health(request: Request) -> Response:
     try:
-        release = await request.app.state.readers.check(read.current_release)
+        release, replication = await request.app.state.readers.check(_serving)
     except SQLAlchemyError as error:
         # Whatever the cause, the service cannot answer: an orchestrator should know.
         found = fault(error)
@@ -24,7 +31,12 @@ async def health(request: Request) -> Response:
             log_fault(found, error, "GET /health")
         else:
             logger.exception("health check failed", exc_info=error)
-        body = {"status": "unavailable", "database": "unreachable", "release": None}
+        body: dict[str, object] = {
+            "status": "unavailable",
+            "database": "unreachable",
+            "release": None,
+            "replication": None,
+        }
         retry_after = str(request.app.state.settings.retry_after_seconds)
         return JSONResponse(body, status_code=503, headers={"Retry-After": retry_after})
     summary = release and {
@@ -33,4 +45,10 @@ async def health(request: Request) -> Response:
         "message": release.message,
     }
     status = "ok" if release else "empty"
-    return JSONResponse({"status": status, "database": "ok", "release": summary})
+    body = {
+        "status": status,
+        "database": "ok",
+        "release": summary,
+        "replication": {"role": replication.role, "lag_seconds": replication.lag_seconds},
+    }
+    return JSONResponse(body)

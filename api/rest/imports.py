@@ -135,7 +135,7 @@ async def create_import(request: Request) -> Response:
     try:
         report = await run_in_threadpool(
             import_package,
-            request.app.state.engine,
+            request.app.state.engine,  # DATABASE_URL, the primary; never the read replica
             loaded,
             message=message,
             dry_run=dry_run,

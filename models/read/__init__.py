@@ -9,8 +9,8 @@ models.filters.UnknownCode.
 
 The modules, by concern: context (the Reader), session (Readers), prepared (statements
 compiled once per shape), descriptions (held per release), statements (the SELECTs),
-lookups, releases, shares, figures, coverage, catalogue, series, pinning and documents
-(the query functions).
+lookups, releases, replication, shares, figures, coverage, catalogue, series, pinning and
+documents (the query functions).
 """
 
 from models.read.catalogue import QuestionTable, QuestionTables, question_tables
@@ -99,6 +99,7 @@ from models.read.releases import (
     list_releases,
     release_as_of,
 )
+from models.read.replication import Replication, replication
 from models.read.saved_queries import SavedQueryRecord, get_saved_query
 from models.read.series import (
     cited_indicator,
@@ -123,6 +124,8 @@ __all__ = [
     "Readers",
     "Descriptions",
     "descriptions",
+    "Replication",
+    "replication",
     # Typed lookups of descriptions
     "Lookup",
     "Children",
