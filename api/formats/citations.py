@@ -41,14 +41,14 @@ API_NAME = "kommunedigi"
 _PARTIES = re.compile(r"\s+(?:with|and|og|med|&)\s+|\s*[,/]\s*")
 
 _WORDS = {
-    "source": {"nb": "Kilde", "en": "Source"},
-    "documents": {"nb": "Kildedokumenter", "en": "Source documents"},
-    "undated": {"nb": "udatert", "en": "undated"},
-    "distributed_by": {"nb": "Distribuert av", "en": "Distributed by"},
-    "release": {"nb": "datautgave", "en": "release"},
-    "no_release": {"nb": "ingen datautgave", "en": "no release"},
-    "accessed": {"nb": "lest", "en": "accessed"},
-    "genre": {"nb": "Datasett", "en": "Data set"},
+    "source": {"nb": "Kilde", "nn": "Kjelde", "en": "Source"},
+    "documents": {"nb": "Kildedokumenter", "nn": "Kjeldedokument", "en": "Source documents"},
+    "undated": {"nb": "udatert", "nn": "udatert", "en": "undated"},
+    "distributed_by": {"nb": "Distribuert av", "nn": "Distribuert av", "en": "Distributed by"},
+    "release": {"nb": "datautgave", "nn": "datautgåve", "en": "release"},
+    "no_release": {"nb": "ingen datautgave", "nn": "inga datautgåve", "en": "no release"},
+    "accessed": {"nb": "lest", "nn": "henta", "en": "accessed"},
+    "genre": {"nb": "Datasett", "nn": "Datasett", "en": "Data set"},
 }
 
 

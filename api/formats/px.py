@@ -28,7 +28,7 @@ from models.tables import FigureStatus
 
 MEDIA_TYPE = "text/plain; charset=utf-8"  # PX is text; its CODEPAGE says UTF-8 too
 EXTENSION = "px"
-PX_LANGUAGE = {"nb": "no", "en": "en"}
+PX_LANGUAGE = {"nb": "no", "nn": "nn", "en": "en"}
 LINE = "\r\n"
 MAX_LINE = 256  # the longest text a record of a PX file holds
 
@@ -171,7 +171,7 @@ def _data(table: Grid) -> list[str]:
 
 def px_file(cube: QuestionCube, lang: str, *, links: jsonstat.Links) -> bytes:
     """The question's table (a selection from it) as a PX file, in UTF-8."""
-    other = "en" if lang == "nb" else "nb"
+    other = "nb" if lang == "en" else "en"  # nynorsk's second language is English
     table, second = grid(cube, lang, links=links), grid(cube, other, links=links)
     decimals = _decimals(cell.value for cell in table.cells.values())
     records = [

@@ -122,5 +122,6 @@ async def oembed(request: Request) -> Response:
             "html": html,
             "width": width,
             "height": height,
-        }
+        },
+        headers={"Content-Language": lang},  # the title's language
     )
