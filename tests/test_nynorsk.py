@@ -386,3 +386,28 @@ async def test_a_package_without_nynorsk_gives_bokmal_with_a_warning(
     labels = {topic["code"]: topic["label"] for topic in response.json()["data"]}
     assert labels["new-topic"] == "Nytt emne"  # its bokmål, never its English
     assert labels["planning"] == "Planar og styring"
+
+
+@pytest.mark.anyio
+async def test_a_saved_query_keeps_its_language_whatever_accept_language_says(
+    client: httpx.AsyncClient,
+) -> None:
+    saved = {
+        "tableId": QUESTION,
+        "language": "en",
+        "selection": {
+            "selection": [
+                {"variableCode": "ContentsCode", "valueCodes": ["*"]},
+                {"variableCode": "option", "valueCodes": ["*"]},
+                {"variableCode": "wave", "valueCodes": ["top(1)"]},
+            ]
+        },
+        "outputFormat": "csv",
+    }
+    created = await client.post(f"{PX}/savedqueries", json=saved)
+    assert created.status_code == 201, created.text
+    ran = await client.get(
+        f"{PX}/savedqueries/{created.json()['id']}/data", headers={"Accept-Language": "nn"}
+    )
+    assert (ran.status_code, ran.headers["content-language"]) == (200, "en")
+    assert "Accept-Language" not in ran.headers.get("vary", "")

@@ -17,7 +17,7 @@ TEXTS = {
     "catalog_description": {
         "nb": "Datasettene og API-et til kommunedigi, som publiserer svarandelene fra "
         "Kommuneundersøkelsen om digitalisering i norske kommuner.",
-        "nn": "Datasetta og API-et til kommunedigi, som publiserer svardelane frå "
+        "nn": "Datasetta og API-et til kommunedigi, som publiserer svarfordelinga frå "
         "Kommuneundersøkelsen om digitalisering i norske kommunar.",
         "en": "The datasets and the API of kommunedigi, which publishes the answer shares of "
         "Kommuneundersøkelsen, the survey of digitalisation in Norwegian municipalities.",
@@ -31,7 +31,7 @@ TEXTS = {
         "nb": "Undersøkelser, runder, spørsmål, indikatorer og svarandeler som JSON, CSV og "
         "JSON-stat. Kontrakten er et OpenAPI 3.1-dokument; de samme dataene finnes også "
         "gjennom GraphQL.",
-        "nn": "Undersøkingar, rundar, spørsmål, indikatorar og svardelar som JSON, CSV og "
+        "nn": "Undersøkingar, rundar, spørsmål, indikatorar og svarfordelingar som JSON, CSV og "
         "JSON-stat. Kontrakten er eit OpenAPI 3.1-dokument; dei same dataa finst også "
         "gjennom GraphQL.",
         "en": "Surveys, waves, questions, indicators and answer shares as JSON, CSV and "
@@ -47,7 +47,7 @@ TEXTS = {
         "nb": "Svarandelene som tabeller gjennom PxWebApi 2, API-et til Statistikkbanken hos "
         "SSB og SCB: én tabell per spørsmål, med metadata og data som JSON-stat 2.0, for "
         "klienter som pxwebpy og R-pakken pxweb.",
-        "nn": "Svardelane som tabellar gjennom PxWebApi 2, API-et til Statistikkbanken hos "
+        "nn": "Svarfordelinga som tabellar gjennom PxWebApi 2, API-et til Statistikkbanken hos "
         "SSB og SCB: éin tabell per spørsmål, med metadata og data som JSON-stat 2.0, for "
         "klientar som pxwebpy og R-pakken pxweb.",
         "en": "The answer shares as tables through PxWebApi 2, the API of the statistics "

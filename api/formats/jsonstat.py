@@ -54,7 +54,7 @@ DIMENSION_LABELS = {
     "segment": {"nb": "Gruppe", "nn": "Gruppe", "en": "Segment"},
 }
 
-SHARES_LABEL = {"nb": "Svarandeler", "nn": "Svardelar", "en": "Answer shares"}
+SHARES_LABEL = {"nb": "Svarandeler", "nn": "Svarfordeling", "en": "Answer shares"}
 
 STATUS_NOTE = {
     "nb": (

@@ -23,11 +23,14 @@ PREFIXES = (
     "/api/v1", "/api/pxwebapi/v2", "/charts/", "/embed/", "/oembed", "/indicators/", "/questions/",
 )  # fmt: skip
 PAGES = ("/",)
+# A saved query runs in the language it was saved with, unless `lang` says otherwise.
+SAVED_QUERIES = "/api/pxwebapi/v2/savedqueries"
 PXWEBAPI = "/api/pxwebapi/"  # names languages its own way (api.languages.PXWEB)
 
 
 def takes_lang(path: str) -> bool:
-    return path in PAGES or path.startswith(PREFIXES)
+    """Whether the answer at `path` is in the language Accept-Language may choose."""
+    return (path in PAGES or path.startswith(PREFIXES)) and not path.startswith(SAVED_QUERIES)
 
 
 def _has_lang(query: bytes) -> bool:
