@@ -1,7 +1,7 @@
 """What the query layer returns: plain, immutable rows with codes resolved.
 
 Tables (`models.tables`) say how data is stored; records say what a reader gets. They
-carry both languages; the adapters pick one. Ids are kept for batching (DataLoaders)
+carry every language; the adapters pick one. Ids are kept for batching (DataLoaders)
 and never shown.
 """
 

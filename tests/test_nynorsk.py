@@ -411,3 +411,15 @@ async def test_a_saved_query_keeps_its_language_whatever_accept_language_says(
     )
     assert (ran.status_code, ran.headers["content-language"]) == (200, "en")
     assert "Accept-Language" not in ran.headers.get("vary", "")
+
+
+@pytest.mark.anyio
+async def test_a_px_file_in_nynorsk_has_english_beside_it(client: httpx.AsyncClient) -> None:
+    response = await client.get(
+        f"/api/v1/questions/{QUESTION}/data", params={"format": "px", "lang": "nn"}
+    )
+    assert response.status_code == 200
+    assert response.headers["content-language"] == "nn"
+    assert 'LANGUAGE="nn";' in response.text
+    assert 'LANGUAGES="nn","en";' in response.text
+    assert "Auka kvalitet på tenestene" in response.text

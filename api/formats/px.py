@@ -1,8 +1,9 @@
 """The PX file format (PC-Axis, Statistics Sweden's PX file format 2013) of a question's table.
 
-One file holds the table in both languages: LANGUAGE is the one asked for, LANGUAGES
-names both (`no` for bokmål, as Statistics Norway writes it, and `en`), and each
-language-dependent keyword follows its default with a `[en]` or `[no]` variant. The
+One file holds the table in two languages: LANGUAGE is the one asked for, LANGUAGES
+names both (`no` for bokmål, as Statistics Norway writes it, `nn` for nynorsk, and `en`;
+the second is English, or bokmål beside English), and each language-dependent keyword
+follows its default with a `[en]` or `[no]` variant. The
 file is UTF-8: `CHARSET="ANSI"` with `CODEPAGE="utf-8"`, as PxWeb writes its own.
 
 The stub is answer option × segment and the heading is the wave (the time variable,

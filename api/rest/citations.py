@@ -1,4 +1,4 @@
-"""How to cite an indicator or a question: text in bokmål or English, or CSL-JSON.
+"""How to cite an indicator or a question: text in bokmål, nynorsk or English, or CSL-JSON.
 
 `format=csl` (or `Accept: application/vnd.citationstyles.csl+json`) answers CSL-JSON, which
 reference managers (Zotero, Mendeley, pandoc) import; the default is this API's JSON, with
