@@ -13,6 +13,7 @@ from starlette.routing import Mount, Route
 from api import graphql, problems, pxwebapi, rest, web
 from api.graphql import ide as graphiql
 from api.graphql.contract import graphql_sdl
+from api.http.accept_language import AcceptLanguage
 from api.http.access_log import AccessLog, lean_log_records
 from api.http.body_limits import BodyCap, BodyLimits
 from api.http.caching import HTTPCaching, NewestRelease, stale_directives
@@ -118,6 +119,9 @@ def create_app(settings: Settings | None = None) -> Starlette:
             # CORS and the security headers, so that a 429 carries them.
             Middleware(RateLimits, limiter=limiter if limiter.policies else None),
             Middleware(BodyLimits, caps=body_caps(settings)),
+            # Outside the caching layers, so that the language it chooses is in the query
+            # they key answers by.
+            Middleware(AcceptLanguage),
             # Outside gzip, so that an answer is kept as sent, compressed or not (the key
             # says which), and a kept one is never compressed again.
             Middleware(

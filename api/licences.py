@@ -19,7 +19,8 @@ EU_LICENCE = "http://publications.europa.eu/resource/authority/licence"
 
 @dataclass(frozen=True, slots=True)
 class Known:
-    """A licence by name in each language, and its entry in the EU vocabulary."""
+    """A licence by name in Norwegian (bokmål and nynorsk alike) and English, and its
+    entry in the EU vocabulary."""
 
     nb: str
     en: str
@@ -43,8 +44,12 @@ KNOWN = {
 _URI_CHARACTERS = ":/?#[]@!$&'()*+,;=%~-._"
 
 _WORDS = {
-    "licence": {"nb": "Lisens", "en": "Licence"},
-    "none": {"nb": "ingen oppgitt av dataeieren", "en": "none stated by the data owner"},
+    "licence": {"nb": "Lisens", "nn": "Lisens", "en": "Licence"},
+    "none": {
+        "nb": "ingen oppgitt av dataeieren",
+        "nn": "ingen oppgitt av dataeigaren",
+        "en": "none stated by the data owner",
+    },
 }
 
 
@@ -57,7 +62,7 @@ def known(uri: str) -> Known | None:
 def name(uri: str, lang: str) -> str:
     """The licence's name ("NLOD 2.0"); the URI itself when we do not know it."""
     found = known(uri)
-    return uri.strip() if found is None else found.nb if lang == "nb" else found.en
+    return uri.strip() if found is None else found.en if lang == "en" else found.nb
 
 
 def eu_entry(uri: str) -> str:

@@ -1,7 +1,7 @@
-"""Numbers, lists and statuses as a reader sees them, in bokmål or English.
+"""Numbers, lists and statuses as a reader sees them, in bokmål, nynorsk or English.
 
 Charts, the embed widget, the front page and citations all say a figure the same way:
-"24 %" in bokmål and "24%" in English, a decimal comma in bokmål, a missing value by
+"24 %" in Norwegian and "24%" in English, a decimal comma in Norwegian, a missing value by
 why it is missing. Values are printed as the query layer gives them, never rounded.
 """
 
@@ -17,30 +17,51 @@ MINUS = "\N{MINUS SIGN}"
 
 # Why a point has no value, as a chart's placeholder and a table's cell say it.
 MISSING = {
-    FigureStatus.NOT_PUBLISHED: {"nb": "ikke publisert", "en": "not published"},
-    FigureStatus.QUALITATIVE: {"nb": "bare omtalt i ord", "en": "described in words only"},
-    FigureStatus.NO_SOURCE: {"nb": "ingen tall kjent", "en": "no figure known"},
+    FigureStatus.NOT_PUBLISHED: {
+        "nb": "ikke publisert",
+        "nn": "ikkje publisert",
+        "en": "not published",
+    },
+    FigureStatus.QUALITATIVE: {
+        "nb": "bare omtalt i ord",
+        "nn": "berre omtalt i ord",
+        "en": "described in words only",
+    },
+    FigureStatus.NO_SOURCE: {
+        "nb": "ingen tall kjent",
+        "nn": "ingen tal kjent",
+        "en": "no figure known",
+    },
 }
 
-_AND = {"nb": "og", "en": "and"}
-_APPROXIMATELY = {"nb": "ca.", "en": "approx."}
-_DERIVED = {"nb": "utregnet", "en": "derived"}
-_SUM_OF = {"nb": "summen av {n} svar", "en": "the sum of {n} answers"}
-_PRINTED = {"nb": "kilden oppgir {value}", "en": "the source prints {value}"}
+_AND = {"nb": "og", "nn": "og", "en": "and"}
+_APPROXIMATELY = {"nb": "ca.", "nn": "ca.", "en": "approx."}
+_DERIVED = {"nb": "utregnet", "nn": "utrekna", "en": "derived"}
+_SUM_OF = {"nb": "summen av {n} svar", "nn": "summen av {n} svar", "en": "the sum of {n} answers"}
+_PRINTED = {
+    "nb": "kilden oppgir {value}",
+    "nn": "kjelda oppgir {value}",
+    "en": "the source prints {value}",
+}
 # One and more; "prosentpoeng" is both.
-_POINTS = {"nb": ("prosentpoeng", "prosentpoeng"), "en": ("percentage point", "percentage points")}
-_SINCE = {"nb": "siden", "en": "since"}
+_POINTS = {
+    "nb": ("prosentpoeng", "prosentpoeng"),
+    "nn": ("prosentpoeng", "prosentpoeng"),
+    "en": ("percentage point", "percentage points"),
+}
+_SINCE = {"nb": "siden", "nn": "sidan", "en": "since"}
+NORWEGIAN = ("nb", "nn")  # a decimal comma, and a space before the per cent sign
 
 
 def number(value: float, lang: str) -> str:
-    """A value as stored, without a trailing .0: 24.0 is "24", 94.7 is "94,7" in bokmål."""
+    """A value as stored, without a trailing .0: 24.0 is "24", 94.7 is "94,7" in Norwegian."""
     text = format(Decimal(repr(value)).normalize(), "f")
-    return text.replace(".", ",") if lang == "nb" else text
+    return text.replace(".", ",") if lang in NORWEGIAN else text
 
 
 def percent(value: float, lang: str) -> str:
     # Norwegian puts a (non-breaking) space before the per cent sign; English does not.
-    space = "\N{NO-BREAK SPACE}" if lang == "nb" else ""
+    space = "\N{NO-BREAK SPACE}" if lang in NORWEGIAN else ""
     return f"{number(value, lang)}{space}%"
 
 
@@ -82,7 +103,7 @@ def join(items: Sequence[str], lang: str) -> str:
     return f"{', '.join(items[:-1])} {_AND[lang]} {items[-1]}"
 
 
-QUOTES = {"nb": ("«", "»"), "en": ("“", "”")}
+QUOTES = {"nb": ("«", "»"), "nn": ("«", "»"), "en": ("“", "”")}
 
 
 def quoted(text: str, lang: str) -> str:

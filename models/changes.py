@@ -50,14 +50,14 @@ CellCodes = tuple[str, int, str, str, str]  # survey, wave, question, option, se
 
 
 # What a change can touch, in the order a change lists them. A share column counts for the
-# part it belongs to: both notes are the note, the source's id is the source.
+# part it belongs to: every language's note is the note, the source's id is the source.
 PARTS: dict[str, tuple[str, ...]] = {
     "value": ("value",),
     "base_n": ("base_n",),
     "status": ("status",),
     "source": ("source_id",),
-    "locator": ("locator", "locator_nb"),
-    "note": ("note_nb", "note_en"),
+    "locator": ("locator", "locator_nb", "locator_nn"),
+    "note": ("note_nb", "note_en", "note_nn"),
 }
 
 

@@ -79,6 +79,7 @@ def series(
                 sources=tuple(dict.fromkeys(share.source for share in present)),
                 notes_nb=tuple(dict.fromkeys(s.note_nb for s in present if s.note_nb)),
                 notes_en=tuple(dict.fromkeys(s.note_en for s in present if s.note_en)),
+                notes_nn=tuple(dict.fromkeys(s.note_nn for s in present if s.note_nn)),
                 published_total=totals.get(wave),
                 change=change(previous[1], value) if previous and value is not None else None,
                 change_from=previous[0] if previous and value is not None else None,

@@ -1,7 +1,7 @@
 """What the query layer returns: plain, immutable rows with codes resolved.
 
 Tables (`models.tables`) say how data is stored; records say what a reader gets. They
-carry both languages; the adapters pick one. Ids are kept for batching (DataLoaders)
+carry every language; the adapters pick one. Ids are kept for batching (DataLoaders)
 and never shown.
 """
 
@@ -40,8 +40,10 @@ class SourceRecord:
     published: str | None
     date_note_nb: str | None
     date_note_en: str | None
+    date_note_nn: str | None
     description_nb: str
     description_en: str
+    description_nn: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,9 +52,11 @@ class SurveyRecord:
     code: str
     title_nb: str
     title_en: str
+    title_nn: str
     publisher: str
     description_nb: str
     description_en: str
+    description_nn: str
     homepage: str | None
     licence: str | None
     synthetic: bool
@@ -66,6 +70,7 @@ class WaveRecord:
     year: int
     title_nb: str
     title_en: str
+    title_nn: str
     fieldwork: str | None
     respondents: int | None
     population: int | None
@@ -75,6 +80,7 @@ class WaveRecord:
     source: str | None
     note_nb: str | None
     note_en: str | None
+    note_nn: str | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,6 +89,7 @@ class TopicRecord:
     code: str
     label_nb: str
     label_en: str
+    label_nn: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,8 +104,10 @@ class QuestionRecord:
     position: int
     text_nb: str
     text_en: str
+    text_nn: str
     note_nb: str | None
     note_en: str | None
+    note_nn: str | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -110,6 +119,7 @@ class OptionRecord:
     position: int
     label_nb: str
     label_en: str
+    label_nn: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -119,6 +129,7 @@ class SegmentRecord:
     dimension: str
     label_nb: str
     label_en: str
+    label_nn: str
 
 
 # Not frozen, unlike the other records: a page builds hundreds, and a frozen dataclass's
@@ -133,30 +144,34 @@ class ShareRecord:
     question: str
     question_text_nb: str
     question_text_en: str
+    question_text_nn: str
     option_id: int
     option: str
     option_label_nb: str
     option_label_en: str
+    option_label_nn: str
     segment_id: int
     segment: str
     segment_label_nb: str
     segment_label_en: str
+    segment_label_nn: str
     value: float | None
     base_n: int | None
     status: ShareStatus
     note_nb: str | None
     note_en: str | None
+    note_nn: str | None
     source_id: int
     source: str
     locator: str | None  # in English
     locator_nb: str | None
+    locator_nn: str | None
     release_id: int
     source_published: str | None  # the source's date (models.dates); None: undated
 
     def locator_in(self, lang: str) -> str | None:
-        """Where in the source the figure stands, in `lang` ("nb" or "en"). Bokmål falls
-        back to English for a figure imported without a bokmål locator."""
-        return self.locator if lang == "en" else self.locator_nb or self.locator
+        """Where in the source the figure stands, in `lang`: locator_in(self, lang)."""
+        return locator_in(self, lang)
 
 
 @dataclass(frozen=True, slots=True)
@@ -172,8 +187,10 @@ class IndicatorRecord:
     unit: str
     title_nb: str
     title_en: str
+    title_nn: str
     description_nb: str
     description_en: str
+    description_nn: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -185,14 +202,23 @@ class PublishedTotalRecord:
     source: str
     locator: str | None  # in English
     locator_nb: str | None
+    locator_nn: str | None
     note_nb: str | None
     note_en: str | None
+    note_nn: str | None
     source_published: str | None  # the source's date; None: undated
 
     def locator_in(self, lang: str) -> str | None:
-        """Where in the source the figure stands, in `lang` ("nb" or "en"). Bokmål falls
-        back to English for a figure imported without a bokmål locator."""
-        return self.locator if lang == "en" else self.locator_nb or self.locator
+        """Where in the source the figure stands, in `lang`: locator_in(self, lang)."""
+        return locator_in(self, lang)
+
+
+def locator_in(figure: ShareRecord | PublishedTotalRecord, lang: str) -> str | None:
+    """Where in the source a figure stands, in `lang`. A figure imported without a locator
+    in bokmål or nynorsk has the English one there (the import report warns of it)."""
+    if lang == "en":
+        return figure.locator
+    return (figure.locator_nn if lang == "nn" else figure.locator_nb) or figure.locator
 
 
 @dataclass(frozen=True, slots=True)
@@ -219,6 +245,7 @@ class SeriesPoint:
     sources: tuple[str, ...]
     notes_nb: tuple[str, ...]
     notes_en: tuple[str, ...]
+    notes_nn: tuple[str, ...]
     published_total: PublishedTotalRecord | None
     change: float | None  # percentage points since `change_from`
     change_from: int | None  # the latest earlier wave with a value
@@ -335,46 +362,3 @@ class PublishedSurvey:
         """The first and the last wave's year; None while it has no wave."""
         years = [wave.year for wave in self.waves]
         return (min(years), max(years)) if years else None
-
-
-# Citations and charts: a resource with everything a citation of it names ------------
-
-
-@dataclass(frozen=True, slots=True)
-class CitedIndicator:
-    """An indicator's series with its survey and the release served: what a chart cites."""
-
-    detail: IndicatorDetail
-    survey: SurveyRecord
-    release: ReleaseRecord | None
-
-
-@dataclass(frozen=True, slots=True)
-class PinnedIndicator:
-    """An indicator as a release showed it, beside the newest release: whether that one
-    shows other figures (another value or status in any wave)."""
-
-    cited: CitedIndicator  # as of the pinned release
-    newest: ReleaseRecord | None
-    changed_since: bool
-
-
-@dataclass(frozen=True, slots=True)
-class CitedQuestion:
-    """A question with its survey, the waves and sources of its figures, and the release."""
-
-    question: QuestionRecord
-    survey: SurveyRecord
-    waves: tuple[int, ...]  # the waves its shares (as of the release) are in, oldest first
-    sources: tuple[SourceRecord, ...]  # every source those shares cite, by code
-    release: ReleaseRecord | None
-
-
-@dataclass(frozen=True, slots=True)
-class Overview:
-    """What the front page shows: the published surveys, their indicators and sources."""
-
-    surveys: tuple[PublishedSurvey, ...]
-    indicators: tuple[CitedIndicator, ...]
-    sources: tuple[SourceRecord, ...]
-    release: ReleaseRecord | None

@@ -92,8 +92,10 @@ class Source(SQLModel, table=True):
     published: str | None = Field(default=None, max_length=10)  # ISO 8601: YYYY, YYYY-MM or a date
     date_note_nb: str | None = None
     date_note_en: str | None = None
+    date_note_nn: str | None = None
     description_nb: str
     description_en: str
+    description_nn: str
 
 
 class Survey(SQLModel, table=True):
@@ -101,9 +103,11 @@ class Survey(SQLModel, table=True):
     code: str = Field(unique=True, max_length=64)
     title_nb: str
     title_en: str
+    title_nn: str
     publisher: str
     description_nb: str
     description_en: str
+    description_nn: str
     homepage: str | None = None
     licence: str | None = None  # None: the owner states no licence, and we invent none
     synthetic: bool = False  # generated test data, never published figures
@@ -117,6 +121,7 @@ class Wave(SQLModel, table=True):
     year: int
     title_nb: str
     title_en: str
+    title_nn: str
     fieldwork: str | None = None
     respondents: int | None = None
     population: int | None = None
@@ -125,6 +130,7 @@ class Wave(SQLModel, table=True):
     source_id: int | None = Field(default=None, foreign_key="source.id")
     note_nb: str | None = None
     note_en: str | None = None
+    note_nn: str | None = None
 
 
 class Topic(SQLModel, table=True):
@@ -132,6 +138,7 @@ class Topic(SQLModel, table=True):
     code: str = Field(unique=True, max_length=64)
     label_nb: str
     label_en: str
+    label_nn: str
 
 
 class Question(SQLModel, table=True):
@@ -143,9 +150,11 @@ class Question(SQLModel, table=True):
     position: int
     text_nb: str
     text_en: str
+    text_nn: str
     note_nb: str | None = None
     note_en: str | None = None
-    # Casefolded code, texts and option labels in both languages: a portable
+    note_nn: str | None = None
+    # Casefolded code, texts and option labels in every language: a portable
     # case-insensitive search (SQL LOWER() folds ASCII only, not æ, ø, å).
     search_text: str = ""
 
@@ -163,6 +172,7 @@ class Option(SQLModel, table=True):
     position: int
     label_nb: str
     label_en: str
+    label_nn: str
 
 
 class Segment(SQLModel, table=True):
@@ -171,6 +181,7 @@ class Segment(SQLModel, table=True):
     dimension: str = Field(max_length=64)
     label_nb: str
     label_en: str
+    label_nn: str
 
 
 class Share(SQLModel, table=True):
@@ -234,10 +245,12 @@ class Share(SQLModel, table=True):
     status: ShareStatus = Field(sa_type=_enum_column(ShareStatus))
     note_nb: str | None = None
     note_en: str | None = None
+    note_nn: str | None = None
     source_id: int = Field(foreign_key="source.id")
-    # Where in the source the figure stands, in our words: in English and in bokmål.
+    # Where in the source the figure stands, in our words: in English, bokmål and nynorsk.
     locator: str | None = None
     locator_nb: str | None = None
+    locator_nn: str | None = None
     release_id: int = Field(foreign_key="release.id")
     replaced_in: int | None = Field(default=None, foreign_key="release.id")
 
@@ -252,8 +265,10 @@ class Indicator(SQLModel, table=True):
     unit: str = "percent"
     title_nb: str
     title_en: str
+    title_nn: str
     description_nb: str
     description_en: str
+    description_nn: str
 
 
 class IndicatorOption(SQLModel, table=True):
@@ -288,8 +303,10 @@ class PublishedTotal(SQLModel, table=True):
     source_id: int = Field(foreign_key="source.id")
     locator: str | None = None  # in English
     locator_nb: str | None = None
+    locator_nn: str | None = None
     note_nb: str | None = None
     note_en: str | None = None
+    note_nn: str | None = None
     release_id: int = Field(foreign_key="release.id")
     replaced_in: int | None = Field(default=None, foreign_key="release.id")
 

@@ -80,6 +80,8 @@ class CellChecker:
         self.all_read = True  # whether every file was read as one of the package's
         self.unchecked: dict[tuple[str, str], Unchecked] = {}  # by file and column
         self.unresolved = 0  # references neither found nor reported: they are unchecked
+        # Columns a nynorsk text was missing from, by (file, column): the first row's warning.
+        self.without_nynorsk: dict[tuple[str, str], Issue] = {}
 
     def bad(self, row: Row, column: str, expected: str) -> None:
         self.issues.append(Issue(row.file, row.line, column, _shown(row[column]), expected))
@@ -91,6 +93,26 @@ class CellChecker:
 
     def optional(self, row: Row, column: str, *, lines: bool = False) -> str | None:
         return self.plain(row, column, lines=lines) or None
+
+    def with_nynorsk(self, row: Row, values: dict[str, Any]) -> dict[str, Any]:
+        """`values` with the nynorsk (`*_nn`) of each bokmål text (`*_nb`) beside it."""
+        for column in [column for column in values if column.endswith("_nb")]:
+            values[column[:-3] + "_nn"] = self.nynorsk(row, column[:-3], values[column])
+        return values
+
+    def nynorsk(self, row: Row, name: str, bokmal: str | None) -> str | None:
+        """The text of column `name`_nn. A package without it (written before nynorsk, or
+        by a data owner who writes none) gets the bokmål in its place, and one warning per
+        file and column says so (when the package is otherwise fit to be written): nynorsk
+        readers then read bokmål there, never English."""
+        column = f"{name}_nn"
+        if row[column]:
+            return self.plain(row, column, lines=True)
+        if bokmal and (row.file, column) not in self.without_nynorsk:
+            expected = "a nynorsk text; the bokmål is used in its place here and on later rows"
+            issue = Issue(row.file, row.line, column, None, expected, warning=True)
+            self.without_nynorsk[(row.file, column)] = issue
+        return bokmal
 
     def plain(self, row: Row, column: str, *, lines: bool) -> str:
         """The cell as it is; reported if it holds a control character (`lines`: but tab,

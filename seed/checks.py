@@ -61,6 +61,8 @@ class Figure:
     note_nb: str | None
     note_en: str | None
     locator_nb: str | None = None
+    note_nn: str | None = None
+    locator_nn: str | None = None
     keep_notes: bool = False  # from JSON-stat, which cannot carry notes in both languages
 
     STORED: ClassVar[tuple[str, ...]] = (
@@ -72,20 +74,14 @@ class Figure:
         "note_nb",
         "note_en",
         "locator_nb",
+        "note_nn",
+        "locator_nn",
     )
 
     def stored(self, source_id: int) -> dict[str, Any]:
         """The share columns, in STORED order, as they are written and compared."""
-        return {
-            "value": self.value,
-            "base_n": self.base_n,
-            "status": self.status.value,
-            "source_id": source_id,
-            "locator": self.locator,
-            "note_nb": self.note_nb,
-            "note_en": self.note_en,
-            "locator_nb": self.locator_nb,
-        }
+        given = {"status": self.status.value, "source_id": source_id}
+        return {name: given[name] if name in given else getattr(self, name) for name in self.STORED}
 
 
 @dataclass
@@ -145,6 +141,7 @@ class Checker(CellChecker):
             rows = checked.metadata.setdefault(stem, [])
             for row in package.rows.get(stem, []):
                 key, values = getattr(self, f"_{stem}")(row)
+                values = self.with_nynorsk(row, values)
                 if key in seen:
                     self.bad(row, "code", f"each once; line {seen[key]} has it already")
                 seen[key] = row.line
@@ -153,6 +150,8 @@ class Checker(CellChecker):
         checked.figures = self._figures(progress(shares, "Checking", len(shares)))
         checked.totals = [self._total(row) for row in package.rows.get("published_totals", [])]
         self.issues.extend(unchecked.issue() for unchecked in self.unchecked.values())
+        if not any(not issue.warning for issue in self.issues):  # else not written: no matter
+            self.issues.extend(self.without_nynorsk.values())
         return checked
 
     def _surveys(self, row: Row) -> tuple[Any, dict[str, Any]]:
@@ -311,6 +310,7 @@ class Checker(CellChecker):
             locator = self.optional(row, "locator")
             note_nb = self.optional(row, "note_nb", lines=True)
             note_en = self.optional(row, "note_en", lines=True)
+            locator_nb = self.optional(row, "locator_nb")
             cell = (row["survey"], year, row["question"], row["option"], row["segment"])
             if cell in firsts:
                 self.bad(row, "option", f"one row per cell; line {firsts[cell].line} has this one")
@@ -324,7 +324,9 @@ class Checker(CellChecker):
                     locator,
                     note_nb,
                     note_en,
-                    self.optional(row, "locator_nb"),
+                    locator_nb,
+                    self.nynorsk(row, "note", note_nb),
+                    self.nynorsk(row, "locator", locator_nb),
                     keep_notes=jsonstat,
                 )
         self._warn_single_choice(figures, firsts)
@@ -375,15 +377,18 @@ class Checker(CellChecker):
         value = self.percent(row, "value")
         if value is None and not row["value"]:
             self.bad(row, "value", "a percentage from 0 to 100")
-        return {
-            "survey": row["survey"],
-            "wave": year,
-            "indicator": row["indicator"],
-            "segment": row["segment"],
-            "value": value,
-            "source": row["source"],
-            "locator": self.optional(row, "locator"),
-            "note_nb": self.optional(row, "note_nb", lines=True),
-            "note_en": self.optional(row, "note_en", lines=True),
-            "locator_nb": self.optional(row, "locator_nb"),
-        }
+        return self.with_nynorsk(
+            row,
+            {
+                "survey": row["survey"],
+                "wave": year,
+                "indicator": row["indicator"],
+                "segment": row["segment"],
+                "value": value,
+                "source": row["source"],
+                "locator": self.optional(row, "locator"),
+                "note_nb": self.optional(row, "note_nb", lines=True),
+                "note_en": self.optional(row, "note_en", lines=True),
+                "locator_nb": self.optional(row, "locator_nb"),
+            },
+        )

@@ -34,11 +34,11 @@ if TYPE_CHECKING:
 COLUMNS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "surveys": (
         ("code", "title_nb", "title_en", "publisher", "description_nb", "description_en"),
-        ("homepage", "licence"),
+        ("homepage", "licence", "title_nn", "description_nn"),
     ),
     "sources": (
         ("code", "title", "publisher", "description_nb", "description_en"),
-        ("url", "published", "date_note_nb", "date_note_en"),
+        ("url", "published", "date_note_nb", "date_note_en", "date_note_nn", "description_nn"),
     ),
     "waves": (
         ("survey", "year", "title_nb", "title_en"),
@@ -51,26 +51,28 @@ COLUMNS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
             "source",
             "note_nb",
             "note_en",
+            "title_nn",
+            "note_nn",
         ),
     ),  # fmt: skip
-    "topics": (("code", "label_nb", "label_en"), ()),
-    "segments": (("code", "dimension", "label_nb", "label_en"), ()),
+    "topics": (("code", "label_nb", "label_en"), ("label_nn",)),
+    "segments": (("code", "dimension", "label_nb", "label_en"), ("label_nn",)),
     "questions": (
         ("survey", "code", "topic", "kind", "text_nb", "text_en"),
-        ("note_nb", "note_en"),
+        ("note_nb", "note_en", "text_nn", "note_nn"),
     ),
-    "options": (("question", "code", "label_nb", "label_en"), ()),
+    "options": (("question", "code", "label_nb", "label_en"), ("label_nn",)),
     "shares": (
         ("survey", "wave", "question", "option", "segment", "value", "status", "source"),
-        ("base_n", "locator", "note_nb", "note_en", "locator_nb"),
+        ("base_n", "locator", "note_nb", "note_en", "locator_nb", "note_nn", "locator_nn"),
     ),
     "indicators": (
         ("code", "question", "options", "title_nb", "title_en", "description_nb", "description_en"),
-        ("unit",),
+        ("unit", "title_nn", "description_nn"),
     ),  # fmt: skip
     "published_totals": (
         ("survey", "wave", "indicator", "segment", "value", "source"),
-        ("locator", "note_nb", "note_en", "locator_nb"),
+        ("locator", "note_nb", "note_en", "locator_nb", "note_nn", "locator_nn"),
     ),
 }
 FILES = tuple(COLUMNS)

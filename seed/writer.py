@@ -144,12 +144,12 @@ class Writer:
             question = self.session.get(Question, question_id)
             assert question is not None
             labels = self.session.execute(
-                select(col(Option.label_nb), col(Option.label_en)).where(
+                select(col(Option.label_nb), col(Option.label_nn), col(Option.label_en)).where(
                     col(Option.question_id) == question_id
                 )
             ).all()
-            words = [question.code, question.text_nb, question.text_en]
-            words += [label for pair in labels for label in pair]
+            words = [question.code, question.text_nb, question.text_nn, question.text_en]
+            words += [label for labels_of_option in labels for label in labels_of_option]
             search_text = " ".join(words).casefold()
             if question.search_text != search_text:
                 question.search_text = search_text
@@ -280,6 +280,8 @@ class Writer:
                 "note_nb": total["note_nb"],
                 "note_en": total["note_en"],
                 "locator_nb": total["locator_nb"],
+                "note_nn": total["note_nn"],
+                "locator_nn": total["locator_nn"],
             }
             old = self.session.execute(
                 select(PublishedTotal)

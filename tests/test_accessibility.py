@@ -115,7 +115,8 @@ def test_a_chart_is_an_image_named_by_its_figures(server, visit):
 @pytest.fixture
 def visit(browser: Any) -> Iterator[Any]:
     """A page that lets only 127.0.0.1 answer: anything else is aborted and recorded."""
-    page = browser.new_page(viewport={"width": 1000, "height": 800})
+    # A Norwegian reader: without `lang`, Accept-Language chooses bokmål.
+    page = browser.new_page(viewport={"width": 1000, "height": 800}, locale="nb-NO")
     page.blocked = []
 
     def only_loopback(route: Any) -> None:

@@ -90,8 +90,9 @@ def corrected_server(
 class Visit:
     """A browser page that records every request it makes and every console error."""
 
-    def __init__(self, browser: Any) -> None:
-        self.page = browser.new_page(viewport={"width": 1000, "height": 800})
+    def __init__(self, browser: Any, locale: str = "nb-NO") -> None:
+        # A Norwegian reader's browser: its Accept-Language chooses bokmål.
+        self.page = browser.new_page(viewport={"width": 1000, "height": 800}, locale=locale)
         self.requests: list[str] = []
         self.errors: list[str] = []
         self.page.on("request", lambda request: self.requests.append(request.url))
@@ -109,6 +110,19 @@ def visit(browser: Any) -> Iterator[Visit]:
     opened = Visit(browser)
     yield opened
     opened.page.close()
+
+
+def test_a_nynorsk_browser_gets_the_front_page_in_nynorsk(server, browser):
+    visit = Visit(browser, locale="nn-NO")
+    try:
+        response = visit.page.goto(f"{server}/")
+        assert response is not None and response.headers["content-language"] == "nn"
+        expect(visit.page.locator("html")).to_have_attribute("lang", "nn")
+        expect(visit.page.locator("h1")).to_have_text(
+            "kommunedigi: Kommuneundersøkelsen som opne data"
+        )
+    finally:
+        visit.page.close()
 
 
 def screenshot(name: str, databases: Databases) -> Path:

@@ -206,9 +206,10 @@ async def test_catalog_lists_the_survey_and_the_api(client):
     assert set(graph.objects(api, DCAT.servesDataset)) == {dataset}
     assert graph.value(api, DCAT.endpointURL) == URIRef("http://testserver/api/v1/")
     assert graph.value(api, DCAT.endpointDescription) == URIRef("http://testserver/openapi.json")
-    assert {lang for lang, _ in texts(graph, catalog, DCTERMS.title)} == {"nb", "en"}
+    assert {lang for lang, _ in texts(graph, catalog, DCTERMS.title)} == {"nb", "nn", "en"}
     assert texts(graph, dataset, DCTERMS.title) == {
         ("nb", "Kommuneundersøkelsen: Status for digitalisering i norske kommuner"),
+        ("nn", "Kommuneundersøkelsen: Status for digitalisering i norske kommuner"),  # its name
         ("en", "The Municipal Survey: status of digitalisation in Norwegian municipalities"),
     }
 
@@ -224,8 +225,8 @@ async def test_catalog_lists_the_pxwebapi_service(client):
         "http://testserver/openapi.json"
     )
     assert set(graph.objects(service, DCAT.servesDataset)) == {dataset_of(graph, SURVEY)}
-    assert {lang for lang, _ in texts(graph, service, DCTERMS.title)} == {"nb", "en"}
-    assert {lang for lang, _ in texts(graph, service, DCTERMS.description)} == {"nb", "en"}
+    assert {lang for lang, _ in texts(graph, service, DCTERMS.title)} == {"nb", "nn", "en"}
+    assert {lang for lang, _ in texts(graph, service, DCTERMS.description)} == {"nb", "nn", "en"}
     standard = URIRef("https://github.com/PxTools/PxApiSpecs")
     assert set(graph.objects(service, DCTERMS.conformsTo)) == {standard}
     assert (standard, RDF.type, DCTERMS.Standard) in graph
@@ -268,6 +269,7 @@ async def test_dataset_takes_its_terms_from_the_eu_vocabularies(client):
     assert graph.value(dataset, DCTERMS.accrualPeriodicity) == URIRef(EU + "frequency/ANNUAL")
     assert set(graph.objects(dataset, DCTERMS.language)) == {
         URIRef(EU + "language/NOB"),
+        URIRef(EU + "language/NNO"),
         URIRef(EU + "language/ENG"),
     }
     for concept in graph.subjects(RDF.type, SKOS.Concept):
@@ -279,8 +281,9 @@ async def test_keywords_include_the_topics_in_both_languages(client):
     graph = await fetch(client)
     keywords = texts(graph, dataset_of(graph, SURVEY), DCAT.keyword)
     assert ("nb", "Planer og styring") in keywords
+    assert ("nn", "Planar og styring") in keywords
     assert ("en", "Plans and governance") in keywords
-    assert {lang for lang, _ in keywords} == {"nb", "en"}
+    assert {lang for lang, _ in keywords} == {"nb", "nn", "en"}
 
 
 async def test_temporal_coverage_spans_the_waves(client):
@@ -297,23 +300,29 @@ async def test_temporal_coverage_follows_the_waves_in_the_database(fresh_app):
             code="later-survey",
             title_nb="En senere undersøkelse",
             title_en="A later survey",
+            title_nn="A later survey (nn)",
             publisher="test",
             description_nb="Testdata.",
             description_en="Test data.",
+            description_nn="Testdata (nn).",
         )
         session.add(survey)
         session.flush()
         assert survey.id is not None
         for year in (2022, 2020):
-            session.add(Wave(survey_id=survey.id, year=year, title_nb="r", title_en="w"))
+            session.add(
+                Wave(survey_id=survey.id, year=year, title_nb="r", title_en="w", title_nn="r")
+            )
         session.add(
             Survey(
                 code="no-waves-yet",
                 title_nb="Uten runder",
                 title_en="Without waves",
+                title_nn="Without waves (nn)",
                 publisher="test",
                 description_nb="Testdata.",
                 description_en="Test data.",
+                description_nn="Testdata (nn).",
             )
         )
         session.commit()
@@ -427,9 +436,11 @@ async def test_services_state_no_licence_when_the_surveys_differ(fresh_app):
                 code="licensed-survey",
                 title_nb="Testundersøkelse",
                 title_en="Test survey",
+                title_nn="Test survey (nn)",
                 publisher="test",
                 description_nb="Testdata.",
                 description_en="Test data.",
+                description_nn="Testdata (nn).",
                 licence=NLOD,
             )
         )
@@ -463,6 +474,7 @@ async def test_publisher_without_an_organisation_number_is_our_own_node(client):
     assert graph.value(publisher, DCTERMS.identifier) is None
     assert set(graph.objects(publisher, FOAF.name)) == {
         Literal("Utgiveren av http://testserver", lang="nb"),
+        Literal("Utgivaren av http://testserver", lang="nn"),
         Literal("The publisher of http://testserver", lang="en"),
     }
     contact = graph.value(dataset_of(graph, SURVEY), DCAT.contactPoint)

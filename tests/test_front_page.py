@@ -96,7 +96,11 @@ async def test_front_page_in_english_links_back_to_norwegian(client):
     assert page.get("lang") == "en"
     assert text_of(page.find(".//h1")) == "kommunedigi: Kommuneundersøkelsen as open data"
     switch = page.find(".//nav/a")
-    assert (switch.get("href"), text_of(switch), switch.get("lang")) == ("/?lang=nb", "Norsk", "nb")
+    assert (switch.get("href"), text_of(switch), switch.get("lang")) == (
+        "/?lang=nb",
+        "Norsk bokmål",
+        "nb",
+    )
 
 
 async def test_front_page_names_its_sources(client):

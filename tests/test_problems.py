@@ -108,7 +108,7 @@ PROBLEM = "application/problem+json"
             400,
             "Invalid parameter",
             "lang",
-            "lang='xx' is not offered; use one of: nb, en",
+            "lang='xx' is not offered; use one of: nb, nn, en",
         ),
         (
             "/api/v1/indicators/action-plan",
@@ -116,7 +116,7 @@ PROBLEM = "application/problem+json"
             400,
             "Invalid parameter",
             "lang",
-            "lang='xx' is not offered; use one of: nb, en",
+            "lang='xx' is not offered; use one of: nb, nn, en",
         ),
         (
             "/api/v1/shares",
@@ -246,7 +246,7 @@ async def test_index_checks_the_language(client):
     response = await client.get("/api/v1/", params={"lang": "xx"})
     assert response.status_code == 400
     assert response.json()["errors"] == [
-        {"parameter": "lang", "detail": "lang='xx' is not offered; use one of: nb, en"}
+        {"parameter": "lang", "detail": "lang='xx' is not offered; use one of: nb, nn, en"}
     ]
 
 

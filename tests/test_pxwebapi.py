@@ -59,13 +59,13 @@ async def test_config_says_what_the_server_allows(client):
     config = (await client.get(f"{PX}/config")).json()
     v1 = (await client.get("/api/v1/config")).json()
     assert config["apiVersion"] == "2.0.0"
-    assert [language["id"] for language in config["languages"]] == ["no", "en"]
+    assert [language["id"] for language in config["languages"]] == ["no", "nn", "en"]
     assert config["defaultLanguage"] == "no"
     assert config["maxDataCells"] == v1["max_cells"]
     assert config["maxCallsPerTimeWindow"] == 2**31 - 1  # no limit: the most an int32 says
     assert config["defaultDataFormat"] == "json-stat2"
     assert {"json-stat2", "csv"} <= set(config["dataFormats"])
-    assert {item["language"] for item in config["sourceReferences"]} == {"no", "en"}
+    assert {item["language"] for item in config["sourceReferences"]} == {"no", "nn", "en"}
     for name in ("appVersion", "license", "timeWindow", "cors", "features"):
         assert name in config
 

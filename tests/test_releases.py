@@ -555,7 +555,9 @@ async def test_changes_list_added_and_removed_figures(fresh_database_url, tmp_pa
     assert main(["seed", "--database-url", fresh_database_url]) == 0
     added = "kommuneundersokelsen,2016,action-plan,yes,all,70,,published,pr17,,,"
     [kept] = seed_lines("kommuneundersokelsen,2015,expected-effects,better-quality,")
-    files = {"shares.csv": [SEED_SHARES_HEADER, added + ",", kept]}
+    files = {
+        "shares.csv": [SEED_SHARES_HEADER, added + ",,,", kept]
+    }  # locator_nb, note_nn, locator_nn
     folder = write_package(tmp_path / "package", files)
     import_package(fresh_database_url, folder, "Added 2016, withdrew two")
     app = create_app(Settings(database_url=fresh_database_url))

@@ -3,7 +3,7 @@
 Every part comes from the database: the survey's name and its authors, the waves the
 cited figures are from, the documents they were printed in and when those were
 published, and the release served (the data version a reader can ask for again). A
-citation is text in bokmål or English, or CSL-JSON for reference managers.
+citation is text in bokmål, nynorsk or English, or CSL-JSON for reference managers.
 
 Its dates each mean one thing: `issued` is when the source that printed the cited
 figures was published (the newest of them; none when every one is undated, which APA
@@ -33,14 +33,8 @@ from typing import Any
 
 from api import languages, licences, wording
 from models import dates
-from models.records import (
-    CitedIndicator,
-    CitedQuestion,
-    ReleaseRecord,
-    Series,
-    SourceRecord,
-    SurveyRecord,
-)
+from models.cited import CitedIndicator, CitedQuestion
+from models.records import ReleaseRecord, Series, SourceRecord, SurveyRecord
 
 API_NAME = "kommunedigi"
 

@@ -23,6 +23,8 @@ from rdflib import BNode, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCAT, DCTERMS, FOAF, RDF, SKOS, XSD
 
 from api import languages, licences
+from api.formats.dcat_words import KEYWORDS, TEXTS
+from api.languages import in_languages
 from api.settings import Settings
 from models.records import PublishedSurvey, SurveyRecord
 
@@ -36,39 +38,6 @@ THEMES = ("GOVE", "TECH")  # government and public sector; science and technolog
 LANGUAGES = tuple(languages.EU_AUTHORITY[language] for language in languages.Language)
 FREQUENCY = "ANNUAL"  # the survey ran once a year
 SPATIAL = "NOR"  # Norwegian municipalities
-KEYWORDS = {
-    "nb": ("digitalisering", "kommuner", "IKT", "spørreundersøkelse"),
-    "en": ("digitalisation", "municipalities", "ICT", "survey"),
-}
-
-TEXTS = {
-    "catalog_title": {"nb": "Datakatalog for kommunedigi", "en": "kommunedigi data catalogue"},
-    "catalog_description": {
-        "nb": "Datasettene og API-et til kommunedigi, som publiserer svarandelene fra "
-        "Kommuneundersøkelsen om digitalisering i norske kommuner.",
-        "en": "The datasets and the API of kommunedigi, which publishes the answer shares of "
-        "Kommuneundersøkelsen, the survey of digitalisation in Norwegian municipalities.",
-    },
-    "service_title": {"nb": "kommunedigi REST-API", "en": "kommunedigi REST API"},
-    "service_description": {
-        "nb": "Undersøkelser, runder, spørsmål, indikatorer og svarandeler som JSON, CSV og "
-        "JSON-stat. Kontrakten er et OpenAPI 3.1-dokument; de samme dataene finnes også "
-        "gjennom GraphQL.",
-        "en": "Surveys, waves, questions, indicators and answer shares as JSON, CSV and "
-        "JSON-stat. The contract is an OpenAPI 3.1 document; the same data is also served "
-        "through GraphQL.",
-    },
-    "pxwebapi_title": {"nb": "kommunedigi PxWebApi 2", "en": "kommunedigi PxWebApi 2"},
-    "pxwebapi_description": {
-        "nb": "Svarandelene som tabeller gjennom PxWebApi 2, API-et til Statistikkbanken hos "
-        "SSB og SCB: én tabell per spørsmål, med metadata og data som JSON-stat 2.0, for "
-        "klienter som pxwebpy og R-pakken pxweb.",
-        "en": "The answer shares as tables through PxWebApi 2, the API of the statistics "
-        "databases of Statistics Norway and Sweden: one table per question, with metadata "
-        "and data as JSON-stat 2.0, for clients such as pxwebpy and R's pxweb.",
-    },
-    "unnamed_publisher": {"nb": "Utgiveren av {base}", "en": "The publisher of {base}"},
-}
 
 
 @dataclass(frozen=True)
@@ -92,9 +61,14 @@ DOWNLOADS = (
         "CSV",
         "text/csv",
         True,
-        {"nb": "CSV-fil med alle andelene", "en": "CSV file of every share"},
+        {
+            "nb": "CSV-fil med alle andelene",
+            "nn": "CSV-fil med alle delane",
+            "en": "CSV file of every share",
+        },
         {
             "nb": "Alle gjeldende andeler i undersøkelsen i én CSV-fil, én rad per andel.",
+            "nn": "Alle gjeldande delar i undersøkinga i éi CSV-fil, éi rad per del.",
             "en": "Every current share of the survey in one CSV file, one row per share.",
         },
     ),
@@ -104,9 +78,14 @@ DOWNLOADS = (
         "JSON",  # JSON-stat has no file type (nor media type) of its own
         "application/json",
         True,
-        {"nb": "JSON-stat 2.0-datasett", "en": "JSON-stat 2.0 dataset"},
+        {
+            "nb": "JSON-stat 2.0-datasett",
+            "nn": "JSON-stat 2.0-datasett",
+            "en": "JSON-stat 2.0 dataset",
+        },
         {
             "nb": "Alle gjeldende andeler i undersøkelsen som ett JSON-stat 2.0-datasett.",
+            "nn": "Alle gjeldande delar i undersøkinga som eitt JSON-stat 2.0-datasett.",
             "en": "Every current share of the survey as one JSON-stat 2.0 dataset.",
         },
         ("https://json-stat.org/format/", "JSON-stat 2.0"),
@@ -117,9 +96,11 @@ DOWNLOADS = (
         "JSON",
         "application/json",
         False,
-        {"nb": "JSON, side for side", "en": "JSON, page by page"},
+        {"nb": "JSON, side for side", "nn": "JSON, side for side", "en": "JSON, page by page"},
         {
             "nb": "Andelene i undersøkelsen side for side: følg next i svaret (eller "
+            "Link-headeren) til neste side.",
+            "nn": "Delane i undersøkinga side for side: følg next i svaret (eller "
             "Link-headeren) til neste side.",
             "en": "The survey's shares page by page: follow next in the body (or the Link "
             "header) to the next page.",
@@ -279,13 +260,8 @@ def _dataset(
     dataset = URIRef(f"{base}/catalog#dataset-{survey.code}")
     graph.add((dataset, RDF.type, DCAT.Dataset))
     graph.add((dataset, DCTERMS.identifier, Literal(str(dataset))))
-    _texts(graph, dataset, DCTERMS.title, {"nb": survey.title_nb, "en": survey.title_en})
-    _texts(
-        graph,
-        dataset,
-        DCTERMS.description,
-        {"nb": survey.description_nb, "en": survey.description_en},
-    )
+    _texts(graph, dataset, DCTERMS.title, in_languages(survey, "title"))
+    _texts(graph, dataset, DCTERMS.description, in_languages(survey, "description"))
     graph.add((dataset, DCTERMS.publisher, publisher))
     graph.add((dataset, DCAT.contactPoint, contact))
     _concepts(graph, dataset, DCAT.theme, "data-theme", THEMES)
@@ -297,8 +273,8 @@ def _dataset(
         for word in words:
             graph.add((dataset, DCAT.keyword, Literal(word, lang=lang)))
     for topic in entry.topics:
-        graph.add((dataset, DCAT.keyword, Literal(topic.label_nb, lang="nb")))
-        graph.add((dataset, DCAT.keyword, Literal(topic.label_en, lang="en")))
+        for lang, label in in_languages(topic, "label").items():
+            graph.add((dataset, DCAT.keyword, Literal(label, lang=lang)))
     if entry.years is not None:
         first, last = entry.years
         period = BNode(f"temporal-{survey.code}")

@@ -16,6 +16,7 @@ from urllib.parse import quote
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCAT, DCTERMS, RDF
 
+from api import languages
 from api.formats import dcat
 from models.records import IndicatorRecord, PublishedSurvey, QuestionRecord
 
@@ -33,14 +34,20 @@ SHARED = (
 JSON_STAT = ("https://json-stat.org/format/", "JSON-stat 2.0")
 
 TEXTS = {
-    "csv_title": {"nb": "CSV-fil", "en": "CSV file"},
+    "csv_title": {"nb": "CSV-fil", "nn": "CSV-fil", "en": "CSV file"},
     "csv_description": {
         "nb": "Tallene i én CSV-fil, med status og kilde for hvert.",
+        "nn": "Tala i éi CSV-fil, med status og kjelde for kvart.",
         "en": "The figures in one CSV file, each with its status and source.",
     },
-    "jsonstat_title": {"nb": "JSON-stat 2.0-datasett", "en": "JSON-stat 2.0 dataset"},
+    "jsonstat_title": {
+        "nb": "JSON-stat 2.0-datasett",
+        "nn": "JSON-stat 2.0-datasett",
+        "en": "JSON-stat 2.0 dataset",
+    },
     "jsonstat_description": {
         "nb": "Tallene som ett JSON-stat 2.0-datasett.",
+        "nn": "Tala som eitt JSON-stat 2.0-datasett.",
         "en": "The figures as one JSON-stat 2.0 dataset.",
     },
 }
@@ -64,8 +71,8 @@ def parts(indicators: Iterable[IndicatorRecord], questions: Iterable[QuestionRec
             "indicator",
             item.code,
             item.survey,
-            {"nb": item.title_nb, "en": item.title_en},
-            {"nb": item.description_nb, "en": item.description_en},
+            {lang: getattr(item, f"title_{lang}") for lang in languages.CODES},
+            {lang: getattr(item, f"description_{lang}") for lang in languages.CODES},
             f"/api/v1/indicators/{quote(item.code, safe='')}",
         )
         for item in indicators
@@ -75,9 +82,12 @@ def parts(indicators: Iterable[IndicatorRecord], questions: Iterable[QuestionRec
             "question",
             item.code,
             item.survey,
-            {"nb": item.text_nb, "en": item.text_en},
+            {lang: getattr(item, f"text_{lang}") for lang in languages.CODES},
             # A question's note where it has one; else what it asks.
-            {"nb": item.note_nb or item.text_nb, "en": item.note_en or item.text_en},
+            {
+                lang: getattr(item, f"note_{lang}") or getattr(item, f"text_{lang}")
+                for lang in languages.CODES
+            },
             f"/api/v1/questions/{quote(item.code, safe='')}/data",
         )
         for item in questions

@@ -18,20 +18,21 @@ from api.formats import jsonstat
 from models.records import QuestionCube
 from models.tables import FigureStatus
 
-UNIT = {"nb": "prosent", "en": "percent"}
+UNIT = {"nb": "prosent", "nn": "prosent", "en": "percent"}
 TITLE_BY = {
     "nb": "etter svaralternativ, gruppe og runde",
+    "nn": "etter svaralternativ, gruppe og runde",
     "en": "by answer option, segment and wave",
 }
-VALUE_LABEL = {"nb": "Andel (prosent)", "en": "Share (percent)"}
-STATUS_LABEL = {"nb": "Status", "en": "Status"}
-SOURCE_LABEL = {"nb": "Kilde", "en": "Source"}
-NOTE_LABEL = {"nb": "Merknad", "en": "Note"}
-LICENCE_LABEL = {"nb": "Lisens", "en": "Licence"}
-UPDATED_LABEL = {"nb": "Oppdatert", "en": "Updated"}
-DOCUMENTATION_LABEL = {"nb": "Dokumentasjon", "en": "Documentation"}
-BASE_N_LABEL = {"nb": "Antall svar", "en": "Respondents"}
-CODE_LABEL = {"nb": "kode", "en": "code"}
+VALUE_LABEL = {"nb": "Andel (prosent)", "nn": "Del (prosent)", "en": "Share (percent)"}
+STATUS_LABEL = {"nb": "Status", "nn": "Status", "en": "Status"}
+SOURCE_LABEL = {"nb": "Kilde", "nn": "Kjelde", "en": "Source"}
+NOTE_LABEL = {"nb": "Merknad", "nn": "Merknad", "en": "Note"}
+LICENCE_LABEL = {"nb": "Lisens", "nn": "Lisens", "en": "Licence"}
+UPDATED_LABEL = {"nb": "Oppdatert", "nn": "Oppdatert", "en": "Updated"}
+DOCUMENTATION_LABEL = {"nb": "Dokumentasjon", "nn": "Dokumentasjon", "en": "Documentation"}
+BASE_N_LABEL = {"nb": "Antall svar", "nn": "Talet på svar", "en": "Respondents"}
+CODE_LABEL = {"nb": "kode", "nn": "kode", "en": "code"}
 
 
 @dataclass(frozen=True, slots=True)

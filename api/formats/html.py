@@ -32,9 +32,9 @@ MEDIA_TYPE = "text/html; charset=utf-8"
 EXTENSION = "html"
 # The document needs nothing: it may load nothing, and no page may frame it.
 POLICY = "default-src 'none'; frame-ancestors 'none'"
-_APPROXIMATE = {"nb": "ca.", "en": "approx."}
-_DERIVED = {"nb": "utregnet", "en": "derived"}
-_NO_COMBINATION = {"nb": "ingen kombinasjon", "en": "no combination"}
+_APPROXIMATE = {"nb": "ca.", "nn": "ca.", "en": "approx."}
+_DERIVED = {"nb": "utregnet", "nn": "utrekna", "en": "derived"}
+_NO_COMBINATION = {"nb": "ingen kombinasjon", "nn": "ingen kombinasjon", "en": "no combination"}
 
 
 def _cell(cell: GridCell, lang: str, notes: dict[str, int]) -> str:

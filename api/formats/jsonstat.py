@@ -48,13 +48,13 @@ JSON = dict[str, Any]
 Key = tuple[str, str, str, str]  # wave, question, option, segment
 
 DIMENSION_LABELS = {
-    "wave": {"nb": "Runde", "en": "Wave"},
-    "question": {"nb": "Spørsmål", "en": "Question"},
-    "option": {"nb": "Svaralternativ", "en": "Answer option"},
-    "segment": {"nb": "Gruppe", "en": "Segment"},
+    "wave": {"nb": "Runde", "nn": "Runde", "en": "Wave"},
+    "question": {"nb": "Spørsmål", "nn": "Spørsmål", "en": "Question"},
+    "option": {"nb": "Svaralternativ", "nn": "Svaralternativ", "en": "Answer option"},
+    "segment": {"nb": "Gruppe", "nn": "Gruppe", "en": "Segment"},
 }
 
-SHARES_LABEL = {"nb": "Svarandeler", "en": "Answer shares"}
+SHARES_LABEL = {"nb": "Svarandeler", "nn": "Svarfordeling", "en": "Answer shares"}
 
 STATUS_NOTE = {
     "nb": (
@@ -64,6 +64,14 @@ STATUS_NOTE = {
         " not_published (kilden nevner svaret uten tall) eller no_source (ingen kilde vi har"
         " oppgir noe tall). En tom celle uten status er ingen kombinasjon: svaret hører til"
         " et annet spørsmål."
+    ),
+    "nn": (
+        "Verdiane er prosent. Ei celle med status approximate har ein omtrentleg verdi, ei"
+        " med status derived ein verdi vi har rekna ut av publiserte tal. Ei celle utan"
+        " verdi har status qualitative (kjelda skildrar delen berre med ord),"
+        " not_published (kjelda nemner svaret utan tal) eller no_source (inga kjelde vi har,"
+        " oppgir noko tal). Ei tom celle utan status er ingen kombinasjon: svaret høyrer til"
+        " eit anna spørsmål."
     ),
     "en": (
         "Values are percentages. A cell with status approximate has an approximate value,"

@@ -1,8 +1,9 @@
 """The PX file format (PC-Axis, Statistics Sweden's PX file format 2013) of a question's table.
 
-One file holds the table in both languages: LANGUAGE is the one asked for, LANGUAGES
-names both (`no` for bokmål, as Statistics Norway writes it, and `en`), and each
-language-dependent keyword follows its default with a `[en]` or `[no]` variant. The
+One file holds the table in two languages: LANGUAGE is the one asked for, LANGUAGES
+names both (`no` for bokmål, as Statistics Norway writes it, `nn` for nynorsk, and `en`;
+the second is English, or bokmål beside English), and each language-dependent keyword
+follows its default with a `[en]` or `[no]` variant. The
 file is UTF-8: `CHARSET="ANSI"` with `CODEPAGE="utf-8"`, as PxWeb writes its own.
 
 The stub is answer option × segment and the heading is the wave (the time variable,
@@ -28,7 +29,7 @@ from models.tables import FigureStatus
 
 MEDIA_TYPE = "text/plain; charset=utf-8"  # PX is text; its CODEPAGE says UTF-8 too
 EXTENSION = "px"
-PX_LANGUAGE = {"nb": "no", "en": "en"}
+PX_LANGUAGE = {"nb": "no", "nn": "nn", "en": "en"}
 LINE = "\r\n"
 MAX_LINE = 256  # the longest text a record of a PX file holds
 
@@ -171,7 +172,7 @@ def _data(table: Grid) -> list[str]:
 
 def px_file(cube: QuestionCube, lang: str, *, links: jsonstat.Links) -> bytes:
     """The question's table (a selection from it) as a PX file, in UTF-8."""
-    other = "en" if lang == "nb" else "nb"
+    other = "nb" if lang == "en" else "en"  # nynorsk's second language is English
     table, second = grid(cube, lang, links=links), grid(cube, other, links=links)
     decimals = _decimals(cell.value for cell in table.cells.values())
     records = [

@@ -35,9 +35,9 @@ from models.records import QuestionCube
 
 MEDIA_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 EXTENSION = "xlsx"
-SHEET = {"nb": "Tabell", "en": "Table"}
-ABOUT = {"nb": "Om tabellen", "en": "About"}
-TITLE = {"nb": "Tittel", "en": "Title"}
+SHEET = {"nb": "Tabell", "nn": "Tabell", "en": "Table"}
+ABOUT = {"nb": "Om tabellen", "nn": "Om tabellen", "en": "About"}
+TITLE = {"nb": "Tittel", "nn": "Tittel", "en": "Title"}
 EPOCH = dt.datetime(2000, 1, 1)  # the workbook's date when no release is loaded yet
 
 

@@ -14,7 +14,10 @@ from models.tables import (
 )
 
 # The kit's enum itself, so that GraphQL offers exactly the languages REST and the pages do.
-strawberry.enum(Language, description="Language of labels and texts: Norwegian bokmål or English.")
+strawberry.enum(
+    Language,
+    description="Language of labels and texts: Norwegian bokmål, Norwegian nynorsk or English.",
+)
 
 
 # strawberry.enum marks the models' own enums as GraphQL enums, so the types name them as

@@ -10,29 +10,25 @@ import strawberry
 from strawberry.dataloader import DataLoader
 
 from api import licences
+from api.graphql import views
 from api.graphql.context import Info
 from api.graphql.enums import FigureStatus, Language, QuestionKind, ShareStatus
 from api.graphql.figures import FigureFields
 from api.graphql.inputs import ShareFilterInput
-from api.graphql.views import LangArg, RecordView, Soon, children, in_language, related
+from api.graphql.views import (
+    INDICATOR_WAVES,
+    QUESTION_WAVES,
+    LangArg,
+    RecordView,
+    Soon,
+    children,
+    related,
+)
 from models import read, records
 from models.filters import ShareFilter
 
 SharesOf = DataLoader[tuple[int, ShareFilter], list[records.ShareRecord]]
 
-COVERAGE = (
-    " (a share row exists in the wave, in `segment`, as of the root's `asOf`: a number, an"
-    " approximate number, words only, or an answer named without a number). Every other"
-    " wave of the survey has no figure known."
-)
-QUESTION_WAVES = (
-    "The waves (years) with figures for this question, oldest first: those in which a"
-    " source we hold reports the question" + COVERAGE
-)
-INDICATOR_WAVES = (
-    "The waves (years) with figures for this indicator, oldest first: those in which a"
-    " source we hold reports any of its options" + COVERAGE
-)
 SegmentArg = Annotated[str, strawberry.argument(description="The code of a segment.")]
 
 
@@ -47,11 +43,11 @@ class Source(RecordView):
 
     @strawberry.field
     def date_note(self, lang: LangArg = Language.NB) -> str | None:
-        return in_language(lang, self.record.date_note_nb, self.record.date_note_en)
+        return views.optional_text_in(lang, self.record, "date_note")
 
     @strawberry.field
     def description(self, lang: LangArg = Language.NB) -> str:
-        return in_language(lang, self.record.description_nb, self.record.description_en)
+        return views.text_in(lang, self.record, "description")
 
 
 def _source(info: Info, source_id: int | None) -> Soon[Source] | None:
@@ -74,11 +70,11 @@ class Survey(RecordView):
 
     @strawberry.field
     def title(self, lang: LangArg = Language.NB) -> str:
-        return in_language(lang, self.record.title_nb, self.record.title_en)
+        return views.text_in(lang, self.record, "title")
 
     @strawberry.field
     def description(self, lang: LangArg = Language.NB) -> str:
-        return in_language(lang, self.record.description_nb, self.record.description_en)
+        return views.text_in(lang, self.record, "description")
 
     @strawberry.field(
         description='The licence\'s name ("NLOD 2.0"), or its URI when we know no name.'
@@ -86,7 +82,7 @@ class Survey(RecordView):
     )
     def licence_name(self, lang: LangArg = Language.NB) -> str | None:
         licence = self.record.licence
-        return None if licence is None else licences.name(licence, in_language(lang, "nb", "en"))
+        return None if licence is None else licences.name(licence, lang.value)
 
     @strawberry.field
     def waves(self, info: Info) -> Soon[list[Wave]]:
@@ -117,11 +113,11 @@ class Wave(RecordView):
 
     @strawberry.field
     def title(self, lang: LangArg = Language.NB) -> str:
-        return in_language(lang, self.record.title_nb, self.record.title_en)
+        return views.text_in(lang, self.record, "title")
 
     @strawberry.field
     def note(self, lang: LangArg = Language.NB) -> str | None:
-        return in_language(lang, self.record.note_nb, self.record.note_en)
+        return views.optional_text_in(lang, self.record, "note")
 
     @strawberry.field
     def survey(self, info: Info) -> Soon[Survey]:
@@ -145,7 +141,7 @@ class Topic(RecordView):
 
     @strawberry.field
     def label(self, lang: LangArg = Language.NB) -> str:
-        return in_language(lang, self.record.label_nb, self.record.label_en)
+        return views.text_in(lang, self.record, "label")
 
     @strawberry.field
     def questions(self, info: Info) -> Soon[list[Question]]:
@@ -160,7 +156,7 @@ class Segment(RecordView):
 
     @strawberry.field
     def label(self, lang: LangArg = Language.NB) -> str:
-        return in_language(lang, self.record.label_nb, self.record.label_en)
+        return views.text_in(lang, self.record, "label")
 
 
 @strawberry.type(description="A question asked in one or more waves.")
@@ -172,11 +168,11 @@ class Question(RecordView):
 
     @strawberry.field
     def text(self, lang: LangArg = Language.NB) -> str:
-        return in_language(lang, self.record.text_nb, self.record.text_en)
+        return views.text_in(lang, self.record, "text")
 
     @strawberry.field
     def note(self, lang: LangArg = Language.NB) -> str | None:
-        return in_language(lang, self.record.note_nb, self.record.note_en)
+        return views.optional_text_in(lang, self.record, "note")
 
     @strawberry.field
     def survey(self, info: Info) -> Soon[Survey]:
@@ -208,7 +204,7 @@ class Option(RecordView):
 
     @strawberry.field
     def label(self, lang: LangArg = Language.NB) -> str:
-        return in_language(lang, self.record.label_nb, self.record.label_en)
+        return views.text_in(lang, self.record, "label")
 
     @strawberry.field
     def question(self, info: Info) -> Soon[Question]:
@@ -240,7 +236,7 @@ class Share(RecordView, FigureFields):
 
     @strawberry.field
     def note(self, lang: LangArg = Language.NB) -> str | None:
-        return in_language(lang, self.record.note_nb, self.record.note_en)
+        return views.optional_text_in(lang, self.record, "note")
 
     @strawberry.field
     def wave(self, info: Info) -> Soon[Wave]:
@@ -291,7 +287,7 @@ class PublishedTotal(RecordView):
 
     @strawberry.field
     def note(self, lang: LangArg = Language.NB) -> str | None:
-        return in_language(lang, self.record.note_nb, self.record.note_en)
+        return views.optional_text_in(lang, self.record, "note")
 
     @strawberry.field
     async def source(self, info: Info) -> Source:
@@ -324,7 +320,7 @@ class SeriesPoint(RecordView):
 
     @strawberry.field
     def notes(self, lang: LangArg = Language.NB) -> list[str]:
-        return list(in_language(lang, self.record.notes_nb, self.record.notes_en))
+        return list(getattr(self.record, f"notes_{lang.value}"))
 
     @strawberry.field
     async def sources(self, info: Info) -> list[Source]:
@@ -355,11 +351,11 @@ class Indicator(RecordView):
 
     @strawberry.field
     def title(self, lang: LangArg = Language.NB) -> str:
-        return in_language(lang, self.record.title_nb, self.record.title_en)
+        return views.text_in(lang, self.record, "title")
 
     @strawberry.field
     def description(self, lang: LangArg = Language.NB) -> str:
-        return in_language(lang, self.record.description_nb, self.record.description_en)
+        return views.text_in(lang, self.record, "description")
 
     @strawberry.field
     def survey(self, info: Info) -> Soon[Survey]:

@@ -32,12 +32,35 @@ else:
             return item
 
 
+_COVERAGE = (
+    " (a share row exists in the wave, in `segment`, as of the root's `asOf`: a number, an"
+    " approximate number, words only, or an answer named without a number). Every other"
+    " wave of the survey has no figure known."
+)
+QUESTION_WAVES = (
+    "The waves (years) with figures for this question, oldest first: those in which a"
+    " source we hold reports the question" + _COVERAGE
+)
+INDICATOR_WAVES = (
+    "The waves (years) with figures for this indicator, oldest first: those in which a"
+    " source we hold reports any of its options" + _COVERAGE
+)
+
 LangArg = Annotated[Language, strawberry.argument(description="Language of the text.")]
 
 
-def in_language(lang: Language, nb: T, en: T) -> T:
-    """The text in `lang`, of a record's Norwegian and English ones."""
-    return en if lang is Language.EN else nb
+def text_in(lang: Language, record: object, name: str) -> str:
+    """A record's text `name` in `lang`: its attribute `name_nb`, `name_nn` or `name_en`."""
+    text = getattr(record, f"{name}_{lang.value}")
+    assert isinstance(text, str)
+    return text
+
+
+def optional_text_in(lang: Language, record: object, name: str) -> str | None:
+    """A record's text `name` in `lang`, where the record may have none."""
+    text = getattr(record, f"{name}_{lang.value}")
+    assert text is None or isinstance(text, str)
+    return text
 
 
 AsOfArg = Annotated[

@@ -21,7 +21,7 @@ from api.settings import Settings
 from models import read
 
 API_VERSION = "2.0.0"  # the PxWebApi 2 specification this adapter follows
-LANGUAGE_LABELS = {"nb": "Norsk", "en": "English"}  # by our code
+LANGUAGE_LABELS = {"nb": "Norsk", "nn": "Nynorsk", "en": "English"}  # by our code
 
 try:
     APP_VERSION = version("kommunedigi")

@@ -32,7 +32,7 @@ from models import indicators
 from models.records import QuestionCube, QuestionDimensions
 from models.tables import FigureStatus
 
-UNIT = {"nb": "prosent", "en": "per cent"}
+UNIT = {"nb": "prosent", "nn": "prosent", "en": "per cent"}
 CELL_EXTENSIONS = ("base_n", "source", "source_published", "note")  # keyed by cell index
 SHOW = "value"  # pxwebpy and PxWeb show labels unless told otherwise
 

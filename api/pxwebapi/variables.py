@@ -30,7 +30,10 @@ STUB = ("option", "segment")  # the table's own placement, as a PX file's STUB a
 HEADING = (CONTENTS, TIME)
 VARIABLES = (*STUB, *HEADING)
 ELIMINATION_VALUE = "all"
-LABELS = {**DIMENSION_LABELS, CONTENTS: {"nb": "Statistikkvariabel", "en": "Contents"}}
+LABELS = {
+    **DIMENSION_LABELS,
+    CONTENTS: {"nb": "Statistikkvariabel", "nn": "Statistikkvariabel", "en": "Contents"},
+}
 
 
 def variable_label(code: str, lang: str) -> str:

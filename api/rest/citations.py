@@ -1,4 +1,5 @@
-"""How to cite an indicator or a question: text, CSL-JSON, BibTeX or RIS.
+"""How to cite an indicator or a question: text in bokmål, nynorsk or English, CSL-JSON,
+BibTeX or RIS.
 
 `format=csl|bibtex|ris` (or `Accept: application/vnd.citationstyles.csl+json`,
 `application/x-bibtex`, `application/x-research-info-systems`) answers in the format

@@ -30,7 +30,7 @@ R = TypeVar("R")
 
 
 def text(record: object, name: str, lang: str) -> Any:
-    """The `name_nb` or `name_en` attribute of a record."""
+    """The `name_nb`, `name_nn` or `name_en` attribute of a record."""
     return getattr(record, f"{name}_{lang}")
 
 
@@ -111,38 +111,49 @@ def option(record: OptionRecord, lang: str) -> JSON:
 # name per call) and leave the status an enum, which orjson writes as its value.
 
 
-def _figure(record: ShareRecord, nb: bool, links: FigureLinks) -> JSON:
+def _note(record: ShareRecord, lang: str) -> str | None:
+    return record.note_en if lang == "en" else record.note_nn if lang == "nn" else record.note_nb
+
+
+def _figure(record: ShareRecord, lang: str, links: FigureLinks) -> JSON:
     return {
         "value": record.value,
         "base_n": record.base_n,
         "status": record.status,
-        "note": record.note_nb if nb else record.note_en,
+        "note": _note(record, lang),
         "source": record.source,
         "source_published": record.source_published,
-        "locator": record.locator_in("nb" if nb else "en"),
+        "locator": record.locator_in(lang),
         "figure": links.share(record),
     }
 
 
 def share(record: ShareRecord, lang: str, links: FigureLinks) -> JSON:
     """A row of the flat shares table: codes and labels, then the figure and its link."""
-    nb = lang == "nb"
+    nb, nn = lang == "nb", lang == "nn"
     return {
         "survey": record.survey,
         "wave": record.wave,
         "question": record.question,
         "option": record.option,
-        "option_label": record.option_label_nb if nb else record.option_label_en,
+        "option_label": record.option_label_nb
+        if nb
+        else record.option_label_nn
+        if nn
+        else record.option_label_en,
         "segment": record.segment,
-        "segment_label": record.segment_label_nb if nb else record.segment_label_en,
-        **_figure(record, nb, links),
+        "segment_label": record.segment_label_nb
+        if nb
+        else record.segment_label_nn
+        if nn
+        else record.segment_label_en,
+        **_figure(record, lang, links),
     }
 
 
 def option_share(record: ShareRecord, lang: str, links: FigureLinks) -> JSON:
     """A share inside its option: the wave and segment, then the figure and its link."""
-    figure = _figure(record, lang == "nb", links)
-    return {"wave": record.wave, "segment": record.segment, **figure}
+    return {"wave": record.wave, "segment": record.segment, **_figure(record, lang, links)}
 
 
 def indicator(record: IndicatorRecord, lang: str) -> JSON:

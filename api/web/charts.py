@@ -23,8 +23,9 @@ from typing import Any
 
 from api import licences, wording
 from api.formats import citations
+from models.cited import CitedIndicator
 from models.filters import InvalidFilter
-from models.records import CitedIndicator, SeriesPoint
+from models.records import SeriesPoint
 from models.tables import FigureStatus
 
 VEGA_LITE = "5.21"  # the Vega-Lite version the spec is written for and drawn with
@@ -48,7 +49,10 @@ LEFT = 56  # room for the y axis: its labels and its title
 AXIS_BELOW = 44  # room for the x axis below the plot: its labels and its title
 MIN_PLOT_HEIGHT = 56  # room for the bars at the smallest size under the longest credits
 
-_AXIS_TITLES = {"x": {"nb": "År", "en": "Year"}, "y": {"nb": "Prosent", "en": "Percent"}}
+_AXIS_TITLES = {
+    "x": {"nb": "År", "nn": "År", "en": "Year"},
+    "y": {"nb": "Prosent", "nn": "Prosent", "en": "Percent"},
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,6 +74,7 @@ PALETTES = {
 # d3-format locales, so that axis numbers read as the rest of the chart does.
 LOCALES = {
     "nb": {"decimal": ",", "thousands": "\u00a0", "grouping": [3], "currency": ["", "\u00a0kr"]},
+    "nn": {"decimal": ",", "thousands": "\u00a0", "grouping": [3], "currency": ["", "\u00a0kr"]},
     "en": {"decimal": ".", "thousands": ",", "grouping": [3], "currency": ["", ""]},
 }
 

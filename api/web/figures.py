@@ -12,7 +12,7 @@ from markupsafe import Markup
 
 from api import wording
 from api.formats import citations
-from models.records import CitedIndicator
+from models.cited import CitedIndicator
 from models.tables import FigureStatus
 
 

@@ -1,4 +1,4 @@
-"""/: the front page, in bokmål (or English with ?lang=en), built from the database.
+"""/: the front page, in bokmål (nynorsk with ?lang=nn, English with ?lang=en), from the database.
 
 What the data is and where it comes from, every indicator with its chart (inline SVG,
 drawn by api.web.charts) and latest value, and the ways in for developers. No script, and
@@ -16,7 +16,7 @@ from api.formats import citations
 from api.links import base_url
 from api.params import Params
 from api.web import charts, figures, pages
-from api.web.words import WORDS
+from api.web.words import WORDS, other_languages
 from models import read
 from models.filters import QuestionFilter
 
@@ -40,6 +40,7 @@ async def front_page(request: Request) -> Response:
     svgs = await run_in_threadpool(lambda: [charts.svg(spec) for spec in specs])
     context = {
         "words": WORDS[lang],
+        "other_languages": other_languages(lang),
         "base": base_url(request),
         "surveys": overview.surveys,
         "items": [

@@ -29,8 +29,8 @@ from api.web import charts, embed, figures, pinned, widget_size
 from api.web.params import pixels
 from api.web.words import WORDS
 from models import read
+from models.cited import CitedIndicator
 from models.filters import AsOf, InvalidFilter
-from models.records import CitedIndicator
 
 MAX_PIXELS = 100_000
 MIN_WIDTH = embed.WIDTHS[0]
@@ -196,5 +196,6 @@ async def oembed(request: Request) -> Response:
             "html": html,
             "width": width,
             "height": height,
-        }
+        },
+        headers={"Content-Language": lang},  # the title's language
     )

@@ -11,8 +11,8 @@ from starlette.datastructures import QueryParams
 from api.params import AS_OF
 from api.web.pinned_words import PINNED_WORDS
 from models import read
+from models.cited import CitedIndicator, PinnedIndicator
 from models.read import Readers
-from models.records import CitedIndicator, PinnedIndicator
 
 
 @dataclass(frozen=True, slots=True)

@@ -31,7 +31,8 @@ from api.problems import Problem
 from api.web import charts, oembed, pages, subject_views
 from api.web.page_words import WORDS
 from models import read
-from models.records import CitedIndicator, ReleaseRecord, SourceRecord
+from models.cited import CitedIndicator
+from models.records import ReleaseRecord, SourceRecord
 
 T = TypeVar("T")  # what a page reads: models.read.IndicatorPage or QuestionPage
 

@@ -1,4 +1,4 @@
-"""The fixed words of the pages, in bokmål and English (texts from the data are not here)."""
+"""The fixed words of the pages in each language (texts from the data are not here)."""
 
 from __future__ import annotations
 
@@ -11,8 +11,6 @@ WORDS = {
         "in_wave": "i",
         "no_value": "Ingen tall er publisert for denne indikatoren.",
         "api_link": "Tallene og kildene i kommunedigi",
-        "other_language": "English",
-        "other_language_code": "en",
         "language": "Språk",
         "page_title": "kommunedigi: Kommuneundersøkelsen som åpne data",
         "intro": (
@@ -47,6 +45,46 @@ WORDS = {
         "release": "Datautgave",
         "no_release": "Ingen data er lastet ennå.",
     },
+    "nn": {
+        "table_caption": "verdi per år",
+        "wave": "År",
+        "value": "Verdi",
+        "sources": "Kjelde",
+        "in_wave": "i",
+        "no_value": "Ingen tal er publiserte for denne indikatoren.",
+        "api_link": "Tala og kjeldene i kommunedigi",
+        "language": "Språk",
+        "page_title": "kommunedigi: Kommuneundersøkelsen som opne data",
+        "intro": (
+            "kommunedigi publiserer tala frå Kommuneundersøkelsen, undersøkinga av"
+            " digitalisering i norske kommunar, som opne data. Her er berre tal som er trykte i"
+            " offentlege kjelder, kvart med kjelda si. Der ei kjelde ikkje gir noko tal, manglar"
+            " verdien, og det står kvifor."
+        ),
+        "about": "Om dataa",
+        "publisher": "Utgivar",
+        "waves": "Rundane",
+        "respondents": "Kommunar som svarte",
+        "wave_title": "Runde",
+        "note": "Merknad",
+        "indicators": "Indikatorar",
+        "indicators_intro": (
+            "Kvar indikator er delen av kommunane som gav eitt eller fleire svar på eit"
+            " spørsmål, per runde. Endringar er i prosentpoeng."
+        ),
+        "links": "Tala som",
+        "embed": "innbygging",
+        "citation": "sitering",
+        "sources_heading": "Kjelder",
+        "sources_intro": "Tala er henta frå desse dokumenta:",
+        "developers": "For utviklarar",
+        "graphql": "GraphQL med GraphiQL i nettlesaren",
+        "docs": "REST-API-et, dokumentert med OpenAPI",
+        "catalog": "DCAT-AP-NO-katalogen for dataportalar",
+        "downloads": "Heile undersøkinga som fil",
+        "release": "Datautgåve",
+        "no_release": "Ingen data er lasta enno.",
+    },
     "en": {
         "table_caption": "value by year",
         "wave": "Year",
@@ -55,8 +93,6 @@ WORDS = {
         "in_wave": "in",
         "no_value": "No figure is published for this indicator.",
         "api_link": "The figures and their sources in kommunedigi",
-        "other_language": "Norsk",
-        "other_language_code": "nb",
         "language": "Language",
         "page_title": "kommunedigi: Kommuneundersøkelsen as open data",
         "intro": (
@@ -92,3 +128,11 @@ WORDS = {
         "no_release": "No data has been loaded yet.",
     },
 }
+
+# Each language by its own name, as a reader of it looks for it in the language menu.
+LANGUAGE_NAMES = {"nb": "Norsk bokmål", "nn": "Norsk nynorsk", "en": "English"}
+
+
+def other_languages(lang: str) -> list[tuple[str, str]]:
+    """The languages a page in `lang` links to, by code and own name."""
+    return [(code, name) for code, name in LANGUAGE_NAMES.items() if code != lang]

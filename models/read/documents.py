@@ -6,6 +6,7 @@ from __future__ import annotations
 from sqlalchemy import or_, select
 from sqlmodel import col
 
+from models.cited import CitedQuestion, Overview
 from models.filters import ShareFilter
 from models.read.context import Reader
 from models.read.coverage import figure_cells
@@ -24,8 +25,6 @@ from models.read.series import cited_indicators
 from models.read.shares import all_shares
 from models.read.statements import SOURCE, SURVEY, records_of, survey_records, visible
 from models.records import (
-    CitedQuestion,
-    Overview,
     PublishedSurvey,
     QuestionCube,
     QuestionDimensions,

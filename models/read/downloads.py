@@ -8,19 +8,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from models.cited import CitedIndicator
 from models.filters import ShareFilter
 from models.read.context import Reader, descriptions
 from models.read.lookups import surveys_by_id
 from models.read.series import indicator_table
 from models.read.shares import all_shares
-from models.records import (
-    CitedIndicator,
-    IndicatorTable,
-    OptionRecord,
-    ReleaseRecord,
-    ShareRecord,
-    SurveyRecord,
-)
+from models.records import IndicatorTable, OptionRecord, ReleaseRecord, ShareRecord, SurveyRecord
 
 SEGMENT = "all"  # a download is the indicator's headline series, over every municipality
 

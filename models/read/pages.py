@@ -17,6 +17,7 @@ from sqlalchemy import select
 from sqlmodel import col
 
 from models.changes import FigureChange
+from models.cited import CitedIndicator, CitedQuestion
 from models.filters import ShareFilter
 from models.read.context import Reader
 from models.read.lookups import (
@@ -32,8 +33,6 @@ from models.read.series import indicator_detail
 from models.read.shares import question_detail
 from models.read.statements import Statement
 from models.records import (
-    CitedIndicator,
-    CitedQuestion,
     IndicatorRecord,
     OptionRecord,
     QuestionDetail,

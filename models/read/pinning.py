@@ -3,10 +3,11 @@ shows other figures, so that an embed that keeps the old ones can say so."""
 
 from __future__ import annotations
 
+from models.cited import PinnedIndicator
 from models.read.context import Reader
 from models.read.releases import current_release
 from models.read.series import cited_indicator, series_by_indicator
-from models.records import PinnedIndicator, Series
+from models.records import Series
 from models.tables import FigureStatus
 
 

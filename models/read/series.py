@@ -14,6 +14,7 @@ from sqlalchemy import bindparam, select
 from sqlmodel import col
 
 from models import indicators as compute
+from models.cited import CitedIndicator
 from models.read import prepared
 from models.read.context import Reader, descriptions, ids_of, one, with_descriptions
 from models.read.coverage import indicator_waves_with_figures
@@ -28,13 +29,7 @@ from models.read.lookups import (
 from models.read.releases import current_release, release_served
 from models.read.shares import share_records
 from models.read.statements import SHARE, SURVEY, Statement, survey_records, visible
-from models.records import (
-    CitedIndicator,
-    IndicatorDetail,
-    IndicatorTable,
-    PublishedTotalRecord,
-    Series,
-)
+from models.records import IndicatorDetail, IndicatorTable, PublishedTotalRecord, Series
 from models.tables import PublishedTotal, Share, Survey
 
 
@@ -54,8 +49,10 @@ def _series_totals(indicators: int, current: bool) -> Statement:
         col(PublishedTotal.source_id),
         col(PublishedTotal.locator),
         col(PublishedTotal.locator_nb),
+        col(PublishedTotal.locator_nn),
         col(PublishedTotal.note_nb),
         col(PublishedTotal.note_en),
+        col(PublishedTotal.note_nn),
     ).where(
         prepared.one_of(col(PublishedTotal.indicator_id), "indicators", indicators),
         visible(PublishedTotal, None if current else bindparam("as_of")),
@@ -110,12 +107,14 @@ def series_by_indicator(
                 source=described.source[source_id].code,
                 locator=locator,
                 locator_nb=locator_nb,
+                locator_nn=locator_nn,
                 note_nb=note_nb,
                 note_en=note_en,
+                note_nn=note_nn,
                 source_published=described.source[source_id].published,
             )
-            for indicator_id, wave_id, value, source_id, locator, locator_nb, *notes in total_rows
-            for note_nb, note_en in [notes]
+            for indicator_id, wave_id, value, source_id, *texts in total_rows
+            for locator, locator_nb, locator_nn, note_nb, note_en, note_nn in [texts]
         ],
     )
 

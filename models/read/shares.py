@@ -40,7 +40,8 @@ def described_shares(described: Descriptions, rows: Sequence[Any]) -> list[Share
     records = []
     for row in rows:
         (id_, wave_id, question_id, option_id, segment_id, value, base_n, status,
-         note_nb, note_en, source_id, locator, locator_nb, release_id) = row  # fmt: skip
+         note_nb, note_en, note_nn, source_id, locator, locator_nb, locator_nn,
+         release_id) = row  # fmt: skip
         wave, question = waves[wave_id], questions[question_id]
         option, segment, source = options[option_id], segments[segment_id], sources[source_id]
         # By position, in ShareRecord's field order: a page builds hundreds, and a call
@@ -56,23 +57,28 @@ def described_shares(described: Descriptions, rows: Sequence[Any]) -> list[Share
                 question.code,
                 question.text_nb,
                 question.text_en,
+                question.text_nn,
                 option_id,
                 option.code,
                 option.label_nb,
                 option.label_en,
+                option.label_nn,
                 segment_id,
                 segment.code,
                 segment.label_nb,
                 segment.label_en,
+                segment.label_nn,
                 value,
                 base_n,
                 STATUS[status],
                 note_nb,
                 note_en,
+                note_nn,
                 source_id,
                 source.code,
                 locator,
                 locator_nb,
+                locator_nn,
                 release_id,
                 source.published,
             )  # fmt: skip

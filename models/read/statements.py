@@ -169,8 +169,10 @@ SOURCE = select(
     col(Source.published),
     col(Source.date_note_nb),
     col(Source.date_note_en),
+    col(Source.date_note_nn),
     col(Source.description_nb),
     col(Source.description_en),
+    col(Source.description_nn),
 )
 
 
@@ -179,16 +181,20 @@ SURVEY = select(
     col(Survey.code),
     col(Survey.title_nb),
     col(Survey.title_en),
+    col(Survey.title_nn),
     col(Survey.publisher),
     col(Survey.description_nb),
     col(Survey.description_en),
+    col(Survey.description_nn),
     col(Survey.homepage),
     col(Survey.licence),
     col(Survey.synthetic),
 )
 
 
-TOPIC = select(col(Topic.id), col(Topic.code), col(Topic.label_nb), col(Topic.label_en))
+TOPIC = select(
+    col(Topic.id), col(Topic.code), col(Topic.label_nb), col(Topic.label_en), col(Topic.label_nn)
+)
 
 
 SEGMENT = select(
@@ -197,6 +203,7 @@ SEGMENT = select(
     col(Segment.dimension),
     col(Segment.label_nb),
     col(Segment.label_en),
+    col(Segment.label_nn),
 )
 
 
@@ -208,6 +215,7 @@ WAVE: Statement = (
         col(Wave.year),
         col(Wave.title_nb),
         col(Wave.title_en),
+        col(Wave.title_nn),
         col(Wave.fieldwork),
         col(Wave.respondents),
         col(Wave.population),
@@ -217,6 +225,7 @@ WAVE: Statement = (
         col(Source.code).label("source"),
         col(Wave.note_nb),
         col(Wave.note_en),
+        col(Wave.note_nn),
     )
     .join(Survey, col(Survey.id) == Wave.survey_id)
     .outerjoin(Source, col(Source.id) == Wave.source_id)
@@ -235,8 +244,10 @@ QUESTION: Statement = (
         col(Question.position),
         col(Question.text_nb),
         col(Question.text_en),
+        col(Question.text_nn),
         col(Question.note_nb),
         col(Question.note_en),
+        col(Question.note_nn),
     )
     .join(Survey, col(Survey.id) == Question.survey_id)
     .join(Topic, col(Topic.id) == Question.topic_id)
@@ -253,6 +264,7 @@ OPTION: Statement = (
         col(Option.position),
         col(Option.label_nb),
         col(Option.label_en),
+        col(Option.label_nn),
     )
     .join(Question, col(Question.id) == Option.question_id)
     .order_by(col(Option.question_id), col(Option.position))
@@ -277,9 +289,11 @@ SHARE: Statement = select(
     col(Share.status),
     col(Share.note_nb),
     col(Share.note_en),
+    col(Share.note_nn),
     col(Share.source_id),
     col(Share.locator),
     col(Share.locator_nb),
+    col(Share.locator_nn),
     col(Share.release_id),
 )
 STATUS = {status.value: status for status in ShareStatus}
@@ -297,8 +311,10 @@ INDICATOR: Statement = (
         col(Indicator.unit),
         col(Indicator.title_nb),
         col(Indicator.title_en),
+        col(Indicator.title_nn),
         col(Indicator.description_nb),
         col(Indicator.description_en),
+        col(Indicator.description_nn),
     )
     .join(Question, col(Question.id) == Indicator.question_id)
     .join(Survey, col(Survey.id) == Question.survey_id)

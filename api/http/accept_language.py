@@ -1,0 +1,65 @@
+"""Accept-Language chooses the language of an answer whose query gives no `lang`.
+
+The negotiated language is written into the query string as `lang`, before any other layer
+reads it: the adapters, the ETag (a digest of the query) and the response cache all see
+the language the answer is in, so an answer kept for a bokmål reader is never served to a
+nynorsk one. Bokmål, the default, is left unwritten, so a request without the header and
+one preferring bokmål are the same request. Each answer to a path that takes `lang`, asked
+without it, says `Vary: Accept-Language`, 304s included.
+"""
+
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from api import languages
+from api.http.header_lists import with_vary
+
+# Paths whose answers are in a language: REST, PxWebApi, the pages, charts, widget and
+# oEmbed. The catalog and feed hold every language at once; GraphQL takes `lang` per field.
+PREFIXES = (
+    "/api/v1", "/api/pxwebapi/v2", "/charts/", "/embed/", "/oembed", "/indicators/", "/questions/",
+)  # fmt: skip
+PAGES = ("/",)
+# A saved query runs in the language it was saved with, unless `lang` says otherwise.
+SAVED_QUERIES = "/api/pxwebapi/v2/savedqueries"
+PXWEBAPI = "/api/pxwebapi/"  # names languages its own way (api.languages.PXWEB)
+
+
+def takes_lang(path: str) -> bool:
+    """Whether the answer at `path` is in the language Accept-Language may choose."""
+    return (path in PAGES or path.startswith(PREFIXES)) and not path.startswith(SAVED_QUERIES)
+
+
+def _has_lang(query: bytes) -> bool:
+    return any(part.split(b"=", 1)[0] == b"lang" for part in query.split(b"&"))
+
+
+class AcceptLanguage:
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if (
+            scope["type"] != "http"
+            or scope["method"] not in ("GET", "HEAD")
+            or not takes_lang(scope["path"])
+            or _has_lang(query := scope.get("query_string", b""))
+        ):
+            await self.app(scope, receive, send)
+            return
+        accepted = next((v for k, v in scope["headers"] if k == b"accept-language"), None)
+        language = languages.negotiate(accepted.decode("latin-1")) if accepted else None
+        if language is not None and language.value != languages.DEFAULT:
+            code = languages.PXWEB[language] if scope["path"].startswith(PXWEBAPI) else language
+            lang = urlencode({"lang": code}).encode()
+            scope = {**scope, "query_string": query + b"&" + lang if query else lang}
+
+        async def send_varying(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                message["headers"] = with_vary(list(message.get("headers", [])), b"Accept-Language")
+            await send(message)
+
+        await self.app(scope, receive, send_varying)
