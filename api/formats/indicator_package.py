@@ -19,7 +19,6 @@ import zipfile
 from typing import Any
 
 import orjson
-import yaml
 
 from api import licences, wording
 from api.formats import download_words as words
@@ -137,6 +136,8 @@ def citation_cff(citation: Citation, *, base: str) -> str:
     if "version" in cff:
         preferred["version"] = cff["version"]
     cff["preferred-citation"] = preferred
+    import yaml  # loaded by the first zip asked for: a server need not wait for it
+
     dumped: str = yaml.safe_dump(cff, sort_keys=False, allow_unicode=True, width=100)
     return dumped
 
