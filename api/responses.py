@@ -13,3 +13,10 @@ class JSONResponse(Response):
 
     def render(self, content: Any) -> bytes:
         return orjson.dumps(content)
+
+
+def audience(lang: str) -> dict[str, str]:
+    """The Content-Language of an answer with no text of ours to translate (codes, numbers,
+    limits, the steward's release messages as written): the language of the audience that
+    asked for it (RFC 9110, 8.5), so that every answer to `lang` names it."""
+    return {"Content-Language": lang}

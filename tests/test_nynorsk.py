@@ -88,7 +88,7 @@ WALKED = (
     f"/api/v1/indicators/{INDICATOR}/citation?format=ris",
 )
 # They take `lang` and check it, but hold no text to translate (or, PxWebApi's config,
-# every language at once), so they name no language in any.
+# every language at once): Content-Language names the audience that asked (RFC 9110 8.5).
 UNTRANSLATED = ("/api/v1/", "/api/v1/releases", "/api/v1/config", f"{PX}/config")
 # Not walked for labels: PX files carry a second language by design (nynorsk's is English),
 # XLSX and PNG are not text, and the catalog holds every language at once (tested below).
@@ -250,13 +250,13 @@ async def test_every_answer_in_nynorsk_is_all_nynorsk(client: httpx.AsyncClient,
 @pytest.mark.anyio
 @pytest.mark.parametrize("path", UNTRANSLATED)
 @pytest.mark.parametrize("lang", languages.CODES)
-async def test_an_answer_without_text_names_no_language(
+async def test_an_answer_without_text_names_its_audience(
     client: httpx.AsyncClient, path: str, lang: str
 ) -> None:
     code = languages.PXWEB[languages.Language(lang)] if path.startswith(PX) else lang
     response = await client.get(path, params={"lang": code})
     assert response.status_code == 200, response.text
-    assert "content-language" not in response.headers
+    assert response.headers["content-language"] == lang
 
 
 GRAPHQL = """{

@@ -16,7 +16,7 @@ from api import languages
 from api.http.rate_limits import RateLimiter
 from api.pxwebapi import outputs
 from api.pxwebapi.common import JSON, PxParams
-from api.responses import JSONResponse
+from api.responses import JSONResponse, audience
 from api.settings import Settings
 from models import read
 
@@ -40,7 +40,7 @@ def _rate_limit(limiter: RateLimiter) -> tuple[int, int]:
 
 
 async def config(request: Request) -> Response:
-    _lang = PxParams(request).px_lang  # checked as on every route here; nothing is translated
+    lang = PxParams(request).lang  # every language at once: the asker's names the audience
     settings: Settings = request.app.state.settings
     limiter: RateLimiter = request.app.state.rate_limiter
     readers = request.app.state.readers
@@ -78,5 +78,6 @@ async def config(request: Request) -> Response:
             "defaultDataFormat": outputs.DEFAULT,
             "dataFormats": outputs.offered(),
             "features": features,
-        }
+        },
+        headers=audience(lang),
     )

@@ -7,7 +7,7 @@ from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
 from api.params import Params
-from api.responses import JSONResponse
+from api.responses import JSONResponse, audience
 from api.rest import (
     citations,
     config,
@@ -23,7 +23,7 @@ from api.rest import (
 
 
 async def index(request: Request) -> Response:
-    _lang = Params(request.query_params).lang  # checked as everywhere, though nothing is translated
+    lang = Params(request.query_params).lang
     base = str(request.url_for("api:index")).rstrip("/")
     names = (
         "surveys",
@@ -38,7 +38,8 @@ async def index(request: Request) -> Response:
         "config",
     )
     return JSONResponse(
-        {"name": "kommunedigi", "links": {name: f"{base}/{name}" for name in names}}
+        {"name": "kommunedigi", "links": {name: f"{base}/{name}" for name in names}},
+        headers=audience(lang),
     )
 
 

@@ -15,7 +15,7 @@ from starlette.responses import Response
 
 from api.http.rate_limits import API_KEY_HEADER, HARVEST_DOWNLOADS, HARVEST_PATHS, RateLimiter
 from api.params import Params
-from api.responses import JSONResponse
+from api.responses import JSONResponse, audience
 from api.settings import Settings
 
 HARVEST_SCOPE = [*HARVEST_PATHS, *(f"{head}{{code}}{tail}" for head, tail in HARVEST_DOWNLOADS)]
@@ -35,11 +35,12 @@ def _policies(limiter: RateLimiter) -> list[dict[str, Any]]:
 
 
 async def config(request: Request) -> Response:
-    _lang = Params(request.query_params).lang  # checked as everywhere, though nothing is translated
+    lang = Params(request.query_params).lang
     settings: Settings = request.app.state.settings
     limiter: RateLimiter = request.app.state.rate_limiter
     return JSONResponse(
-        {
+        headers=audience(lang),
+        content={
             "default_page_size": settings.default_page_size,
             "max_page_size": settings.max_page_size,
             "max_cells": settings.max_cells,
@@ -74,5 +75,5 @@ async def config(request: Request) -> Response:
                 "max_line_bytes": settings.import_max_line_bytes,
                 "wait_seconds": settings.import_wait_seconds,
             },
-        }
+        },
     )

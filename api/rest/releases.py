@@ -12,7 +12,7 @@ from starlette.responses import Response
 
 from api.params import Params
 from api.problems import Problem
-from api.responses import JSONResponse
+from api.responses import JSONResponse, audience
 from api.rest import render
 from models import read
 from models.records import ReleaseRecord
@@ -22,19 +22,20 @@ MAX_RELEASE_DIGITS = 9  # a longer number names no release, and overflows SQLite
 
 
 async def list_releases(request: Request) -> Response:
-    _lang = Params(request.query_params).lang  # checked as everywhere; nothing is translated
+    lang = Params(request.query_params).lang
     releases = await request.app.state.readers.run(read.list_releases)
-    return JSONResponse({"data": [render.release(item) for item in releases]})
+    data = {"data": [render.release(item) for item in releases]}
+    return JSONResponse(data, headers=audience(lang))
 
 
 async def get_release(request: Request) -> Response:
-    _lang = Params(request.query_params).lang
-    return JSONResponse(render.release(await _release(request)))
+    lang = Params(request.query_params).lang
+    return JSONResponse(render.release(await _release(request)), headers=audience(lang))
 
 
 async def list_changes(request: Request) -> Response:
     params = Params(request.query_params, PAGING)
-    _lang = params.lang
+    lang = params.lang
     settings = request.app.state.settings
     page_request = params.page(default=settings.default_page_size, maximum=settings.max_page_size)
     release = await _release(request)
@@ -47,7 +48,8 @@ async def list_changes(request: Request) -> Response:
         "data": [render.figure_change(item) for item in page.items],
         "next": next_url,
     }
-    return JSONResponse(body, headers={"Link": f'<{next_url}>; rel="next"'} if next_url else {})
+    paging = {"Link": f'<{next_url}>; rel="next"'} if next_url else {}
+    return JSONResponse(body, headers={**audience(lang), **paging})
 
 
 async def _release(request: Request) -> ReleaseRecord:
