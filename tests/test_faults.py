@@ -104,6 +104,7 @@ async def test_outage_is_503_and_service_resumes_without_restart(proxied, caplog
             "status": "unavailable",
             "database": "unreachable",
             "release": None,
+            "replication": None,
         }
         # Stale-if-error: an answer kept for the release seen last is still served.
         kept = await client.get("/api/v1/shares", params={"wave": "2015"})
