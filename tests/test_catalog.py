@@ -197,12 +197,14 @@ async def test_catalog_lists_the_survey_and_the_api(client):
     graph = await fetch(client)
     catalog = URIRef("http://testserver/catalog")
     api = URIRef("http://testserver/catalog#api")
+    graphql = URIRef("http://testserver/catalog#graphql")
     pxwebapi = URIRef("http://testserver/catalog#pxwebapi")
     dataset = dataset_of(graph, SURVEY)
-    # The survey, and each of its indicators and questions as a part of it.
+    series = URIRef(f"http://testserver/catalog#series-{SURVEY}")
+    # The survey, each of its waves, indicators and questions as a part of it, and the series.
     parts = set(graph.objects(dataset, DCTERMS.hasPart))
-    assert set(graph.objects(catalog, DCAT.dataset)) == {dataset, *parts}
-    assert set(graph.objects(catalog, DCAT.service)) == {api, pxwebapi}
+    assert set(graph.objects(catalog, DCAT.dataset)) == {dataset, series, *parts}
+    assert set(graph.objects(catalog, DCAT.service)) == {api, graphql, pxwebapi}
     assert set(graph.objects(api, DCAT.servesDataset)) == {dataset}
     assert graph.value(api, DCAT.endpointURL) == URIRef("http://testserver/api/v1/")
     assert graph.value(api, DCAT.endpointDescription) == URIRef("http://testserver/openapi.json")
@@ -222,7 +224,7 @@ async def test_catalog_lists_the_pxwebapi_service(client):
     assert graph.value(service, DCTERMS.identifier) == Literal(str(service))
     assert graph.value(service, DCAT.endpointURL) == URIRef("http://testserver/api/pxwebapi/v2")
     assert graph.value(service, DCAT.endpointDescription) == URIRef(
-        "http://testserver/openapi.json"
+        "https://github.com/PxTools/PxApiSpecs/blob/2028b3f6a3afac878e4566b900d17e90114472ef/PxAPI-2.yml"
     )
     assert set(graph.objects(service, DCAT.servesDataset)) == {dataset_of(graph, SURVEY)}
     assert {lang for lang, _ in texts(graph, service, DCTERMS.title)} == {"nb", "nn", "en"}
@@ -235,7 +237,7 @@ async def test_catalog_lists_the_pxwebapi_service(client):
     for predicate in (DCTERMS.publisher, DCAT.contactPoint, DCTERMS.accessRights):
         assert graph.value(service, predicate) == graph.value(api, predicate) is not None
     assert set(graph.objects(service, DCAT.mediaType)) == {
-        URIRef("https://www.iana.org/assignments/media-types/application/json")
+        URIRef("https://www.w3.org/ns/iana/media-types/application/json")
     }
 
 
@@ -371,7 +373,7 @@ async def test_every_dataset_has_the_three_distributions(client):
         )
         for item in distributions
     }
-    iana = "https://www.iana.org/assignments/media-types/"
+    iana = "https://www.w3.org/ns/iana/media-types/"
     data = f"http://testserver/api/v1/surveys/{SURVEY}/data"
     assert found == {
         (f"{data}?format=csv", True, EU + "file-type/CSV", iana + "text/csv"),
@@ -423,8 +425,8 @@ async def test_a_configured_licence_is_on_every_distribution_and_service(configu
     licensed = dict(graph.subject_objects(DCTERMS.license))
     # NLOD 2.0 by its entry in the EU licence vocabulary, which DCAT-AP-NO asks for.
     assert licensed == dict.fromkeys(distributions | services, URIRef(EU + "licence/NLOD_2_0"))
-    # The survey's three, and two for each of its 8 indicators and 7 questions.
-    assert (len(distributions), len(services)) == (3 + 2 * (8 + 7), 2)
+    # The survey's three, and two for each of its 8 indicators, 7 questions and 3 waves.
+    assert (len(distributions), len(services)) == (3 + 2 * (8 + 7 + 3), 3)
 
 
 async def test_services_state_no_licence_when_the_surveys_differ(fresh_app):

@@ -1,9 +1,10 @@
-"""The DCAT-AP-NO 2 catalog that data.norge.no harvests to list our datasets, as RDF.
+"""The DCAT-AP-NO catalog that data.norge.no harvests to list our datasets, as RDF: valid
+against the DCAT-AP-NO 2 shapes, with what DCAT-AP-NO 3 adds (api.formats.dcat_series).
 
 The graph is built from the query layer on every request (api.rest.catalog): one
 dcat:Dataset per published survey (generated test data is never listed), a
 dcat:Distribution per download format, and a dcat:DataService for each API that serves
-them: the REST API and the PxWebApi 2 API.
+them: the REST API, GraphQL and the PxWebApi 2 API, each with the document describing it.
 DCAT-AP-NO takes several values from EU controlled vocabularies; each such value here
 says which vocabulary it is in (skos:inScheme), so the catalog validates without the
 vocabularies themselves.
@@ -23,14 +24,17 @@ from rdflib import BNode, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCAT, DCTERMS, FOAF, RDF, SKOS, XSD
 
 from api import languages, licences
+from api.formats.dcat_services import SERVICES, Service
 from api.formats.dcat_words import KEYWORDS, TEXTS
 from api.languages import in_languages
 from api.settings import Settings
 from models.records import PublishedSurvey, SurveyRecord
 
+ADMS = Namespace("http://www.w3.org/ns/adms#")
 VCARD = Namespace("http://www.w3.org/2006/vcard/ns#")
 EU = "http://publications.europa.eu/resource/authority/"
-IANA = "https://www.iana.org/assignments/media-types/"
+# The W3C's RDF of the IANA register, which the DCAT-AP-NO 3 shapes ask for.
+IANA = "https://www.w3.org/ns/iana/media-types/"
 # data.norge.no names organisations by their number in its organisation catalogue.
 ORGANISATIONS = "https://organization-catalog.fellesdatakatalog.digdir.no/organizations/"
 
@@ -109,42 +113,11 @@ DOWNLOADS = (
 )
 
 
-@dataclass(frozen=True)
-class Service:
-    """One of our APIs, as a dcat:DataService that serves every dataset."""
-
-    key: str  # the node is <base>/catalog#<key>
-    endpoint: str  # under the base URL
-    title: str  # keys of TEXTS
-    description: str
-    media_types: tuple[str, ...]  # IANA
-    conforms_to: tuple[str, str] | None = None  # a standard's URI and title
-
-
-SERVICES = (
-    Service(
-        "api",
-        "/api/v1/",
-        "service_title",
-        "service_description",
-        tuple(sorted({download.media_type for download in DOWNLOADS})),
-    ),
-    Service(
-        "pxwebapi",
-        "/api/pxwebapi/v2",
-        "pxwebapi_title",
-        "pxwebapi_description",
-        ("application/json",),  # JSON-stat 2.0, the default outputFormat
-        # The specification, PxAPI-2.yml, is published in this repository.
-        ("https://github.com/PxTools/PxApiSpecs", "PxWebApi 2.0"),
-    ),
-)
-
-
 # Our format names and rdflib's. The first is the default: DCAT-AP-NO's examples are Turtle.
 SERIALISATIONS = {"ttl": "turtle", "jsonld": "json-ld", "rdfxml": "xml"}
 
 PREFIXES = {
+    "adms": ADMS,
     "dcat": DCAT,
     "dct": DCTERMS,
     "foaf": FOAF,
@@ -191,6 +164,8 @@ def build(surveys: Sequence[PublishedSurvey], settings: Settings, base_url: str)
     publisher = _publisher(graph, settings, base)
     graph.add((catalog, DCTERMS.publisher, publisher))
     contact = _contact_point(graph, settings, base)
+    graph.add((catalog, DCAT.contactPoint, contact))
+    graph.add((catalog, FOAF.homepage, URIRef(f"{base}/")))
 
     rest = nodes[0]  # the downloads are the REST API's
     datasets = [_dataset(graph, entry, base, publisher, contact, rest) for entry in surveys]
@@ -282,8 +257,9 @@ def _dataset(
         graph.add((period, RDF.type, DCTERMS.PeriodOfTime))
         graph.add((period, DCAT.startDate, Literal(dt.date(first, 1, 1), datatype=XSD.date)))
         graph.add((period, DCAT.endDate, Literal(dt.date(last, 12, 31), datatype=XSD.date)))
-    graph.add((dataset, DCAT.landingPage, URIRef(f"{base}/api/v1/surveys/{survey.code}")))
-    graph.add((dataset, FOAF.page, URIRef(f"{base}/openapi.json")))
+    # Pages a person reads: the home page, with the indicators, and the API's documentation.
+    graph.add((dataset, DCAT.landingPage, URIRef(f"{base}/")))
+    graph.add((dataset, FOAF.page, URIRef(f"{base}/docs")))
     if survey.homepage:
         graph.add((dataset, FOAF.page, URIRef(survey.homepage)))
     for download in DOWNLOADS:
@@ -320,6 +296,8 @@ def _licence(graph: Graph, subject: URIRef, uri: str) -> None:
     graph.add((subject, DCTERMS.license, licence))
     graph.add((licence, RDF.type, DCTERMS.LicenseDocument))
     if licence.startswith(licences.EU_LICENCE + "/"):
+        # DCAT-AP-NO 3 takes a licence as a concept of the EU vocabulary.
+        graph.add((licence, RDF.type, SKOS.Concept))
         graph.add((licence, SKOS.inScheme, URIRef(licences.EU_LICENCE)))
 
 
@@ -345,8 +323,10 @@ def _data_service(
     _texts(graph, node, DCTERMS.title, TEXTS[service.title])
     _texts(graph, node, DCTERMS.description, TEXTS[service.description])
     graph.add((node, DCAT.endpointURL, URIRef(base + service.endpoint)))
-    # Our OpenAPI contract describes every route of both APIs.
-    graph.add((node, DCAT.endpointDescription, URIRef(f"{base}/openapi.json")))
+    described_by = service.described_by
+    if described_by.startswith("/"):
+        described_by = base + described_by
+    graph.add((node, DCAT.endpointDescription, URIRef(described_by)))
     graph.add((node, DCTERMS.publisher, publisher))
     graph.add((node, DCAT.contactPoint, contact))
     _concepts(graph, node, DCTERMS.accessRights, "access-right", ("PUBLIC",))

@@ -117,23 +117,29 @@ def add(graph: Graph, found: Sequence[Part], surveys: Sequence[PublishedSurvey],
         graph.add((parent, DCTERMS.hasPart, dataset))
         page = URIRef(f"{base}/{part.kind}s/{quote(part.code, safe='')}")
         graph.add((dataset, DCAT.landingPage, page))
-        for key, file_type, media_type, standard in (
-            ("csv", "CSV", "text/csv", None),
-            ("jsonstat", "JSON", "application/json", JSON_STAT),
-        ):
-            distribution = URIRef(f"{dataset}-{key}")
-            url = URIRef(f"{base}{part.data}?format={key}")
-            graph.add((dataset, DCAT.distribution, distribution))
-            graph.add((distribution, RDF.type, DCAT.Distribution))
-            dcat._texts(graph, distribution, DCTERMS.title, TEXTS[f"{key}_title"])
-            dcat._texts(graph, distribution, DCTERMS.description, TEXTS[f"{key}_description"])
-            graph.add((distribution, DCAT.accessURL, url))
-            graph.add((distribution, DCAT.downloadURL, url))
-            graph.add((distribution, DCAT.accessService, service))
-            dcat._concepts(graph, distribution, DCTERMS.format, "file-type", (file_type,))
-            graph.add((distribution, DCAT.mediaType, URIRef(dcat.IANA + media_type)))
-            if standard is not None:
-                dcat._standard(graph, distribution, standard)
-            licence = licences[part.survey]
-            if licence:
-                dcat._licence(graph, distribution, licence)
+        downloads(graph, dataset, f"{base}{part.data}?", licences[part.survey], service)
+
+
+def downloads(
+    graph: Graph, dataset: URIRef, data: str, licence: str | None, service: URIRef
+) -> None:
+    """A dataset's CSV and JSON-stat: `data` is the URL its ?format=... completes."""
+    for key, file_type, media_type, standard in (
+        ("csv", "CSV", "text/csv", None),
+        ("jsonstat", "JSON", "application/json", JSON_STAT),
+    ):
+        distribution = URIRef(f"{dataset}-{key}")
+        url = URIRef(f"{data}format={key}")
+        graph.add((dataset, DCAT.distribution, distribution))
+        graph.add((distribution, RDF.type, DCAT.Distribution))
+        dcat._texts(graph, distribution, DCTERMS.title, TEXTS[f"{key}_title"])
+        dcat._texts(graph, distribution, DCTERMS.description, TEXTS[f"{key}_description"])
+        graph.add((distribution, DCAT.accessURL, url))
+        graph.add((distribution, DCAT.downloadURL, url))
+        graph.add((distribution, DCAT.accessService, service))
+        dcat._concepts(graph, distribution, DCTERMS.format, "file-type", (file_type,))
+        graph.add((distribution, DCAT.mediaType, URIRef(dcat.IANA + media_type)))
+        if standard is not None:
+            dcat._standard(graph, distribution, standard)
+        if licence:
+            dcat._licence(graph, distribution, licence)

@@ -38,6 +38,19 @@ TEXTS = {
         "JSON-stat. The contract is an OpenAPI 3.1 document; the same data is also served "
         "through GraphQL.",
     },
+    "graphql_title": {
+        "nb": "kommunedigi GraphQL-API",
+        "nn": "kommunedigi GraphQL-API",
+        "en": "kommunedigi GraphQL API",
+    },
+    "graphql_description": {
+        "nb": "De samme dataene som REST-API-et gjennom GraphQL: én spørring henter akkurat "
+        "feltene klienten ber om. Skjemaet er SDL-dokumentet.",
+        "nn": "Dei same dataa som REST-API-et gjennom GraphQL: éi spørjing hentar akkurat "
+        "felta klienten ber om. Skjemaet er SDL-dokumentet.",
+        "en": "The same data as the REST API through GraphQL: one query fetches exactly the "
+        "fields the client asks for. Its schema is the SDL document.",
+    },
     "pxwebapi_title": {
         "nb": "kommunedigi PxWebApi 2",
         "nn": "kommunedigi PxWebApi 2",
