@@ -18,6 +18,7 @@ from api.app import create_app
 from api.cli import main
 from api.settings import Settings
 from tests.conftest import graphql
+from tests.test_contract_openapi import exchange, load_spec
 from tests.test_releases import SEED_SHARES_HEADER, import_package, seed_lines, write_package
 
 pytestmark = pytest.mark.anyio
@@ -208,3 +209,48 @@ async def test_applying_updated_after_in_graphql_gives_a_fresh_harvest(
     for item in removed:
         del copy[item["id"]]
     assert copy == fresh
+
+
+async def test_a_survey_download_since_release_1_has_the_changes_and_tombstones(walked):
+    client, first, fresh = walked
+    url = "/api/v1/surveys/kommuneundersokelsen/data"
+    answer = await client.get(url, params={"updated_after": "1"})
+    assert answer.status_code == 200, answer.text
+    rows = list(csv.DictReader(io.StringIO(answer.text)))
+    assert {row["removed"] for row in rows} == {"true", "false"}
+    copy = {key: (row["value"], row["status"]) for key, row in first.items()}
+    for row in rows:
+        key = (row["survey"], int(row["wave"]), row["question"], row["option"], row["segment"])
+        if row["removed"] == "true":
+            assert (row["value"], row["status"]) == ("", "")
+            del copy[key]
+        else:
+            copy[key] = (float(row["value"]), row["status"])
+    assert copy == {key: (row["value"], row["status"]) for key, row in fresh.items()}
+    jsonstat = await client.get(url, params={"updated_after": "1", "format": "jsonstat"})
+    assert jsonstat.status_code == 200
+    assert sorted(value for value in jsonstat.json()["value"] if value is not None) == [25, 70]
+
+
+async def test_each_release_in_the_feed_links_the_changes_after_it(walked):
+    client, _, _ = walked
+    feed = (await client.get("/feed")).text
+    for release in (1, 2):
+        link = f'rel="related" href="http://testserver/api/v1/changes?since={release}"'
+        assert link in feed
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/api/v1/shares?updated_after=1&limit=3",
+        "/api/v1/shares?updated_after=1",
+        "/api/v1/changes?since=1",
+        "/api/v1/changes?since=1&limit=1",
+        "/api/v1/surveys/kommuneundersokelsen/data?updated_after=1",
+        "/api/v1/surveys/kommuneundersokelsen/data?updated_after=1&format=jsonstat",
+    ],
+)
+async def test_what_changed_since_a_release_answers_as_the_contract_says(walked, url):
+    client, _, _ = walked
+    await exchange(client, load_spec(), "GET", url, 200)

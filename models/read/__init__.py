@@ -9,7 +9,7 @@ models.filters.UnknownCode.
 
 The modules, by concern: context (the Reader), session (Readers), prepared (statements
 compiled once per shape), descriptions (held per release), statements (the SELECTs),
-lookups, releases, replication, shares, figures, coverage, catalogue, series, pinning and
+lookups, releases, replication, shares, figures, updates, coverage, catalogue, series, pinning and
 documents (the query functions).
 """
 
