@@ -254,3 +254,10 @@ async def test_each_release_in_the_feed_links_the_changes_after_it(walked):
 async def test_what_changed_since_a_release_answers_as_the_contract_says(walked, url):
     client, _, _ = walked
     await exchange(client, load_spec(), "GET", url, 200)
+
+
+async def test_updated_after_in_graphql_names_itself_when_wrong(client):
+    query = '{ shares(updatedAfter: "soon") { edges { node { value } } } }'
+    answer = await graphql(client, query)
+    assert answer["data"] is None
+    assert "updatedAfter" in answer["errors"][0]["message"]
