@@ -30,6 +30,7 @@ LANGUAGES = languages.CODES
 DEFAULT_LANGUAGE = languages.DEFAULT
 SHARE_FILTERS = ("survey", "wave", "question", "option", "segment", "status")
 AS_OF = "as_of"  # every endpoint that serves figures takes it
+UPDATED_AFTER = "updated_after"  # the shares and a survey's download take it
 MAX_TEXT = 200
 
 
@@ -110,22 +111,31 @@ class Params:
         return value.strip() or None if value is not None else None
 
     def page(self, *, default: int, maximum: int) -> PageRequest:
-        raw = self._one("limit")
-        if raw is None:
-            limit = default
-        elif raw.isascii() and raw.lstrip("-").isdigit() and len(raw) < 10:
-            limit = int(raw)
-        else:
-            raise InvalidFilter("limit", f"limit={raw!r} is not a whole number")
         cursor = self._one("cursor")
         after = Cursor.decode(cursor) if cursor is not None else None
-        return PageRequest.checked(limit, after, maximum=maximum)
+        return PageRequest.checked(self.limit(default), after, maximum=maximum)
+
+    def limit(self, default: int) -> int:
+        """`limit` as a whole number (its bounds are PageRequest.checked's); `default` if absent."""
+        raw = self._one("limit")
+        if raw is None:
+            return default
+        if raw.isascii() and raw.lstrip("-").isdigit() and len(raw) < 10:
+            return int(raw)
+        raise InvalidFilter("limit", f"limit={raw!r} is not a whole number")
 
     def as_of(self) -> AsOf | None:
         value = self._one(AS_OF)
         return None if value is None else AsOf.parse(value, parameter=AS_OF)
 
-    def share_filter(self, *, as_of: int | None = None) -> ShareFilter:
+    def release_point(self, name: str) -> AsOf | None:
+        """A release named as `as_of` names one (a number or a date-time), under `name`."""
+        value = self._one(name)
+        return None if value is None else AsOf.parse(value, parameter=name)
+
+    def share_filter(
+        self, *, as_of: int | None = None, updated_after: int | None = None
+    ) -> ShareFilter:
         return ShareFilter(
             surveys=self.codes("survey"),
             waves=self.years("wave"),
@@ -134,6 +144,7 @@ class Params:
             segments=self.codes("segment"),
             statuses=self.statuses("status"),
             as_of=as_of,
+            updated_after=updated_after,
         )
 
     def question_filter(self) -> QuestionFilter:
@@ -149,3 +160,12 @@ async def release_as_of(request: Request, params: Params) -> int | None:
         return None
     readers: Readers = request.app.state.readers
     return await readers.run(read.release_as_of, as_of, parameter=AS_OF)
+
+
+async def release_after(request: Request, params: Params, name: str = UPDATED_AFTER) -> int | None:
+    """The release `name` (updated_after, since) names, as `as_of` would; None when not given."""
+    point = params.release_point(name)
+    if point is None:
+        return None
+    readers: Readers = request.app.state.readers
+    return await readers.run(read.release_as_of, point, parameter=name)

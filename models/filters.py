@@ -167,6 +167,38 @@ class Cursor:
 
 
 @dataclass(frozen=True, slots=True)
+class ChangeCursor:
+    """Opaque position after the last change of a page of changes since a release: the
+    release, then the cell (wave, question, option, segment ids)."""
+
+    release: int
+    cell: Cursor
+
+    _PREFIX = "c1."
+
+    def encode(self) -> str:
+        raw = f"{self.release}.{self.cell.encode()}".encode()
+        return self._PREFIX + base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+    @classmethod
+    def decode(cls, text: str, *, parameter: str = "cursor") -> ChangeCursor:
+        problem = InvalidFilter(
+            parameter, f"{parameter} is not a cursor from this API: pass the `next` value unchanged"
+        )
+        if not text.startswith(cls._PREFIX):
+            raise problem
+        body = text[len(cls._PREFIX) :]
+        try:
+            raw = base64.urlsafe_b64decode(body + "=" * (-len(body) % 4)).decode("ascii")
+        except (binascii.Error, UnicodeDecodeError):
+            raise problem from None
+        release, _, cell = raw.partition(".")
+        if not _RELEASE_NUMBER.match(release):
+            raise problem
+        return cls(int(release), Cursor.decode(cell, parameter=parameter))
+
+
+@dataclass(frozen=True, slots=True)
 class FigureAddress:
     """One figure named by codes: a survey's wave (its year), question, option and segment.
 
@@ -224,6 +256,9 @@ class ShareFilter:
     statuses: tuple[ShareStatus, ...] = ()
     # The release whose figures to show (resolved by models.read.release_as_of); None: current.
     as_of: int | None = None
+    # Only figures published after this release (and, where the reader asks, tombstones of
+    # those removed after it: models.read.updates); None: every figure.
+    updated_after: int | None = None
 
 
 @dataclass(frozen=True, slots=True)

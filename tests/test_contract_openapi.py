@@ -805,6 +805,7 @@ async def test_a_database_that_is_down_answers_the_documented_503(spec, url):
 DATABASE_QUERIES = {
     "/oembed": "?url=http://testserver/embed/indicators/action-plan",
     "/graphql": "?query={ surveys { code } }",
+    "/api/v1/changes": "?since=1",
 }
 
 

@@ -56,6 +56,10 @@ def build(releases: Sequence[ReleaseRecord], *, base: str, author: str) -> bytes
         _text(entry, "summary", summary(release))
         changes = f"{base}/api/v1/releases/{release.id}/changes"
         _link(entry, "alternate", changes, "application/json")
+        # What a harvester holding this release walks to catch up (api/rest/releases.py).
+        since = f"{base}/api/v1/changes?since={release.id}"
+        title = f"Every change after release {release.id}"
+        _link(entry, "related", since, "application/json", title)
     document: bytes = ET.tostring(root, encoding="utf-8", xml_declaration=True)
     return document
 
@@ -71,8 +75,13 @@ def _text(parent: ET.Element, name: str, text: str) -> ET.Element:
     return element
 
 
-def _link(parent: ET.Element, rel: str, href: str, media_type: str) -> None:
-    ET.SubElement(parent, "link", {"rel": rel, "href": href, "type": media_type})
+def _link(
+    parent: ET.Element, rel: str, href: str, media_type: str, title: str | None = None
+) -> None:
+    attributes = {"rel": rel, "href": href, "type": media_type}
+    if title is not None:
+        attributes["title"] = title
+    ET.SubElement(parent, "link", attributes)
 
 
 def _timestamp(moment: dt.datetime) -> str:

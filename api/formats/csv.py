@@ -15,6 +15,7 @@ import re
 from collections.abc import Iterable, Sequence
 from decimal import Decimal
 
+from models.read.updates import RemovedFigure
 from models.records import IndicatorTable, SeriesPoint, ShareRecord
 from models.tables import FigureStatus
 
@@ -145,3 +146,29 @@ def series(table: IndicatorTable, lang: str) -> str:
         for point in series.points
     ]
     return _write([SERIES_COLUMNS, *rows])
+
+
+# Shares updated after a release (`updated_after`): each row says whether it is a tombstone.
+UPDATE_COLUMNS = (*SHARE_COLUMNS, "removed")
+
+
+def update_header() -> str:
+    return _write([UPDATE_COLUMNS])
+
+
+def update_rows(items: Iterable[ShareRecord | RemovedFigure], lang: str) -> str:
+    """Added or changed shares (`removed` false), and tombstones: the codes, the rest empty."""
+    rows = []
+    for item in items:
+        if isinstance(item, RemovedFigure):
+            codes = {
+                "survey": item.survey,
+                "wave": str(item.wave),
+                "question": item.question,
+                "option": item.option,
+                "segment": item.segment,
+            }
+            rows.append([*(codes.get(name, "") for name in SHARE_COLUMNS), "true"])
+        else:
+            rows.append([*_share_row(item, lang), "false"])
+    return _write(rows)

@@ -24,7 +24,7 @@ from models.filters import FigureAddress, FilterError, InvalidFilter
 NODE_TYPE = "Figure"
 
 
-def global_id(record: records.ShareRecord) -> str:
+def global_id(record: records.ShareRecord | read.RemovedFigure) -> str:
     """The global id of a share's figure."""
     path = f"{record.survey}/{record.wave}/{record.question}/{record.option}/{record.segment}"
     return base64.b64encode(f"{NODE_TYPE}:{path}".encode()).decode("ascii")

@@ -7,6 +7,7 @@ objects returned carry the release it names to every nested field.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 from typing import Concatenate, ParamSpec, TypeVar
 
 import strawberry
@@ -17,6 +18,7 @@ from api.graphql.figures import Node
 from api.graphql.history import Release
 from api.graphql.inputs import ShareFilterInput
 from api.graphql.types import Indicator, Question, Segment, Share, Source, Survey, Topic, Wave
+from api.graphql.updates import RemovedFigure, UpdatedAfterArg, release_after
 from api.graphql.views import AsOfArg, PageInfo, RecordView, page_request, release_as_of
 from models import read
 from models.filters import Cursor, FigureAddress, QuestionFilter, ShareFilter, check_code
@@ -74,10 +76,37 @@ class ShareConnection:
     filter: strawberry.Private[ShareFilter]
     edges: list[ShareEdge]
     page_info: PageInfo
+    removed: list[RemovedFigure] = strawberry.field(
+        default_factory=list,
+        description="With `updatedAfter`: the figures of that release removed since, in this"
+        " page's part of the cell order. Empty otherwise.",
+    )
 
     @strawberry.field(description="Shares matching the filter, over all pages.")
     async def total_count(self, info: Info) -> int:
         return await info.context.readers.run_in_thread(read.count_shares, self.filter)
+
+
+async def _updates(
+    info: Info, filter: ShareFilter, first: int | None, after: str | None
+) -> ShareConnection:
+    """A page of the shares published after `filter.updated_after`, with the tombstones of
+    the figures removed since among them, as REST's `updated_after` serves."""
+    page = await info.context.readers.run(
+        read.list_updates, filter, page_request(info, first, after)
+    )
+    edges, removed = [], []
+    for item in page.items:
+        if isinstance(item, read.RemovedFigure):
+            removed.append(RemovedFigure.of(item))
+        else:
+            edges.append(ShareEdge(node=Share.of(item, filter.as_of)))
+    last = page.items[-1] if page.items else None
+    end = Cursor(
+        (last.wave_id, last.question_id, last.option_id, last.segment_id)
+    ).encode() if last else None  # fmt: skip
+    page_info = PageInfo(has_next_page=page.next is not None, end_cursor=end)
+    return ShareConnection(filter=filter, edges=edges, page_info=page_info, removed=removed)
 
 
 @strawberry.type
@@ -153,9 +182,13 @@ class Query:
         first: int | None = None,
         after: str | None = None,
         as_of: AsOfArg = None,
+        updated_after: UpdatedAfterArg = None,
     ) -> ShareConnection:
         release = await release_as_of(info, as_of)
         share_filter = ShareFilterInput.convert(filter, as_of=release)
+        if updated_after is not None:
+            since = await release_after(info, updated_after)
+            return await _updates(info, replace(share_filter, updated_after=since), first, after)
         page = await info.context.readers.run(
             read.list_shares, share_filter, page_request(info, first, after)
         )

@@ -66,6 +66,7 @@ routes: list[BaseRoute] = [
     Route("/shares", shares.list_shares),
     Route("/figures/{survey}/{wave}/{question}/{option}/{segment}", figures.get_figure),
     Route("/releases", releases.list_releases),
+    Route("/changes", releases.changes_since),
     Route("/releases/{id}", releases.get_release),
     Route("/releases/{id}/changes", releases.list_changes),
     Route("/imports", imports.create_import, methods=["POST"]),

@@ -106,6 +106,8 @@ async def shares_file(
         )
         TooManyCells.check(count, settings.max_cells, narrow=narrow)
     licences = await licences_of(request, filter)
+    if output_format == "csv" and filter.updated_after is not None:
+        return await _stream_updates_csv(request, filter, lang, f"{name}.csv", licences)
     if output_format == "csv":
         return await _stream_csv(request, filter, lang, f"{name}.csv", licences)
     table = await readers.run_in_thread(read.share_table, filter)
@@ -173,6 +175,27 @@ async def _stream_csv(
             after = PageRequest(page_size, page.next)
             page = await readers.run_in_thread(read.list_shares, filter, after)
             yield csv.share_rows(page.items, lang).encode()
+
+    return StreamingResponse(
+        body(), media_type=MEDIA_TYPES["csv"], headers=_headers(lang, filename, licences)
+    )
+
+
+async def _stream_updates_csv(
+    request: Request, filter: ShareFilter, lang: str, filename: str, licences: Sequence[str]
+) -> Response:
+    """The shares added or changed after `filter.updated_after` and the tombstones of those
+    removed since (models.read.list_updates), streamed a page at a time as `_stream_csv`."""
+    readers, page_size = request.app.state.readers, request.app.state.settings.max_page_size
+    first = await readers.run_in_thread(read.list_updates, filter, PageRequest(page_size))
+
+    async def body() -> AsyncIterator[bytes]:
+        page = first
+        yield (csv.update_header() + csv.update_rows(page.items, lang)).encode()
+        while page.next is not None:
+            after = PageRequest(page_size, page.next)
+            page = await readers.run_in_thread(read.list_updates, filter, after)
+            yield csv.update_rows(page.items, lang).encode()
 
     return StreamingResponse(
         body(), media_type=MEDIA_TYPES["csv"], headers=_headers(lang, filename, licences)

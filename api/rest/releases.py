@@ -10,11 +10,12 @@ from __future__ import annotations
 from starlette.requests import Request
 from starlette.responses import Response
 
-from api.params import Params
+from api.params import Params, release_after
 from api.problems import Problem
 from api.responses import JSONResponse, audience
 from api.rest import render
 from models import read
+from models.filters import ChangeCursor, InvalidFilter, PageRequest
 from models.records import ReleaseRecord
 
 PAGING = ("limit", "cursor")
@@ -50,6 +51,31 @@ async def list_changes(request: Request) -> Response:
     }
     paging = {"Link": f'<{next_url}>; rel="next"'} if next_url else {}
     return JSONResponse(body, headers={**audience(lang), **paging})
+
+
+async def changes_since(request: Request) -> Response:
+    """Every change of every release after `since`, in release order, a page at a time: what
+    a harvester holding release `since` applies to catch up in one walk."""
+    params = Params(request.query_params, ("since", *PAGING))
+    _lang = params.lang
+    settings = request.app.state.settings
+    since = await release_after(request, params, "since")
+    if since is None:
+        raise InvalidFilter("since", "give since: a release number or an ISO 8601 date-time")
+    maximum = settings.max_page_size
+    limit = PageRequest.checked(params.limit(settings.default_page_size), None, maximum=maximum)
+    cursor = params.once("cursor")
+    after = None if cursor is None else ChangeCursor.decode(cursor)
+    page = await request.app.state.readers.run(read.changes_since, since, limit.limit, after)
+    next_url = (
+        str(request.url.include_query_params(cursor=page.next.encode())) if page.next else None
+    )
+    body = {
+        "since": since,
+        "data": [{"release": item.release_id, **render.figure_change(item)} for item in page.items],
+        "next": next_url,
+    }
+    return JSONResponse(body, headers={"Link": f'<{next_url}>; rel="next"'} if next_url else {})
 
 
 async def _release(request: Request) -> ReleaseRecord:

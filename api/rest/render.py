@@ -9,6 +9,7 @@ from api import licences
 from api.links import FigureLinks
 from api.responses import JSONResponse
 from models.changes import Change, FigureChange
+from models.read.updates import RemovedFigure
 from models.records import (
     IndicatorRecord,
     OptionRecord,
@@ -148,6 +149,20 @@ def share(record: ShareRecord, lang: str, links: FigureLinks) -> JSON:
         if nn
         else record.segment_label_en,
         **_figure(record, lang, links),
+    }
+
+
+def removed_figure(record: RemovedFigure) -> JSON:
+    """A tombstone among the shares updated after a release: the codes, no figure."""
+    return {
+        "survey": record.survey,
+        "wave": record.wave,
+        "question": record.question,
+        "option": record.option,
+        "segment": record.segment,
+        "value": None,
+        "status": None,
+        "removed": True,
     }
 
 

@@ -10,7 +10,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from api.links import FigureLinks
-from api.params import AS_OF, SHARE_FILTERS, Params, release_as_of
+from api.params import AS_OF, SHARE_FILTERS, UPDATED_AFTER, Params, release_after, release_as_of
 from api.rest import datafiles, render
 from models import read
 from models.filters import InvalidFilter
@@ -20,9 +20,11 @@ PAGING = ("limit", "cursor")
 
 async def list_shares(request: Request) -> Response:
     settings = request.app.state.settings
-    params = Params(request.query_params, {*SHARE_FILTERS, *PAGING, "format", AS_OF})
+    accepted = {*SHARE_FILTERS, *PAGING, "format", AS_OF, UPDATED_AFTER}
+    params = Params(request.query_params, accepted)
     lang = params.lang
-    filter = params.share_filter(as_of=await release_as_of(request, params))
+    as_of = await release_as_of(request, params)
+    filter = params.share_filter(as_of=as_of, updated_after=await release_after(request, params))
     output_format = datafiles.choose(request, params, datafiles.EVERY_FORMAT)
     if output_format != "json":
         for name in PAGING:
@@ -33,11 +35,22 @@ async def list_shares(request: Request) -> Response:
         file_name = f"{prefix}-shares"
         return await datafiles.shares_file(request, filter, output_format, lang, name=file_name)
     page_request = params.page(default=settings.default_page_size, maximum=settings.max_page_size)
-    page = await request.app.state.readers.run(read.list_shares, filter, page_request)
+    links = FigureLinks.of(request, filter.as_of)
+    if filter.updated_after is None:
+        page = await request.app.state.readers.run(read.list_shares, filter, page_request)
+        data = [render.share(item, lang, links) for item in page.items]
+    else:
+        updates = await request.app.state.readers.run(read.list_updates, filter, page_request)
+        data = [
+            render.removed_figure(item)
+            if isinstance(item, read.RemovedFigure)
+            else {**render.share(item, lang, links), "removed": False}
+            for item in updates.items
+        ]
+        page = updates
     next_url = (
         str(request.url.include_query_params(cursor=page.next.encode())) if page.next else None
     )
-    links = FigureLinks.of(request, filter.as_of)
-    body = {"data": [render.share(item, lang, links) for item in page.items], "next": next_url}
+    body = {"data": data, "next": next_url}
     headers = {"Link": f'<{next_url}>; rel="next"'} if next_url else {}
     return render.respond(body, lang, headers)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from starlette.requests import Request
 from starlette.responses import Response
 
-from api.params import AS_OF, Params, release_as_of
+from api.params import AS_OF, UPDATED_AFTER, Params, release_after, release_as_of
 from api.problems import Problem
 from api.rest import datafiles, lists, render
 from models import read
@@ -29,14 +29,15 @@ async def get_survey(request: Request) -> Response:
 
 async def get_survey_data(request: Request) -> Response:
     """Every share of a survey: CSV streamed with no cap, or JSON-stat up to max_cells."""
-    params = Params(request.query_params, {"format", AS_OF})
+    params = Params(request.query_params, {"format", AS_OF, UPDATED_AFTER})
     lang, output_format = params.lang, datafiles.choose(request, params, datafiles.FILES)
     as_of = await release_as_of(request, params)
+    updated_after = await release_after(request, params)
     code = request.path_params["code"]
     survey = await request.app.state.readers.run(read.get_survey, code)
     if survey is None:
         raise Problem.not_found("survey", code)
-    filter = ShareFilter(surveys=(code,), as_of=as_of)
+    filter = ShareFilter(surveys=(code,), as_of=as_of, updated_after=updated_after)
     label = render.text(survey, "title", lang)
     return await datafiles.shares_file(
         request, filter, output_format, lang, name=f"{code}-shares", label=label, cap_csv=False

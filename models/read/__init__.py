@@ -9,7 +9,7 @@ models.filters.UnknownCode.
 
 The modules, by concern: context (the Reader), session (Readers), prepared (statements
 compiled once per shape), descriptions (held per release), statements (the SELECTs),
-lookups, releases, replication, shares, figures, coverage, catalogue, series, pinning and
+lookups, releases, replication, shares, figures, updates, coverage, catalogue, series, pinning and
 documents (the query functions).
 """
 
@@ -116,6 +116,14 @@ from models.read.shares import (
     shares_by_option,
     shares_by_wave,
 )
+from models.read.updates import (
+    ChangesPage,
+    RemovedFigure,
+    Update,
+    changes_since,
+    list_updates,
+    removed_figures,
+)
 
 __all__ = [
     # Reading
@@ -175,6 +183,12 @@ __all__ = [
     "current_release",
     "get_release",
     "list_changes",
+    "list_updates",
+    "changes_since",
+    "removed_figures",
+    "ChangesPage",
+    "RemovedFigure",
+    "Update",
     "list_releases",
     "release_as_of",
     # One figure and its history

@@ -105,6 +105,8 @@ def share_where(reader: Reader, filter: ShareFilter) -> dict[str, Any]:
     params: dict[str, Any] = {}
     if filter.as_of is not None:
         params["as_of"] = filter.as_of
+    if filter.updated_after is not None:
+        params["updated_after"] = filter.updated_after
     waves: set[int] | None = None
     if filter.surveys:
         surveys = set(ids_of(reader, "survey", filter.surveys))
@@ -128,11 +130,14 @@ def share_where(reader: Reader, filter: ShareFilter) -> dict[str, Any]:
 
 def _share_conditions(where: Mapping[str, Any]) -> list[ColumnElement[bool]]:
     """Conditions with bound parameters for the values `_share_where` gave; the first
-    picks the rows visible as of the filter's release."""
+    picks the rows visible as of the filter's release, the next (with `updated_after`)
+    those a later release published."""
     as_of: BindParameter[int] | None = bindparam("as_of") if "as_of" in where else None
     conditions: list[ColumnElement[bool]] = [visible(Share, as_of)]
+    if "updated_after" in where:
+        conditions.append(col(Share.release_id) > bindparam("updated_after"))
     for name, values in where.items():
-        if name != "as_of":
+        if name not in ("as_of", "updated_after"):
             conditions.append(prepared.one_of(_SHARE_COLUMNS[name], name, len(values)))
     return conditions
 
