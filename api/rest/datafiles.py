@@ -33,7 +33,7 @@ from models.records import QuestionCube, QuestionDimensions
 
 FILES = ("csv", "jsonstat", "xlsx")
 EVERY_FORMAT = ("json", *FILES)
-# The parameters of FileOptions, accepted wherever a CSV or JSON-stat is offered.
+# The parameters of FileOptions, accepted wherever a CSV and a JSON-stat of shares are offered.
 FILE_OPTIONS = ("csv_dialect", "sparse")
 # A question's table is also laid out as PxWebApi 2 lays out a table (api.formats.grid).
 TABLE_FILES = ("jsonstat", "csv", "xlsx", "px", "html", "jsonpx")
@@ -51,7 +51,7 @@ class FileOptions:
     sparse: bool = False
 
     @classmethod
-    def of(cls, params: Params, output_format: str, *, sparse_offered: bool = True) -> FileOptions:
+    def of(cls, params: Params, output_format: str) -> FileOptions:
         """The options given, each checked against the format it shapes."""
         dialect, sparse = params.once("csv_dialect"), params.flag("sparse")
         if dialect is not None:
@@ -60,7 +60,7 @@ class FileOptions:
             if dialect.lower() not in csv.DIALECTS:
                 offered = ", ".join(csv.DIALECTS)
                 raise InvalidFilter("csv_dialect", f"csv_dialect={dialect!r}: use one of {offered}")
-        if sparse and (output_format != "jsonstat" or not sparse_offered):
+        if sparse and output_format != "jsonstat":
             raise InvalidFilter("sparse", "sparse=true shapes the JSON-stat of shares only")
         return cls(csv.DIALECTS[(dialect or "rfc4180").lower()], sparse)
 
@@ -126,11 +126,12 @@ async def table_workbook(
     columns: Sequence[str],
     rows: Sequence[csv.Row],
     *,
+    lang: str,
+    name: str,
+    licences: Sequence[str],
     updated: str | None,
-    names: tuple[str, str, Sequence[str]],
 ) -> Response:
-    """A flat table as `<name>.xlsx`; `names` are the language, the name and the licences."""
-    lang, name, licences = names
+    """A flat table (rows of `columns`, as the CSV has them) as `<name>.xlsx`."""
     body = await run_in_threadpool(  # a workbook takes a while: not on the event loop
         table_xlsx.workbook,
         title,
@@ -175,7 +176,14 @@ async def shares_file(
         updated = jsonstat.updated(table.release)
         title = label or jsonstat.SHARES_LABEL[lang]
         return await table_workbook(
-            request, title, csv.SHARE_COLUMNS, rows, updated=updated, names=(lang, name, licences)
+            request,
+            title,
+            csv.SHARE_COLUMNS,
+            rows,
+            lang=lang,
+            name=name,
+            licences=licences,
+            updated=updated,
         )
     dataset = jsonstat.shares_dataset(
         table, lang, links=links(request, licences), max_cells=settings.max_cells, label=label

@@ -64,9 +64,15 @@ async def _series_file(
         title = render.text(table.detail.indicator, "title", lang) or code
         rows = csv.series_values(table, lang)
         updated = jsonstat.updated(table.release)
-        names = (lang, code, licences)
         return await datafiles.table_workbook(
-            request, title, csv.SERIES_COLUMNS, rows, updated=updated, names=names
+            request,
+            title,
+            csv.SERIES_COLUMNS,
+            rows,
+            lang=lang,
+            name=code,
+            licences=licences,
+            updated=updated,
         )
     dataset = jsonstat.series_dataset(table, lang, links=datafiles.links(request, licences))
     return datafiles.jsonstat_file(dataset, lang, f"{code}.jsonstat.json", licences)
