@@ -280,7 +280,9 @@ async def exchange(
     if media_type == "text/csv":
         # A CSV body is only a string to the schema: check what RFC 4180 readers rely on.
         assert response.headers["content-type"] == "text/csv; charset=utf-8"
-        rows = list(csv.reader(io.StringIO(response.text, newline="")))
+        # csv_dialect=excel-no: a byte order mark, then cells separated by semicolons
+        delimiter = ";" if response.text.startswith("\ufeff") else ","
+        rows = list(csv.reader(io.StringIO(response.text, newline=""), delimiter=delimiter))
         assert response.text.endswith("\r\n"), f"{url}: the last record lacks its CRLF"
         assert all(len(row) == len(rows[0]) for row in rows), f"{url}: ragged rows"
 
@@ -527,7 +529,20 @@ CASES = [
     ("GET", "/api/v1/shares?format=json-stat2&status=qualitative&lang=en", None, 200),
     ("GET", "/api/v1/shares?format=jsonstat&question=no-such-question", None, 400),
     ("GET", "/api/v1/shares?format=csv&limit=10", None, 400),
-    ("GET", "/api/v1/shares?format=xlsx", None, 400),
+    ("GET", "/api/v1/shares?format=px", None, 400),
+    # Downloads for people: Excel in Norwegian, workbooks, sparse JSON-stat
+    ("GET", "/api/v1/shares?format=xlsx&question=priority", None, 200),
+    ("GET", "/api/v1/shares?format=csv&csv_dialect=excel-no", None, 200),
+    ("GET", "/api/v1/shares?format=json&csv_dialect=excel-no", None, 400),
+    ("GET", "/api/v1/surveys/kommuneundersokelsen/data?csv_dialect=excel-no", None, 200),
+    ("GET", "/api/v1/surveys/kommuneundersokelsen/data?format=xlsx", None, 200),
+    ("GET", "/api/v1/surveys/kommuneundersokelsen/data?format=jsonstat&sparse=true", None, 200),
+    ("GET", "/api/v1/surveys/kommuneundersokelsen/data?sparse=true", None, 400),
+    ("GET", "/api/v1/questions/priority/data?sparse=true", None, 200),
+    ("GET", "/api/v1/questions/priority?format=xlsx", None, 200),
+    ("GET", "/api/v1/indicators/action-plan?format=xlsx", None, 200),
+    ("GET", "/api/v1/indicators/action-plan?format=csv&csv_dialect=excel-no", None, 200),
+    ("GET", "/api/v1/indicators/action-plan.csv?csv_dialect=excel-no", None, 200),
     ("GET", "/api/v1/questions/expected-effects?format=csv", None, 200),
     ("GET", "/api/v1/questions/service-area-planning?format=jsonstat&lang=en", None, 200),
     ("GET", "/api/v1/questions/expected-effects?format=jsonstat&wave=2017", None, 200),

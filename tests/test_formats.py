@@ -382,7 +382,7 @@ async def test_survey_download_csv_is_every_share_of_the_survey(client):
 @pytest.mark.parametrize(
     ("url", "parameter"),
     [
-        ("/api/v1/shares?format=xlsx", "format"),
+        ("/api/v1/shares?format=px", "format"),
         ("/api/v1/shares?format=csv&format=json", "format"),
         ("/api/v1/shares?format=csv&limit=10", "limit"),
         ("/api/v1/shares?format=jsonstat&cursor=s1.MQ", "cursor"),

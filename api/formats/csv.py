@@ -5,6 +5,12 @@ Numbers have a dot for decimals and no exponent, as short as they read back exac
 (23, 38.9, 0.9); a missing value is an empty cell, and `status` says why it is missing.
 Text that a spreadsheet would run as a formula is written with a leading apostrophe
 (`neutralised`), as OWASP advises for CSV injection.
+
+That is the `rfc4180` dialect, the default. The `excel-no` dialect is the same table as
+a spreadsheet with Norwegian regional settings opens it with a double click: `;` between
+cells, a decimal comma (`12,5`) and a UTF-8 byte order mark, still with CRLF. Excel in
+Norwegian takes `,` for the decimal sign and `;` for the list separator, so a `12.5` in a
+comma-separated file would be read as text or a date, and without the mark as Windows-1252.
 """
 
 from __future__ import annotations
@@ -13,11 +19,31 @@ import csv
 import io
 import re
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from decimal import Decimal
 
 from models.read.updates import RemovedFigure
 from models.records import IndicatorTable, SeriesPoint, ShareRecord
 from models.tables import FigureStatus
+
+
+@dataclass(frozen=True, slots=True)
+class Dialect:
+    """How cells are separated and decimals written, and whether a byte order mark leads."""
+
+    delimiter: str
+    decimal: str
+    byte_order_mark: bool
+
+
+RFC4180 = Dialect(delimiter=",", decimal=".", byte_order_mark=False)
+EXCEL_NO = Dialect(delimiter=";", decimal=",", byte_order_mark=True)
+DIALECTS = {"rfc4180": RFC4180, "excel-no": EXCEL_NO}
+
+# A row before it is written: numbers stay numbers, so that a workbook (api.formats.table_xlsx)
+# can take the same rows.
+Value = str | int | float | None
+Row = list[Value]
 
 SHARE_COLUMNS = (
     "survey", "wave", "question", "question_text", "option", "option_label", "segment",
@@ -33,21 +59,23 @@ SERIES_COLUMNS = (
 )  # fmt: skip
 
 
-def number(value: float | int | None) -> str:
-    """A number as CSV readers in any locale take it: `23`, `38.9`, never `3.89e+01`."""
+def number(value: float | int | None, dialect: Dialect = RFC4180) -> str:
+    """A number as CSV readers in any locale take it: `23`, `38.9`, never `3.89e+01`
+    (`38,9` in a dialect with a decimal comma)."""
     if value is None:
         return ""
     if isinstance(value, int):
         return str(value)
     # repr is the shortest text that reads back as the same float; Decimal drops the exponent.
     text = format(Decimal(repr(value)), "f")
-    return text.rstrip("0").rstrip(".") if "." in text else text
+    text = text.rstrip("0").rstrip(".") if "." in text else text
+    return text.replace(".", dialect.decimal)
 
 
 # A cell starting with one of these is a formula to Excel, LibreOffice or Google Sheets
 # (OWASP, CSV injection); NUL as well, by OWASP ASVS 1.2.10.
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\0")
-_NUMBER = re.compile(r"-?[0-9]+(\.[0-9]+)?")  # as `number` writes one: never a formula
+_NUMBER = re.compile(r"-?[0-9]+([.,][0-9]+)?")  # as `number` writes one: never a formula
 
 
 def neutralised(cell: str) -> str:
@@ -64,28 +92,32 @@ def _in(record: object, name: str, lang: str) -> str:
     return "" if value is None else str(value)
 
 
-def _write(rows: Iterable[Sequence[str]]) -> str:
+def _write(rows: Iterable[Sequence[Value]], dialect: Dialect) -> str:
     buffer = io.StringIO()
-    csv.writer(buffer, lineterminator="\r\n").writerows(map(_neutralised_row, rows))
+    writer = csv.writer(buffer, delimiter=dialect.delimiter, lineterminator="\r\n")
+    writer.writerows([_cell(value, dialect) for value in row] for row in rows)
     return buffer.getvalue()
 
 
-def _neutralised_row(row: Sequence[str]) -> list[str]:
-    return [neutralised(cell) for cell in row]
+def _cell(value: Value, dialect: Dialect) -> str:
+    if value is None or isinstance(value, int | float):
+        return number(value, dialect)
+    return neutralised(value)
 
 
-def _share_row(share: ShareRecord, lang: str) -> list[str]:
+def share_values(share: ShareRecord, lang: str) -> Row:
+    """A share's row of SHARE_COLUMNS, numbers as numbers and a missing one as None."""
     return [
         share.survey,
-        str(share.wave),
+        share.wave,
         share.question,
         _in(share, "question_text", lang),
         share.option,
         _in(share, "option_label", lang),
         share.segment,
         _in(share, "segment_label", lang),
-        number(share.value),
-        number(share.base_n),
+        share.value,
+        share.base_n,
         share.status.value,
         _in(share, "note", lang),
         share.source,
@@ -94,32 +126,36 @@ def _share_row(share: ShareRecord, lang: str) -> list[str]:
     ]
 
 
-def share_header() -> str:
-    return _write([SHARE_COLUMNS])
+def _header(columns: Sequence[str], dialect: Dialect) -> str:
+    return ("\ufeff" if dialect.byte_order_mark else "") + _write([columns], dialect)
 
 
-def share_rows(shares: Iterable[ShareRecord], lang: str) -> str:
+def share_header(dialect: Dialect = RFC4180) -> str:
+    return _header(SHARE_COLUMNS, dialect)
+
+
+def share_rows(shares: Iterable[ShareRecord], lang: str, dialect: Dialect = RFC4180) -> str:
     """Rows without the header, for writing a long table a page at a time."""
-    return _write(_share_row(share, lang) for share in shares)
+    return _write((share_values(share, lang) for share in shares), dialect)
 
 
-def shares(shares: Iterable[ShareRecord], lang: str) -> str:
-    return share_header() + share_rows(shares, lang)
+def shares(shares: Iterable[ShareRecord], lang: str, dialect: Dialect = RFC4180) -> str:
+    return share_header(dialect) + share_rows(shares, lang, dialect)
 
 
-def _parts(point: SeriesPoint) -> str:
+def _parts(point: SeriesPoint, dialect: Dialect) -> str:
     """What a derived value was computed from: "all-digital=10 (approximate);most-digital=32"."""
     return ";".join(
-        f"{part.option}={number(part.value)}"
+        f"{part.option}={number(part.value, dialect)}"
         + ("" if part.status is FigureStatus.PUBLISHED else f" ({part.status.value})")
         for part in point.parts
     )
 
 
-def series(table: IndicatorTable, lang: str) -> str:
-    """An indicator's series: one row per wave, with the value or the reason it is missing."""
+def series_values(table: IndicatorTable, lang: str, dialect: Dialect = RFC4180) -> list[Row]:
+    """An indicator's rows of SERIES_COLUMNS: one per wave, the value or why it is missing."""
     indicator, series = table.detail.indicator, table.detail.series
-    rows = [
+    return [
         [
             indicator.survey,
             indicator.code,
@@ -128,16 +164,16 @@ def series(table: IndicatorTable, lang: str) -> str:
             "+".join(indicator.options),
             series.segment,
             _in(table.segment, "label", lang),
-            str(point.wave),
-            number(point.value),
+            point.wave,
+            point.value,
             indicator.unit,
             point.status.value,
             point.rule or "",
-            _parts(point) if point.rule else "",
-            number(point.base_n),
-            number(point.change),
-            number(point.change_from),
-            number(point.published_total.value if point.published_total else None),
+            _parts(point, dialect) if point.rule else "",
+            point.base_n,
+            point.change,
+            point.change_from,
+            point.published_total.value if point.published_total else None,
             point.published_total.source if point.published_total else "",
             ",".join(point.sources),
             point.source_published or "",
@@ -145,30 +181,36 @@ def series(table: IndicatorTable, lang: str) -> str:
         ]
         for point in series.points
     ]
-    return _write([SERIES_COLUMNS, *rows])
+
+
+def series(table: IndicatorTable, lang: str, dialect: Dialect = RFC4180) -> str:
+    """An indicator's series: one row per wave, with the value or the reason it is missing."""
+    return _header(SERIES_COLUMNS, dialect) + _write(series_values(table, lang, dialect), dialect)
 
 
 # Shares updated after a release (`updated_after`): each row says whether it is a tombstone.
 UPDATE_COLUMNS = (*SHARE_COLUMNS, "removed")
 
 
-def update_header() -> str:
-    return _write([UPDATE_COLUMNS])
+def update_header(dialect: Dialect = RFC4180) -> str:
+    return _header(UPDATE_COLUMNS, dialect)
 
 
-def update_rows(items: Iterable[ShareRecord | RemovedFigure], lang: str) -> str:
+def update_rows(
+    items: Iterable[ShareRecord | RemovedFigure], lang: str, dialect: Dialect = RFC4180
+) -> str:
     """Added or changed shares (`removed` false), and tombstones: the codes, the rest empty."""
-    rows = []
+    rows: list[Row] = []
     for item in items:
         if isinstance(item, RemovedFigure):
-            codes = {
+            codes: dict[str, Value] = {
                 "survey": item.survey,
-                "wave": str(item.wave),
+                "wave": item.wave,
                 "question": item.question,
                 "option": item.option,
                 "segment": item.segment,
             }
             rows.append([*(codes.get(name, "") for name in SHARE_COLUMNS), "true"])
         else:
-            rows.append([*_share_row(item, lang), "false"])
-    return _write(rows)
+            rows.append([*share_values(item, lang), "false"])
+    return _write(rows, dialect)

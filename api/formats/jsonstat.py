@@ -111,7 +111,7 @@ def _text(record: object, name: str, lang: str) -> str | None:
     return value
 
 
-def _updated(release: ReleaseRecord | None) -> str | None:
+def updated(release: ReleaseRecord | None) -> str | None:
     if release is None:
         return None
     return release.loaded_at.astimezone(dt.UTC).isoformat().replace("+00:00", "Z")
@@ -201,8 +201,8 @@ def _dataset(
     document: JSON = {"version": "2.0", "class": "dataset", "label": label}
     if (text := _source(sources)) is not None:
         document["source"] = text
-    if (updated := _updated(release)) is not None:
-        document["updated"] = updated
+    if (moment := updated(release)) is not None:
+        document["updated"] = moment
     document |= {
         "note": [note for note in notes if note],
         "link": link,
@@ -350,3 +350,19 @@ def series_dataset(table: IndicatorTable, lang: str, *, links: Links) -> JSON:
             "waves_with_figures": list(table.detail.waves_with_figures),
         },
     )
+
+
+def sparse(dataset: JSON) -> JSON:
+    """The dataset without its empty cells, as JSON-stat 2.0 allows: `value` an object of
+    the cells with a number, keyed by cell index (a cell left out is null). `status` keeps
+    why a cell without a number has none (`qualitative`, `not_published`) but not
+    `no_source`, which the left-out cell says already."""
+    values = {
+        str(index): value for index, value in enumerate(dataset["value"]) if value is not None
+    }
+    status = {
+        index: status
+        for index, status in dataset["status"].items()
+        if status != FigureStatus.NO_SOURCE.value
+    }
+    return dataset | {"value": values, "status": status}

@@ -89,24 +89,24 @@ def workbook(cube: QuestionCube, lang: str, *, links: jsonstat.Links) -> bytes:
         for written in row:  # a text is never a formula, whatever it starts with
             if isinstance(written.value, str) and written.value.startswith("="):
                 written.data_type = "s"
-    when = _when(table.updated)
+    when = moment(table.updated)
     book.properties.title = table.title
     book.properties.language = lang
     book.properties.creator = "kommunedigi"
     book.properties.created = book.properties.modified = when
     written = io.BytesIO()
     book.save(written)
-    return _dated(written.getvalue(), when)
+    return dated(written.getvalue(), when)
 
 
-def _when(updated: str | None) -> dt.datetime:
+def moment(updated: str | None) -> dt.datetime:
     if updated is None:
         return EPOCH
     instant = dt.datetime.fromisoformat(updated.replace("Z", "+00:00"))
     return instant.astimezone(dt.UTC).replace(tzinfo=None, microsecond=0)
 
 
-def _dated(archive: bytes, when: dt.datetime) -> bytes:
+def dated(archive: bytes, when: dt.datetime) -> bytes:
     """The zip with every member dated `when`, so that the bytes depend on the table only."""
     out = io.BytesIO()
     with (

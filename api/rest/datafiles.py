@@ -5,18 +5,24 @@ attachment with a file name, and says its language in Content-Language. CSV of s
 is streamed a page at a time through the query layer's keyset paging, so a whole
 survey of millions of shares never sits in memory; what is not streamed is capped by
 `max_cells`, checked before the shares are read.
+
+Two options shape a file for people rather than programs: `csv_dialect=excel-no` writes a
+CSV as Excel with Norwegian settings opens it (api.formats.csv), and `sparse=true` leaves
+a JSON-stat dataset's empty cells out (api.formats.jsonstat.sparse). Each is a 400 beside
+a format it does not shape.
 """
 
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import Response, StreamingResponse
 
-from api.formats import csv, html, jsonpx, jsonstat, px, xlsx
+from api.formats import csv, html, jsonpx, jsonstat, px, table_xlsx, xlsx
 from api.licences import link_header
 from api.params import Params
 from api.responses import JSONResponse
@@ -25,8 +31,10 @@ from models import read
 from models.filters import InvalidFilter, PageRequest, ShareFilter, TooManyCells
 from models.records import QuestionCube, QuestionDimensions
 
-FILES = ("csv", "jsonstat")
+FILES = ("csv", "jsonstat", "xlsx")
 EVERY_FORMAT = ("json", *FILES)
+# The parameters of FileOptions, accepted wherever a CSV and a JSON-stat of shares are offered.
+FILE_OPTIONS = ("csv_dialect", "sparse")
 # A question's table is also laid out as PxWebApi 2 lays out a table (api.formats.grid).
 TABLE_FILES = ("jsonstat", "csv", "xlsx", "px", "html", "jsonpx")
 EXTENSIONS = {
@@ -35,6 +43,26 @@ EXTENSIONS = {
     "html": html.EXTENSION,
     "jsonpx": jsonpx.EXTENSION,
 }
+
+
+@dataclass(frozen=True, slots=True)
+class FileOptions:
+    dialect: csv.Dialect = csv.RFC4180
+    sparse: bool = False
+
+    @classmethod
+    def of(cls, params: Params, output_format: str) -> FileOptions:
+        """The options given, each checked against the format it shapes."""
+        dialect, sparse = params.once("csv_dialect"), params.flag("sparse")
+        if dialect is not None:
+            if output_format != "csv":
+                raise InvalidFilter("csv_dialect", "csv_dialect shapes CSV only; add format=csv")
+            if dialect.lower() not in csv.DIALECTS:
+                offered = ", ".join(csv.DIALECTS)
+                raise InvalidFilter("csv_dialect", f"csv_dialect={dialect!r}: use one of {offered}")
+        if sparse and output_format != "jsonstat":
+            raise InvalidFilter("sparse", "sparse=true shapes the JSON-stat of shares only")
+        return cls(csv.DIALECTS[(dialect or "rfc4180").lower()], sparse)
 
 
 def choose(
@@ -68,6 +96,7 @@ def _headers(lang: str, filename: str, licences: Sequence[str | None]) -> dict[s
 
 
 def csv_file(text: str, lang: str, filename: str, licences: Sequence[str]) -> Response:
+    """A CSV in any dialect: its byte order mark, if any, is in `text`."""
     headers = _headers(lang, filename, licences)
     return Response(text.encode(), media_type=MEDIA_TYPES["csv"], headers=headers)
 
@@ -80,9 +109,40 @@ def attachment(
 
 
 def jsonstat_file(
-    dataset: dict[str, Any], lang: str, filename: str, licences: Sequence[str]
+    dataset: dict[str, Any],
+    lang: str,
+    filename: str,
+    licences: Sequence[str],
+    options: FileOptions = FileOptions(),
 ) -> Response:
+    if options.sparse:
+        dataset = jsonstat.sparse(dataset)
     return JSONResponse(dataset, headers=_headers(lang, filename, licences))
+
+
+async def table_workbook(
+    request: Request,
+    title: str,
+    columns: Sequence[str],
+    rows: Sequence[csv.Row],
+    *,
+    lang: str,
+    name: str,
+    licences: Sequence[str],
+    updated: str | None,
+) -> Response:
+    """A flat table (rows of `columns`, as the CSV has them) as `<name>.xlsx`."""
+    body = await run_in_threadpool(  # a workbook takes a while: not on the event loop
+        table_xlsx.workbook,
+        title,
+        columns,
+        rows,
+        lang,
+        links=links(request, licences),
+        updated=updated,
+    )
+    filename = f"{name}.{xlsx.EXTENSION}"
+    return attachment(body, xlsx.MEDIA_TYPE, lang, filename, licences)
 
 
 async def shares_file(
@@ -94,10 +154,11 @@ async def shares_file(
     name: str,
     label: str | None = None,
     cap_csv: bool = True,
+    options: FileOptions = FileOptions(),
 ) -> Response:
-    """Every share within `filter` as `<name>.csv` or `<name>.jsonstat.json`."""
+    """Every share within `filter` as `<name>.csv`, `.xlsx` or `.jsonstat.json`."""
     readers, settings = request.app.state.readers, request.app.state.settings
-    if output_format == "jsonstat" or cap_csv:
+    if output_format != "csv" or cap_csv:
         count = await readers.run(read.count_shares, filter)
         narrow = "narrow the filters" + (
             ", or download a survey's CSV, which has no cap, from /api/v1/surveys/{code}/data"
@@ -107,14 +168,31 @@ async def shares_file(
         TooManyCells.check(count, settings.max_cells, narrow=narrow)
     licences = await licences_of(request, filter)
     if output_format == "csv" and filter.updated_after is not None:
-        return await _stream_updates_csv(request, filter, lang, f"{name}.csv", licences)
+        return await _stream_updates_csv(
+            request, filter, lang, f"{name}.csv", licences, options.dialect
+        )
     if output_format == "csv":
-        return await _stream_csv(request, filter, lang, f"{name}.csv", licences)
+        filename = f"{name}.csv"
+        return await _stream_csv(request, filter, lang, filename, licences, options.dialect)
     table = await readers.run_in_thread(read.share_table, filter)
+    if output_format == "xlsx":
+        rows = [csv.share_values(share, lang) for share in table.shares]
+        updated = jsonstat.updated(table.release)
+        title = label or jsonstat.SHARES_LABEL[lang]
+        return await table_workbook(
+            request,
+            title,
+            csv.SHARE_COLUMNS,
+            rows,
+            lang=lang,
+            name=name,
+            licences=licences,
+            updated=updated,
+        )
     dataset = jsonstat.shares_dataset(
         table, lang, links=links(request, licences), max_cells=settings.max_cells, label=label
     )
-    return jsonstat_file(dataset, lang, f"{name}.jsonstat.json", licences)
+    return jsonstat_file(dataset, lang, f"{name}.jsonstat.json", licences, options)
 
 
 async def question_file(
@@ -124,6 +202,7 @@ async def question_file(
     lang: str,
     *,
     as_of: int | None = None,
+    options: FileOptions = FileOptions(),
 ) -> Response:
     """A question's table narrowed to `dimensions`, every cell of it (as of a release)."""
     readers, settings = request.app.state.readers, request.app.state.settings
@@ -134,11 +213,12 @@ async def question_file(
     name = dimensions.question.code
     licences = await licences_of(request, ShareFilter(questions=(name,)))
     if output_format == "csv":
-        return csv_file(csv.shares(cube.table.shares, lang), lang, f"{name}.csv", licences)
+        text = csv.shares(cube.table.shares, lang, options.dialect)
+        return csv_file(text, lang, f"{name}.csv", licences)
     if output_format in EXTENSIONS:
         return await _laid_out(request, cube, output_format, lang, licences)
     dataset = jsonstat.question_dataset(cube, lang, links=links(request, licences))
-    return jsonstat_file(dataset, lang, f"{name}.jsonstat.json", licences)
+    return jsonstat_file(dataset, lang, f"{name}.jsonstat.json", licences, options)
 
 
 async def _laid_out(
@@ -162,7 +242,12 @@ async def _laid_out(
 
 
 async def _stream_csv(
-    request: Request, filter: ShareFilter, lang: str, filename: str, licences: Sequence[str]
+    request: Request,
+    filter: ShareFilter,
+    lang: str,
+    filename: str,
+    licences: Sequence[str],
+    dialect: csv.Dialect,
 ) -> Response:
     readers, page_size = request.app.state.readers, request.app.state.settings.max_page_size
     # The first page is read before answering, so that a bad filter is still a 400.
@@ -170,11 +255,11 @@ async def _stream_csv(
 
     async def body() -> AsyncIterator[bytes]:
         page = first
-        yield (csv.share_header() + csv.share_rows(page.items, lang)).encode()
+        yield (csv.share_header(dialect) + csv.share_rows(page.items, lang, dialect)).encode()
         while page.next is not None:
             after = PageRequest(page_size, page.next)
             page = await readers.run_in_thread(read.list_shares, filter, after)
-            yield csv.share_rows(page.items, lang).encode()
+            yield csv.share_rows(page.items, lang, dialect).encode()
 
     return StreamingResponse(
         body(), media_type=MEDIA_TYPES["csv"], headers=_headers(lang, filename, licences)
@@ -182,7 +267,12 @@ async def _stream_csv(
 
 
 async def _stream_updates_csv(
-    request: Request, filter: ShareFilter, lang: str, filename: str, licences: Sequence[str]
+    request: Request,
+    filter: ShareFilter,
+    lang: str,
+    filename: str,
+    licences: Sequence[str],
+    dialect: csv.Dialect,
 ) -> Response:
     """The shares added or changed after `filter.updated_after` and the tombstones of those
     removed since (models.read.list_updates), streamed a page at a time as `_stream_csv`."""
@@ -191,11 +281,11 @@ async def _stream_updates_csv(
 
     async def body() -> AsyncIterator[bytes]:
         page = first
-        yield (csv.update_header() + csv.update_rows(page.items, lang)).encode()
+        yield (csv.update_header(dialect) + csv.update_rows(page.items, lang, dialect)).encode()
         while page.next is not None:
             after = PageRequest(page_size, page.next)
             page = await readers.run_in_thread(read.list_updates, filter, after)
-            yield csv.update_rows(page.items, lang).encode()
+            yield csv.update_rows(page.items, lang, dialect).encode()
 
     return StreamingResponse(
         body(), media_type=MEDIA_TYPES["csv"], headers=_headers(lang, filename, licences)

@@ -29,8 +29,11 @@ from models.read import IndicatorDownload
 ZIP = "application/zip"
 
 
-async def _download(request: Request) -> tuple[IndicatorDownload, Addresses, str]:
-    params = Params(request.query_params, {AS_OF})
+async def _download(
+    request: Request, params: Params | None = None
+) -> tuple[IndicatorDownload, Addresses, str]:
+    """The indicator's download; `params` when the file takes more than `lang` and `as_of`."""
+    params = params or Params(request.query_params, {AS_OF})
     lang, as_of = params.lang, await release_as_of(request, params)
     code = request.path_params["code"]
     found = await request.app.state.readers.run(read.indicator_download, code, as_of=as_of)
@@ -47,8 +50,10 @@ def _file(
 
 
 async def indicator_csv(request: Request) -> Response:
-    download, at, lang = await _download(request)
-    body = csv.series(download.table, lang).encode()
+    params = Params(request.query_params, {AS_OF, "csv_dialect"})
+    dialect = datafiles.FileOptions.of(params, "csv").dialect
+    download, at, lang = await _download(request, params)
+    body = csv.series(download.table, lang, dialect).encode()
     return _file(body, MEDIA_TYPES["csv"], download, at.filename("csv"), lang)
 
 

@@ -1,6 +1,7 @@
 """Indicators: named series over waves, with changes in percentage points.
 
-A series is also a CSV (one row per wave) or a JSON-stat dataset (one cell per wave).
+A series is also a CSV or a workbook (one row per wave) or a JSON-stat dataset (one cell
+per wave).
 """
 
 from __future__ import annotations
@@ -21,13 +22,14 @@ async def list_indicators(request: Request) -> Response:
 
 
 async def get_indicator(request: Request) -> Response:
-    params = Params(request.query_params, {"segment", "format", AS_OF})
+    params = Params(request.query_params, {"segment", "format", AS_OF, "csv_dialect"})
     lang, segment = params.lang, params.code("segment", "all")
     as_of = await release_as_of(request, params)
     code = request.path_params["code"]
     output_format = datafiles.choose(request, params, datafiles.EVERY_FORMAT)
+    dialect = datafiles.FileOptions.of(params, output_format).dialect
     if output_format != "json":
-        return await _series_file(request, code, segment, output_format, lang, as_of)
+        return await _series_file(request, code, segment, output_format, lang, as_of, dialect)
     detail = await request.app.state.readers.run(
         read.indicator_detail, code, segment=segment, as_of=as_of
     )
@@ -42,7 +44,13 @@ async def get_indicator(request: Request) -> Response:
 
 
 async def _series_file(
-    request: Request, code: str, segment: str, output_format: str, lang: str, as_of: int | None
+    request: Request,
+    code: str,
+    segment: str,
+    output_format: str,
+    lang: str,
+    as_of: int | None,
+    dialect: csv.Dialect,
 ) -> Response:
     readers = request.app.state.readers
     table = await readers.run(read.indicator_table, code, segment=segment, as_of=as_of)
@@ -50,6 +58,21 @@ async def _series_file(
         raise Problem.not_found("indicator", code)
     licences = await datafiles.licences_of(request, ShareFilter(questions=(table.question.code,)))
     if output_format == "csv":
-        return datafiles.csv_file(csv.series(table, lang), lang, f"{code}.csv", licences)
+        text = csv.series(table, lang, dialect)
+        return datafiles.csv_file(text, lang, f"{code}.csv", licences)
+    if output_format == "xlsx":
+        title = render.text(table.detail.indicator, "title", lang) or code
+        rows = csv.series_values(table, lang)
+        updated = jsonstat.updated(table.release)
+        return await datafiles.table_workbook(
+            request,
+            title,
+            csv.SERIES_COLUMNS,
+            rows,
+            lang=lang,
+            name=code,
+            licences=licences,
+            updated=updated,
+        )
     dataset = jsonstat.series_dataset(table, lang, links=datafiles.links(request, licences))
     return datafiles.jsonstat_file(dataset, lang, f"{code}.jsonstat.json", licences)

@@ -27,18 +27,21 @@ async def list_questions(request: Request) -> Response:
 
 
 async def get_question(request: Request) -> Response:
-    params = Params(request.query_params, {"wave", "segment", "format", AS_OF})
+    params = Params(
+        request.query_params, {"wave", "segment", "format", AS_OF, *datafiles.FILE_OPTIONS}
+    )
     lang, as_of = params.lang, await release_as_of(request, params)
     filter = ShareFilter(waves=params.years("wave"), segments=params.codes("segment"), as_of=as_of)
     code = request.path_params["code"]
     output_format = datafiles.choose(request, params, datafiles.EVERY_FORMAT)
+    file_options = datafiles.FileOptions.of(params, output_format)
     if output_format != "json":
         choices = {
             dimension: selection.codes(dimension, values)
             for dimension, values in (("wave", filter.waves), ("segment", filter.segments))
             if values
         }
-        return await _table(request, code, choices, output_format, lang, as_of)
+        return await _table(request, code, choices, output_format, lang, as_of, file_options)
     detail = await request.app.state.readers.run(read.question_detail, code, filter)
     if detail is None:
         raise Problem.not_found("question", code)
@@ -59,14 +62,15 @@ async def get_question(request: Request) -> Response:
 async def get_question_data(request: Request) -> Response:
     """A selection from the question's table, as PxWebApi 2 takes it."""
     selections = {*selection.PARAMETERS, *selection.given(request.query_params)}
-    accepted = {*selections, "outputFormat", "format", AS_OF}
+    accepted = {*selections, "outputFormat", "format", AS_OF, *datafiles.FILE_OPTIONS}
     params = Params(request.query_params, accepted)
     lang, as_of = params.lang, await release_as_of(request, params)
     names = ("outputFormat", "format")
     output_format = datafiles.choose(request, params, datafiles.TABLE_FILES, names=names)
+    file_options = datafiles.FileOptions.of(params, output_format)
     choices = selection.parse(params)
     code = request.path_params["code"]
-    return await _table(request, code, choices, output_format, lang, as_of)
+    return await _table(request, code, choices, output_format, lang, as_of, file_options)
 
 
 async def _table(
@@ -76,10 +80,13 @@ async def _table(
     output_format: str,
     lang: str,
     as_of: int | None,
+    options: datafiles.FileOptions,
 ) -> Response:
     readers = request.app.state.readers
     dimensions = await readers.run(read.question_dimensions, code, as_of=as_of)
     if dimensions is None:
         raise Problem.not_found("question", code)
     selected = selection.resolve(dimensions, choices)
-    return await datafiles.question_file(request, selected, output_format, lang, as_of=as_of)
+    return await datafiles.question_file(
+        request, selected, output_format, lang, as_of=as_of, options=options
+    )

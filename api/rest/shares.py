@@ -1,6 +1,6 @@
 """The flat shares table: filter by any dimension, page with an opaque cursor.
 
-As CSV or JSON-stat (`?format=`, or CSV by Accept) it is every matching share in one
+As CSV, JSON-stat or XLSX (`?format=`, or CSV by Accept) it is every matching share in one
 file, up to `max_cells` of them, rather than a page.
 """
 
@@ -20,12 +20,13 @@ PAGING = ("limit", "cursor")
 
 async def list_shares(request: Request) -> Response:
     settings = request.app.state.settings
-    accepted = {*SHARE_FILTERS, *PAGING, "format", AS_OF, UPDATED_AFTER}
+    accepted = {*SHARE_FILTERS, *PAGING, "format", AS_OF, UPDATED_AFTER, *datafiles.FILE_OPTIONS}
     params = Params(request.query_params, accepted)
     lang = params.lang
     as_of = await release_as_of(request, params)
     filter = params.share_filter(as_of=as_of, updated_after=await release_after(request, params))
     output_format = datafiles.choose(request, params, datafiles.EVERY_FORMAT)
+    options = datafiles.FileOptions.of(params, output_format)
     if output_format != "json":
         for name in PAGING:
             if name in request.query_params:
@@ -33,7 +34,9 @@ async def list_shares(request: Request) -> Response:
                 raise InvalidFilter(name, detail)
         prefix = filter.surveys[0] if len(filter.surveys) == 1 else "kommunedigi"
         file_name = f"{prefix}-shares"
-        return await datafiles.shares_file(request, filter, output_format, lang, name=file_name)
+        return await datafiles.shares_file(
+            request, filter, output_format, lang, name=file_name, options=options
+        )
     page_request = params.page(default=settings.default_page_size, maximum=settings.max_page_size)
     links = FigureLinks.of(request, filter.as_of)
     if filter.updated_after is None:

@@ -28,9 +28,10 @@ async def get_survey(request: Request) -> Response:
 
 
 async def get_survey_data(request: Request) -> Response:
-    """Every share of a survey: CSV streamed with no cap, or JSON-stat up to max_cells."""
-    params = Params(request.query_params, {"format", AS_OF, UPDATED_AFTER})
+    """Every share of a survey: CSV streamed with no cap, or JSON-stat or XLSX up to max_cells."""
+    params = Params(request.query_params, {"format", AS_OF, UPDATED_AFTER, *datafiles.FILE_OPTIONS})
     lang, output_format = params.lang, datafiles.choose(request, params, datafiles.FILES)
+    options = datafiles.FileOptions.of(params, output_format)
     as_of = await release_as_of(request, params)
     updated_after = await release_after(request, params)
     code = request.path_params["code"]
@@ -40,7 +41,14 @@ async def get_survey_data(request: Request) -> Response:
     filter = ShareFilter(surveys=(code,), as_of=as_of, updated_after=updated_after)
     label = render.text(survey, "title", lang)
     return await datafiles.shares_file(
-        request, filter, output_format, lang, name=f"{code}-shares", label=label, cap_csv=False
+        request,
+        filter,
+        output_format,
+        lang,
+        name=f"{code}-shares",
+        label=label,
+        cap_csv=False,
+        options=options,
     )
 
 
