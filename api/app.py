@@ -17,6 +17,7 @@ from api.http.accept_language import AcceptLanguage
 from api.http.access_log import AccessLog, lean_log_records
 from api.http.body_limits import BodyCap, BodyLimits
 from api.http.caching import HTTPCaching, NewestRelease, stale_directives
+from api.http.code_caching import CodeCaching
 from api.http.compression import Compression
 from api.http.cors import OpenCORS
 from api.http.rate_limits import API_KEY_HEADER, RateLimiter, RateLimits
@@ -40,6 +41,9 @@ EXPOSED_HEADERS = [
 ALLOWED_HEADERS = [
     "Content-Type", "Authorization", "If-None-Match", "If-Modified-Since", API_KEY_HEADER,
 ]  # fmt: skip
+
+# The smallest body gzip compresses; smaller ones are not worth a gzip header.
+GZIP_MINIMUM = 1024
 
 
 def body_caps(settings: Settings) -> dict[str, BodyCap]:
@@ -83,6 +87,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
         engine.dispose()
 
     graphql_app = graphql.make_graphql_app(readers, settings)
+    stale = stale_directives(settings.cache_stale_while_revalidate, settings.cache_stale_if_error)
     response_cache = (
         ResponseCache(settings.response_cache_bytes) if settings.response_cache_bytes else None
     )
@@ -130,11 +135,16 @@ def create_app(settings: Settings | None = None) -> Starlette:
                 max_age=settings.cache_max_age,
                 cache=response_cache,
                 graphql_max_tokens=settings.graphql_max_tokens,
-                stale=stale_directives(
-                    settings.cache_stale_while_revalidate, settings.cache_stale_if_error
-                ),
+                stale=stale,
             ),
-            Middleware(Compression, minimum_size=1024),
+            Middleware(Compression, minimum_size=GZIP_MINIMUM),
+            # Inside gzip: the contracts' ETag is a digest of the body as rendered.
+            Middleware(
+                CodeCaching,
+                max_age=settings.cache_max_age,
+                gzip_minimum=GZIP_MINIMUM,
+                stale=stale,
+            ),
         ],
         exception_handlers=problems.HANDLERS,
         lifespan=lifespan,

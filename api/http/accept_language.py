@@ -23,6 +23,11 @@ PREFIXES = (
     "/api/v1", "/api/pxwebapi/v2", "/charts/", "/embed/", "/oembed", "/indicators/", "/questions/",
 )  # fmt: skip
 PAGES = ("/",)
+# Answers under those prefixes in no language: the same bytes whatever the reader prefers,
+# so they do not say `Vary: Accept-Language` (a shared cache would keep a copy per language).
+LANGUAGE_FREE = (
+    "/api/v1", "/api/v1/", "/api/v1/config", "/api/v1/releases", "/api/pxwebapi/v2/config",
+)  # fmt: skip
 # A saved query runs in the language it was saved with, unless `lang` says otherwise.
 SAVED_QUERIES = "/api/pxwebapi/v2/savedqueries"
 PXWEBAPI = "/api/pxwebapi/"  # names languages its own way (api.languages.PXWEB)
@@ -30,7 +35,11 @@ PXWEBAPI = "/api/pxwebapi/"  # names languages its own way (api.languages.PXWEB)
 
 def takes_lang(path: str) -> bool:
     """Whether the answer at `path` is in the language Accept-Language may choose."""
-    return (path in PAGES or path.startswith(PREFIXES)) and not path.startswith(SAVED_QUERIES)
+    return (
+        (path in PAGES or path.startswith(PREFIXES))
+        and not path.startswith(SAVED_QUERIES)
+        and path not in LANGUAGE_FREE
+    )
 
 
 def _has_lang(query: bytes) -> bool:

@@ -2,9 +2,12 @@
 
 Any page may read our answers (`allow_origins=["*"]`, no credentials). Starlette's
 middleware builds a Headers object for every request and a MutableHeaders for every
-answer; here a request that is not OPTIONS gets the same headers added to the raw list:
-the simple headers (Access-Control-Allow-Origin, Access-Control-Expose-Headers) when it
-sends an Origin, and `Vary: Origin` always. Preflights go to Starlette's own code.
+answer; here a request that is not OPTIONS gets the simple headers
+(Access-Control-Allow-Origin: *, Access-Control-Expose-Headers) added to the raw list,
+whether it sends an Origin or not. The answer is then the same for every origin and for
+none, so it says no `Vary: Origin`: a shared cache keeps one copy, not one per origin,
+and a copy kept for a harvester without Origin still opens to a page. Preflights go to
+Starlette's own code.
 """
 
 from __future__ import annotations
@@ -14,7 +17,7 @@ from collections.abc import Collection
 from starlette.middleware.cors import CORSMiddleware
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from api.http.header_lists import with_replaced, with_vary
+from api.http.header_lists import with_replaced
 
 
 class OpenCORS(CORSMiddleware):
@@ -46,14 +49,10 @@ class OpenCORS(CORSMiddleware):
         if scope["type"] != "http" or scope["method"] == "OPTIONS":
             await super().__call__(scope, receive, send)
             return
-        from_page = any(name == b"origin" for name, _ in scope["headers"])
 
         async def send_with_cors(message: Message) -> None:
             if message["type"] == "http.response.start":
-                headers = message.get("headers", [])
-                if from_page:
-                    headers = with_replaced(headers, self.simple)
-                message["headers"] = with_vary(headers, b"Origin")
+                message["headers"] = with_replaced(message.get("headers", []), self.simple)
             await send(message)
 
         await self.app(scope, receive, send_with_cors)

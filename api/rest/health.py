@@ -38,7 +38,9 @@ async def health(request: Request) -> Response:
             "replication": None,
         }
         retry_after = str(request.app.state.settings.retry_after_seconds)
-        return JSONResponse(body, status_code=503, headers={"Retry-After": retry_after})
+        return JSONResponse(
+            body, status_code=503, headers={"Retry-After": retry_after, "Cache-Control": "no-store"}
+        )
     summary = release and {
         "id": release.id,
         "created_at": release.created_at,
@@ -51,4 +53,5 @@ async def health(request: Request) -> Response:
         "release": summary,
         "replication": {"role": replication.role, "lag_seconds": replication.lag_seconds},
     }
-    return JSONResponse(body)
+    # A probe asks how the service is now: no cache may answer for it.
+    return JSONResponse(body, headers={"Cache-Control": "no-store"})
