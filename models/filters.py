@@ -145,21 +145,15 @@ class Cursor:
     _PREFIX = "s1."
 
     def encode(self) -> str:
-        raw = ".".join(str(part) for part in self.key).encode()
-        return self._PREFIX + base64.urlsafe_b64encode(raw).decode().rstrip("=")
+        return _encoded(self._PREFIX, ".".join(str(part) for part in self.key))
 
     @classmethod
     def decode(cls, text: str, *, parameter: str = "cursor") -> Cursor:
-        problem = InvalidFilter(
-            parameter, f"{parameter} is not a cursor from this API: pass the `next` value unchanged"
-        )
-        if not text.startswith(cls._PREFIX):
-            raise problem
-        body = text[len(cls._PREFIX) :]
+        problem = _not_a_cursor(parameter)
+        raw = _decoded(cls._PREFIX, text, problem)
         try:
-            raw = base64.urlsafe_b64decode(body + "=" * (-len(body) % 4)).decode("ascii")
             parts = tuple(int(part) for part in raw.split("."))
-        except (binascii.Error, UnicodeDecodeError, ValueError):
+        except ValueError:
             raise problem from None
         if len(parts) != 4 or any(part < 0 for part in parts):
             raise problem
@@ -177,25 +171,37 @@ class ChangeCursor:
     _PREFIX = "c1."
 
     def encode(self) -> str:
-        raw = f"{self.release}.{self.cell.encode()}".encode()
-        return self._PREFIX + base64.urlsafe_b64encode(raw).decode().rstrip("=")
+        return _encoded(self._PREFIX, f"{self.release}.{self.cell.encode()}")
 
     @classmethod
     def decode(cls, text: str, *, parameter: str = "cursor") -> ChangeCursor:
-        problem = InvalidFilter(
-            parameter, f"{parameter} is not a cursor from this API: pass the `next` value unchanged"
-        )
-        if not text.startswith(cls._PREFIX):
-            raise problem
-        body = text[len(cls._PREFIX) :]
-        try:
-            raw = base64.urlsafe_b64decode(body + "=" * (-len(body) % 4)).decode("ascii")
-        except (binascii.Error, UnicodeDecodeError):
-            raise problem from None
-        release, _, cell = raw.partition(".")
+        problem = _not_a_cursor(parameter)
+        release, _, cell = _decoded(cls._PREFIX, text, problem).partition(".")
         if not _RELEASE_NUMBER.match(release):
             raise problem
         return cls(int(release), Cursor.decode(cell, parameter=parameter))
+
+
+def _not_a_cursor(parameter: str) -> InvalidFilter:
+    return InvalidFilter(
+        parameter, f"{parameter} is not a cursor from this API: pass the `next` value unchanged"
+    )
+
+
+def _encoded(prefix: str, raw: str) -> str:
+    """A cursor's text: its kind's prefix and its position in URL-safe base64, unpadded."""
+    return prefix + base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
+
+
+def _decoded(prefix: str, text: str, problem: InvalidFilter) -> str:
+    """The position `_encoded` wrote; `problem` for any other text."""
+    if not text.startswith(prefix):
+        raise problem
+    body = text[len(prefix) :]
+    try:
+        return base64.urlsafe_b64decode(body + "=" * (-len(body) % 4)).decode("ascii")
+    except (binascii.Error, UnicodeDecodeError):
+        raise problem from None
 
 
 @dataclass(frozen=True, slots=True)

@@ -174,8 +174,8 @@ PROBLEM = "application/problem+json"
             400,
             "Invalid parameter",
             "limits",
-            "limits is not a parameter here; allowed: as_of, cursor, format, lang, limit, "
-            "option, question, segment, status, survey, wave",
+            "limits is not a parameter here; allowed: as_of, csv_dialect, cursor, format, lang,"
+            " limit, option, question, segment, sparse, status, survey, updated_after, wave",
         ),
         (
             "/api/v1/indicators/action-plan",

@@ -167,10 +167,6 @@ async def shares_file(
         )
         TooManyCells.check(count, settings.max_cells, narrow=narrow)
     licences = await licences_of(request, filter)
-    if output_format == "csv" and filter.updated_after is not None:
-        return await _stream_updates_csv(
-            request, filter, lang, f"{name}.csv", licences, options.dialect
-        )
     if output_format == "csv":
         filename = f"{name}.csv"
         return await _stream_csv(request, filter, lang, filename, licences, options.dialect)
@@ -249,43 +245,22 @@ async def _stream_csv(
     licences: Sequence[str],
     dialect: csv.Dialect,
 ) -> Response:
+    """Every share `filter` keeps, or with `updated_after` the shares added or changed since
+    and the tombstones of those removed (models.read.list_updates), a page at a time."""
+    updates = filter.updated_after is not None
+    fetch = read.list_updates if updates else read.list_shares
+    header = csv.update_header(dialect) if updates else csv.share_header(dialect)
+    rows = csv.update_rows if updates else csv.share_rows
     readers, page_size = request.app.state.readers, request.app.state.settings.max_page_size
     # The first page is read before answering, so that a bad filter is still a 400.
-    first = await readers.run_in_thread(read.list_shares, filter, PageRequest(page_size))
+    first = await readers.run_in_thread(fetch, filter, PageRequest(page_size))
 
     async def body() -> AsyncIterator[bytes]:
         page = first
-        yield (csv.share_header(dialect) + csv.share_rows(page.items, lang, dialect)).encode()
+        yield (header + rows(page.items, lang, dialect)).encode()
         while page.next is not None:
-            after = PageRequest(page_size, page.next)
-            page = await readers.run_in_thread(read.list_shares, filter, after)
-            yield csv.share_rows(page.items, lang, dialect).encode()
-
-    return StreamingResponse(
-        body(), media_type=MEDIA_TYPES["csv"], headers=_headers(lang, filename, licences)
-    )
-
-
-async def _stream_updates_csv(
-    request: Request,
-    filter: ShareFilter,
-    lang: str,
-    filename: str,
-    licences: Sequence[str],
-    dialect: csv.Dialect,
-) -> Response:
-    """The shares added or changed after `filter.updated_after` and the tombstones of those
-    removed since (models.read.list_updates), streamed a page at a time as `_stream_csv`."""
-    readers, page_size = request.app.state.readers, request.app.state.settings.max_page_size
-    first = await readers.run_in_thread(read.list_updates, filter, PageRequest(page_size))
-
-    async def body() -> AsyncIterator[bytes]:
-        page = first
-        yield (csv.update_header(dialect) + csv.update_rows(page.items, lang, dialect)).encode()
-        while page.next is not None:
-            after = PageRequest(page_size, page.next)
-            page = await readers.run_in_thread(read.list_updates, filter, after)
-            yield csv.update_rows(page.items, lang, dialect).encode()
+            page = await readers.run_in_thread(fetch, filter, PageRequest(page_size, page.next))
+            yield rows(page.items, lang, dialect).encode()
 
     return StreamingResponse(
         body(), media_type=MEDIA_TYPES["csv"], headers=_headers(lang, filename, licences)
