@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import Any
 
 from models.tables import FigureStatus, QuestionKind, ShareStatus
 
@@ -211,6 +212,12 @@ class PublishedTotalRecord:
     def locator_in(self, lang: str) -> str | None:
         """Where in the source the figure stands, in `lang`: locator_in(self, lang)."""
         return locator_in(self, lang)
+
+
+def text_in(record: object, name: str, lang: str) -> Any:
+    """A record's text `name` in `lang`: its attribute `{name}_nb`, `{name}_nn` or `{name}_en`,
+    one column per language (api.languages)."""
+    return getattr(record, f"{name}_{lang}")
 
 
 def locator_in(figure: ShareRecord | PublishedTotalRecord, lang: str) -> str | None:

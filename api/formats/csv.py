@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from models.read.updates import RemovedFigure
-from models.records import IndicatorTable, SeriesPoint, ShareRecord
+from models.records import IndicatorTable, SeriesPoint, ShareRecord, text_in
 from models.tables import FigureStatus
 
 
@@ -88,7 +88,7 @@ def neutralised(cell: str) -> str:
 
 
 def _in(record: object, name: str, lang: str) -> str:
-    value = getattr(record, f"{name}_{lang}")
+    value = text_in(record, name, lang)
     return "" if value is None else str(value)
 
 

@@ -20,7 +20,7 @@ from api.formats import download_words as words
 from api.formats.citations import Citation, survey_name
 from api.formats.csv import SERIES_COLUMNS
 from models.read import IndicatorDownload
-from models.records import ReleaseRecord, ShareRecord, SourceRecord
+from models.records import ReleaseRecord, ShareRecord, SourceRecord, text_in
 
 JSON = dict[str, Any]
 EXTENSIONS = ("csv", "metadata.json", "zip")
@@ -72,10 +72,6 @@ def citation_of(download: IndicatorDownload, at: Addresses, lang: str, day: dt.d
     return Citation.of_indicator(download.cited, at.indicator, lang, day)
 
 
-def _text(record: object, name: str, lang: str) -> Any:
-    return getattr(record, f"{name}_{lang}")
-
-
 def _unit(unit: str, lang: str) -> JSON:
     short, in_words = words.UNITS.get(unit, {}).get(lang, (None, None))
     return {"code": unit, "short": short, "description": in_words}
@@ -102,9 +98,9 @@ def _source(source: SourceRecord, download: IndicatorDownload, lang: str) -> JSO
         "title": source.title,
         "publisher": source.publisher,
         "published": source.published,
-        "date_note": _text(source, "date_note", lang),
+        "date_note": text_in(source, "date_note", lang),
         "url": source.url,
-        "description": _text(source, "description", lang),
+        "description": text_in(source, "description", lang),
         "locators": _locators(source.code, download.shares, lang) + totals,
     }
 
@@ -131,28 +127,28 @@ def metadata(download: IndicatorDownload, at: Addresses, lang: str, day: dt.date
     citation = citation_of(download, at, lang, day)
     said, segment = words.WORDS[lang], download.table.segment
     return {
-        "title": _text(indicator, "title", lang),
-        "description": _text(indicator, "description", lang),
+        "title": text_in(indicator, "title", lang),
+        "description": text_in(indicator, "description", lang),
         "indicator": indicator.code,
         "language": lang,
         "unit": _unit(indicator.unit, lang),
         "survey": {
             "code": download.survey.code,
             "name": survey_name(download.survey),
-            "title": _text(download.survey, "title", lang),
+            "title": text_in(download.survey, "title", lang),
             "publisher": download.survey.publisher,
         },
         "question": {
             "code": question.code,
-            "text": _text(question, "text", lang),
-            "note": _text(question, "note", lang),
+            "text": text_in(question, "text", lang),
+            "note": text_in(question, "note", lang),
         },
         "options": [
-            {"code": option.code, "label": _text(option, "label", lang)}
+            {"code": option.code, "label": text_in(option, "label", lang)}
             for option in download.options
         ],
         "processing": said["sum"] if len(download.options) > 1 else said["one_option"],
-        "segment": {"code": segment.code, "label": _text(segment, "label", lang)},
+        "segment": {"code": segment.code, "label": text_in(segment, "label", lang)},
         "waves": [point.wave for point in detail.series.points],
         "waves_with_figures": list(detail.waves_with_figures),
         "sources": [_source(source, download, lang) for source in detail.sources],

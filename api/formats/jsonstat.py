@@ -41,6 +41,7 @@ from models.records import (
     ShareTable,
     SourceRecord,
     WaveRecord,
+    text_in,
 )
 from models.tables import FIGURE_STATUS_OF, FigureStatus
 
@@ -107,7 +108,7 @@ Dimensions = tuple[dict[str, str], dict[str, str], dict[str, str], dict[str, str
 
 
 def _text(record: object, name: str, lang: str) -> str | None:
-    value: str | None = getattr(record, f"{name}_{lang}")
+    value: str | None = text_in(record, name, lang)
     return value
 
 

@@ -12,7 +12,7 @@ from strawberry.types.base import get_object_definition
 
 from api.graphql.context import Info
 from api.graphql.enums import Language
-from models import read
+from models import read, records
 from models.filters import AsOf, Cursor, PageRequest
 from models.read import Children, Lookup
 
@@ -51,14 +51,14 @@ LangArg = Annotated[Language, strawberry.argument(description="Language of the t
 
 def text_in(lang: Language, record: object, name: str) -> str:
     """A record's text `name` in `lang`: its attribute `name_nb`, `name_nn` or `name_en`."""
-    text = getattr(record, f"{name}_{lang.value}")
+    text = records.text_in(record, name, lang.value)
     assert isinstance(text, str)
     return text
 
 
 def optional_text_in(lang: Language, record: object, name: str) -> str | None:
     """A record's text `name` in `lang`, where the record may have none."""
-    text = getattr(record, f"{name}_{lang.value}")
+    text = records.text_in(record, name, lang.value)
     assert text is None or isinstance(text, str)
     return text
 

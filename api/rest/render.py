@@ -24,6 +24,7 @@ from models.records import (
     SurveyRecord,
     TopicRecord,
     WaveRecord,
+    text_in,
 )
 
 JSON = dict[str, Any]
@@ -112,16 +113,12 @@ def option(record: OptionRecord, lang: str) -> JSON:
 # name per call) and leave the status an enum, which orjson writes as its value.
 
 
-def _note(record: ShareRecord, lang: str) -> str | None:
-    return record.note_en if lang == "en" else record.note_nn if lang == "nn" else record.note_nb
-
-
 def _figure(record: ShareRecord, lang: str, links: FigureLinks) -> JSON:
     return {
         "value": record.value,
         "base_n": record.base_n,
         "status": record.status,
-        "note": _note(record, lang),
+        "note": text_in(record, "note", lang),
         "source": record.source,
         "source_published": record.source_published,
         "locator": record.locator_in(lang),
@@ -131,23 +128,14 @@ def _figure(record: ShareRecord, lang: str, links: FigureLinks) -> JSON:
 
 def share(record: ShareRecord, lang: str, links: FigureLinks) -> JSON:
     """A row of the flat shares table: codes and labels, then the figure and its link."""
-    nb, nn = lang == "nb", lang == "nn"
     return {
         "survey": record.survey,
         "wave": record.wave,
         "question": record.question,
         "option": record.option,
-        "option_label": record.option_label_nb
-        if nb
-        else record.option_label_nn
-        if nn
-        else record.option_label_en,
+        "option_label": text_in(record, "option_label", lang),
         "segment": record.segment,
-        "segment_label": record.segment_label_nb
-        if nb
-        else record.segment_label_nn
-        if nn
-        else record.segment_label_en,
+        "segment_label": text_in(record, "segment_label", lang),
         **_figure(record, lang, links),
     }
 
