@@ -28,10 +28,32 @@ def _run(engine: Engine, action: str, revision: str) -> None:
     from alembic import command
 
     alembic = config()
-    with engine.begin() as connection:
-        _one_at_a_time(connection)
-        alembic.attributes["connection"] = connection
-        getattr(command, action)(alembic, revision)
+    with engine.connect() as connection:
+        sqlite = connection.dialect.name == "sqlite"
+        if sqlite:
+            # SQLite changes a column by rebuilding its table: a copy, then DROP of the
+            # old one, which enforced foreign keys refuse while other tables reference it.
+            # Off for the migration (only outside a transaction), checked before commit.
+            connection.exec_driver_sql("PRAGMA foreign_keys = OFF")
+            connection.commit()
+        try:
+            with connection.begin():
+                _one_at_a_time(connection)
+                alembic.attributes["connection"] = connection
+                getattr(command, action)(alembic, revision)
+                if sqlite:
+                    _check_references(connection)
+        finally:
+            if sqlite:
+                connection.exec_driver_sql("PRAGMA foreign_keys = ON")
+                connection.commit()
+
+
+def _check_references(connection: Connection) -> None:
+    """Raise, so that the migration rolls back, if a row references one that is gone."""
+    broken = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+    if broken:
+        raise RuntimeError(f"the migration left rows referencing nothing: {broken[:5]}")
 
 
 def _one_at_a_time(connection: Connection) -> None:
