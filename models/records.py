@@ -8,6 +8,9 @@ and never shown.
 from __future__ import annotations
 
 import datetime as dt
+import functools
+import operator
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -218,6 +221,14 @@ def text_in(record: object, name: str, lang: str) -> Any:
     """A record's text `name` in `lang`: its attribute `{name}_nb`, `{name}_nn` or `{name}_en`,
     one column per language (api.languages)."""
     return getattr(record, f"{name}_{lang}")
+
+
+@functools.cache  # a few languages, a few lists of names
+def texts_in(lang: str, *names: str) -> Callable[[object], tuple[Any, ...]]:
+    """A reader of a record's texts `names` in `lang`, all at once: what text_in gives for
+    each name, in one call (a page of shares reads three texts of each of hundreds)."""
+    read = operator.attrgetter(*(f"{name}_{lang}" for name in names))
+    return read if len(names) > 1 else lambda record: (read(record),)
 
 
 def locator_in(figure: ShareRecord | PublishedTotalRecord, lang: str) -> str | None:

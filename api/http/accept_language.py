@@ -10,12 +10,13 @@ without it, says `Vary: Accept-Language`, 304s included.
 
 from __future__ import annotations
 
+import functools
 from urllib.parse import urlencode
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from api import languages
-from api.http.header_lists import with_vary
+from api.http.header_lists import value_of, with_vary
 
 # Paths whose answers are in a language: REST, PxWebApi, the pages, charts, widget and
 # oEmbed. The catalog and feed hold every language at once; GraphQL takes `lang` per field.
@@ -33,6 +34,7 @@ SAVED_QUERIES = "/api/pxwebapi/v2/savedqueries"
 PXWEBAPI = "/api/pxwebapi/"  # names languages its own way (api.languages.PXWEB)
 
 
+@functools.lru_cache(maxsize=4096)  # asked on every request, kept answers included
 def takes_lang(path: str) -> bool:
     """Whether the answer at `path` is in the language Accept-Language may choose."""
     return (
@@ -43,7 +45,7 @@ def takes_lang(path: str) -> bool:
 
 
 def _has_lang(query: bytes) -> bool:
-    return any(part.split(b"=", 1)[0] == b"lang" for part in query.split(b"&"))
+    return b"lang" in query and any(part.split(b"=", 1)[0] == b"lang" for part in query.split(b"&"))
 
 
 class AcceptLanguage:
@@ -59,7 +61,7 @@ class AcceptLanguage:
         ):
             await self.app(scope, receive, send)
             return
-        accepted = next((v for k, v in scope["headers"] if k == b"accept-language"), None)
+        accepted = value_of(scope["headers"], b"accept-language")
         language = languages.negotiate(accepted.decode("latin-1")) if accepted else None
         if language is not None and language.value != languages.DEFAULT:
             code = languages.PXWEB[language] if scope["path"].startswith(PXWEBAPI) else language
@@ -68,7 +70,7 @@ class AcceptLanguage:
 
         async def send_varying(message: Message) -> None:
             if message["type"] == "http.response.start":
-                message["headers"] = with_vary(list(message.get("headers", [])), b"Accept-Language")
+                message["headers"] = with_vary(message.get("headers", []), b"Accept-Language")
             await send(message)
 
         await self.app(scope, receive, send_varying)

@@ -82,6 +82,7 @@ class Policy:
         return (b"ratelimit-policy", f'"{self.name}";q={self.quota};w={self.window}'.encode())
 
 
+@functools.lru_cache(maxsize=4096)  # asked on every request, kept answers included
 def policy_kind(path: str) -> str | None:
     """'harvest', 'api', or None for what is not limited."""
     if path in UNLIMITED_PATHS or path.startswith(UNLIMITED_PREFIXES):

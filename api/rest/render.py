@@ -24,7 +24,9 @@ from models.records import (
     SurveyRecord,
     TopicRecord,
     WaveRecord,
+    locator_in,
     text_in,
+    texts_in,
 )
 
 JSON = dict[str, Any]
@@ -109,34 +111,47 @@ def option(record: OptionRecord, lang: str) -> JSON:
     return {"code": record.code, "position": record.position, "label": text(record, "label", lang)}
 
 
-# A page renders hundreds of shares: these read each attribute directly (`text` formats a
-# name per call) and leave the status an enum, which orjson writes as its value.
+# A page renders hundreds of shares: these read the texts in one call, build each dict
+# whole (merging two is a visible part of a page's time: docs/benchmarks.md) and leave the
+# status an enum, which orjson writes as its value.
+SHARE_TEXTS = ("option_label", "segment_label", "note")
 
 
-def _figure(record: ShareRecord, lang: str, links: FigureLinks) -> JSON:
+def share(record: ShareRecord, lang: str, links: FigureLinks) -> JSON:
+    """A row of the flat shares table: codes and labels, then the figure and its link."""
+    option_label, segment_label, note = texts_in(lang, *SHARE_TEXTS)(record)
     return {
+        "survey": record.survey,
+        "wave": record.wave,
+        "question": record.question,
+        "option": record.option,
+        "option_label": option_label,
+        "segment": record.segment,
+        "segment_label": segment_label,
+        "value": record.value,
+        "base_n": record.base_n,
+        "status": record.status,
+        "note": note,
+        "source": record.source,
+        "source_published": record.source_published,
+        "locator": locator_in(record, lang),
+        "figure": links.share(record),
+    }
+
+
+def option_share(record: ShareRecord, lang: str, links: FigureLinks) -> JSON:
+    """A share inside its option: the wave and segment, then the figure and its link."""
+    return {
+        "wave": record.wave,
+        "segment": record.segment,
         "value": record.value,
         "base_n": record.base_n,
         "status": record.status,
         "note": text_in(record, "note", lang),
         "source": record.source,
         "source_published": record.source_published,
-        "locator": record.locator_in(lang),
+        "locator": locator_in(record, lang),
         "figure": links.share(record),
-    }
-
-
-def share(record: ShareRecord, lang: str, links: FigureLinks) -> JSON:
-    """A row of the flat shares table: codes and labels, then the figure and its link."""
-    return {
-        "survey": record.survey,
-        "wave": record.wave,
-        "question": record.question,
-        "option": record.option,
-        "option_label": text_in(record, "option_label", lang),
-        "segment": record.segment,
-        "segment_label": text_in(record, "segment_label", lang),
-        **_figure(record, lang, links),
     }
 
 
@@ -152,11 +167,6 @@ def removed_figure(record: RemovedFigure) -> JSON:
         "status": None,
         "removed": True,
     }
-
-
-def option_share(record: ShareRecord, lang: str, links: FigureLinks) -> JSON:
-    """A share inside its option: the wave and segment, then the figure and its link."""
-    return {"wave": record.wave, "segment": record.segment, **_figure(record, lang, links)}
 
 
 def indicator(record: IndicatorRecord, lang: str) -> JSON:
