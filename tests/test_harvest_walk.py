@@ -12,6 +12,7 @@ import io
 from typing import Any
 
 import httpx
+import pandas
 import pytest
 
 from api.app import create_app
@@ -230,6 +231,25 @@ async def test_a_survey_download_since_release_1_has_the_changes_and_tombstones(
     jsonstat = await client.get(url, params={"updated_after": "1", "format": "jsonstat"})
     assert jsonstat.status_code == 200
     assert sorted(value for value in jsonstat.json()["value"] if value is not None) == [25, 70]
+
+
+async def test_a_workbook_since_release_1_has_the_csv_rows_tombstones_too(walked):
+    client, _, _ = walked
+    url = "/api/v1/surveys/kommuneundersokelsen/data"
+    as_csv = await client.get(url, params={"updated_after": "1"})
+    book = await client.get(url, params={"updated_after": "1", "format": "xlsx"})
+    assert book.status_code == 200, book.text
+    frame = pandas.read_excel(io.BytesIO(book.content), sheet_name=0, dtype=str)
+    expected = pandas.read_csv(io.StringIO(as_csv.text), dtype=str)
+    assert list(frame.columns) == list(expected.columns)
+    assert list(frame.columns)[-1] == "removed"
+    removed = frame[frame["removed"] == "true"]
+    tombstones = removed.assign(wave=removed["wave"].astype(int)).to_dict("records")
+    assert {key_of({str(name): value for name, value in row.items()}) for row in tombstones} == (
+        REMOVED
+    )
+    assert removed["value"].isna().all()
+    assert frame.fillna("").to_dict("records") == expected.fillna("").to_dict("records")
 
 
 async def test_each_release_in_the_feed_links_the_changes_after_it(walked):

@@ -199,7 +199,12 @@ def update_header(dialect: Dialect = RFC4180) -> str:
 def update_rows(
     items: Iterable[ShareRecord | RemovedFigure], lang: str, dialect: Dialect = RFC4180
 ) -> str:
-    """Added or changed shares (`removed` false), and tombstones: the codes, the rest empty."""
+    return _write(update_values(items, lang), dialect)
+
+
+def update_values(items: Iterable[ShareRecord | RemovedFigure], lang: str) -> list[Row]:
+    """Rows of UPDATE_COLUMNS: added or changed shares (`removed` false), and tombstones:
+    the codes, the rest empty."""
     rows: list[Row] = []
     for item in items:
         if isinstance(item, RemovedFigure):
@@ -213,4 +218,4 @@ def update_rows(
             rows.append([*(codes.get(name, "") for name in SHARE_COLUMNS), "true"])
         else:
             rows.append([*share_values(item, lang), "false"])
-    return _write(rows, dialect)
+    return rows

@@ -172,13 +172,17 @@ async def shares_file(
         return await _stream_csv(request, filter, lang, filename, licences, options.dialect)
     table = await readers.run_in_thread(read.share_table, filter)
     if output_format == "xlsx":
+        columns: Sequence[str] = csv.SHARE_COLUMNS
         rows = [csv.share_values(share, lang) for share in table.shares]
+        if filter.updated_after is not None:  # the CSV's rows: tombstones too
+            updates = await _every_update(request, filter)
+            columns, rows = csv.UPDATE_COLUMNS, csv.update_values(updates, lang)
         updated = jsonstat.updated(table.release)
         title = label or jsonstat.SHARES_LABEL[lang]
         return await table_workbook(
             request,
             title,
-            csv.SHARE_COLUMNS,
+            columns,
             rows,
             lang=lang,
             name=name,
@@ -189,6 +193,19 @@ async def shares_file(
         table, lang, links=links(request, licences), max_cells=settings.max_cells, label=label
     )
     return jsonstat_file(dataset, lang, f"{name}.jsonstat.json", licences, options)
+
+
+async def _every_update(request: Request, filter: ShareFilter) -> list[read.Update]:
+    """Every share updated after `filter.updated_after`, and every tombstone, page by page."""
+    readers, page_size = request.app.state.readers, request.app.state.settings.max_page_size
+    page = await readers.run_in_thread(read.list_updates, filter, PageRequest(page_size))
+    items = list(page.items)
+    while page.next is not None:
+        page = await readers.run_in_thread(
+            read.list_updates, filter, PageRequest(page_size, page.next)
+        )
+        items.extend(page.items)
+    return items
 
 
 async def question_file(
