@@ -35,6 +35,21 @@ async def test_generated_survey_is_flagged_and_alone_in_its_database(fresh_datab
     assert everything["data"]["shares"]["totalCount"] == 120
 
 
+async def test_every_page_of_a_synthetic_database_answers(fresh_database_url):
+    # No indicator cites a published total there: the front page reads series of none.
+    app = synthetic_app(fresh_database_url, Sizes(waves=2, questions=3, options=4, segments=1))
+    transport = httpx.ASGITransport(app=app)
+    try:
+        async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as client:
+            front = await client.get("/")
+            indicator = await client.get("/indicators/synthetic-i1")
+            question = await client.get("/questions/synthetic-q1")
+    finally:
+        app.state.engine.dispose()
+    assert [front.status_code, indicator.status_code, question.status_code] == [200, 200, 200]
+    assert "synthetic-q1" in question.text
+
+
 def test_generate_refuses_a_database_with_a_published_survey(fresh_app, fresh_database_url):
     digest = database_digest(fresh_database_url)
     with pytest.raises(PublishedSurveyPresent, match="'kommuneundersokelsen'"):

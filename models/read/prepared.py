@@ -20,7 +20,7 @@ from collections.abc import Callable, Hashable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import BindParameter, ClauseElement, ColumnElement, bindparam
+from sqlalchemy import BindParameter, ClauseElement, ColumnElement, bindparam, false
 from sqlalchemy.engine import Connection, Dialect
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.sql.compiler import SQLCompiler
@@ -44,7 +44,10 @@ _COMPILED: dict[Hashable, _Compiled] = {}
 
 
 def one_of(column: Any, name: str, count: int) -> ColumnElement[bool]:
-    """`column IN (...)` with one parameter per value of the list parameter `name`."""
+    """`column IN (...)` with one parameter per value of the list parameter `name`; false
+    for an empty list (SQLAlchemy would render an empty IN at run time, not compiled once)."""
+    if count == 0:
+        return false()
     values: list[BindParameter[Any]] = [bindparam(f"{name}_{index}") for index in range(count)]
     condition: ColumnElement[bool] = column.in_(values)
     return condition
