@@ -20,6 +20,7 @@ from api.http.caching import HTTPCaching, NewestRelease, stale_directives
 from api.http.code_caching import CodeCaching
 from api.http.compression import Compression
 from api.http.cors import OpenCORS
+from api.http.dispatch import Dispatch
 from api.http.rate_limits import API_KEY_HEADER, RateLimiter, RateLimits
 from api.http.response_cache import ResponseCache
 from api.http.security import SecurityHeaders
@@ -94,8 +95,8 @@ def create_app(settings: Settings | None = None) -> Starlette:
     app = Starlette(
         debug=settings.debug,
         routes=[
-            Mount("/api/v1", routes=rest.routes, name="api"),
-            Mount(pxwebapi.PREFIX, routes=pxwebapi.routes, name="pxwebapi"),
+            Mount("/api/v1", app=Dispatch(rest.routes), name="api"),
+            Mount(pxwebapi.PREFIX, app=Dispatch(pxwebapi.routes), name="pxwebapi"),
             Route("/graphql", graphql_app, methods=["GET", "POST"], include_in_schema=False),
             Route("/graphql/schema.graphql", graphql_sdl),
             Mount(graphiql.PREFIX, graphiql.served, name="graphiql"),  # GraphiQL's own files
@@ -149,6 +150,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
         exception_handlers=problems.HANDLERS,
         lifespan=lifespan,
     )
+    app.router = Dispatch(app.router.routes, lifespan=lifespan)  # Starlette takes no router
     app.state.engine = engine  # the one that writes
     app.state.read_engine = read_engine
     app.state.readers = readers
