@@ -323,6 +323,17 @@ async def test_accept_language_chooses_the_language_when_lang_is_absent(
 
 
 @pytest.mark.anyio
+async def test_a_long_path_chooses_its_language_as_a_short_one(client: httpx.AsyncClient) -> None:
+    # Longer than what api.http.path_memo keeps: decided afresh, the same way.
+    path = f"/api/v1/indicators/{INDICATOR}"
+    long = await client.get(path + "/" + "x" * 3000, headers={"Accept-Language": "nn"})
+    short = await client.get(path + "/x", headers={"Accept-Language": "nn"})
+    assert long.status_code == short.status_code == 404
+    assert "Accept-Language" in long.headers["vary"]  # gzip may name Accept-Encoding too
+    assert "Accept-Language" in short.headers["vary"]
+
+
+@pytest.mark.anyio
 async def test_lang_wins_over_accept_language(client: httpx.AsyncClient) -> None:
     response = await client.get(
         f"/api/v1/indicators/{INDICATOR}", params={"lang": "en"}, headers={"Accept-Language": "nn"}

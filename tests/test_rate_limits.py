@@ -154,6 +154,9 @@ async def test_harvesting_is_not_starved_by_an_api_burst(limited):
         ("/api/v1/no-such-thing", "api"),
         ("/docs-and-more", "api"),
         ("/api/v1/surveys/kommuneundersokelsen/data/more", "api"),
+        # Paths too long to be kept in api.http.path_memo are decided the same way.
+        ("/api/v1/indicators/" + "x" * 3000 + ".csv", "harvest"),
+        ("/api/v1/" + "y" * 3000, "api"),
     ],
 )
 async def test_each_path_counts_under_its_policy(limited, path, policy):

@@ -10,13 +10,13 @@ without it, says `Vary: Accept-Language`, 304s included.
 
 from __future__ import annotations
 
-import functools
 from urllib.parse import urlencode
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from api import languages
 from api.http.header_lists import value_of, with_vary
+from api.http.path_memo import per_path
 
 # Paths whose answers are in a language: REST, PxWebApi, the pages, charts, widget and
 # oEmbed. The catalog and feed hold every language at once; GraphQL takes `lang` per field.
@@ -34,7 +34,7 @@ SAVED_QUERIES = "/api/pxwebapi/v2/savedqueries"
 PXWEBAPI = "/api/pxwebapi/"  # names languages its own way (api.languages.PXWEB)
 
 
-@functools.lru_cache(maxsize=4096)  # asked on every request, kept answers included
+@per_path
 def takes_lang(path: str) -> bool:
     """Whether the answer at `path` is in the language Accept-Language may choose."""
     return (

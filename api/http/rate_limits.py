@@ -37,6 +37,7 @@ from limits.errors import StorageError
 from starlette.datastructures import Headers
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from api.http.path_memo import per_path
 from api.http.sliding_windows import SlidingWindows
 from api.problems import MEDIA_TYPE
 from api.settings import ENV_PREFIX, Settings, parse_rate_limit
@@ -82,7 +83,7 @@ class Policy:
         return (b"ratelimit-policy", f'"{self.name}";q={self.quota};w={self.window}'.encode())
 
 
-@functools.lru_cache(maxsize=4096)  # asked on every request, kept answers included
+@per_path
 def policy_kind(path: str) -> str | None:
     """'harvest', 'api', or None for what is not limited."""
     if path in UNLIMITED_PATHS or path.startswith(UNLIMITED_PREFIXES):
