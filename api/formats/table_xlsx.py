@@ -12,13 +12,11 @@ openpyxl is imported by the first workbook, not when the server starts.
 
 from __future__ import annotations
 
-import io
 from collections.abc import Iterable, Sequence
 
-from api.formats import jsonstat
+from api.formats import jsonstat, xlsx
 from api.formats.csv import Row
-from api.formats.grid import DOCUMENTATION_LABEL, LICENCE_LABEL, UPDATED_LABEL
-from api.formats.xlsx import ABOUT, SHEET, TITLE, dated, moment
+from api.formats.xlsx import ABOUT, SHEET, TITLE
 
 
 def workbook(
@@ -46,23 +44,7 @@ def workbook(
 
     about = book.create_sheet(ABOUT[lang])
     about.append([TITLE[lang], title])
-    for url in links.licences:
-        about.append([LICENCE_LABEL[lang], url])
-        about.cell(about.max_row, 2).hyperlink = url
-    if updated:
-        about.append([UPDATED_LABEL[lang], updated])
-    about.append([DOCUMENTATION_LABEL[lang], links.documentation])
-    about.cell(about.max_row, 2).hyperlink = links.documentation
-
-    for cells in (*sheet.iter_rows(), *about.iter_rows()):
-        for written in cells:  # a text is never a formula, whatever it starts with
-            if isinstance(written.value, str) and written.value.startswith("="):
-                written.data_type = "s"
-    when = moment(updated)
-    book.properties.title = title
-    book.properties.language = lang
-    book.properties.creator = "kommunedigi"
-    book.properties.created = book.properties.modified = when
-    out = io.BytesIO()
-    book.save(out)
-    return dated(out.getvalue(), when)
+    return xlsx.finished(
+        book, lang, title=title, licences=links.licences, updated=updated,
+        documentation=links.documentation,
+    )  # fmt: skip

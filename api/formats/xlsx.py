@@ -17,6 +17,8 @@ from __future__ import annotations
 import datetime as dt
 import io
 import zipfile
+from collections.abc import Sequence
+from typing import Any
 
 from api.formats import jsonstat
 from api.formats.grid import (
@@ -77,20 +79,38 @@ def workbook(cube: QuestionCube, lang: str, *, links: jsonstat.Links) -> bytes:
         about.append([SOURCE_LABEL[lang], table.source])
     for note in table.notes:
         about.append([NOTE_LABEL[lang], note])
-    for url in table.licences:
+    return finished(
+        book, lang, title=table.title, licences=table.licences, updated=table.updated,
+        documentation=table.documentation,
+    )  # fmt: skip
+
+
+def finished(
+    book: Any,
+    lang: str,
+    *,
+    title: str,
+    licences: Sequence[str],
+    updated: str | None,
+    documentation: str,
+) -> bytes:
+    """`book` with its about sheet (the last) ended by the licences, the date and the
+    documentation, every text kept from being read as a formula, dated by `updated`."""
+    about = book.worksheets[-1]
+    for url in licences:
         about.append([LICENCE_LABEL[lang], url])
         about.cell(about.max_row, 2).hyperlink = url
-    if table.updated:
-        about.append([UPDATED_LABEL[lang], table.updated])
-    about.append([DOCUMENTATION_LABEL[lang], table.documentation])
-    about.cell(about.max_row, 2).hyperlink = table.documentation
-
-    for row in (*sheet.iter_rows(), *about.iter_rows()):
-        for written in row:  # a text is never a formula, whatever it starts with
-            if isinstance(written.value, str) and written.value.startswith("="):
-                written.data_type = "s"
-    when = moment(table.updated)
-    book.properties.title = table.title
+    if updated:
+        about.append([UPDATED_LABEL[lang], updated])
+    about.append([DOCUMENTATION_LABEL[lang], documentation])
+    about.cell(about.max_row, 2).hyperlink = documentation
+    for sheet in book.worksheets:
+        for row in sheet.iter_rows():
+            for cell in row:  # a text is never a formula, whatever it starts with
+                if isinstance(cell.value, str) and cell.value.startswith("="):
+                    cell.data_type = "s"
+    when = moment(updated)
+    book.properties.title = title
     book.properties.language = lang
     book.properties.creator = "kommunedigi"
     book.properties.created = book.properties.modified = when
