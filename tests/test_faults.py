@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import sqlite3
+import threading
 import time
 from collections.abc import Awaitable, Iterator
 from pathlib import Path
@@ -283,6 +284,35 @@ async def test_sqlite_reads_go_on_while_another_connection_writes(sqlite_seeded)
         writer.execute("ROLLBACK")
         writer.close()
     app.state.engine.dispose()
+
+
+async def test_a_worker_short_of_cpu_is_busy_not_a_database_that_is_down(sqlite_seeded):
+    """Reads slowed by threads that hold the CPU get their answers: the breaker's ping is
+    late too, but other calls are answered meanwhile, so the database is not declared
+    silent and nobody gets a 503."""
+    settings = Settings(
+        database_url=sqlite_seeded, release_check_seconds=0, response_cache_bytes=0,
+        database_wait_timeout=0.05, rate_limit_api="1000000/minute",
+    )  # fmt: skip
+    app = create_app(settings)
+    spinning = True
+
+    def spin() -> None:
+        while spinning:
+            sum(range(1000))
+
+    hogs = [threading.Thread(target=spin, daemon=True) for _ in range(2)]
+    for hog in hogs:
+        hog.start()
+    try:
+        async with client_of(app) as client:
+            paths = ["/api/v1/questions/expected-effects/data?format=jsonstat"] * 16
+            answers = await asyncio.gather(*(client.get(path) for path in paths))
+    finally:
+        spinning = False
+        for hog in hogs:
+            hog.join()
+    assert [answer.status_code for answer in answers] == [200] * len(paths)
 
 
 async def test_sqlite_file_held_by_another_program_is_a_quick_503(sqlite_seeded):

@@ -15,8 +15,11 @@ Such a call ends in models.faults.NoAnswer, which every layer answers as a datab
 is unavailable: a 503 with Retry-After, or the answer kept for the release seen last.
 A thread left waiting gives its token back to anyio's limiter as its caller stops
 (abandon_on_cancel), so it holds up no other call; the breaker keeps such threads to
-the calls in flight when the silence began and one ping per pause. A ping that never got
-a thread (every token in use) says the worker is busy, not the database silent.
+the calls in flight when the silence began and one ping per pause.
+
+A worker whose threads are starved of the CPU (many heavy reads at once) is slow, not its
+database: a ping that never got a thread (every token in use), or that is late while
+other calls get their answers, leaves the breaker closed.
 """
 
 from __future__ import annotations
@@ -45,6 +48,7 @@ class Breaker:
         self.pause = pause
         self._open_until: float | None = None  # None: closed
         self._pinging = False
+        self._answered_at = 0.0  # monotonic time of the last call the database answered
         self._waiting: set[anyio.CancelScope] = set()
         self._pings: set[asyncio.Task[bool]] = set()  # held, so that none is collected
 
@@ -57,13 +61,19 @@ class Breaker:
         with anyio.move_on_after(bound) as scope:
             self._waiting.add(scope)
             try:
-                return await anyio.to_thread.run_sync(work, abandon_on_cancel=True)
+                return await anyio.to_thread.run_sync(self._answered, work, abandon_on_cancel=True)
             finally:
                 suspicion.cancel()
                 self._waiting.discard(scope)
         if self._open_until is not None:
             raise self._silent()
         raise NoAnswer(f"no answer from the database within {bound} s")
+
+    def _answered(self, work: Callable[[], T]) -> T:
+        """`work()`, noting when it was answered (in its thread: the loop may be busy)."""
+        result = work()
+        self._answered_at = time.monotonic()
+        return result
 
     def _suspect(self) -> None:
         if self._pinging or self._open_until is not None:
@@ -84,12 +94,14 @@ class Breaker:
     async def _ping(self) -> bool:
         """Whether the database answers (or could not be asked); opens the breaker if not."""
         self._pinging = True
+        asked = time.monotonic()
         started = False
 
         def ask() -> None:
             nonlocal started
             started = True
             ping(self.engine)
+            self._answered_at = time.monotonic()
 
         try:
             with anyio.move_on_after(self.wait / 2):
@@ -99,8 +111,8 @@ class Breaker:
             return True  # an answer, if an error: the calls meet it themselves
         finally:
             self._pinging = False
-        if not started:
-            return True
+        if not started or self._answered_at > asked:
+            return True  # a busy worker, not a silent database
         self._open_until = time.monotonic() + self.pause
         for scope in list(self._waiting):
             scope.cancel()
