@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from urllib.parse import urlencode
 
 from starlette.requests import Request
 
@@ -16,6 +17,14 @@ def base_url(request: Request) -> str:
     """The setting `base_url`, or else the address the request was sent to; no trailing /."""
     configured: str = request.app.state.settings.base_url
     return configured.rstrip("/") or str(request.base_url).rstrip("/")
+
+
+def next_page(request: Request, cursor: str) -> str:
+    """This request's URL with `cursor` in place of any it had, last: what Starlette's
+    `include_query_params` gives, from the query parameters the request parsed already."""
+    kept = [(name, value) for name, value in request.query_params.multi_items() if name != "cursor"]
+    kept.append(("cursor", cursor))
+    return f"{str(request.url).partition('?')[0]}?{urlencode(kept)}"
 
 
 @dataclass(frozen=True, slots=True)

@@ -231,12 +231,16 @@ def texts_in(lang: str, *names: str) -> Callable[[object], tuple[Any, ...]]:
     return read if len(names) > 1 else lambda record: (read(record),)
 
 
+def locator_attribute(lang: str) -> str:
+    """A figure's attribute for its locator in `lang`: `locator` is the English one."""
+    return "locator" if lang == "en" else f"locator_{lang}"
+
+
 def locator_in(figure: ShareRecord | PublishedTotalRecord, lang: str) -> str | None:
     """Where in the source a figure stands, in `lang`. A figure imported without a locator
     in bokmål or nynorsk has the English one there (the import report warns of it)."""
-    if lang == "en":
-        return figure.locator
-    return (figure.locator_nn if lang == "nn" else figure.locator_nb) or figure.locator
+    located: str | None = getattr(figure, locator_attribute(lang))
+    return located or figure.locator
 
 
 @dataclass(frozen=True, slots=True)

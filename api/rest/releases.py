@@ -10,6 +10,7 @@ from __future__ import annotations
 from starlette.requests import Request
 from starlette.responses import Response
 
+from api.links import next_page
 from api.params import Params, release_after
 from api.problems import Problem
 from api.responses import JSONResponse, audience
@@ -41,9 +42,7 @@ async def list_changes(request: Request) -> Response:
     page_request = params.page(default=settings.default_page_size, maximum=settings.max_page_size)
     release = await _release(request)
     page = await request.app.state.readers.run(read.list_changes, release.id, page_request)
-    next_url = (
-        str(request.url.include_query_params(cursor=page.next.encode())) if page.next else None
-    )
+    next_url = next_page(request, page.next.encode()) if page.next else None
     body = {
         "release": render.release(release),
         "data": [render.figure_change(item) for item in page.items],
@@ -67,9 +66,7 @@ async def changes_since(request: Request) -> Response:
     cursor = params.once("cursor")
     after = None if cursor is None else ChangeCursor.decode(cursor)
     page = await request.app.state.readers.run(read.changes_since, since, limit.limit, after)
-    next_url = (
-        str(request.url.include_query_params(cursor=page.next.encode())) if page.next else None
-    )
+    next_url = next_page(request, page.next.encode()) if page.next else None
     body = {
         "since": since,
         "data": [{"release": item.release_id, **render.figure_change(item)} for item in page.items],

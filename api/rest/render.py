@@ -24,6 +24,7 @@ from models.records import (
     SurveyRecord,
     TopicRecord,
     WaveRecord,
+    locator_attribute,
     locator_in,
     text_in,
     texts_in,
@@ -111,32 +112,46 @@ def option(record: OptionRecord, lang: str) -> JSON:
     return {"code": record.code, "position": record.position, "label": text(record, "label", lang)}
 
 
-# A page renders hundreds of shares: these read the texts in one call, build each dict
-# whole (merging two is a visible part of a page's time: docs/benchmarks.md) and leave the
-# status an enum, which orjson writes as its value.
+# A page renders hundreds of shares: `shares` makes its lookups once for the page, reads a
+# share's texts in one call and builds each dict whole (merging two is a visible part of a
+# page's time: docs/benchmarks.md), and leaves the status an enum, which orjson writes as
+# its value.
 SHARE_TEXTS = ("option_label", "segment_label", "note")
 
 
+def shares(records: Iterable[ShareRecord], lang: str, links: FigureLinks) -> list[JSON]:
+    """Rows of the flat shares table: codes and labels, then the figure and its link."""
+    texts = texts_in(lang, *SHARE_TEXTS)
+    locator = locator_attribute(lang)
+    link = links.share
+    rows = []
+    for record in records:
+        option_label, segment_label, note = texts(record)
+        rows.append(
+            {
+                "survey": record.survey,
+                "wave": record.wave,
+                "question": record.question,
+                "option": record.option,
+                "option_label": option_label,
+                "segment": record.segment,
+                "segment_label": segment_label,
+                "value": record.value,
+                "base_n": record.base_n,
+                "status": record.status,
+                "note": note,
+                "source": record.source,
+                "source_published": record.source_published,
+                "locator": getattr(record, locator) or record.locator,
+                "figure": link(record),
+            }
+        )
+    return rows
+
+
 def share(record: ShareRecord, lang: str, links: FigureLinks) -> JSON:
-    """A row of the flat shares table: codes and labels, then the figure and its link."""
-    option_label, segment_label, note = texts_in(lang, *SHARE_TEXTS)(record)
-    return {
-        "survey": record.survey,
-        "wave": record.wave,
-        "question": record.question,
-        "option": record.option,
-        "option_label": option_label,
-        "segment": record.segment,
-        "segment_label": segment_label,
-        "value": record.value,
-        "base_n": record.base_n,
-        "status": record.status,
-        "note": note,
-        "source": record.source,
-        "source_published": record.source_published,
-        "locator": locator_in(record, lang),
-        "figure": links.share(record),
-    }
+    """A row of the flat shares table (`shares` of one)."""
+    return shares((record,), lang, links)[0]
 
 
 def option_share(record: ShareRecord, lang: str, links: FigureLinks) -> JSON:

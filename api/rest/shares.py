@@ -9,7 +9,7 @@ from __future__ import annotations
 from starlette.requests import Request
 from starlette.responses import Response
 
-from api.links import FigureLinks
+from api.links import FigureLinks, next_page
 from api.params import AS_OF, SHARE_FILTERS, UPDATED_AFTER, Params, release_after, release_as_of
 from api.rest import datafiles, render
 from models import read
@@ -41,7 +41,7 @@ async def list_shares(request: Request) -> Response:
     links = FigureLinks.of(request, filter.as_of)
     if filter.updated_after is None:
         page = await request.app.state.readers.run(read.list_shares, filter, page_request)
-        data = [render.share(item, lang, links) for item in page.items]
+        data = render.shares(page.items, lang, links)
     else:
         updates = await request.app.state.readers.run(read.list_updates, filter, page_request)
         data = [
@@ -51,9 +51,7 @@ async def list_shares(request: Request) -> Response:
             for item in updates.items
         ]
         page = updates
-    next_url = (
-        str(request.url.include_query_params(cursor=page.next.encode())) if page.next else None
-    )
+    next_url = next_page(request, page.next.encode()) if page.next else None
     body = {"data": data, "next": next_url}
     headers = {"Link": f'<{next_url}>; rel="next"'} if next_url else {}
     return render.respond(body, lang, headers)
