@@ -217,17 +217,22 @@ class PublishedTotalRecord:
         return locator_in(self, lang)
 
 
+def text_attribute(name: str, lang: str) -> str:
+    """A record's attribute for its text `name` in `lang`: `{name}_nb`, `{name}_nn` or
+    `{name}_en`, one column per language (api.languages)."""
+    return f"{name}_{lang}"
+
+
 def text_in(record: object, name: str, lang: str) -> Any:
-    """A record's text `name` in `lang`: its attribute `{name}_nb`, `{name}_nn` or `{name}_en`,
-    one column per language (api.languages)."""
-    return getattr(record, f"{name}_{lang}")
+    """A record's text `name` in `lang`."""
+    return getattr(record, text_attribute(name, lang))
 
 
 @functools.cache  # a few languages, a few lists of names
 def texts_in(lang: str, *names: str) -> Callable[[object], tuple[Any, ...]]:
     """A reader of a record's texts `names` in `lang`, all at once: what text_in gives for
     each name, in one call (a page of shares reads three texts of each of hundreds)."""
-    read = operator.attrgetter(*(f"{name}_{lang}" for name in names))
+    read = operator.attrgetter(*(text_attribute(name, lang) for name in names))
     return read if len(names) > 1 else lambda record: (read(record),)
 
 

@@ -49,9 +49,7 @@ async def get_question(request: Request) -> Response:
     options = [
         {
             **render.option(option, lang),
-            "shares": [
-                render.option_share(share, lang, links) for share in detail.shares[option.id]
-            ],
+            "shares": render.option_shares(detail.shares[option.id], lang, links),
         }
         for option in detail.options
     ]

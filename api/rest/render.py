@@ -25,7 +25,7 @@ from models.records import (
     TopicRecord,
     WaveRecord,
     locator_attribute,
-    locator_in,
+    text_attribute,
     text_in,
     texts_in,
 )
@@ -34,9 +34,7 @@ JSON = dict[str, Any]
 R = TypeVar("R")
 
 
-def text(record: object, name: str, lang: str) -> Any:
-    """The `name_nb`, `name_nn` or `name_en` attribute of a record."""
-    return getattr(record, f"{name}_{lang}")
+text = text_in  # a record's text in a language: render.text(record, "label", lang)
 
 
 def survey(record: SurveyRecord, lang: str) -> JSON:
@@ -154,20 +152,26 @@ def share(record: ShareRecord, lang: str, links: FigureLinks) -> JSON:
     return shares((record,), lang, links)[0]
 
 
-def option_share(record: ShareRecord, lang: str, links: FigureLinks) -> JSON:
-    """A share inside its option: the wave and segment, then the figure and its link."""
-    return {
-        "wave": record.wave,
-        "segment": record.segment,
-        "value": record.value,
-        "base_n": record.base_n,
-        "status": record.status,
-        "note": text_in(record, "note", lang),
-        "source": record.source,
-        "source_published": record.source_published,
-        "locator": locator_in(record, lang),
-        "figure": links.share(record),
-    }
+def option_shares(records: Iterable[ShareRecord], lang: str, links: FigureLinks) -> list[JSON]:
+    """Shares inside their option: the wave and segment, then the figure and its link."""
+    note = text_attribute("note", lang)
+    locator = locator_attribute(lang)
+    link = links.share
+    return [
+        {
+            "wave": record.wave,
+            "segment": record.segment,
+            "value": record.value,
+            "base_n": record.base_n,
+            "status": record.status,
+            "note": getattr(record, note),
+            "source": record.source,
+            "source_published": record.source_published,
+            "locator": getattr(record, locator) or record.locator,
+            "figure": link(record),
+        }
+        for record in records
+    ]
 
 
 def removed_figure(record: RemovedFigure) -> JSON:
