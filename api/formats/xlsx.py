@@ -115,7 +115,11 @@ def finished(
     book.properties.creator = "kommunedigi"
     book.properties.created = book.properties.modified = when
     written = io.BytesIO()
-    book.save(written)
+    # ExcelWriter, not book.save: save_workbook dates `modified` by the clock, so that two
+    # writings of one table a second apart differed.
+    from openpyxl.writer.excel import ExcelWriter
+
+    ExcelWriter(book, zipfile.ZipFile(written, "w", zipfile.ZIP_DEFLATED)).save()
     return dated(written.getvalue(), when)
 
 
