@@ -197,11 +197,13 @@ async def test_the_same_workbook_is_the_same_bytes(database_url, url):
     """Written twice, in different seconds and without the response cache: the bytes
     depend on the table and its release only."""
     settings = Settings(database_url=database_url, response_cache_bytes=0, **NO_RATE_LIMITS)
-    transport = httpx.ASGITransport(app=create_app(settings))
+    app = create_app(settings)
+    transport = httpx.ASGITransport(app=app)
     async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as client:
         first = await client.get(url, params={"format": "xlsx"})
         await asyncio.sleep(1.1)
         second = await client.get(url, params={"format": "xlsx"})
+    app.state.engine.dispose()
     assert (first.status_code, second.status_code) == (200, 200)
     assert first.content == second.content
 
