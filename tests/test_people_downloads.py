@@ -14,10 +14,8 @@ import pandas
 import pytest
 from pyjstat import pyjstat
 
-from api.app import create_app
-from api.settings import Settings
 from tests.conftest import NO_RATE_LIMITS
-from tests.datafile_helpers import seeded_shares
+from tests.datafile_helpers import client_for, seeded_shares
 
 pytestmark = [
     pytest.mark.anyio,
@@ -196,14 +194,10 @@ async def test_shares_workbook_has_codes_labels_statuses_and_sources(client):
 async def test_the_same_workbook_is_the_same_bytes(database_url, url):
     """Written twice, in different seconds and without the response cache: the bytes
     depend on the table and its release only."""
-    settings = Settings(database_url=database_url, response_cache_bytes=0, **NO_RATE_LIMITS)
-    app = create_app(settings)
-    transport = httpx.ASGITransport(app=app)
-    async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as client:
+    async with client_for(database_url, response_cache_bytes=0, **NO_RATE_LIMITS) as client:
         first = await client.get(url, params={"format": "xlsx"})
         await asyncio.sleep(1.1)
         second = await client.get(url, params={"format": "xlsx"})
-    app.state.engine.dispose()
     assert (first.status_code, second.status_code) == (200, 200)
     assert first.content == second.content
 
