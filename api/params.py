@@ -24,7 +24,7 @@ from models.filters import (
     check_code,
 )
 from models.read import Readers
-from models.tables import ShareStatus
+from models.statuses import ShareStatus
 
 LANGUAGES = languages.CODES
 DEFAULT_LANGUAGE = languages.DEFAULT

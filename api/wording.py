@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from decimal import Decimal
 
 from models.records import SeriesPoint
-from models.tables import FigureStatus
+from models.statuses import FigureStatus
 
 MINUS = "\N{MINUS SIGN}"
 

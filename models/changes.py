@@ -10,7 +10,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from models.tables import ShareStatus
+from models.statuses import ShareStatus
 
 
 @dataclass(frozen=True, slots=True)

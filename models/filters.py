@@ -15,7 +15,7 @@ import re
 from dataclasses import dataclass
 from typing import Generic, Self, TypeVar
 
-from models.tables import ShareStatus
+from models.statuses import ShareStatus
 
 CODE_PATTERN = re.compile(r"^[a-z0-9][a-z0-9:._-]{0,127}$")
 

@@ -16,7 +16,7 @@ from decimal import Decimal
 
 from models import dates
 from models.records import PublishedTotalRecord, SeriesPart, SeriesPoint, ShareRecord
-from models.tables import FIGURE_STATUS_OF, FigureStatus
+from models.statuses import FIGURE_STATUS_OF, FigureStatus
 
 # Which reason wins when parts of a sum are missing for different reasons: the one that
 # tells the reader most (words say more than a name without a number, which says more

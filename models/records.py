@@ -14,7 +14,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from models.tables import FigureStatus, QuestionKind, ShareStatus
+from models.statuses import FigureStatus, ShareStatus
+from models.tables import QuestionKind
 
 
 @dataclass(frozen=True, slots=True)

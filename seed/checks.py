@@ -22,13 +22,13 @@ from sqlalchemy import select
 from sqlmodel import Session, col
 
 from models.changes import CellCodes
+from models.statuses import ShareStatus
 from models.tables import (
     Indicator,
     Option,
     Question,
     QuestionKind,
     Segment,
-    ShareStatus,
     Source,
     Survey,
     Topic,

@@ -18,6 +18,7 @@ from itertools import islice, product
 from sqlalchemy import ColumnElement, Engine, insert, inspect, select
 from sqlmodel import Session, col
 
+from models.statuses import ShareStatus
 from models.tables import (
     Indicator,
     IndicatorOption,
@@ -25,7 +26,6 @@ from models.tables import (
     Question,
     QuestionKind,
     Segment,
-    ShareStatus,
     Source,
     Survey,
     Topic,

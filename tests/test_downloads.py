@@ -24,7 +24,7 @@ from api.app import create_app
 from api.formats.csv import SERIES_COLUMNS
 from api.http import caching
 from api.settings import Settings
-from models.tables import FigureStatus
+from models.statuses import FigureStatus
 from tests.conftest import NO_RATE_LIMITS
 from tests.datafile_helpers import client_for, client_of, seeded_shares
 from tests.test_releases import CORRECTION, MESSAGE, SHARES_HEADER, date_the_seed, import_package

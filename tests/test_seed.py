@@ -16,7 +16,8 @@ from sqlmodel import Session, col, select
 from api.cli import main
 from models.db import make_engine
 from models.migrate import upgrade
-from models.tables import Release, ShareStatus
+from models.statuses import ShareStatus
+from models.tables import Release
 from seed.importer import ImportRejected
 from seed.loader import DATA, seed
 from seed.package import FILES

@@ -24,7 +24,7 @@ from decimal import Decimal
 
 from models.read.updates import RemovedFigure
 from models.records import IndicatorTable, SeriesPoint, ShareRecord, text_in
-from models.tables import FigureStatus
+from models.statuses import FigureStatus
 
 
 @dataclass(frozen=True, slots=True)

@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import TypeVar
 
 from api import languages
-from models.tables import FigureStatus
+from models.statuses import FigureStatus
 
 T = TypeVar("T")
 

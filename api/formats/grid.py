@@ -16,7 +16,7 @@ from typing import Any
 
 from api.formats import jsonstat
 from models.records import QuestionCube
-from models.tables import FigureStatus
+from models.statuses import FigureStatus
 
 UNIT = {"nb": "prosent", "nn": "prosent", "en": "percent"}
 TITLE_BY = {

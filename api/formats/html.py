@@ -26,7 +26,7 @@ from api.formats.grid import (
     grid,
 )
 from models.records import QuestionCube
-from models.tables import FigureStatus
+from models.statuses import FigureStatus
 
 MEDIA_TYPE = "text/html; charset=utf-8"
 EXTENSION = "html"

@@ -18,7 +18,7 @@ from api.formats import csv, jsonstat
 from api.formats.grid import grid
 from api.formats.px import SYMBOL_TEXTS, SYMBOLS
 from models.records import QuestionCube
-from models.tables import FigureStatus
+from models.statuses import FigureStatus
 
 MEDIA_TYPE = "application/json"
 EXTENSION = "px.json"

@@ -43,7 +43,7 @@ from models.records import (
     WaveRecord,
     text_in,
 )
-from models.tables import FIGURE_STATUS_OF, FigureStatus
+from models.statuses import FIGURE_STATUS_OF, FigureStatus
 
 JSON = dict[str, Any]
 Key = tuple[str, str, str, str]  # wave, question, option, segment

@@ -25,7 +25,7 @@ from collections.abc import Callable, Iterable, Sequence
 from api.formats import csv, jsonstat
 from api.formats.grid import LICENCE_LABEL, Grid, grid
 from models.records import QuestionCube
-from models.tables import FigureStatus
+from models.statuses import FigureStatus
 
 MEDIA_TYPE = "text/plain; charset=utf-8"  # PX is text; its CODEPAGE says UTF-8 too
 EXTENSION = "px"

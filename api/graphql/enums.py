@@ -7,10 +7,9 @@ from typing import TypeAlias
 import strawberry
 
 from api.languages import Language as Language  # re-exported: declared in the kit
+from models.statuses import FigureStatus as FigureStatusValue, ShareStatus as ShareStatusValue
 from models.tables import (
-    FigureStatus as FigureStatusValue,
     QuestionKind as QuestionKindValue,
-    ShareStatus as ShareStatusValue,
 )
 
 # The kit's enum itself, so that GraphQL offers exactly the languages REST and the pages do.

@@ -8,7 +8,7 @@ import strawberry
 
 from api.graphql.enums import ShareStatus
 from models.filters import ShareFilter, check_code
-from models.tables import ShareStatus as ShareStatusValue
+from models.statuses import ShareStatus as ShareStatusValue
 
 
 @strawberry.input(description="Narrows shares; every field given must match, a list matches any.")

@@ -30,7 +30,7 @@ from api.pxwebapi.variables import (
 )
 from models import indicators
 from models.records import QuestionCube, QuestionDimensions
-from models.tables import FigureStatus
+from models.statuses import FigureStatus
 
 UNIT = {"nb": "prosent", "nn": "prosent", "en": "per cent"}
 CELL_EXTENSIONS = ("base_n", "source", "source_published", "note")  # keyed by cell index

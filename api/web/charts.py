@@ -26,7 +26,7 @@ from api.formats import citations
 from models.cited import CitedIndicator
 from models.filters import InvalidFilter
 from models.records import SeriesPoint
-from models.tables import FigureStatus
+from models.statuses import FigureStatus
 
 VEGA_LITE = "5.21"  # the Vega-Lite version the spec is written for and drawn with
 SCHEMA = f"https://vega.github.io/schema/vega-lite/v{VEGA_LITE}.0.json"

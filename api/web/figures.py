@@ -13,7 +13,7 @@ from markupsafe import Markup
 from api import wording
 from api.formats import citations
 from models.cited import CitedIndicator
-from models.tables import FigureStatus
+from models.statuses import FigureStatus
 
 
 @dataclass(frozen=True, slots=True)

@@ -20,7 +20,7 @@ from models.records import (
     ShareRecord,
     SourceRecord,
 )
-from models.tables import FIGURE_STATUS_OF, FigureStatus
+from models.statuses import FIGURE_STATUS_OF, FigureStatus
 
 
 @dataclass(frozen=True, slots=True)

@@ -31,7 +31,8 @@ from models.records import (
     SourceRecord,
     WaveRecord,
 )
-from models.tables import FIGURE_STATUS_OF, FigureStatus, Release, Share, ShareStatus
+from models.statuses import FIGURE_STATUS_OF, FigureStatus, ShareStatus
+from models.tables import Release, Share
 
 Cell = tuple[int, int, int, int]  # the ids of a figure's wave, question, option and segment
 _CELL = (col(Share.wave_id), col(Share.question_id), col(Share.option_id), col(Share.segment_id))

@@ -40,7 +40,8 @@ from models.records import (
     ReleaseRecord,
     ShareRecord,
 )
-from models.tables import Option, Segment, Share, ShareStatus, Survey, Wave
+from models.statuses import ShareStatus
+from models.tables import Option, Segment, Share, Survey, Wave
 
 
 @dataclass(frozen=True, slots=True)

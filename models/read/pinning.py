@@ -8,7 +8,7 @@ from models.read.context import Reader
 from models.read.releases import current_release
 from models.read.series import cited_indicator, series_by_indicator
 from models.records import Series
-from models.tables import FigureStatus
+from models.statuses import FigureStatus
 
 
 def _shown(series: Series) -> tuple[tuple[int, float | None, FigureStatus], ...]:

@@ -24,7 +24,8 @@ from models.read.descriptions import Descriptions
 from models.read.lookups import get_question, options_by_question
 from models.read.statements import SHARE, SHARE_ORDER, STATUS, Statement, group, visible
 from models.records import QuestionDetail, ShareRecord
-from models.tables import Share, ShareStatus
+from models.statuses import ShareStatus
+from models.tables import Share
 
 EVERY_SHARE = ShareFilter()
 

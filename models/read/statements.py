@@ -27,6 +27,7 @@ from models.records import (
     TopicRecord,
     WaveRecord,
 )
+from models.statuses import ShareStatus
 from models.tables import (
     Indicator,
     IndicatorOption,
@@ -36,7 +37,6 @@ from models.tables import (
     Release,
     Segment,
     Share,
-    ShareStatus,
     Source,
     Survey,
     Topic,
