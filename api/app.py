@@ -14,16 +14,15 @@ from api import graphql, problems, pxwebapi, rest, web
 from api.graphql import ide as graphiql
 from api.graphql.contract import graphql_sdl
 from api.http.accept_language import AcceptLanguage
-from api.http.access_log import AccessLog, lean_log_records
+from api.http.access_log import lean_log_records
 from api.http.body_limits import BodyCap, BodyLimits
 from api.http.caching import HTTPCaching, NewestRelease, stale_directives
 from api.http.code_caching import CodeCaching
 from api.http.compression import Compression
-from api.http.cors import OpenCORS
 from api.http.dispatch import Dispatch
-from api.http.rate_limits import API_KEY_HEADER, RateLimiter, RateLimits
+from api.http.outer import OUTER_LAYERS
+from api.http.rate_limits import RateLimiter, RateLimits
 from api.http.response_cache import ResponseCache
-from api.http.security import SecurityHeaders
 from api.rest import catalog, contract, feed, health, imports
 from api.settings import Settings
 from api.web import docs
@@ -31,17 +30,6 @@ from models.db import make_engine
 from models.read import Readers
 from models.read.release_clock import ReleaseClock
 from seed.first_start import prepare
-
-# What a browser script may read of a response (CORS hides other headers).
-EXPOSED_HEADERS = [
-    "Link", "Content-Language", "Content-Disposition", "ETag", "Last-Modified",
-    "Retry-After", "RateLimit", "RateLimit-Policy",
-]  # fmt: skip
-
-# What a browser script may send beyond the simple headers (conditional GETs, imports).
-ALLOWED_HEADERS = [
-    "Content-Type", "Authorization", "If-None-Match", "If-Modified-Since", API_KEY_HEADER,
-]  # fmt: skip
 
 # The smallest body gzip compresses; smaller ones are not worth a gzip header.
 GZIP_MINIMUM = 1024
@@ -110,16 +98,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
             *web.routes,  # the front page, charts, the widget and oEmbed
         ],
         middleware=[
-            Middleware(AccessLog),  # written only where `kommunedigi serve` configured it
-            # Open data: any page may read it from the browser, errors included.
-            Middleware(
-                OpenCORS,
-                allow_methods=["GET", "HEAD", "POST", "OPTIONS"],
-                allow_headers=ALLOWED_HEADERS,
-                expose_headers=EXPOSED_HEADERS,
-                max_age=86400,
-            ),
-            Middleware(SecurityHeaders),
+            *OUTER_LAYERS,  # the access log, CORS, security headers (api.boot's too)
             Middleware(problems.ServerErrors, retry_after=settings.retry_after_seconds),
             # Outside the caching layers, so that kept answers and 304s count too, and inside
             # CORS and the security headers, so that a 429 carries them.
@@ -147,7 +126,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
                 stale=stale,
             ),
         ],
-        exception_handlers=problems.HANDLERS,
+        exception_handlers=problems.handlers(),
         lifespan=lifespan,
     )
     app.router = Dispatch(app.router.routes, lifespan=lifespan)  # Starlette takes no router

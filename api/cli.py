@@ -3,16 +3,13 @@
 from __future__ import annotations
 
 import argparse
-import copy
 import os
 import sys
 import time
 from collections.abc import Iterable, Sequence
 from dataclasses import replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeVar
-
-from sqlalchemy.exc import SQLAlchemyError
+from typing import TYPE_CHECKING, TypeVar
 
 from api.settings import ENV_PREFIX, Settings
 from models.changes import change_counts, counted
@@ -23,24 +20,27 @@ if TYPE_CHECKING:
 T = TypeVar("T")
 
 
-def _settings(args: argparse.Namespace) -> Settings:
+def settings_of(args: argparse.Namespace) -> Settings:
     """Settings from the environment; --database-url wins, and reaches uvicorn's workers too."""
     if args.database_url:
         os.environ[f"{ENV_PREFIX}DATABASE_URL"] = args.database_url
     return Settings.from_environ()
 
 
-def _engine(settings: Settings) -> Engine:
+def engine_of(settings: Settings) -> Engine:
     from models.db import make_engine
 
     return make_engine(settings.database_url, **settings.engine_options)
 
 
-def _fault_line(error: SQLAlchemyError) -> str | None:
-    """A database fault (unreachable, read-only, full) in words, or None for a bug."""
+def fault_line(error: Exception) -> str | None:
+    """A database fault (unreachable, read-only, full) in words, or None for anything else
+    (a bug). SQLAlchemy is loaded here, not before: `serve` may start without it."""
+    from sqlalchemy.exc import SQLAlchemyError
+
     from models.faults import fault
 
-    found = fault(error)
+    found = fault(error) if isinstance(error, SQLAlchemyError) else None
     if found is None:
         return None
     lines = str(getattr(error, "orig", None) or error).strip().splitlines()
@@ -48,104 +48,15 @@ def _fault_line(error: SQLAlchemyError) -> str | None:
 
 
 def serve(args: argparse.Namespace) -> int:
-    import uvicorn
+    from api.serve import serve
 
-    from api.http import server
-    from seed.first_start import prepare
-    from seed.synthetic import surveys_in
-
-    settings = _settings(args)
-    if args.synthetic:
-        try:
-            settings = _synthetic(settings)
-        except ValueError as error:
-            print(f"error: {error}", file=sys.stderr)
-            return 1
-    # Once here, so that several workers never race to migrate and seed the database.
-    engine = _engine(settings)
-    try:
-        result = prepare(
-            engine, migrate_schema=settings.migrate_on_start, load_seed=settings.seed_on_start
-        )
-        if args.synthetic and not surveys_in(engine):
-            print(
-                "error: the synthetic database holds no survey yet: run `kommunedigi generate`"
-                " first.",
-                file=sys.stderr,
-            )
-            return 1
-    except SQLAlchemyError as error:
-        if (line := _fault_line(error)) is None:
-            raise
-        print(
-            f"error: cannot prepare the database: {line}. Start it first, or set"
-            f" {ENV_PREFIX}MIGRATE_ON_START=false and {ENV_PREFIX}SEED_ON_START=false to serve"
-            " without it (503 until it answers).",
-            file=sys.stderr,
-        )
-        return 1
-    finally:
-        engine.dispose()
-    if result and result.created:
-        print(f"Loaded the published figures as release {result.release_id}.", file=sys.stderr)
-    os.environ[f"{ENV_PREFIX}MIGRATE_ON_START"] = "false"
-    os.environ[f"{ENV_PREFIX}SEED_ON_START"] = "false"
-    limits = server.fit_open_files(server.ServerLimits.from_settings(settings))
-    if limits.max_connections < settings.max_connections:
-        print(
-            f"warning: the open-file limit (ulimit -Hn) leaves room for {limits.max_connections}"
-            f" connections per worker, not {ENV_PREFIX}MAX_CONNECTIONS={settings.max_connections}.",
-            file=sys.stderr,
-        )
-    uvicorn.run(
-        "api.app:create_app",
-        factory=True,
-        # One line per answer from api.http.access_log, which costs a fraction of uvicorn's own.
-        access_log=False,
-        log_config=_log_config(),
-        server_header=False,  # no need to tell every client what serves it
-        host=args.host,
-        port=args.port,
-        workers=settings.workers if args.workers is None else args.workers,
-        proxy_headers=args.proxy_headers,
-        # Slow clients hold a connection, never a thread (the app is async); these bound how
-        # long an idle connection stays open, and api.http.server how big and slow a request's
-        # head may be and how many connections and requests a worker holds.
-        timeout_keep_alive=settings.keep_alive_seconds,
-        http=server.protocol(limits),  # type: ignore[arg-type]  # called as a class would be
-        # After SIGTERM, answers under way get this long to finish; then they are cut.
-        timeout_graceful_shutdown=settings.graceful_shutdown_seconds,
-    )
-    return 0
-
-
-def _synthetic(settings: Settings) -> Settings:
-    """The settings that serve the generated data's database, never seeded with the
-    published figures; the workers read them from the environment."""
-    target = settings.synthetic_target()
-    os.environ[f"{ENV_PREFIX}DATABASE_URL"] = target
-    os.environ[f"{ENV_PREFIX}SYNTHETIC_DATABASE_URL"] = target  # not derived a second time
-    os.environ[f"{ENV_PREFIX}SEED_ON_START"] = "false"
-    return Settings.from_environ()
-
-
-def _log_config() -> dict[str, Any]:
-    """uvicorn's logging configuration with the access logger of api.http.access_log added
-    (uvicorn applies it in each worker it starts)."""
-    from uvicorn.config import LOGGING_CONFIG
-
-    from api.http.access_log import LOG_CONFIG
-
-    config = copy.deepcopy(LOGGING_CONFIG)
-    for section, entries in LOG_CONFIG.items():
-        config.setdefault(section, {}).update(entries)
-    return config
+    return serve(args)
 
 
 def seed(args: argparse.Namespace) -> int:
     from seed.first_start import ensure_seeded
 
-    engine = _engine(_settings(args))
+    engine = engine_of(settings_of(args))
     result = ensure_seeded(engine)
     engine.dispose()
     if result.created:
@@ -186,7 +97,7 @@ def generate(args: argparse.Namespace) -> int:
     except ValueError as error:
         print(f"error: {error}", file=sys.stderr)
         return 1
-    engine = _engine(replace(settings, database_url=url))
+    engine = engine_of(replace(settings, database_url=url))
     shown = make_url(url).render_as_string(hide_password=True)
     sizes = Sizes(args.waves, args.questions, args.options, args.segments)
     started = time.perf_counter()
@@ -217,6 +128,8 @@ def generate(args: argparse.Namespace) -> int:
 
 
 def import_(args: argparse.Namespace) -> int:
+    from sqlalchemy.exc import SQLAlchemyError
+
     from seed import package
     from seed.first_start import prepare
     from seed.importer import ImportRejected, import_package
@@ -226,8 +139,8 @@ def import_(args: argparse.Namespace) -> int:
     if not path.exists():
         print(f"error: {path} does not exist", file=sys.stderr)
         return 2
-    settings = _settings(args)
-    engine = _engine(settings)
+    settings = settings_of(args)
+    engine = engine_of(settings)
     try:
         prepare(engine, migrate_schema=True, load_seed=False)
         loaded = package.read(path, settings.import_limits)
@@ -246,7 +159,7 @@ def import_(args: argparse.Namespace) -> int:
         )
         return 1
     except SQLAlchemyError as error:
-        if (line := _fault_line(error)) is None:
+        if (line := fault_line(error)) is None:
             raise
         # One transaction: rolled back whole, whatever stopped it.
         print(f"error: the import failed: {line}; nothing was written.", file=sys.stderr)
@@ -295,7 +208,7 @@ def _progress(items: Iterable[T], label: str, total: int) -> Iterable[T]:
 def database(args: argparse.Namespace) -> int:
     from models import migrate
 
-    engine = _engine(_settings(args))
+    engine = engine_of(settings_of(args))
     try:
         if args.action == "upgrade":
             migrate.upgrade(engine, args.revision or "head")
@@ -389,8 +302,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser().parse_args(argv)
     try:
         return int(args.handler(args))
-    except SQLAlchemyError as error:
-        if (line := _fault_line(error)) is None:
+    except Exception as error:
+        if (line := fault_line(error)) is None:
             raise
         print(f"error: {line}", file=sys.stderr)
         return 1

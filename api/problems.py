@@ -22,7 +22,7 @@ Anything else unexpected becomes a bare 500 problem: logged here, never shown to
 from __future__ import annotations
 
 import logging
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import orjson
 from starlette.exceptions import HTTPException
@@ -30,9 +30,11 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from models.faults import Fault, unavailable
 from models.filters import FilterError, TooManyCells, UnknownCode
-from seed.releases import ImportInProgress
+
+if TYPE_CHECKING:
+    from models.faults import Fault
+    from seed.releases import ImportInProgress
 
 logger = logging.getLogger("kommunedigi")
 
@@ -142,6 +144,8 @@ async def _filter_error(request: Request, exc: Exception) -> Response:
 
 
 async def _import_in_progress(request: Request, exc: Exception) -> Response:
+    from seed.releases import ImportInProgress
+
     assert isinstance(exc, ImportInProgress)
     return problem_response(Problem.import_in_progress(exc), request)
 
@@ -201,6 +205,8 @@ def log_fault(fault: Fault, error: BaseException, where: str) -> None:
 
 
 def _server_error(request: Request, exc: Exception, retry_after: int) -> Response:
+    from models.faults import unavailable  # SQLAlchemy's errors: not before a 500
+
     where = f"{request.method} {request.url.path}"
     fault = unavailable(exc)
     if fault is not None:
@@ -243,9 +249,14 @@ class ServerErrors:
             await response(scope, receive, send)
 
 
-HANDLERS = {
-    Problem: _problem,
-    FilterError: _filter_error,
-    ImportInProgress: _import_in_progress,
-    HTTPException: _http_exception,
-}
+def handlers() -> dict[Any, Any]:
+    """Each error the app answers with a problem, and its handler. A function, so that
+    the server (api.http.server) imports this module before the importer is loaded."""
+    from seed.releases import ImportInProgress
+
+    return {
+        Problem: _problem,
+        FilterError: _filter_error,
+        ImportInProgress: _import_in_progress,
+        HTTPException: _http_exception,
+    }

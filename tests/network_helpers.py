@@ -154,12 +154,15 @@ def served(
 
 
 def wait_until_healthy(base: str, process: subprocess.Popen[Any], output: Any) -> None:
-    """Wait up to 30 s for a `kommunedigi serve` just started at `base` to say it is ok;
-    `output()` is what it printed, shown if it stops."""
+    """Wait up to 30 s for a `kommunedigi serve` just started at `base` to say it is ok,
+    and for its app to be built (api.boot answers /health before); `output()` is what it
+    printed, shown if it stops."""
     deadline = time.monotonic() + 30
     while True:
         try:
             if httpx.get(f"{base}/health").json()["status"] == "ok":
+                # /docs is never rate-limited, and is answered once the app is built.
+                httpx.get(f"{base}/docs", timeout=max(1.0, deadline - time.monotonic()))
                 return
         except httpx.TransportError:
             pass

@@ -51,7 +51,8 @@ def test_serve_creates_seeds_and_serves_an_empty_database(fresh_database_url):
         while True:
             try:
                 response = httpx.get(
-                    f"http://127.0.0.1:{port}/api/v1/indicators/expected-better-quality"
+                    f"http://127.0.0.1:{port}/api/v1/indicators/expected-better-quality",
+                    timeout=30,  # an answer waits for the app to be built (api.boot)
                 )
                 break
             except httpx.TransportError:

@@ -26,7 +26,7 @@ from api.app import create_app
 from api.cli import main
 from api.settings import Settings
 from tests.conftest import NO_RATE_LIMITS, ROOT, database_digest
-from tests.network_helpers import free_port
+from tests.network_helpers import free_port, wait_until_healthy
 
 pytestmark = pytest.mark.anyio
 
@@ -555,15 +555,7 @@ def serving(tmp_path: Path) -> Iterator[tuple[str, int]]:
         server = subprocess.Popen(command, cwd=ROOT, env=environment, stdout=log, stderr=log)
     url = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                httpx.get(f"{url}/health")
-                break
-            except httpx.TransportError:
-                assert server.poll() is None, (tmp_path / "server.log").read_text()
-                assert time.monotonic() < deadline, "the server did not start in 60 s"
-                time.sleep(0.2)
+        wait_until_healthy(url, server, (tmp_path / "server.log").read_text)
         # With one worker uvicorn serves in the process it was started in: no child.
         children = Path(f"/proc/{server.pid}/task/{server.pid}/children").read_text()
         assert children.split() == []

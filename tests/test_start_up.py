@@ -53,3 +53,18 @@ def test_an_app_on_an_up_to_date_database_does_not_load_alembic(tmp_path):
     url = f"sqlite:///{tmp_path / 'new.sqlite3'}"
     start(url, [])  # the first start migrates
     assert start(url, ["alembic", *LOADED_BY_THEIR_REQUESTS]) == ("200", "")
+
+
+def test_the_server_listens_before_the_orm_and_the_schema_are_loaded():
+    """What `kommunedigi serve` imports before uvicorn listens (api.serve, api.boot and the
+    server protocol) leaves SQLAlchemy, SQLModel, Strawberry and Alembic to the app."""
+    script = (
+        "import sys, api.cli, api.serve, api.boot, api.http.server, seed.snapshot\n"
+        "api.boot.create()\n"
+        "print(' '.join(sorted({'sqlalchemy', 'sqlmodel', 'strawberry', 'alembic'}"
+        " & set(sys.modules))))"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, cwd=ROOT, check=True
+    )
+    assert result.stdout.strip() == ""

@@ -9,6 +9,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from starlette.requests import Request
 from starlette.responses import Response
 
+from api import probe
 from api.problems import log_fault, logger
 from api.responses import JSONResponse
 from models import read
@@ -31,27 +32,9 @@ async def health(request: Request) -> Response:
             log_fault(found, error, "GET /health")
         else:
             logger.exception("health check failed", exc_info=error)
-        body: dict[str, object] = {
-            "status": "unavailable",
-            "database": "unreachable",
-            "release": None,
-            "replication": None,
-        }
         retry_after = str(request.app.state.settings.retry_after_seconds)
-        return JSONResponse(
-            body, status_code=503, headers={"Retry-After": retry_after, "Cache-Control": "no-store"}
-        )
-    summary = release and {
-        "id": release.id,
-        "created_at": release.created_at,
-        "message": release.message,
-    }
-    status = "ok" if release else "empty"
-    body = {
-        "status": status,
-        "database": "ok",
-        "release": summary,
-        "replication": {"role": replication.role, "lag_seconds": replication.lag_seconds},
-    }
-    # A probe asks how the service is now: no cache may answer for it.
-    return JSONResponse(body, headers={"Cache-Control": "no-store"})
+        headers = {"Retry-After": retry_after, **probe.NO_STORE}
+        return JSONResponse(probe.UNAVAILABLE, status_code=503, headers=headers)
+    served = release and (release.id, release.created_at, release.message)
+    body = probe.serving(served, replication.role, replication.lag_seconds)
+    return JSONResponse(body, headers=probe.NO_STORE)
