@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import copy
 import os
+import sqlite3
 import sys
 from typing import Any
 
@@ -77,8 +78,8 @@ def _ready_at_once(settings: Settings) -> bool:
     try:
         if (release := snapshot.restore(path)) is not None:
             print(f"Loaded the published figures as release {release}.", file=sys.stderr)
-    except OSError:
-        return False  # the long way says what is wrong with the folder
+    except (OSError, sqlite3.Error):
+        return False  # the long way says what is wrong with the folder or the disk
     return snapshot.ready(path)
 
 

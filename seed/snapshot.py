@@ -53,7 +53,7 @@ def restore(path: Path) -> int | None:
 
     It is written beside `path` and linked into place: a start killed midway leaves no
     half-made database, and of processes starting at once, one makes it and the others
-    find it. OSError when the folder cannot take it."""
+    find it. OSError or sqlite3.Error when the folder cannot take it."""
     if path.exists():
         return None
     made = path.with_name(f".{path.name}.{os.getpid()}-{threading.get_ident()}.new")  # ours
@@ -70,7 +70,7 @@ def restore(path: Path) -> int | None:
     except FileExistsError:
         return None
     finally:
-        made.unlink()
+        made.unlink(missing_ok=True)
     return int(release)
 
 

@@ -203,3 +203,16 @@ def test_sigterm_while_the_app_is_built_stops_the_server(tmp_path):
     assert server.returncode == -signal.SIGTERM, output  # as uvicorn ends on SIGTERM
     assert "Traceback" not in output
     assert "Finished server process" in output
+
+
+def test_serve_on_a_folder_that_cannot_hold_the_database_says_so(tmp_path):
+    """The snapshot cannot be written there: the long way then names the fault."""
+    url = f"sqlite:///{tmp_path / 'missing' / 'kommunedigi.sqlite3'}"
+    result = subprocess.run(
+        [sys.executable, "-m", "api", "serve", "--port", str(free_port()), "--database-url", url],
+        cwd=ROOT, capture_output=True, text=True, timeout=60,
+    )  # fmt: skip
+    assert result.returncode == 1, result.stderr
+    assert "error: cannot prepare the database: the database file cannot be opened" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert not (tmp_path / "missing").exists()
