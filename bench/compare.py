@@ -324,7 +324,8 @@ def figures(server: Server) -> set[float]:
     return rest_values
 
 
-READY = {"bare starlette": "/", "datasette": "/-/versions.json"}  # others: /health
+# Others: /docs, answered once the app is built (api.boot answers /health before).
+READY = {"bare starlette": "/", "datasette": "/-/versions.json"}
 UNITS = {"us": 0.001, "ms": 1.0, "s": 1000.0}
 
 
@@ -450,7 +451,7 @@ def measure(
     try:
         cells: list[tuple[str, Server, str]] = []
         for server in running:
-            server.wait(READY.get(server.label, "/health"))
+            server.wait(READY.get(server.label, "/docs"))
             if server.label != "bare starlette":
                 checked[server.label] = figures(server)
             for request, path in paths(server.label).items():

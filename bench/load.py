@@ -94,7 +94,7 @@ def main() -> None:
                "--database-url", f"sqlite:///{database}"]  # fmt: skip
     server = Server("kommunedigi load", command, env)
     try:
-        server.wait("/health")
+        server.wait("/docs")  # answered once the app is built, unlike /health (api.boot)
         for path in paths:  # every request of the mix works before the load starts
             get(server.base + path)
         post = urllib.request.Request(  # a POST too, as GraphQL clients send them
