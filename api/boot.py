@@ -37,7 +37,7 @@ from api.http.outer import OUTER_LAYERS
 from api.problems import Problem, problem_response
 from api.responses import JSONResponse
 from api.settings import Settings
-from seed.snapshot import sqlite_file
+from seed.snapshot import open_existing, sqlite_file, stored_moment
 
 if TYPE_CHECKING:
     from starlette.applications import Starlette
@@ -178,11 +178,9 @@ def _is_health_probe(scope: Scope) -> bool:
 def _newest_release(path: Path, timeout: float) -> tuple[int, dt.datetime, str] | None:
     """The newest release in the SQLite file `path`, None when it holds none. It opens the
     file, never creates it: sqlite3.Error when there is none."""
-    uri = f"{path.resolve().as_uri()}?mode=rw"
-    with closing(sqlite3.connect(uri, uri=True, timeout=timeout)) as db:
+    with closing(open_existing(path, timeout)) as db:
         row = db.execute(_NEWEST_RELEASE).fetchone()
     if row is None:
         return None
     id_, created_at, message = row
-    # Stored as SQLAlchemy stores a DateTime: UTC without an offset.
-    return id_, dt.datetime.fromisoformat(created_at).replace(tzinfo=dt.UTC), message
+    return id_, stored_moment(created_at), message

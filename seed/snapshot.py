@@ -11,6 +11,7 @@ imports nothing outside the standard library: it runs before the app is loaded.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import os
 import re
 import sqlite3
@@ -35,6 +36,7 @@ def sqlite_file(url: str) -> Path | None:
     return Path(url[len(prefix) :])
 
 
+@functools.cache
 def revision() -> str:
     """The schema revision the snapshot is at (Alembic's)."""
     found = _REVISION.search(SNAPSHOT.read_text(encoding="utf-8"))
@@ -45,6 +47,17 @@ def revision() -> str:
 def stored_time(moment: dt.datetime) -> str:
     """A moment as the release table stores it: UTC, as SQLAlchemy writes a DateTime."""
     return moment.astimezone(dt.UTC).strftime("%Y-%m-%d %H:%M:%S.%f")
+
+
+def stored_moment(text: str) -> dt.datetime:
+    """The moment of a stored time (stored_time's inverse)."""
+    return dt.datetime.fromisoformat(text).replace(tzinfo=dt.UTC)
+
+
+def open_existing(path: Path, timeout: float = 5.0) -> sqlite3.Connection:
+    """A connection to the SQLite file `path` that never creates it (sqlite3.Error when
+    there is none) and, on closing, takes its WAL files away as a read-only one cannot."""
+    return sqlite3.connect(f"{path.resolve().as_uri()}?mode=rw", uri=True, timeout=timeout)
 
 
 def restore(path: Path) -> int | None:
@@ -79,8 +92,7 @@ def ready(path: Path) -> bool:
     start need neither migrate nor seed. False for anything else, a broken file included
     (the long way then says what is wrong)."""
     try:
-        # mode=rw: never creates the file; and on closing, takes its WAL files away.
-        with closing(sqlite3.connect(f"{path.resolve().as_uri()}?mode=rw", uri=True)) as db:
+        with closing(open_existing(path)) as db:
             (found,) = db.execute("SELECT version_num FROM alembic_version").fetchone()
             held = db.execute("SELECT 1 FROM release LIMIT 1").fetchone()
     except (sqlite3.Error, OSError, TypeError):
