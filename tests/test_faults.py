@@ -5,10 +5,12 @@ back by itself; a database that cannot be written stops an import cleanly."""
 from __future__ import annotations
 
 import asyncio
+import gc
 import hashlib
 import sqlite3
 import threading
 import time
+import warnings
 from collections.abc import Awaitable, Iterator
 from pathlib import Path
 
@@ -165,6 +167,24 @@ async def timed(call: Awaitable[httpx.Response]) -> tuple[httpx.Response, float]
 
 def silent(retry_after: int) -> str:
     return f"The database did not answer in time; please retry in {retry_after} seconds."
+
+
+async def test_a_read_that_outlives_its_app_leaves_no_connection_open(proxied):
+    """A read abandoned to a silent database, answered only after its app was disposed,
+    closes the connection it held: none is left for the garbage collector to find open."""
+    proxy, url = proxied
+    app = create_app(Settings(database_url=url, database_wait_timeout=0.5))
+    async with client_of(app) as client:
+        assert (await client.get("/health")).status_code == 200  # a connection in the pool
+        proxy.freeze(at_most=60)
+        assert (await client.get("/health")).status_code == 503  # its read left waiting
+    app.state.engine.dispose()
+    proxy.thaw()
+    await asyncio.sleep(2)  # the waiting read is answered, and gives its connection back
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        gc.collect()
+    assert [str(w.message) for w in caught if issubclass(w.category, ResourceWarning)] == []
 
 
 async def test_a_silent_partition_is_answered_in_time_and_heals_without_restart(proxied):

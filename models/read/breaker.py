@@ -71,7 +71,15 @@ class Breaker:
 
     def _answered(self, work: Callable[[], T]) -> T:
         """`work()`, noting when it was answered (in its thread: the loop may be busy)."""
-        result = work()
+        pool = self.engine.pool
+        try:
+            result = work()
+        finally:
+            if self.engine.pool is not pool:
+                # The engine was disposed while this waited (a call left waiting, answered
+                # after its app shut down): the connection went back to the old pool, which
+                # nothing else closes; the garbage collector would find it open.
+                pool.dispose()
         self._answered_at = time.monotonic()
         return result
 
